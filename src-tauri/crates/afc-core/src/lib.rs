@@ -1,0 +1,13 @@
+//! Everything Agent Factory Console knows, with no Tauri dependency.
+//!
+//! Each module is one feature and exposes plain functions and types; the desktop shell
+//! (`src-tauri`) and the CLI (`afctl`) are thin adapters over it. See `docs/architecture.md`.
+
+pub mod app_info;
+pub mod error;
+pub mod logging;
+pub mod paths;
+pub mod settings;
+pub mod window_geometry;
+
+pub use error::{AppError, ErrorCode, Result};

@@ -1,0 +1,45 @@
+//! One place that decides how results and errors reach the terminal, and with which exit code.
+
+use std::process::ExitCode;
+
+use afc_core::AppError;
+use serde::Serialize;
+
+/// The operation could not run. (1, "found a problem", comes from commands that check things.)
+pub const EXIT_COULD_NOT_RUN: u8 = 2;
+
+pub struct Output {
+    pub json: bool,
+}
+
+impl Output {
+    /// Prints `value` as JSON, or `human` as text.
+    pub fn result(
+        &self,
+        value: &impl Serialize,
+        human: impl FnOnce() -> String,
+    ) -> Result<ExitCode, AppError> {
+        if self.json {
+            let text = serde_json::to_string_pretty(value).map_err(|e| {
+                AppError::internal("Could not format the result as JSON")
+                    .with_details(e.to_string())
+            })?;
+            println!("{text}");
+        } else {
+            print!("{}", human());
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+
+    pub fn error(&self, error: &AppError) -> ExitCode {
+        if self.json {
+            println!("{}", serde_json::json!({ "error": error }));
+        } else {
+            eprintln!("error [{}]: {}", error.code, error.message);
+            if let Some(details) = &error.details {
+                eprintln!("  {details}");
+            }
+        }
+        ExitCode::from(EXIT_COULD_NOT_RUN)
+    }
+}

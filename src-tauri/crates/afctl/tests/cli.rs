@@ -1,0 +1,132 @@
+//! afctl as a pipeline runs it: the real binary, real files, real exit codes.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn afctl(config_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_afctl"))
+        .args(args)
+        .env("AFC_CONFIG_DIR", config_dir)
+        .env_remove("AFC_LOG")
+        .output()
+        .expect("afctl runs")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+#[test]
+fn version_and_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = afctl(dir.path(), &["--version"]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("afctl {}", env!("CARGO_PKG_VERSION"))
+    );
+    let help = afctl(dir.path(), &["--help"]);
+    assert!(help.status.success());
+    let text = String::from_utf8_lossy(&help.stdout);
+    for needle in [
+        "--json",
+        "--config-dir",
+        "AFC_CONFIG_DIR",
+        "Exit codes: 0 ok, 1",
+        "info",
+    ] {
+        assert!(text.contains(needle), "help lacks {needle:?}:\n{text}");
+    }
+}
+
+#[test]
+fn info_reads_the_shared_settings_from_the_env_config_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("settings.json"),
+        r#"{"preferences":{"theme":"dark","logLevel":"debug"}}"#,
+    )
+    .unwrap();
+    let out = afctl(dir.path(), &["info", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(v["paths"]["configDir"], dir.path().to_str().unwrap());
+    assert_eq!(v["settingsFileExists"], true);
+    assert_eq!(v["preferences"]["theme"], "dark");
+    assert_eq!(v["preferences"]["logLevel"], "debug");
+}
+
+#[test]
+fn config_dir_flag_overrides_the_environment_and_human_output_is_readable() {
+    let env_dir = tempfile::tempdir().unwrap();
+    let flag_dir = tempfile::tempdir().unwrap();
+    let out = afctl(
+        env_dir.path(),
+        &["--config-dir", flag_dir.path().to_str().unwrap(), "info"],
+    );
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with(&format!(
+            "Agent Factory Console {}",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "{}/settings.json (not created yet)",
+            flag_dir.path().display()
+        )),
+        "{text}"
+    );
+    assert!(text.contains("Theme          system"), "{text}");
+}
+
+#[test]
+fn malformed_settings_cannot_run_exit_2_with_a_clear_error_and_the_file_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("settings.json");
+    std::fs::write(&file, "{\"preferences\": ").unwrap();
+    let human = afctl(dir.path(), &["info"]);
+    assert_eq!(human.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&human.stderr);
+    assert!(
+        err.starts_with("error [invalid_input]: The settings file"),
+        "{err}"
+    );
+    assert!(err.contains("line 1"), "{err}");
+
+    let machine = afctl(dir.path(), &["--json", "info"]);
+    assert_eq!(machine.status.code(), Some(2));
+    assert_eq!(json(&machine)["error"]["code"], "invalid_input");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "{\"preferences\": "
+    );
+}
+
+#[test]
+fn usage_errors_and_bad_log_filters_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        afctl(dir.path(), &["no-such-command"]).status.code(),
+        Some(2)
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_afctl"))
+        .args(["--json", "info"])
+        .env("AFC_CONFIG_DIR", dir.path())
+        .env("AFC_LOG", "info,=[")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v = json(&out);
+    assert_eq!(v["error"]["code"], "invalid_input");
+    assert!(v["error"]["message"].as_str().unwrap().contains("AFC_LOG"));
+}

@@ -1,0 +1,39 @@
+//! The desktop shell: a thin adapter from Tauri to afc-core. Commands parse arguments, call one
+//! afc-core function and map the result; no domain logic lives here (docs/architecture.md).
+
+mod commands;
+mod state;
+mod window;
+
+use state::AppState;
+
+pub fn run() {
+    let state = match AppState::init() {
+        Ok(state) => state,
+        Err(e) => {
+            // Nothing else can tell the operator yet: no window, maybe no log file.
+            eprintln!(
+                "Agent Factory Console could not start: {} ({})",
+                e.message, e.code
+            );
+            if let Some(details) = e.details {
+                eprintln!("{details}");
+            }
+            std::process::exit(2);
+        }
+    };
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
+
+    tauri::Builder::default()
+        .manage(state)
+        .setup(|app| Ok(window::create_main(app.handle())?))
+        .on_window_event(window::on_event)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info::get_app_info,
+            commands::preferences::get_preferences,
+            commands::preferences::save_preferences,
+            commands::preferences::get_startup_notices,
+        ])
+        .run(tauri::generate_context!("../tauri.conf.json"))
+        .expect("the Tauri event loop failed");
+}
