@@ -32,6 +32,7 @@ pub fn create_main(app: &AppHandle) -> tauri::Result<()> {
         .inner_size(1280.0, 800.0)
         .min_inner_size(f64::from(MIN_WIDTH), f64::from(MIN_HEIGHT))
         .theme(theme)
+        .center()
         .visible(false)
         .build()?;
 
@@ -45,15 +46,13 @@ pub fn create_main(app: &AppHandle) -> tauri::Result<()> {
             height: m.size().height,
         })
         .collect();
-    match settings.window.and_then(|g| g.fit(&monitors)) {
-        Some(g) => {
-            window.set_position(PhysicalPosition::new(g.x, g.y))?;
-            window.set_size(PhysicalSize::new(g.width, g.height))?;
-            if g.maximized {
-                window.maximize()?;
-            }
+    // Without a saved geometry that fits, the builder's centred default stands.
+    if let Some(g) = settings.window.and_then(|g| g.fit(&monitors)) {
+        window.set_position(PhysicalPosition::new(g.x, g.y))?;
+        window.set_size(PhysicalSize::new(g.width, g.height))?;
+        if g.maximized {
+            window.maximize()?;
         }
-        None => window.center()?,
     }
     window.show()
 }

@@ -8,6 +8,8 @@ export type Handler = (args: Record<string, unknown>) => unknown;
 /** A handler that rejects the way a failing Rust command does. */
 export function failWith(error: AppError): Handler {
   return () => {
+    // A failing Rust command rejects with the plain {code, message, details?} object, not an Error.
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
     throw error;
   };
 }

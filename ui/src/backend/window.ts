@@ -9,8 +9,14 @@ export async function systemTheme(): Promise<Theme> {
 
 /** Calls `onChange` when the OS switches theme; returns a function that stops listening. */
 export function onSystemThemeChange(onChange: (theme: Theme) => void): () => void {
-  const stop = getCurrentWindow().onThemeChanged(({ payload }) => onChange(payload));
-  return () => void stop.then((unlisten) => unlisten());
+  const stop = getCurrentWindow().onThemeChanged(({ payload }) => {
+    onChange(payload);
+  });
+  return () => {
+    void stop.then((unlisten) => {
+      unlisten();
+    });
+  };
 }
 
 /** Forces the native window to a theme, or back to following the OS with `null`. */

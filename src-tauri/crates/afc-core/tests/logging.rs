@@ -23,7 +23,7 @@ fn file_log_is_redacted_and_its_level_changes_at_run_time() {
     tracing::debug!("shown-at-debug");
     drop(logging); // flushes the background writer
 
-    let files: Vec<_> = std::fs::read_dir(dir.path())
+    let files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();

@@ -67,6 +67,9 @@ fn install(targets: LogTargets<'_>, filter: EnvFilter, env_override: bool) -> Re
     let (filter_layer, handle) = reload::Layer::new(filter);
     let (file_layer, guard) = match targets.file {
         Some((dir, prefix)) => {
+            // The appender lists the folder to prune old files, so it must exist first.
+            std::fs::create_dir_all(dir)
+                .map_err(|e| AppError::io("create the log folder", dir, &e))?;
             let appender = tracing_appender::rolling::Builder::new()
                 .rotation(tracing_appender::rolling::Rotation::DAILY)
                 .filename_prefix(prefix)

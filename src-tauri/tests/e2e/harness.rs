@@ -1,0 +1,284 @@
+//! Drives the real app binary over WebDriver: tauri-driver in front of WebKitWebDriver, under
+//! whatever X display and D-Bus session the test command provides (scripts/test.sh).
+//!
+//! Each [`Profile`] is a fresh set of config/data/cache folders that survives restarts of the app,
+//! so a test can quit and relaunch to check what was remembered. Waits are on conditions with a
+//! deadline, never fixed sleeps.
+
+use std::future::Future;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use tokio::process::{Child, Command};
+
+/// Long enough for a cold WebKit start on a loaded 2-core machine; only reached on failure.
+const DEADLINE: Duration = Duration::from_secs(30);
+const POLL: Duration = Duration::from_millis(100);
+
+/// One app launch at a time: the machine has two cores, and parallel windows only add flakiness.
+static ONE_APP: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+pub struct Profile {
+    root: tempfile::TempDir,
+}
+
+impl Profile {
+    pub fn new() -> Self {
+        let root = tempfile::tempdir().expect("temporary profile folder");
+        for dir in ["config", "data", "cache"] {
+            std::fs::create_dir_all(root.path().join(dir)).expect("profile folder");
+        }
+        Self { root }
+    }
+
+    fn dir(&self, name: &str) -> PathBuf {
+        self.root.path().join(name)
+    }
+
+    /// The console's config folder under this profile (XDG_CONFIG_HOME/<identifier>).
+    pub fn config_dir(&self) -> PathBuf {
+        self.dir("config").join(afc_core::paths::APP_IDENTIFIER)
+    }
+
+    pub fn settings_file(&self) -> PathBuf {
+        self.config_dir().join("settings.json")
+    }
+
+    pub fn log_dir(&self) -> PathBuf {
+        self.dir("data")
+            .join(afc_core::paths::APP_IDENTIFIER)
+            .join("logs")
+    }
+
+    pub fn settings(&self) -> Option<Value> {
+        let text = std::fs::read_to_string(self.settings_file()).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+}
+
+pub struct App {
+    pub client: Client,
+    driver: Child,
+    _one_app: tokio::sync::MutexGuard<'static, ()>,
+}
+
+/// Polls `check` until it returns `Some`, or panics with `what` after the deadline.
+pub async fn wait_until<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let start = Instant::now();
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            start.elapsed() < DEADLINE,
+            "timed out after {DEADLINE:?} waiting for {what}"
+        );
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free local port")
+        .port()
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Some(path) = std::env::var_os("TAURI_DRIVER") {
+        return path.into();
+    }
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .expect("CARGO_HOME or HOME is set");
+    let path = cargo_home.join("bin/tauri-driver");
+    assert!(
+        path.exists(),
+        "tauri-driver not found at {}: scripts/test.sh installs it",
+        path.display()
+    );
+    path
+}
+
+impl App {
+    /// Launches the app binary with the profile's folders and waits for the shell to render.
+    pub async fn launch(profile: &Profile) -> Self {
+        let one_app = ONE_APP.lock().await;
+        let (port, native_port) = (free_port(), free_port());
+        let mut driver = Command::new(tauri_driver())
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            // The app inherits these through WebKitWebDriver.
+            .env("XDG_CONFIG_HOME", profile.dir("config"))
+            .env("XDG_DATA_HOME", profile.dir("data"))
+            .env("XDG_CACHE_HOME", profile.dir("cache"))
+            .env_remove("AFC_CONFIG_DIR")
+            .env_remove("AFC_LOG")
+            .env("NO_AT_BRIDGE", "1")
+            // Under WebDriver automation, WebKitGTK's DMA-BUF renderer never updates the X window,
+            // so screenshots of the screen came out blank; the shared-memory path paints normally.
+            .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("tauri-driver starts");
+
+        let url = format!("http://127.0.0.1:{port}");
+        let start = Instant::now();
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            if let Ok(Some(status)) = driver.try_wait() {
+                panic!("tauri-driver exited early: {status}");
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "tauri-driver did not listen on port {port}"
+            );
+            tokio::time::sleep(POLL).await;
+        }
+
+        let caps = json!({
+            "browserName": "wry",
+            "tauri:options": { "application": env!("CARGO_BIN_EXE_agent-factory-console") }
+        });
+        let client = ClientBuilder::native()
+            .capabilities(caps.as_object().expect("an object").clone())
+            .connect(&url)
+            .await
+            .expect("a WebDriver session with the app");
+        let app = Self {
+            client,
+            driver,
+            _one_app: one_app,
+        };
+        app.find("nav[aria-label=Sections]").await;
+        app
+    }
+
+    /// Waits for the element to exist.
+    pub async fn find(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(DEADLINE)
+            .every(POLL)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+    }
+
+    /// Moves keyboard focus to the element.
+    pub async fn focus(&self, css: &str) {
+        let el = self.find(css).await;
+        let arg = serde_json::to_value(&el).expect("an element reference");
+        self.client
+            .execute("arguments[0].focus()", vec![arg])
+            .await
+            .expect("focus");
+    }
+
+    /// Waits until the element's text is `expected`.
+    pub async fn wait_text(&self, css: &str, expected: &str) {
+        wait_until(&format!("{css} to read {expected:?}"), || async {
+            let el = self.client.find(Locator::Css(css)).await.ok()?;
+            (el.text().await.ok()? == expected).then_some(())
+        })
+        .await;
+    }
+
+    /// Waits until no element matches.
+    pub async fn wait_gone(&self, css: &str) {
+        wait_until(&format!("{css} to disappear"), || async {
+            self.client
+                .find(Locator::Css(css))
+                .await
+                .is_err()
+                .then_some(())
+        })
+        .await;
+    }
+
+    pub async fn eval(&self, script: &str) -> Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script {script}: {e}"))
+    }
+
+    /// The theme the page is painted in.
+    pub async fn painted_theme(&self) -> Value {
+        self.eval("return document.documentElement.dataset.theme ?? null")
+            .await
+    }
+
+    /// Presses a key, optionally with Ctrl held.
+    pub async fn press(&self, key: char, ctrl: bool) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        use fantoccini::key::Key;
+        let mut keys = KeyActions::new("keyboard".into());
+        if ctrl {
+            keys = keys.then(KeyAction::Down {
+                value: Key::Control.into(),
+            });
+        }
+        keys = keys
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        if ctrl {
+            keys = keys.then(KeyAction::Up {
+                value: Key::Control.into(),
+            });
+        }
+        self.client
+            .perform_actions(keys)
+            .await
+            .expect("key actions");
+        self.client.release_actions().await.expect("release keys");
+    }
+
+    /// Saves a PNG of the screen to target/e2e-screenshots/<name>.png for review. Taken from the
+    /// X server, not WebDriver: WebKit's WebDriver snapshot leaves out some composited layers
+    /// (toasts were missing), while the X server has exactly what an operator would see.
+    pub async fn screenshot(&self, name: &str) {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot folder");
+        let file = dir.join(format!("{name}.png"));
+        let status = Command::new("import")
+            .args(["-window", "root"])
+            .arg(&file)
+            .status()
+            .await
+            .expect("ImageMagick's import runs (scripts/test.sh installs it)");
+        assert!(status.success(), "screenshot {name} failed: {status}");
+    }
+
+    /// Ends the session (which closes the app) and stops the driver.
+    pub async fn quit(mut self) {
+        self.client.close().await.expect("the session ends");
+        let _ = self.driver.kill().await;
+    }
+}

@@ -1,0 +1,132 @@
+//! End-to-end tests of the real window. Ignored by a plain `cargo test`; scripts/test.sh runs
+//! them with `--include-ignored` inside Xvfb and a D-Bus session, with tauri-driver installed.
+
+mod harness;
+
+use harness::{App, Profile, wait_until};
+use serde_json::json;
+
+const SECTIONS: [(&str, &str); 9] = [
+    ("environments", "Environments"),
+    ("secrets", "Secrets"),
+    ("migrations", "Migrations"),
+    ("health", "Health & Metrics"),
+    ("agents", "Agents"),
+    ("database", "Database"),
+    ("smoke", "Smoke checks"),
+    ("demo", "Demo"),
+    ("audit", "Audit log"),
+];
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real window: run through scripts/test.sh"]
+async fn shell_sections_keyboard_about_theme_and_remembered_geometry() {
+    let profile = Profile::new();
+    let app = App::launch(&profile).await;
+    app.screenshot("shell-light").await;
+
+    // Every section, by clicking the sidebar; none is built yet and each says so.
+    for (id, title) in SECTIONS {
+        app.click(&format!(".sidebar button[data-section={id}]"))
+            .await;
+        app.wait_text("#section-title", title).await;
+        app.wait_text(".not-built__title", "This section is not built yet.")
+            .await;
+        app.screenshot(&format!("section-{id}")).await;
+    }
+
+    // Keyboard: Ctrl+4 jumps to a section; arrows move through the sidebar from the focused item.
+    app.press('4', true).await;
+    app.wait_text("#section-title", "Health & Metrics").await;
+    app.focus(".sidebar button[data-section=health]").await;
+    app.press('\u{E015}', false).await; // ArrowDown
+    app.wait_text("#section-title", "Agents").await;
+
+    // About (F1): the version shown is the crate's.
+    app.press('\u{E031}', false).await; // F1
+    app.wait_text("dd[data-field=version]", env!("CARGO_PKG_VERSION"))
+        .await;
+    app.wait_text(
+        "dd[data-field=settings-file]",
+        profile.settings_file().to_str().unwrap(),
+    )
+    .await;
+    app.screenshot("about").await;
+    app.press('\u{E00C}', false).await; // Escape
+    app.wait_gone(".modal").await;
+
+    // Theme: dark is painted at once and saved.
+    app.click("[aria-label='Dark theme']").await;
+    wait_until("the dark theme to be painted", || async {
+        (app.painted_theme().await == "dark").then_some(())
+    })
+    .await;
+    wait_until("the theme to be saved", || async {
+        (profile.settings()?["preferences"]["theme"] == "dark").then_some(())
+    })
+    .await;
+    app.screenshot("shell-dark").await;
+    app.click("[aria-label='About']").await;
+    app.find("dd[data-field=version]").await;
+    app.screenshot("about-dark").await;
+    app.press('\u{E00C}', false).await;
+    app.wait_gone(".modal").await;
+
+    // Geometry: move and resize, wait for it to be saved, restart, and find it restored.
+    app.client
+        .set_window_rect(40, 30, 1000, 680)
+        .await
+        .expect("set window rect");
+    let saved = wait_until("the window geometry to be saved", || async {
+        let window = profile.settings()?.get("window")?.clone();
+        (window["width"] == 1000 && window["height"] == 680).then_some(window)
+    })
+    .await;
+    app.quit().await;
+
+    let app = App::launch(&profile).await;
+    let (x, y, width, height) = app.client.get_window_rect().await.expect("window rect");
+    assert_eq!(
+        json!({"x": x, "y": y, "width": width, "height": height}),
+        json!({"x": saved["x"], "y": saved["y"], "width": saved["width"], "height": saved["height"]}),
+        "the restarted window has the saved geometry"
+    );
+    assert_eq!(
+        app.painted_theme().await,
+        "dark",
+        "the theme was remembered"
+    );
+    app.screenshot("restarted").await;
+    app.quit().await;
+
+    let logs: Vec<_> = std::fs::read_dir(profile.log_dir())
+        .expect("the log folder exists")
+        .collect();
+    assert_eq!(logs.len(), 1, "one daily log file");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real window: run through scripts/test.sh"]
+async fn a_malformed_settings_file_is_kept_aside_and_reported_with_its_code() {
+    let profile = Profile::new();
+    std::fs::create_dir_all(profile.config_dir()).unwrap();
+    std::fs::write(profile.settings_file(), "{\"preferences\": {\"theme\": ").unwrap();
+
+    let app = App::launch(&profile).await;
+    app.wait_text(".toast .error-code", "invalid_input").await;
+    let toast = app.find(".toast").await.text().await.unwrap();
+    assert!(
+        toast.contains("Your settings file could not be read"),
+        "{toast}"
+    );
+    assert!(toast.contains("settings.json.corrupt-1"), "{toast}");
+    assert!(toast.contains("Copy details"), "{toast}");
+    app.screenshot("error-toast").await;
+    app.quit().await;
+
+    let kept = profile.config_dir().join("settings.json.corrupt-1");
+    assert_eq!(
+        std::fs::read_to_string(kept).unwrap(),
+        "{\"preferences\": {\"theme\": "
+    );
+}

@@ -1,0 +1,90 @@
+import { useCallback, useEffect, useState } from "react";
+import { toAppError, type Preferences } from "./backend";
+import { AboutDialog } from "./components/AboutDialog";
+import { PreferencesDialog } from "./components/PreferencesDialog";
+import { SectionView } from "./components/SectionView";
+import { Sidebar } from "./components/Sidebar";
+import { useShowError } from "./components/Toasts";
+import { TopBar } from "./components/TopBar";
+import { useResolvedTheme } from "./hooks/useResolvedTheme";
+import { useShortcuts } from "./hooks/useShortcuts";
+import { usePreferences, useSavePreferences, useStartupNotices } from "./queries";
+import { SECTIONS, type SectionId } from "./sections";
+
+const DEFAULT_PREFERENCES: Preferences = { theme: "system", logLevel: "info" };
+
+export function App() {
+  const preferencesQuery = usePreferences();
+  const notices = useStartupNotices();
+  const save = useSavePreferences();
+  const showError = useShowError();
+  const [active, setActive] = useState<SectionId>("environments");
+  const [aboutOpen, setAboutOpen] = useState(false);
+  const [preferencesOpen, setPreferencesOpen] = useState(false);
+
+  const preferences = preferencesQuery.data ?? DEFAULT_PREFERENCES;
+  useResolvedTheme(preferences.theme);
+
+  useEffect(() => {
+    notices.data?.forEach(showError);
+  }, [notices.data, showError]);
+  useEffect(() => {
+    if (preferencesQuery.error) showError(toAppError(preferencesQuery.error));
+  }, [preferencesQuery.error, showError]);
+
+  const changePreferences = (next: Preferences) => {
+    save.mutate(next, {
+      onError: (e) => {
+        showError(toAppError(e));
+      },
+    });
+  };
+
+  useShortcuts({
+    onSection: useCallback((index: number) => {
+      const section = SECTIONS[index];
+      if (section) setActive(section.id);
+    }, []),
+    onPreferences: useCallback(() => {
+      setPreferencesOpen(true);
+    }, []),
+    onAbout: useCallback(() => {
+      setAboutOpen(true);
+    }, []),
+  });
+
+  if (preferencesQuery.isPending) return null; // a few milliseconds; avoids a flash of the wrong theme
+
+  const section = SECTIONS.find((s) => s.id === active) ?? SECTIONS[0];
+  return (
+    <div className="app">
+      <Sidebar
+        active={active}
+        onSelect={setActive}
+        onAbout={() => {
+          setAboutOpen(true);
+        }}
+      />
+      <TopBar
+        theme={preferences.theme}
+        onTheme={(theme) => {
+          changePreferences({ ...preferences, theme });
+        }}
+        onPreferences={() => {
+          setPreferencesOpen(true);
+        }}
+        onAbout={() => {
+          setAboutOpen(true);
+        }}
+      />
+      <main className="content">{section && <SectionView key={section.id} section={section} />}</main>
+      <AboutDialog open={aboutOpen} onOpenChange={setAboutOpen} />
+      <PreferencesDialog
+        open={preferencesOpen}
+        onOpenChange={setPreferencesOpen}
+        preferences={preferences}
+        onChange={changePreferences}
+      />
+    </div>
+  );
+}
