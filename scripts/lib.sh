@@ -1,0 +1,53 @@
+# Shared by run.sh and test.sh: find what is missing and install it (as root) or say how (otherwise).
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# What building the app needs (Debian/Ubuntu package names).
+BUILD_PACKAGES=(build-essential pkg-config file libssl-dev libgtk-3-dev libwebkit2gtk-4.1-dev
+  libayatana-appindicator3-dev librsvg2-dev libxdo-dev)
+# What the tests need on top: a virtual display, WebKit's WebDriver, a D-Bus session with a
+# keyring, screenshots, and the database and cache the console administers.
+TEST_PACKAGES=(xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools keyutils
+  imagemagick postgresql-client redis-tools)
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 2; }
+
+# Installs the Debian packages that are not installed yet, or prints the command and stops.
+ensure_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local cmd="apt-get update && apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    die "missing system packages. Install them with:
+  sudo sh -c '$cmd'
+then run this command again."
+  fi
+  step "Installing system packages: ${missing[*]}"
+  # Only refresh the package lists when the install fails without it (it takes a while).
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}"; } \
+    || die "could not install: ${missing[*]}"
+}
+
+ensure_toolchains() {
+  command -v cargo >/dev/null || die "Rust is not installed: see https://rustup.rs (then run this command again)"
+  command -v npm >/dev/null || die "Node.js 20.19+ with npm is not installed: see https://nodejs.org (then run this command again)"
+  local node_major
+  node_major="$(node -p 'process.versions.node.split(".")[0]')"
+  [ "$node_major" -ge 20 ] || die "Node.js 20.19 or newer is needed (found $(node --version))"
+}
+
+# Installs the UI's npm packages exactly as locked, unless they already are.
+ensure_ui_packages() {
+  local stamp="$ROOT/ui/node_modules/.afc-installed-lock.json"
+  if ! cmp -s "$ROOT/ui/package-lock.json" "$stamp" 2>/dev/null; then
+    step "Installing the UI's npm packages"
+    npm --prefix "$ROOT/ui" ci --no-audit --no-fund
+    cp "$ROOT/ui/package-lock.json" "$stamp"
+  fi
+}

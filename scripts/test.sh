@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Runs every test layer: UI lint, type-check and unit tests; Rust format, lint, unit and
+# integration tests; and end-to-end tests of the real window under Xvfb with a D-Bus session and
+# an unlocked keyring. Installs and starts whatever is missing first.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+ensure_toolchains
+ensure_ui_packages
+
+if ! [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ]; then
+  step "Installing tauri-driver"
+  cargo install tauri-driver --version '^2.1' --locked
+fi
+
+step "Checking PostgreSQL and Redis"
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  ensure_packages postgresql
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start
+fi
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  ensure_packages redis-server
+  mkdir -p /var/lib/redis /var/log/redis
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/ci.log
+fi
+pg_isready -h 127.0.0.1 -p 5432
+redis-cli -h 127.0.0.1 -p 6379 ping
+
+step "UI: lint, type-check, unit tests, build"
+npm --prefix ui run lint
+npm --prefix ui run typecheck
+npm --prefix ui test
+npm --prefix ui run build
+
+step "Rust: format and lint"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Architecture: afc-core has no Tauri dependency"
+if cargo tree -p afc-core --edges normal,build --prefix none --locked | grep -E '^tauri([-_ ]|$)'; then
+  die "afc-core depends on Tauri (above); domain logic must stay Tauri-free"
+fi
+
+step "Rust: unit, integration and end-to-end tests (Xvfb, D-Bus, keyring)"
+mkdir -p target
+rm -rf target/e2e-screenshots
+# The keyring and WebKit write under the XDG folders: keep them in a throwaway place.
+XDG_TMP="$(mktemp -d)"
+trap 'rm -rf "$XDG_TMP"' EXIT
+export XDG_DATA_HOME="$XDG_TMP/data" XDG_CONFIG_HOME="$XDG_TMP/config" XDG_CACHE_HOME="$XDG_TMP/cache"
+export XDG_RUNTIME_DIR="$XDG_TMP/runtime" NO_AT_BRIDGE=1
+mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
+  dbus-run-session --config-file="$ROOT/scripts/dbus-session.conf" -- \
+  bash -euo pipefail -c '
+    # An unlocked Secret Service keyring, checked before any test relies on it.
+    eval "$(printf ci | gnome-keyring-daemon --unlock --components=secrets)"
+    printf probe | secret-tool store --label="afc test probe" afc-probe 1
+    [ "$(secret-tool lookup afc-probe 1)" = probe ] || { echo "the test keyring does not work" >&2; exit 2; }
+    secret-tool clear afc-probe 1
+    cargo test --workspace --locked -- --include-ignored
+  '
+echo
+echo "All test layers passed. Screenshots of the window: target/e2e-screenshots/"

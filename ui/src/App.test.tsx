@@ -1,0 +1,187 @@
+import { QueryClientProvider } from "@tanstack/react-query";
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import type { AppInfo, Preferences } from "./backend";
+import { failWith, mockBackend, type Handler } from "./backend/mock";
+import { App } from "./App";
+import { ToastProvider } from "./components/Toasts";
+import { createQueryClient } from "./queries";
+import { SECTIONS } from "./sections";
+
+const INFO: AppInfo = {
+  name: "Agent Factory Console",
+  version: "9.8.7",
+  build: { profile: "release", commit: "abc1234def" },
+  platform: { os: "linux", arch: "x86_64", webview: "2.50.6" },
+  paths: {
+    configDir: "/home/op/.config/dev.agentfactory.console",
+    settingsFile: "/home/op/.config/dev.agentfactory.console/settings.json",
+    logDir: "/home/op/.local/share/dev.agentfactory.console/logs",
+    dataDir: "/home/op/.local/share/dev.agentfactory.console",
+  },
+};
+
+function setup(overrides: Record<string, Handler> = {}, systemTheme: "light" | "dark" = "light") {
+  let saved: Preferences = { theme: "system", logLevel: "info" };
+  const calls = mockBackend(
+    {
+      get_preferences: () => saved,
+      save_preferences: (args) => {
+        saved = args.preferences as Preferences;
+        return saved;
+      },
+      get_startup_notices: () => [],
+      get_app_info: () => INFO,
+      ...overrides,
+    },
+    systemTheme,
+  );
+  const user = userEvent.setup();
+  render(
+    <QueryClientProvider client={createQueryClient()}>
+      <ToastProvider>
+        <App />
+      </ToastProvider>
+    </QueryClientProvider>,
+  );
+  return { user, calls };
+}
+
+const heading = () => screen.findByRole("heading", { level: 1 });
+
+/** The toast that contains `text` (Radix also renders a hidden live region with role=status). */
+async function toastWith(text: string | RegExp) {
+  const toast = (await screen.findByText(text)).closest("li");
+  if (!toast) throw new Error("the text is not inside a toast");
+  return toast;
+}
+const theme = () => document.documentElement.dataset.theme;
+
+describe("the shell", () => {
+  it("lists every section and says plainly that each is not built yet", async () => {
+    const { user } = setup();
+    const nav = await screen.findByRole("navigation", { name: "Sections" });
+    const items = within(nav).getAllByRole("button");
+    expect(items.map((b) => b.dataset.section)).toEqual(SECTIONS.map((s) => s.id));
+
+    for (const section of SECTIONS) {
+      await user.click(within(nav).getByRole("button", { name: new RegExp(`^${section.title}`) }));
+      expect(await heading()).toHaveTextContent(section.title);
+      expect(screen.getByText("This section is not built yet.")).toBeInTheDocument();
+      expect(within(nav).getByRole("button", { current: "page" })).toHaveAttribute("data-section", section.id);
+    }
+  });
+
+  it("moves between sections with Ctrl+number and the arrow keys", async () => {
+    const { user } = setup();
+    await heading();
+    await user.keyboard("{Control>}3{/Control}");
+    expect(await heading()).toHaveTextContent("Migrations");
+
+    const current = screen.getByRole("button", { current: "page" });
+    current.focus();
+    await user.keyboard("{ArrowDown}");
+    expect(await heading()).toHaveTextContent("Health & Metrics");
+    expect(screen.getByRole("button", { current: "page" })).toHaveFocus();
+    await user.keyboard("{End}");
+    expect(await heading()).toHaveTextContent("Audit log");
+    await user.keyboard("{Home}");
+    expect(await heading()).toHaveTextContent("Environments");
+    await user.keyboard("{ArrowUp}");
+    expect(await heading()).toHaveTextContent("Environments");
+  });
+});
+
+describe("About", () => {
+  it("opens with F1 and shows version, build, platform and file locations", async () => {
+    const { user } = setup();
+    await heading();
+    await user.keyboard("{F1}");
+    const dialog = await screen.findByRole("dialog", { name: "About Agent Factory Console" });
+    expect(await within(dialog).findByText("9.8.7")).toBeInTheDocument();
+    expect(within(dialog).getByText("release · abc1234def")).toBeInTheDocument();
+    expect(within(dialog).getByText("linux x86_64 · WebView 2.50.6")).toBeInTheDocument();
+    expect(within(dialog).getByText(INFO.paths.logDir)).toBeInTheDocument();
+    await user.keyboard("{Escape}");
+    await waitFor(() => {
+      expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    });
+  });
+
+  it("shows a failure inline with its code, details and a copy action", async () => {
+    const { user } = setup({
+      get_app_info: failWith({ code: "internal", message: "Could not read the build", details: "disk on fire" }),
+    });
+    await user.click(await screen.findByRole("button", { name: "About" }));
+    const alert = await within(await screen.findByRole("dialog")).findByRole("alert");
+    expect(alert).toHaveTextContent("internal");
+    expect(alert).toHaveTextContent("Could not read the build");
+    expect(alert).toHaveTextContent("disk on fire");
+    await user.click(within(alert).getByRole("button", { name: "Copy details" }));
+    expect(await navigator.clipboard.readText()).toBe("internal: Could not read the build\ndisk on fire");
+  });
+});
+
+describe("themes", () => {
+  it("follows the operating system when the preference is system", async () => {
+    setup({}, "dark");
+    await heading();
+    await waitFor(() => {
+      expect(theme()).toBe("dark");
+    });
+  });
+
+  it("applies and saves a manual choice", async () => {
+    const { user, calls } = setup({}, "dark");
+    await user.click(await screen.findByRole("radio", { name: "Light theme" }));
+    await waitFor(() => {
+      expect(theme()).toBe("light");
+    });
+    const save = calls.find((c) => c.command === "save_preferences");
+    expect(save?.args).toEqual({ preferences: { theme: "light", logLevel: "info" } });
+    expect(calls.some((c) => c.command === "plugin:window|set_theme")).toBe(true);
+  });
+
+  it("rolls back and reports the error when saving fails", async () => {
+    const { user } = setup({
+      save_preferences: failWith({ code: "internal", message: "Could not replace settings.json", details: "read-only" }),
+    });
+    await user.click(await screen.findByRole("radio", { name: "Dark theme" }));
+    const toast = await toastWith("Could not replace settings.json");
+    expect(toast).toHaveTextContent("internal");
+    expect(toast).toHaveTextContent("read-only");
+    await waitFor(() => {
+      expect(theme()).toBe("light");
+    });
+    expect(screen.getByRole("radio", { name: "System theme" })).toHaveAttribute("aria-checked", "true");
+  });
+});
+
+describe("preferences", () => {
+  it("saves the log level from the Preferences dialog (Ctrl+,)", async () => {
+    const { user, calls } = setup();
+    await heading();
+    await user.keyboard("{Control>},{/Control}");
+    const dialog = await screen.findByRole("dialog", { name: "Preferences" });
+    await user.selectOptions(within(dialog).getByLabelText("Log level"), "debug");
+    await waitFor(() => {
+      expect(calls.filter((c) => c.command === "save_preferences").at(-1)?.args).toEqual({
+        preferences: { theme: "system", logLevel: "debug" },
+      });
+    });
+  });
+});
+
+describe("start-up notices", () => {
+  it("are shown as toasts with their code", async () => {
+    setup({
+      get_startup_notices: () => [
+        { code: "invalid_input", message: "Your settings file could not be read", details: "kept as settings.json.corrupt-1" },
+      ],
+    });
+    const toast = await toastWith("Your settings file could not be read");
+    expect(toast).toHaveTextContent("invalid_input");
+    expect(toast).toHaveTextContent("kept as settings.json.corrupt-1");
+  });
+});
