@@ -29,10 +29,14 @@ fi
 pg_isready -h 127.0.0.1 -p 5432
 redis-cli -h 127.0.0.1 -p 6379 ping
 
+# Each runner's output is kept so the closing line can total what ran.
+RESULTS="$(mktemp -d)"
+trap 'rm -rf "$RESULTS"' EXIT
+
 step "UI: lint, type-check, unit tests, build"
 npm --prefix ui run lint
 npm --prefix ui run typecheck
-npm --prefix ui test
+npm --prefix ui test 2>&1 | tee "$RESULTS/ui.log"
 npm --prefix ui run build
 
 step "Rust: format and lint"
@@ -49,7 +53,7 @@ mkdir -p target
 rm -rf target/e2e-screenshots
 # The keyring and WebKit write under the XDG folders: keep them in a throwaway place.
 XDG_TMP="$(mktemp -d)"
-trap 'rm -rf "$XDG_TMP"' EXIT
+trap 'rm -rf "$XDG_TMP" "$RESULTS"' EXIT
 export XDG_DATA_HOME="$XDG_TMP/data" XDG_CONFIG_HOME="$XDG_TMP/config" XDG_CACHE_HOME="$XDG_TMP/cache"
 export XDG_RUNTIME_DIR="$XDG_TMP/runtime" NO_AT_BRIDGE=1
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
@@ -63,6 +67,11 @@ xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
     [ "$(secret-tool lookup afc-probe 1)" = probe ] || { echo "the test keyring does not work" >&2; exit 2; }
     secret-tool clear afc-probe 1
     cargo test --workspace --locked -- --include-ignored
-  '
+  ' 2>&1 | tee "$RESULTS/rust.log"
+
+ui_passed="$(sed 's/\x1b\[[0-9;]*m//g' "$RESULTS/ui.log" | sed -nE 's/^ *Tests +([0-9]+) passed.*/\1/p' | tail -1)"
+rust_passed="$(awk '/^test result:/ { n += $4 } END { print n + 0 }' "$RESULTS/rust.log")"
+[ -n "$ui_passed" ] && [ "$rust_passed" -gt 0 ] || die "could not find the test counts in the runners' output"
 echo
-echo "All test layers passed. Screenshots of the window: target/e2e-screenshots/"
+echo "All test layers passed (UI: $ui_passed tests, Rust: $rust_passed tests). Screenshots: target/e2e-screenshots/"
+echo "total: $((ui_passed + rust_passed)) passed, 0 failed"

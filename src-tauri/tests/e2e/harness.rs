@@ -12,6 +12,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
+pub use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
@@ -25,6 +26,8 @@ static ONE_APP: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 pub struct Profile {
     root: tempfile::TempDir,
+    /// When set, the app is launched with AFC_CONFIG_DIR pointing here.
+    config_override: Option<PathBuf>,
 }
 
 impl Profile {
@@ -33,16 +36,29 @@ impl Profile {
         for dir in ["config", "data", "cache"] {
             std::fs::create_dir_all(root.path().join(dir)).expect("profile folder");
         }
-        Self { root }
+        Self {
+            root,
+            config_override: None,
+        }
+    }
+
+    /// A profile whose config folder is chosen with AFC_CONFIG_DIR, as an operator or CI would.
+    pub fn with_config_dir_env() -> Self {
+        let mut profile = Self::new();
+        profile.config_override = Some(profile.dir("shared-config"));
+        profile
     }
 
     fn dir(&self, name: &str) -> PathBuf {
         self.root.path().join(name)
     }
 
-    /// The console's config folder under this profile (XDG_CONFIG_HOME/<identifier>).
+    /// The console's config folder: AFC_CONFIG_DIR's, or XDG_CONFIG_HOME/<identifier>.
     pub fn config_dir(&self) -> PathBuf {
-        self.dir("config").join(afc_core::paths::APP_IDENTIFIER)
+        match &self.config_override {
+            Some(dir) => dir.clone(),
+            None => self.dir("config").join(afc_core::paths::APP_IDENTIFIER),
+        }
     }
 
     pub fn settings_file(&self) -> PathBuf {
@@ -115,7 +131,12 @@ impl App {
     pub async fn launch(profile: &Profile) -> Self {
         let one_app = ONE_APP.lock().await;
         let (port, native_port) = (free_port(), free_port());
-        let mut driver = Command::new(tauri_driver())
+        let mut command = Command::new(tauri_driver());
+        match &profile.config_override {
+            Some(dir) => command.env(afc_core::paths::CONFIG_DIR_ENV, dir),
+            None => command.env_remove(afc_core::paths::CONFIG_DIR_ENV),
+        };
+        let mut driver = command
             .args([
                 "--port",
                 &port.to_string(),
@@ -126,7 +147,6 @@ impl App {
             .env("XDG_CONFIG_HOME", profile.dir("config"))
             .env("XDG_DATA_HOME", profile.dir("data"))
             .env("XDG_CACHE_HOME", profile.dir("cache"))
-            .env_remove("AFC_CONFIG_DIR")
             .env_remove("AFC_LOG")
             .env("NO_AT_BRIDGE", "1")
             // Under WebDriver automation, WebKitGTK's DMA-BUF renderer never updates the X window,
@@ -235,10 +255,29 @@ impl App {
             .await
     }
 
+    /// Closes the open dialog with Escape.
+    pub async fn close_dialog(&self) {
+        self.press(Key::Escape.into(), false).await;
+        self.wait_gone(".modal").await;
+    }
+
+    /// Picks a theme in the top bar ("Light", "Dark") and waits until it is painted and saved.
+    pub async fn choose_theme(&self, profile: &Profile, label: &str) {
+        let theme = label.to_lowercase();
+        self.click(&format!("[aria-label='{label} theme']")).await;
+        wait_until(&format!("the {theme} theme to be painted"), || async {
+            (self.painted_theme().await == theme.as_str()).then_some(())
+        })
+        .await;
+        wait_until(&format!("the {theme} theme to be saved"), || async {
+            (profile.settings()?["preferences"]["theme"] == theme.as_str()).then_some(())
+        })
+        .await;
+    }
+
     /// Presses a key, optionally with Ctrl held.
     pub async fn press(&self, key: char, ctrl: bool) {
         use fantoccini::actions::{InputSource, KeyAction, KeyActions};
-        use fantoccini::key::Key;
         let mut keys = KeyActions::new("keyboard".into());
         if ctrl {
             keys = keys.then(KeyAction::Down {

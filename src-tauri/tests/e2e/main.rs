@@ -3,7 +3,7 @@
 
 mod harness;
 
-use harness::{App, Profile, wait_until};
+use harness::{App, Key, Profile, wait_until};
 use serde_json::json;
 
 const SECTIONS: [(&str, &str); 9] = [
@@ -39,11 +39,11 @@ async fn shell_sections_keyboard_about_theme_and_remembered_geometry() {
     app.press('4', true).await;
     app.wait_text("#section-title", "Health & Metrics").await;
     app.focus(".sidebar button[data-section=health]").await;
-    app.press('\u{E015}', false).await; // ArrowDown
+    app.press(Key::Down.into(), false).await;
     app.wait_text("#section-title", "Agents").await;
 
     // About (F1): the version shown is the crate's.
-    app.press('\u{E031}', false).await; // F1
+    app.press(Key::F1.into(), false).await;
     app.wait_text("dd[data-field=version]", env!("CARGO_PKG_VERSION"))
         .await;
     app.wait_text(
@@ -52,25 +52,15 @@ async fn shell_sections_keyboard_about_theme_and_remembered_geometry() {
     )
     .await;
     app.screenshot("about").await;
-    app.press('\u{E00C}', false).await; // Escape
-    app.wait_gone(".modal").await;
+    app.close_dialog().await;
 
     // Theme: dark is painted at once and saved.
-    app.click("[aria-label='Dark theme']").await;
-    wait_until("the dark theme to be painted", || async {
-        (app.painted_theme().await == "dark").then_some(())
-    })
-    .await;
-    wait_until("the theme to be saved", || async {
-        (profile.settings()?["preferences"]["theme"] == "dark").then_some(())
-    })
-    .await;
+    app.choose_theme(&profile, "Dark").await;
     app.screenshot("shell-dark").await;
     app.click("[aria-label='About']").await;
     app.find("dd[data-field=version]").await;
     app.screenshot("about-dark").await;
-    app.press('\u{E00C}', false).await;
-    app.wait_gone(".modal").await;
+    app.close_dialog().await;
 
     // Geometry: move and resize, wait for it to be saved, restart, and find it restored.
     app.client
@@ -129,4 +119,36 @@ async fn a_malformed_settings_file_is_kept_aside_and_reported_with_its_code() {
         std::fs::read_to_string(kept).unwrap(),
         "{\"preferences\": {\"theme\": "
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real window: run through scripts/test.sh"]
+async fn the_app_and_afctl_share_the_config_dir_named_by_afc_config_dir() {
+    let profile = Profile::with_config_dir_env();
+    let app = App::launch(&profile).await;
+    app.click("[aria-label='About']").await;
+    app.wait_text(
+        "dd[data-field=config-folder]",
+        profile.config_dir().to_str().unwrap(),
+    )
+    .await;
+    app.close_dialog().await;
+    app.choose_theme(&profile, "Dark").await;
+    app.quit().await;
+
+    // afctl is built beside the app by `cargo test --workspace`.
+    let afctl =
+        std::path::Path::new(env!("CARGO_BIN_EXE_agent-factory-console")).with_file_name("afctl");
+    let out = std::process::Command::new(&afctl)
+        .args(["--json", "info"])
+        .env("AFC_CONFIG_DIR", profile.config_dir())
+        .output()
+        .unwrap_or_else(|e| panic!("{} runs: {e}", afctl.display()));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(info["preferences"]["theme"], "dark");
 }

@@ -1,3 +1,4 @@
+import { Fragment } from "react";
 import iconUrl from "../../../icons/icon.svg";
 import { toAppError, type AppInfo } from "../backend";
 import { useAppInfo } from "../queries";
@@ -19,6 +20,16 @@ function rows(info: AppInfo): [string, string][] {
   ];
 }
 
+/** Lets long paths wrap after a separator rather than in the middle of a name. */
+function breakable(value: string) {
+  return value.split(/(?<=[/\\])/).map((part, i) => (
+    <Fragment key={i}>
+      {part}
+      <wbr />
+    </Fragment>
+  ));
+}
+
 export function AboutDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
   const query = useAppInfo(open);
   return (
@@ -38,7 +49,7 @@ export function AboutDialog({ open, onOpenChange }: { open: boolean; onOpenChang
             {rows(query.data).map(([label, value]) => (
               <div key={label} className="about__row">
                 <dt>{label}</dt>
-                <dd data-field={label.toLowerCase().replace(/ /g, "-")}>{value}</dd>
+                <dd data-field={label.toLowerCase().replace(/ /g, "-")}>{breakable(value)}</dd>
               </div>
             ))}
           </dl>
