@@ -16,6 +16,8 @@ die() { printf 'error: %s\n' "$*" >&2; exit 2; }
 
 # Installs the Debian packages that are not installed yet, or prints the command and stops.
 ensure_packages() {
+  # Elsewhere than Debian/Ubuntu, the platform's prerequisites are the operator's to install.
+  command -v dpkg-query >/dev/null || return 0
   local missing=()
   for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
