@@ -62,6 +62,25 @@ async fn shell_sections_keyboard_about_theme_and_remembered_geometry() {
     app.screenshot("about-dark").await;
     app.close_dialog().await;
 
+    // Preferences (Ctrl+,): the log level is saved as soon as it is chosen.
+    app.press(',', true).await;
+    app.find("#pref-log-level")
+        .await
+        .select_by_value("debug")
+        .await
+        .expect("choose debug");
+    wait_until("the log level to be saved", || async {
+        (profile.settings()?["preferences"]["logLevel"] == "debug").then_some(())
+    })
+    .await;
+    assert_eq!(
+        app.eval("return document.getElementById('pref-log-level').value")
+            .await,
+        "debug"
+    );
+    app.screenshot("preferences-dark").await;
+    app.close_dialog().await;
+
     // Geometry: move and resize, wait for it to be saved, restart, and find it restored.
     app.client
         .set_window_rect(40, 30, 1000, 680)
