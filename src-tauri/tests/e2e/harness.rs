@@ -189,6 +189,12 @@ impl App {
             _one_app: one_app,
         };
         app.find("nav[aria-label=Sections]").await;
+        // Record anything the Content Security Policy blocks from here on; `quit` fails on it.
+        app.eval(
+            "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', \
+             (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`)); return null",
+        )
+        .await;
         app
     }
 
@@ -315,8 +321,14 @@ impl App {
         assert!(status.success(), "screenshot {name} failed: {status}");
     }
 
-    /// Ends the session (which closes the app) and stops the driver.
+    /// Checks nothing was blocked by the CSP, ends the session (closing the app), stops the driver.
     pub async fn quit(mut self) {
+        let violations = self.eval("return window.__cspViolations").await;
+        assert_eq!(
+            violations,
+            serde_json::json!([]),
+            "the Content Security Policy blocked something"
+        );
         self.client.close().await.expect("the session ends");
         let _ = self.driver.kill().await;
     }
