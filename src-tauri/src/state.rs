@@ -2,8 +2,8 @@
 
 use afc_core::logging::{LogTargets, Logging};
 use afc_core::paths::AppPaths;
-use afc_core::settings::SettingsStore;
-use afc_core::{AppError, Result};
+use afc_core::settings::{LogLevel, SettingsStore};
+use afc_core::{AppError, ErrorCode, Result};
 
 pub struct AppState {
     pub paths: AppPaths,
@@ -17,20 +17,12 @@ impl AppState {
     pub fn init() -> Result<Self> {
         let paths = AppPaths::resolve(None)?;
         let opened = SettingsStore::open(paths.settings_file())?;
-        let level = opened.store.get().preferences.log_level;
-        let targets = || LogTargets {
-            file: Some((paths.log_dir.as_path(), "console")),
-            stderr: cfg!(debug_assertions),
-        };
         let mut notices = Vec::new();
-        let logging = match Logging::init(targets(), level) {
-            Ok(logging) => logging,
-            Err(e) if e.code == afc_core::ErrorCode::InvalidInput => {
-                notices.push(e);
-                Logging::init_ignoring_env(targets(), level)?
-            }
-            Err(e) => return Err(e),
-        };
+        let logging = start_logging(
+            &paths,
+            opened.store.get().preferences.log_level,
+            &mut notices,
+        )?;
         if let Some(aside) = opened.quarantined {
             tracing::warn!(kept_as = %aside.display(), "settings file was malformed; using defaults");
             notices.push(
@@ -49,5 +41,46 @@ impl AppState {
             logging,
             notices,
         })
+    }
+}
+
+/// Starts logging, degrading rather than refusing to start: an invalid `AFC_LOG` falls back to the
+/// preference, and an unwritable log folder to no log file. Each fallback becomes a notice.
+fn start_logging(
+    paths: &AppPaths,
+    level: LogLevel,
+    notices: &mut Vec<AppError>,
+) -> Result<Logging> {
+    let mut honour_env = true;
+    let mut file = Some((paths.log_dir.as_path(), "console"));
+    loop {
+        let targets = LogTargets {
+            file,
+            stderr: cfg!(debug_assertions),
+        };
+        let started = if honour_env {
+            Logging::init(targets, level)
+        } else {
+            Logging::init_ignoring_env(targets, level)
+        };
+        match started {
+            Ok(logging) => return Ok(logging),
+            Err(e) if honour_env && e.code == ErrorCode::InvalidInput => {
+                notices.push(e);
+                honour_env = false;
+            }
+            Err(e) if file.is_some() => {
+                let details = format!("{} ({})", e.message, e.details.unwrap_or_default());
+                notices.push(
+                    AppError::new(
+                        e.code,
+                        "The console cannot write its log file, so it runs without one",
+                    )
+                    .with_details(details),
+                );
+                file = None;
+            }
+            Err(e) => return Err(e),
+        }
     }
 }

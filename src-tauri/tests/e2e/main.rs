@@ -116,28 +116,44 @@ async fn shell_sections_keyboard_about_theme_and_remembered_geometry() {
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real window: run through scripts/test.sh"]
-async fn a_malformed_settings_file_is_kept_aside_and_reported_with_its_code() {
+async fn start_up_faults_are_reported_with_their_codes_and_the_console_still_runs() {
     let profile = Profile::new();
+    // A malformed settings file, and a file where the log folder should be.
+    let broken = "{\"preferences\": {\"theme\": ";
     std::fs::create_dir_all(profile.config_dir()).unwrap();
-    std::fs::write(profile.settings_file(), "{\"preferences\": {\"theme\": ").unwrap();
+    std::fs::write(profile.settings_file(), broken).unwrap();
+    std::fs::create_dir_all(profile.log_dir().parent().unwrap()).unwrap();
+    std::fs::write(profile.log_dir(), "not a folder").unwrap();
 
     let app = App::launch(&profile).await;
-    app.wait_text(".toast .error-code", "invalid_input").await;
-    let toast = app.find(".toast").await.text().await.unwrap();
+    let toasts = wait_until("both start-up notices", || async {
+        let text = app.find(".toast-viewport").await.text().await.ok()?;
+        (text.matches("Copy details").count() == 2).then_some(text)
+    })
+    .await;
     assert!(
-        toast.contains("Your settings file could not be read"),
-        "{toast}"
+        toasts.contains("invalid_input Your settings file could not be read"),
+        "{toasts}"
     );
-    assert!(toast.contains("settings.json.corrupt-1"), "{toast}");
-    assert!(toast.contains("Copy details"), "{toast}");
-    app.screenshot("error-toast").await;
+    assert!(toasts.contains("settings.json.corrupt-1"), "{toasts}");
+    assert!(
+        toasts.contains("cannot write its log file, so it runs without one"),
+        "{toasts}"
+    );
+    assert!(
+        toasts.contains(profile.log_dir().to_str().unwrap()),
+        "{toasts}"
+    );
+    app.screenshot("start-up-faults").await;
+
+    // Still a working console: sections and settings behave as usual.
+    app.click(".sidebar button[data-section=migrations]").await;
+    app.wait_text("#section-title", "Migrations").await;
+    app.choose_theme(&profile, "Dark").await;
     app.quit().await;
 
     let kept = profile.config_dir().join("settings.json.corrupt-1");
-    assert_eq!(
-        std::fs::read_to_string(kept).unwrap(),
-        "{\"preferences\": {\"theme\": "
-    );
+    assert_eq!(std::fs::read_to_string(kept).unwrap(), broken);
 }
 
 #[tokio::test(flavor = "multi_thread")]
