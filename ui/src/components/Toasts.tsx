@@ -1,6 +1,6 @@
 import * as Toast from "@radix-ui/react-toast";
 import { X } from "lucide-react";
-import { createContext, useCallback, useContext, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useRef, useState, type ReactNode } from "react";
 import type { AppError } from "../backend";
 import { errorReport } from "../errors";
 import { CopyButton } from "./CopyButton";
@@ -17,8 +17,10 @@ export const useShowError = () => useContext(ShowError);
 
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [shown, setShown] = useState<Shown[]>([]);
+  const nextId = useRef(0);
   const show = useCallback((error: AppError) => {
-    setShown((list) => [...list, { id: Date.now() + Math.random(), error }]);
+    const id = nextId.current++;
+    setShown((list) => [...list, { id, error }]);
   }, []);
   const dismiss = (id: number) => {
     setShown((list) => list.filter((t) => t.id !== id));
