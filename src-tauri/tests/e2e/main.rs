@@ -80,6 +80,12 @@ async fn shell_sections_keyboard_about_theme_and_remembered_geometry() {
     );
     app.screenshot("preferences-dark").await;
     app.close_dialog().await;
+    app.choose_theme(&profile, "Light").await;
+    app.press(',', true).await;
+    app.find("#pref-log-level").await;
+    app.screenshot("preferences-light").await;
+    app.close_dialog().await;
+    app.choose_theme(&profile, "Dark").await;
 
     // Geometry: move and resize, wait for it to be saved, restart, and find it restored.
     app.client
@@ -150,6 +156,7 @@ async fn start_up_faults_are_reported_with_their_codes_and_the_console_still_run
     app.click(".sidebar button[data-section=migrations]").await;
     app.wait_text("#section-title", "Migrations").await;
     app.choose_theme(&profile, "Dark").await;
+    app.screenshot("start-up-faults-dark").await;
     app.quit().await;
 
     let kept = profile.config_dir().join("settings.json.corrupt-1");
