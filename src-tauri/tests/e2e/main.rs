@@ -87,6 +87,11 @@ async fn shell_sections_keyboard_about_theme_and_remembered_geometry() {
     app.close_dialog().await;
     app.choose_theme(&profile, "Dark").await;
 
+    // The smallest window the console allows still lays out.
+    app.client.set_window_rect(0, 0, 900, 600).await.expect("set window rect");
+    app.wait_text("#section-title", "Agents").await;
+    app.screenshot("minimum-size").await;
+
     // Geometry: move and resize, wait for it to be saved, restart, and find it restored.
     app.client
         .set_window_rect(40, 30, 1000, 680)
