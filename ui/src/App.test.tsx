@@ -22,8 +22,12 @@ const INFO: AppInfo = {
   },
 };
 
-function setup(overrides: Record<string, Handler> = {}, systemTheme: "light" | "dark" = "light") {
-  let saved: Preferences = { theme: "system", logLevel: "info" };
+function setup(
+  overrides: Record<string, Handler> = {},
+  systemTheme: "light" | "dark" = "light",
+  initial: Preferences = { theme: "system", logLevel: "info" },
+) {
+  let saved = initial;
   const calls = mockBackend(
     {
       get_preferences: () => saved,
@@ -141,6 +145,16 @@ describe("themes", () => {
     const save = calls.find((c) => c.command === "save_preferences");
     expect(save?.args).toEqual({ preferences: { theme: "light", logLevel: "info" } });
     expect(calls.some((c) => c.command === "plugin:window|set_theme")).toBe(true);
+  });
+
+  it("starts in the saved theme without first telling the window to follow the system", async () => {
+    const { calls } = setup({}, "light", { theme: "dark", logLevel: "info" });
+    await heading();
+    await waitFor(() => {
+      expect(theme()).toBe("dark");
+    });
+    const windowThemes = calls.filter((c) => c.command === "plugin:window|set_theme").map((c) => c.args.value);
+    expect(windowThemes).toEqual(["dark"]);
   });
 
   it("rolls back and reports the error when saving fails", async () => {

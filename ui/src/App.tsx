@@ -23,7 +23,7 @@ export function App() {
   const [preferencesOpen, setPreferencesOpen] = useState(false);
 
   const preferences = preferencesQuery.data ?? DEFAULT_PREFERENCES;
-  useResolvedTheme(preferences.theme);
+  useResolvedTheme(preferencesQuery.isPending ? undefined : preferences.theme);
 
   useEffect(() => {
     notices.data?.forEach(showError);

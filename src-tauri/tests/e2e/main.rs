@@ -88,7 +88,10 @@ async fn shell_sections_keyboard_about_theme_and_remembered_geometry() {
     app.choose_theme(&profile, "Dark").await;
 
     // The smallest window the console allows still lays out.
-    app.client.set_window_rect(0, 0, 900, 600).await.expect("set window rect");
+    app.client
+        .set_window_rect(0, 0, 900, 600)
+        .await
+        .expect("set window rect");
     app.wait_text("#section-title", "Agents").await;
     app.screenshot("minimum-size").await;
 

@@ -3,9 +3,10 @@ import { onSystemThemeChange, setWindowTheme, systemTheme, type Theme, type Them
 
 /**
  * The theme to paint: the operator's choice, or the OS theme when they chose "system" (followed
- * live). Applies it to <html data-theme> and to the native window.
+ * live). Applies it to <html data-theme> and to the native window. While the preference is still
+ * loading (`undefined`) the native window is left alone: Rust opened it in the saved theme.
  */
-export function useResolvedTheme(preference: ThemePreference): Theme {
+export function useResolvedTheme(preference: ThemePreference | undefined): Theme {
   const [osTheme, setOsTheme] = useState<Theme>("light");
 
   useEffect(() => {
@@ -22,7 +23,7 @@ export function useResolvedTheme(preference: ThemePreference): Theme {
     };
   }, []);
 
-  const resolved = preference === "system" ? osTheme : preference;
+  const resolved = preference === undefined || preference === "system" ? osTheme : preference;
 
   useEffect(() => {
     document.documentElement.dataset.theme = resolved;
@@ -30,6 +31,7 @@ export function useResolvedTheme(preference: ThemePreference): Theme {
   }, [resolved]);
 
   useEffect(() => {
+    if (preference === undefined) return;
     setWindowTheme(preference === "system" ? null : preference).catch(() => undefined);
   }, [preference]);
 

@@ -1,0 +1,114 @@
+//! Whole-process measurements of the desktop app: cold start to first paint and to interactive,
+//! and the memory of the app with its WebKit processes once idle. Run with `scripts/bench.sh`
+//! (needs the same display, D-Bus session and tauri-driver as the end-to-end tests); the figures
+//! go in docs/benchmarks.md. Not criterion: each sample is a whole app launch, measured from outside.
+
+#[allow(dead_code)] // shared with the end-to-end tests, which use more of it
+#[path = "../tests/e2e/harness.rs"]
+mod harness;
+
+use std::time::Instant;
+
+use harness::{App, Profile};
+
+const LAUNCHES: usize = 10;
+
+#[tokio::main]
+async fn main() {
+    let mut launch_ms = Vec::new();
+    let mut paint_ms = Vec::new();
+    let mut rss_mib = Vec::new();
+    for _ in 0..LAUNCHES {
+        let profile = Profile::new();
+        let start = Instant::now();
+        let app = App::launch(&profile).await;
+        launch_ms.push(start.elapsed().as_secs_f64() * 1000.0);
+        let fcp = app
+            .eval(
+                "const p = performance.getEntriesByName('first-contentful-paint')[0]; \
+                 return p ? p.startTime : null",
+            )
+            .await;
+        paint_ms.push(
+            fcp.as_f64()
+                .expect("the web view reports first-contentful-paint"),
+        );
+        rss_mib.push(process_tree_rss_kib(app_pid()) as f64 / 1024.0);
+        app.quit().await;
+    }
+    println!("launches: {LAUNCHES}");
+    report(
+        "start to interactive, incl. WebDriver session (ms)",
+        &mut launch_ms,
+    );
+    report(
+        "navigation start to first contentful paint (ms)",
+        &mut paint_ms,
+    );
+    report(
+        "resident memory, app + WebKit processes (MiB)",
+        &mut rss_mib,
+    );
+}
+
+fn report(what: &str, samples: &mut [f64]) {
+    samples.sort_by(f64::total_cmp);
+    let median = samples[samples.len() / 2];
+    let (min, max) = (samples[0], samples[samples.len() - 1]);
+    println!("{what}: median {median:.1}, min {min:.1}, max {max:.1}");
+}
+
+/// The running app's pid (one app at a time, as the harness guarantees).
+fn app_pid() -> u32 {
+    let name = std::path::Path::new(env!("CARGO_BIN_EXE_agent-factory-console"));
+    let pids: Vec<u32> = processes()
+        .filter(|(pid, _)| {
+            std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == name)
+        })
+        .map(|(pid, _)| pid)
+        .collect();
+    assert_eq!(pids.len(), 1, "exactly one app running: {pids:?}");
+    pids[0]
+}
+
+/// (pid, parent pid) of every process.
+fn processes() -> impl Iterator<Item = (u32, u32)> {
+    std::fs::read_dir("/proc")
+        .expect("/proc")
+        .filter_map(|entry| {
+            let pid: u32 = entry.ok()?.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            // The command name is in parentheses and may contain spaces: parse after the last ')'.
+            let ppid = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .nth(1)?
+                .parse()
+                .ok()?;
+            Some((pid, ppid))
+        })
+}
+
+/// Resident memory of `root` and all its descendants (the web and network processes).
+fn process_tree_rss_kib(root: u32) -> u64 {
+    let all: Vec<(u32, u32)> = processes().collect();
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(
+            all.iter()
+                .filter(|(_, ppid)| *ppid == parent)
+                .map(|(pid, _)| *pid),
+        );
+        i += 1;
+    }
+    tree.iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/status")).ok())
+        .filter_map(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+        .sum()
+}
