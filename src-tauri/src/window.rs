@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use afc_core::app_info::PRODUCT_NAME;
 use afc_core::settings::ThemePreference;
-use afc_core::window_geometry::{MIN_HEIGHT, MIN_WIDTH, Rect, WindowGeometry};
+use afc_core::window_geometry::{MIN_HEIGHT, MIN_WIDTH, Monitor, WindowGeometry};
 use tauri::{
     AppHandle, Manager, PhysicalPosition, PhysicalSize, WebviewUrl, WebviewWindowBuilder, Window,
     WindowEvent,
@@ -36,14 +36,15 @@ pub fn create_main(app: &AppHandle) -> tauri::Result<()> {
         .visible(false)
         .build()?;
 
-    let monitors: Vec<Rect> = window
+    let monitors: Vec<Monitor> = window
         .available_monitors()?
         .iter()
-        .map(|m| Rect {
+        .map(|m| Monitor {
             x: m.position().x,
             y: m.position().y,
             width: m.size().width,
             height: m.size().height,
+            scale: m.scale_factor(),
         })
         .collect();
     // Without a saved geometry that fits, the builder's centred default stands.

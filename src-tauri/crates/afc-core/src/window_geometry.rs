@@ -15,32 +15,34 @@ pub struct WindowGeometry {
     pub maximized: bool,
 }
 
-/// A monitor's area in physical pixels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rect {
+/// A monitor's area in physical pixels, and how many physical pixels make one logical pixel.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Monitor {
     pub x: i32,
     pub y: i32,
     pub width: u32,
     pub height: u32,
+    pub scale: f64,
 }
 
-/// Smallest window the layout is designed for.
+/// Smallest window the layout is designed for, in logical pixels.
 pub const MIN_WIDTH: u32 = 900;
 pub const MIN_HEIGHT: u32 = 600;
 
 impl WindowGeometry {
     /// The geometry to restore on these monitors: moved and shrunk as needed to lie wholly on the
     /// monitor it overlaps most. `None` when it overlaps none (the app then centres its default).
-    pub fn fit(self, monitors: &[Rect]) -> Option<Self> {
-        let area = |m: &Rect| {
+    pub fn fit(self, monitors: &[Monitor]) -> Option<Self> {
+        let area = |m: &Monitor| {
             overlap(self.x, self.width, m.x, m.width) * overlap(self.y, self.height, m.y, m.height)
         };
         let monitor = monitors
             .iter()
             .filter(|m| area(m) > 0)
             .max_by_key(|m| area(m))?;
-        let width = self.width.max(MIN_WIDTH).min(monitor.width);
-        let height = self.height.max(MIN_HEIGHT).min(monitor.height);
+        let physical = |logical: u32| (f64::from(logical) * monitor.scale).round() as u32;
+        let width = self.width.max(physical(MIN_WIDTH)).min(monitor.width);
+        let height = self.height.max(physical(MIN_HEIGHT)).min(monitor.height);
         Some(Self {
             x: clamp_start(self.x, width, monitor.x, monitor.width),
             y: clamp_start(self.y, height, monitor.y, monitor.height),
@@ -72,18 +74,19 @@ fn clamp_start(start: i32, len: u32, bound_start: i32, bound_len: u32) -> i32 {
 mod tests {
     use super::*;
 
-    const FULL_HD: Rect = Rect {
-        x: 0,
-        y: 0,
-        width: 1920,
-        height: 1080,
-    };
-    const RIGHT: Rect = Rect {
-        x: 1920,
-        y: 0,
-        width: 1280,
-        height: 1024,
-    };
+    const FULL_HD: Monitor = monitor(0, 1920, 1080, 1.0);
+    const RIGHT: Monitor = monitor(1920, 1280, 1024, 1.0);
+    const RETINA: Monitor = monitor(0, 2880, 1800, 2.0);
+
+    const fn monitor(x: i32, width: u32, height: u32, scale: f64) -> Monitor {
+        Monitor {
+            x,
+            y: 0,
+            width,
+            height,
+            scale,
+        }
+    }
 
     fn geo(x: i32, y: i32, width: u32, height: u32) -> WindowGeometry {
         WindowGeometry {
@@ -124,6 +127,15 @@ mod tests {
     fn a_tiny_window_grows_to_the_minimum_size() {
         let fitted = geo(10, 10, 200, 100).fit(&[FULL_HD]).unwrap();
         assert_eq!((fitted.width, fitted.height), (MIN_WIDTH, MIN_HEIGHT));
+    }
+
+    #[test]
+    fn the_minimum_size_scales_with_the_monitor() {
+        let fitted = geo(0, 0, 1000, 700).fit(&[RETINA]).unwrap();
+        assert_eq!(
+            (fitted.width, fitted.height),
+            (2 * MIN_WIDTH, 2 * MIN_HEIGHT)
+        );
     }
 
     #[test]
