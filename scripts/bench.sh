@@ -8,6 +8,7 @@ ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 ensure_toolchains
 ensure_ui_packages
 npm --prefix ui run build
+cargo build --release --locked -p afctl
 xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
   dbus-run-session --config-file="$ROOT/scripts/dbus-session.conf" -- \
   cargo bench --locked -p agent-factory-console --bench startup

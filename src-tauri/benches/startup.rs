@@ -1,5 +1,5 @@
-//! Whole-process measurements of the desktop app: cold start to first paint and to interactive,
-//! and the memory of the app with its WebKit processes once idle. Run with `scripts/bench.sh`
+//! Whole-process measurements: the desktop app's cold start to first paint and to interactive, the
+//! memory of the app with its WebKit processes once idle, and afctl's run time. Run with `scripts/bench.sh`
 //! (needs the same display, D-Bus session and tauri-driver as the end-to-end tests); the figures
 //! go in docs/benchmarks.md. Not criterion: each sample is a whole app launch, measured from outside.
 
@@ -12,12 +12,13 @@ use std::time::Instant;
 use harness::{App, Profile};
 
 const LAUNCHES: usize = 10;
+const AFCTL_RUNS: usize = 50;
 
 #[tokio::main]
 async fn main() {
     let mut launch_ms = Vec::new();
     let mut paint_ms = Vec::new();
-    let mut rss_mib = Vec::new();
+    let mut pss_mib = Vec::new();
     for _ in 0..LAUNCHES {
         let profile = Profile::new();
         let start = Instant::now();
@@ -33,10 +34,11 @@ async fn main() {
             fcp.as_f64()
                 .expect("the web view reports first-contentful-paint"),
         );
-        rss_mib.push(process_tree_rss_kib(app_pid()) as f64 / 1024.0);
+        pss_mib.push(process_tree_pss_kib(app_pid()) as f64 / 1024.0);
         app.quit().await;
     }
-    println!("launches: {LAUNCHES}");
+    let mut afctl_ms = afctl_runs();
+    println!("app launches: {LAUNCHES}, afctl runs: {AFCTL_RUNS}");
     report(
         "start to interactive, incl. WebDriver session (ms)",
         &mut launch_ms,
@@ -45,10 +47,27 @@ async fn main() {
         "navigation start to first contentful paint (ms)",
         &mut paint_ms,
     );
-    report(
-        "resident memory, app + WebKit processes (MiB)",
-        &mut rss_mib,
-    );
+    report("memory (PSS), app + WebKit processes (MiB)", &mut pss_mib);
+    report("afctl --json info, wall time (ms)", &mut afctl_ms);
+}
+
+/// Wall time of whole `afctl --json info` runs (the release afctl beside the app).
+fn afctl_runs() -> Vec<f64> {
+    let afctl =
+        std::path::Path::new(env!("CARGO_BIN_EXE_agent-factory-console")).with_file_name("afctl");
+    let config = tempfile::tempdir().expect("a config folder");
+    (0..AFCTL_RUNS)
+        .map(|_| {
+            let start = Instant::now();
+            let out = std::process::Command::new(&afctl)
+                .args(["--json", "info"])
+                .env("AFC_CONFIG_DIR", config.path())
+                .output()
+                .unwrap_or_else(|e| panic!("{} runs: {e}", afctl.display()));
+            assert!(out.status.success());
+            start.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect()
 }
 
 fn report(what: &str, samples: &mut [f64]) {
@@ -90,8 +109,10 @@ fn processes() -> impl Iterator<Item = (u32, u32)> {
         })
 }
 
-/// Resident memory of `root` and all its descendants (the web and network processes).
-fn process_tree_rss_kib(root: u32) -> u64 {
+/// Proportional set size of `root` and all its descendants (the web and network processes):
+/// shared libraries are split between the processes that map them, so the sum is not inflated
+/// the way summed RSS would be.
+fn process_tree_pss_kib(root: u32) -> u64 {
     let all: Vec<(u32, u32)> = processes().collect();
     let mut tree = vec![root];
     let mut i = 0;
@@ -105,9 +126,9 @@ fn process_tree_rss_kib(root: u32) -> u64 {
         i += 1;
     }
     tree.iter()
-        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/status")).ok())
-        .filter_map(|status| {
-            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
+        .filter_map(|rollup| {
+            let line = rollup.lines().find(|l| l.starts_with("Pss:"))?;
             line.split_whitespace().nth(1)?.parse::<u64>().ok()
         })
         .sum()
