@@ -3,13 +3,16 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# What building the app needs (Debian/Ubuntu package names).
+# What building the app needs (Debian/Ubuntu package names). The arrays are read by the scripts
+# that source this file.
+# shellcheck disable=SC2034
 BUILD_PACKAGES=(build-essential pkg-config file libssl-dev libgtk-3-dev libwebkit2gtk-4.1-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev)
 # What the tests need on top: a virtual display, WebKit's WebDriver, a D-Bus session with a
-# keyring, screenshots, and the database and cache the console administers.
+# keyring, screenshots, the database and cache the console administers, and a shell linter.
+# shellcheck disable=SC2034
 TEST_PACKAGES=(xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools keyutils
-  imagemagick postgresql-client redis-tools)
+  imagemagick postgresql-client redis-tools shellcheck)
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 2; }

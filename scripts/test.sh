@@ -18,7 +18,7 @@ fi
 step "Checking PostgreSQL and Redis"
 if ! pg_isready -q -h 127.0.0.1 -p 5432; then
   ensure_packages postgresql
-  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start
+  pg_ctlcluster --skip-systemctl-redirect "$(find /etc/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -1)" main start
 fi
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   ensure_packages redis-server
@@ -39,6 +39,9 @@ npm --prefix ui run typecheck
 npm --prefix ui test 2>&1 | tee "$RESULTS/ui.log"
 npm --prefix ui run build
 
+step "Scripts: shellcheck"
+shellcheck scripts/*.sh .ci/run
+
 step "Rust: format and lint"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -58,6 +61,8 @@ export XDG_DATA_HOME="$XDG_TMP/data" XDG_CONFIG_HOME="$XDG_TMP/config" XDG_CACHE
 export XDG_RUNTIME_DIR="$XDG_TMP/runtime" NO_AT_BRIDGE=1
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
+# The inner script is single-quoted on purpose: it expands inside the new session.
+# shellcheck disable=SC2016
 xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
   dbus-run-session --config-file="$ROOT/scripts/dbus-session.conf" -- \
   bash -euo pipefail -c '
@@ -71,7 +76,9 @@ xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
 
 ui_passed="$(sed 's/\x1b\[[0-9;]*m//g' "$RESULTS/ui.log" | sed -nE 's/^ *Tests +([0-9]+) passed.*/\1/p' | tail -1)"
 rust_passed="$(awk '/^test result:/ { n += $4 } END { print n + 0 }' "$RESULTS/rust.log")"
-[ -n "$ui_passed" ] && [ "$rust_passed" -gt 0 ] || die "could not find the test counts in the runners' output"
+if [ -z "$ui_passed" ] || [ "$rust_passed" -eq 0 ]; then
+  die "could not find the test counts in the runners' output"
+fi
 echo
 echo "All test layers passed (UI: $ui_passed tests, Rust: $rust_passed tests). Screenshots: target/e2e-screenshots/"
 echo "total: $((ui_passed + rust_passed)) passed, 0 failed"

@@ -79,7 +79,7 @@ impl Profile {
 
 pub struct App {
     pub client: Client,
-    driver: Child,
+    _driver: DriverGroup,
     _one_app: tokio::sync::MutexGuard<'static, ()>,
 }
 
@@ -102,11 +102,47 @@ where
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free local port")
-        .port()
+/// Two distinct free local ports (both are held until both are chosen).
+fn free_ports() -> (u16, u16) {
+    let bind = || TcpListener::bind("127.0.0.1:0").expect("a free local port");
+    let (a, b) = (bind(), bind());
+    let port = |l: &TcpListener| l.local_addr().expect("a bound address").port();
+    (port(&a), port(&b))
+}
+
+/// Waits until something accepts connections on the port, failing early if the driver died.
+async fn wait_for_port(driver: &mut DriverGroup, port: u16, what: &str) {
+    let start = Instant::now();
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        if let Ok(Some(status)) = driver.child.try_wait() {
+            panic!("tauri-driver exited early: {status}");
+        }
+        assert!(
+            start.elapsed() < DEADLINE,
+            "{what} did not listen on port {port}"
+        );
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// tauri-driver, the WebKitWebDriver it starts and the app that one launches share a process
+/// group, which is killed as a whole when this is dropped: killing tauri-driver alone leaves the
+/// other two running (it only stops its native driver on SIGTERM), holding the display and the
+/// test runner's output open.
+struct DriverGroup {
+    child: Child,
+}
+
+impl Drop for DriverGroup {
+    fn drop(&mut self) {
+        if let Some(pid) = self.child.id() {
+            // SAFETY: killpg only sends a signal; the group id is our child's pid (process_group(0)).
+            unsafe { libc::killpg(pid as libc::pid_t, libc::SIGKILL) };
+        }
+    }
 }
 
 fn tauri_driver() -> PathBuf {
@@ -130,13 +166,13 @@ impl App {
     /// Launches the app binary with the profile's folders and waits for the shell to render.
     pub async fn launch(profile: &Profile) -> Self {
         let one_app = ONE_APP.lock().await;
-        let (port, native_port) = (free_port(), free_port());
+        let (port, native_port) = free_ports();
         let mut command = Command::new(tauri_driver());
         match &profile.config_override {
             Some(dir) => command.env(afc_core::paths::CONFIG_DIR_ENV, dir),
             None => command.env_remove(afc_core::paths::CONFIG_DIR_ENV),
         };
-        let mut driver = command
+        let child = command
             .args([
                 "--port",
                 &port.to_string(),
@@ -154,25 +190,15 @@ impl App {
             .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
-            .kill_on_drop(true)
+            .process_group(0)
             .spawn()
             .expect("tauri-driver starts");
+        let mut driver = DriverGroup { child };
 
+        // tauri-driver proxies to WebKitWebDriver as soon as it listens, without waiting for it.
+        wait_for_port(&mut driver, port, "tauri-driver").await;
+        wait_for_port(&mut driver, native_port, "WebKitWebDriver").await;
         let url = format!("http://127.0.0.1:{port}");
-        let start = Instant::now();
-        while tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_err()
-        {
-            if let Ok(Some(status)) = driver.try_wait() {
-                panic!("tauri-driver exited early: {status}");
-            }
-            assert!(
-                start.elapsed() < DEADLINE,
-                "tauri-driver did not listen on port {port}"
-            );
-            tokio::time::sleep(POLL).await;
-        }
 
         let caps = json!({
             "browserName": "wry",
@@ -185,7 +211,7 @@ impl App {
             .expect("a WebDriver session with the app");
         let app = Self {
             client,
-            driver,
+            _driver: driver,
             _one_app: one_app,
         };
         app.find("nav[aria-label=Sections]").await;
@@ -322,7 +348,7 @@ impl App {
     }
 
     /// Checks nothing was blocked by the CSP, ends the session (closing the app), stops the driver.
-    pub async fn quit(mut self) {
+    pub async fn quit(self) {
         let violations = self.eval("return window.__cspViolations").await;
         assert_eq!(
             violations,
@@ -330,6 +356,6 @@ impl App {
             "the Content Security Policy blocked something"
         );
         self.client.close().await.expect("the session ends");
-        let _ = self.driver.kill().await;
+        // Dropping `self` ends the driver's process group.
     }
 }

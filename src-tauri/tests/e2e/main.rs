@@ -73,11 +73,13 @@ async fn shell_sections_keyboard_about_theme_and_remembered_geometry() {
         (profile.settings()?["preferences"]["logLevel"] == "debug").then_some(())
     })
     .await;
-    assert_eq!(
-        app.eval("return document.getElementById('pref-log-level').value")
-            .await,
-        "debug"
-    );
+    wait_until("the select to show the saved level", || async {
+        let shown = app
+            .eval("return document.getElementById('pref-log-level').value")
+            .await;
+        (shown == "debug").then_some(())
+    })
+    .await;
     app.screenshot("preferences-dark").await;
     app.close_dialog().await;
     app.choose_theme(&profile, "Light").await;
@@ -114,11 +116,10 @@ async fn shell_sections_keyboard_about_theme_and_remembered_geometry() {
         json!({"x": saved["x"], "y": saved["y"], "width": saved["width"], "height": saved["height"]}),
         "the restarted window has the saved geometry"
     );
-    assert_eq!(
-        app.painted_theme().await,
-        "dark",
-        "the theme was remembered"
-    );
+    wait_until("the remembered dark theme to be painted", || async {
+        (app.painted_theme().await == "dark").then_some(())
+    })
+    .await;
     app.screenshot("restarted").await;
     app.quit().await;
 
