@@ -61,9 +61,10 @@ export XDG_DATA_HOME="$XDG_TMP/data" XDG_CONFIG_HOME="$XDG_TMP/config" XDG_CACHE
 export XDG_RUNTIME_DIR="$XDG_TMP/runtime" NO_AT_BRIDGE=1
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
-# The inner script is single-quoted on purpose: it expands inside the new session.
+# The inner script is single-quoted on purpose: it expands inside the new session. The timeout
+# turns a hang (a stuck window or driver) into a clear failure instead of a stalled CI run.
 # shellcheck disable=SC2016
-xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
+timeout --kill-after=30s 30m xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
   dbus-run-session --config-file="$ROOT/scripts/dbus-session.conf" -- \
   bash -euo pipefail -c '
     # An unlocked Secret Service keyring, checked before any test relies on it.
@@ -72,7 +73,7 @@ xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
     [ "$(secret-tool lookup afc-probe 1)" = probe ] || { echo "the test keyring does not work" >&2; exit 2; }
     secret-tool clear afc-probe 1
     cargo test --workspace --locked -- --include-ignored
-  ' 2>&1 | tee "$RESULTS/rust.log"
+  ' 2>&1 | tee "$RESULTS/rust.log" || die "the Rust tests failed or did not finish within 30 minutes (output above)"
 
 ui_passed="$(sed 's/\x1b\[[0-9;]*m//g' "$RESULTS/ui.log" | sed -nE 's/^ *Tests +([0-9]+) passed.*/\1/p' | tail -1)"
 rust_passed="$(awk '/^test result:/ { n += $4 } END { print n + 0 }' "$RESULTS/rust.log")"

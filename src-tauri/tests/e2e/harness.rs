@@ -118,12 +118,11 @@ async fn wait_for_port(driver: &mut DriverGroup, port: u16, what: &str) {
         .is_err()
     {
         if let Ok(Some(status)) = driver.child.try_wait() {
-            panic!("tauri-driver exited early: {status}");
+            driver.fail(&format!("tauri-driver exited early: {status}"));
         }
-        assert!(
-            start.elapsed() < DEADLINE,
-            "{what} did not listen on port {port}"
-        );
+        if start.elapsed() > DEADLINE {
+            driver.fail(&format!("{what} did not listen on port {port}"));
+        }
         tokio::time::sleep(POLL).await;
     }
 }
@@ -134,6 +133,19 @@ async fn wait_for_port(driver: &mut DriverGroup, port: u16, what: &str) {
 /// test runner's output open.
 struct DriverGroup {
     child: Child,
+    /// The output of tauri-driver, WebKitWebDriver and the app. A file, not our stderr: processes
+    /// that outlived a killed test would otherwise hold the test runner's output pipe open.
+    log: PathBuf,
+}
+
+impl DriverGroup {
+    fn fail(&self, what: &str) -> ! {
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        panic!(
+            "{what}\n--- driver and app output ({}) ---\n{log}",
+            self.log.display()
+        );
+    }
 }
 
 impl Drop for DriverGroup {
@@ -167,6 +179,7 @@ impl App {
     pub async fn launch(profile: &Profile) -> Self {
         let one_app = ONE_APP.lock().await;
         let (port, native_port) = free_ports();
+        let log = profile.dir("driver.log");
         let mut command = Command::new(tauri_driver());
         match &profile.config_override {
             Some(dir) => command.env(afc_core::paths::CONFIG_DIR_ENV, dir),
@@ -189,11 +202,11 @@ impl App {
             // so screenshots of the screen came out blank; the shared-memory path paints normally.
             .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(std::fs::File::create(&log).expect("a driver log file"))
             .process_group(0)
             .spawn()
             .expect("tauri-driver starts");
-        let mut driver = DriverGroup { child };
+        let mut driver = DriverGroup { child, log };
 
         // tauri-driver proxies to WebKitWebDriver as soon as it listens, without waiting for it.
         wait_for_port(&mut driver, port, "tauri-driver").await;
@@ -204,11 +217,14 @@ impl App {
             "browserName": "wry",
             "tauri:options": { "application": env!("CARGO_BIN_EXE_agent-factory-console") }
         });
-        let client = ClientBuilder::native()
+        let client = match ClientBuilder::native()
             .capabilities(caps.as_object().expect("an object").clone())
             .connect(&url)
             .await
-            .expect("a WebDriver session with the app");
+        {
+            Ok(client) => client,
+            Err(e) => driver.fail(&format!("no WebDriver session with the app: {e}")),
+        };
         let app = Self {
             client,
             _driver: driver,
