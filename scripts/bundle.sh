@@ -8,9 +8,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-ensure_packages "${BUILD_PACKAGES[@]}"
-ensure_toolchains
-ensure_ui_packages
+prepare "${BUILD_PACKAGES[@]}"
 
 staged="src-tauri/tauri.conf.json"
 trap 'rm -f "$staged"' EXIT

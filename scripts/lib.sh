@@ -1,4 +1,4 @@
-# Shared by run.sh and test.sh: find what is missing and install it (as root) or say how (otherwise).
+# Shared by the scripts: find what is missing and install it (as root) or say how (otherwise).
 # shellcheck shell=bash
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -55,4 +55,18 @@ ensure_ui_packages() {
     npm --prefix "$ROOT/ui" ci --no-audit --no-fund
     cp "$ROOT/ui/package-lock.json" "$stamp"
   fi
+}
+
+# The common start of every script: these system packages, the toolchains, the UI's npm packages.
+prepare() {
+  ensure_packages "$@"
+  ensure_toolchains
+  ensure_ui_packages
+}
+
+# Runs a command on a virtual display with a private D-Bus session (scripts/dbus-session.conf), as
+# the end-to-end tests and the benchmarks need.
+in_test_session() {
+  xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
+    dbus-run-session --config-file="$ROOT/scripts/dbus-session.conf" -- "$@"
 }

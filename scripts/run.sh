@@ -4,9 +4,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-ensure_packages "${BUILD_PACKAGES[@]}"
-ensure_toolchains
-ensure_ui_packages
+prepare "${BUILD_PACKAGES[@]}"
 
 step "Building the UI"
 npm --prefix "$ROOT/ui" run build

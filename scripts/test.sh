@@ -6,9 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
-ensure_toolchains
-ensure_ui_packages
+prepare "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 
 if ! [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ]; then
   step "Installing tauri-driver"
@@ -29,9 +27,12 @@ fi
 pg_isready -h 127.0.0.1 -p 5432
 redis-cli -h 127.0.0.1 -p 6379 ping
 
-# Each runner's output is kept so the closing line can total what ran.
-RESULTS="$(mktemp -d)"
-trap 'rm -rf "$RESULTS"' EXIT
+# Scratch space: each runner's output (so the closing line can total what ran) and the XDG
+# folders the keyring and WebKit write to during the tests.
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+RESULTS="$WORK/results"
+mkdir -p "$RESULTS"
 
 step "UI: lint, type-check, unit tests, build"
 npm --prefix ui run lint
@@ -54,19 +55,14 @@ fi
 step "Rust: unit, integration and end-to-end tests (Xvfb, D-Bus, keyring)"
 mkdir -p target
 rm -rf target/e2e-screenshots
-# The keyring and WebKit write under the XDG folders: keep them in a throwaway place.
-XDG_TMP="$(mktemp -d)"
-trap 'rm -rf "$XDG_TMP" "$RESULTS"' EXIT
-export XDG_DATA_HOME="$XDG_TMP/data" XDG_CONFIG_HOME="$XDG_TMP/config" XDG_CACHE_HOME="$XDG_TMP/cache"
-export XDG_RUNTIME_DIR="$XDG_TMP/runtime" NO_AT_BRIDGE=1
+export XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/config" XDG_CACHE_HOME="$WORK/cache"
+export XDG_RUNTIME_DIR="$WORK/runtime" NO_AT_BRIDGE=1
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 # The inner script is single-quoted on purpose: it expands inside the new session. The timeout
 # turns a hang (a stuck window or driver) into a clear failure instead of a stalled CI run.
 # shellcheck disable=SC2016
-timeout --kill-after=30s 30m xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
-  dbus-run-session --config-file="$ROOT/scripts/dbus-session.conf" -- \
-  bash -euo pipefail -c '
+in_test_session timeout --kill-after=30s 30m bash -euo pipefail -c '
     # An unlocked Secret Service keyring, checked before any test relies on it.
     eval "$(printf ci | gnome-keyring-daemon --unlock --components=secrets)"
     printf probe | secret-tool store --label="afc test probe" afc-probe 1
