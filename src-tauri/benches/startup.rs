@@ -53,8 +53,7 @@ async fn main() {
 
 /// Wall time of whole `afctl --json info` runs (the release afctl beside the app).
 fn afctl_runs() -> Vec<f64> {
-    let afctl =
-        std::path::Path::new(env!("CARGO_BIN_EXE_agent-factory-console")).with_file_name("afctl");
+    let afctl = harness::afctl_binary();
     let config = tempfile::tempdir().expect("a config folder");
     (0..AFCTL_RUNS)
         .map(|_| {

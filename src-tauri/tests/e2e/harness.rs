@@ -75,6 +75,19 @@ impl Profile {
         let text = std::fs::read_to_string(self.settings_file()).ok()?;
         serde_json::from_str(&text).ok()
     }
+
+    /// Waits until the settings file holds `value` for the preference `key`.
+    pub async fn wait_saved_preference(&self, key: &str, value: &str) {
+        wait_until(&format!("{key} {value:?} to be saved"), || async {
+            (self.settings()?["preferences"][key] == value).then_some(())
+        })
+        .await;
+    }
+}
+
+/// The afctl binary, built beside the app by `cargo test --workspace` and `cargo bench`.
+pub fn afctl_binary() -> PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_agent-factory-console")).with_file_name("afctl")
 }
 
 pub struct App {
@@ -297,10 +310,15 @@ impl App {
             .unwrap_or_else(|e| panic!("script {script}: {e}"))
     }
 
-    /// The theme the page is painted in.
-    pub async fn painted_theme(&self) -> Value {
-        self.eval("return document.documentElement.dataset.theme ?? null")
-            .await
+    /// Waits until the page is painted in `theme` ("light" or "dark").
+    pub async fn wait_painted(&self, theme: &str) {
+        wait_until(&format!("the {theme} theme to be painted"), || async {
+            let painted = self
+                .eval("return document.documentElement.dataset.theme ?? null")
+                .await;
+            (painted == theme).then_some(())
+        })
+        .await;
     }
 
     /// Closes the open dialog with Escape.
@@ -313,14 +331,8 @@ impl App {
     pub async fn choose_theme(&self, profile: &Profile, label: &str) {
         let theme = label.to_lowercase();
         self.click(&format!("[aria-label='{label} theme']")).await;
-        wait_until(&format!("the {theme} theme to be painted"), || async {
-            (self.painted_theme().await == theme.as_str()).then_some(())
-        })
-        .await;
-        wait_until(&format!("the {theme} theme to be saved"), || async {
-            (profile.settings()?["preferences"]["theme"] == theme.as_str()).then_some(())
-        })
-        .await;
+        self.wait_painted(&theme).await;
+        profile.wait_saved_preference("theme", &theme).await;
     }
 
     /// Presses a key, optionally with Ctrl held.
@@ -368,7 +380,7 @@ impl App {
         let violations = self.eval("return window.__cspViolations").await;
         assert_eq!(
             violations,
-            serde_json::json!([]),
+            json!([]),
             "the Content Security Policy blocked something"
         );
         self.client.close().await.expect("the session ends");

@@ -3,7 +3,7 @@
 
 mod harness;
 
-use harness::{App, Key, Profile, wait_until};
+use harness::{App, Key, Profile, afctl_binary, wait_until};
 use serde_json::json;
 
 const SECTIONS: [(&str, &str); 9] = [
@@ -69,10 +69,7 @@ async fn shell_sections_keyboard_about_theme_and_remembered_geometry() {
         .select_by_value("debug")
         .await
         .expect("choose debug");
-    wait_until("the log level to be saved", || async {
-        (profile.settings()?["preferences"]["logLevel"] == "debug").then_some(())
-    })
-    .await;
+    profile.wait_saved_preference("logLevel", "debug").await;
     wait_until("the select to show the saved level", || async {
         let shown = app
             .eval("return document.getElementById('pref-log-level').value")
@@ -116,10 +113,7 @@ async fn shell_sections_keyboard_about_theme_and_remembered_geometry() {
         json!({"x": saved["x"], "y": saved["y"], "width": saved["width"], "height": saved["height"]}),
         "the restarted window has the saved geometry"
     );
-    wait_until("the remembered dark theme to be painted", || async {
-        (app.painted_theme().await == "dark").then_some(())
-    })
-    .await;
+    app.wait_painted("dark").await;
     app.screenshot("restarted").await;
     app.quit().await;
 
@@ -187,9 +181,7 @@ async fn the_app_and_afctl_share_the_config_dir_named_by_afc_config_dir() {
     app.choose_theme(&profile, "Dark").await;
     app.quit().await;
 
-    // afctl is built beside the app by `cargo test --workspace`.
-    let afctl =
-        std::path::Path::new(env!("CARGO_BIN_EXE_agent-factory-console")).with_file_name("afctl");
+    let afctl = afctl_binary();
     let out = std::process::Command::new(&afctl)
         .args(["--json", "info"])
         .env("AFC_CONFIG_DIR", profile.config_dir())
