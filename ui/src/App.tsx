@@ -40,42 +40,31 @@ export function App() {
     });
   };
 
-  useShortcuts({
-    onSection: useCallback((index: number) => {
-      const section = SECTIONS[index];
-      if (section) setActive(section.id);
-    }, []),
-    onPreferences: useCallback(() => {
-      setPreferencesOpen(true);
-    }, []),
-    onAbout: useCallback(() => {
-      setAboutOpen(true);
-    }, []),
-  });
+  const openAbout = useCallback(() => {
+    setAboutOpen(true);
+  }, []);
+  const openPreferences = useCallback(() => {
+    setPreferencesOpen(true);
+  }, []);
+  const selectSectionAt = useCallback((index: number) => {
+    const section = SECTIONS[index];
+    if (section) setActive(section.id);
+  }, []);
+  useShortcuts({ onSection: selectSectionAt, onPreferences: openPreferences, onAbout: openAbout });
 
   if (preferencesQuery.isPending) return null; // a few milliseconds; avoids a flash of the wrong theme
 
   const section = SECTIONS.find((s) => s.id === active) ?? SECTIONS[0];
   return (
     <div className="app">
-      <Sidebar
-        active={active}
-        onSelect={setActive}
-        onAbout={() => {
-          setAboutOpen(true);
-        }}
-      />
+      <Sidebar active={active} onSelect={setActive} onAbout={openAbout} />
       <TopBar
         theme={preferences.theme}
         onTheme={(theme) => {
           changePreferences({ ...preferences, theme });
         }}
-        onPreferences={() => {
-          setPreferencesOpen(true);
-        }}
-        onAbout={() => {
-          setAboutOpen(true);
-        }}
+        onPreferences={openPreferences}
+        onAbout={openAbout}
       />
       <main className="content">{section && <SectionView key={section.id} section={section} />}</main>
       <AboutDialog open={aboutOpen} onOpenChange={setAboutOpen} />
