@@ -4,10 +4,16 @@
 //! (`src-tauri`) and the CLI (`afctl`) are thin adapters over it. See `docs/architecture.md`.
 
 pub mod app_info;
+pub mod audit;
+mod console;
+pub mod environments;
 pub mod error;
 pub mod logging;
 pub mod paths;
+pub mod probe;
+pub mod secrets;
 pub mod settings;
 pub mod window_geometry;
 
+pub use console::Console;
 pub use error::{AppError, ErrorCode, Result};

@@ -38,6 +38,12 @@ impl AppPaths {
         })
     }
 
+    /// Whether the configuration folder is the platform default (not `AFC_CONFIG_DIR` or
+    /// `--config-dir`).
+    pub fn is_default_config_dir(&self) -> bool {
+        dirs::config_dir().is_some_and(|base| base.join(APP_IDENTIFIER) == self.config_dir)
+    }
+
     pub fn settings_file(&self) -> PathBuf {
         self.config_dir.join(SETTINGS_FILE_NAME)
     }

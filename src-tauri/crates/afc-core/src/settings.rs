@@ -12,6 +12,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::environments::Environment;
 use crate::window_geometry::WindowGeometry;
 use crate::{AppError, Result};
 
@@ -65,6 +66,11 @@ pub struct Settings {
     pub preferences: Preferences,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<WindowGeometry>,
+    /// Environment profiles, non-secret parts only (see [`crate::environments`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub environments: Vec<Environment>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_environment: Option<String>,
     #[serde(flatten)]
     pub other: serde_json::Map<String, serde_json::Value>,
 }
@@ -150,15 +156,33 @@ impl SettingsStore {
         self.lock().clone()
     }
 
-    /// Applies `change` and saves. If saving fails, memory is left as it was and the error returned.
+    /// Re-reads the file (afctl may have changed it) and returns what it holds.
+    pub fn reload(&self) -> Result<Settings> {
+        let settings = read(&self.path)?;
+        *self.lock() = settings.clone();
+        Ok(settings)
+    }
+
+    /// Applies `change` to what the file holds now (the app and afctl share it) and saves. If
+    /// saving fails, memory and file are left as they were and the error returned.
     pub fn update(&self, change: impl FnOnce(&mut Settings)) -> Result<Settings> {
+        self.try_update(|s| {
+            change(s);
+            Ok(())
+        })
+    }
+
+    /// Like [`update`](Self::update), for changes that can refuse (nothing is saved then).
+    pub fn try_update(&self, change: impl FnOnce(&mut Settings) -> Result<()>) -> Result<Settings> {
         let mut current = self.lock();
-        let mut next = current.clone();
-        change(&mut next);
-        if next != *current {
+        let _file_lock = lock_file(&self.path)?;
+        let base = read(&self.path)?;
+        let mut next = base.clone();
+        change(&mut next)?;
+        if next != base {
             write(&self.path, &next)?;
-            *current = next.clone();
         }
+        *current = next.clone();
         Ok(next)
     }
 
@@ -166,6 +190,24 @@ impl SettingsStore {
         // A panic while holding the lock cannot leave a half-applied change (see `update`).
         self.current.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+/// Serialises read-modify-write cycles across processes (the app and any number of afctl runs)
+/// with an advisory lock on `settings.json.lock`.
+fn lock_file(path: &Path) -> Result<std::fs::File> {
+    let lock_path = path.with_extension("json.lock");
+    if let Some(dir) = lock_path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| AppError::io("create", dir, &e))?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| AppError::io("open", &lock_path, &e))?;
+    file.lock()
+        .map_err(|e| AppError::io("lock", &lock_path, &e))?;
+    Ok(file)
 }
 
 fn quarantine(path: &Path) -> Result<PathBuf> {
@@ -224,7 +266,7 @@ mod tests {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(
             &path,
-            r#"{"environments": [{"name": "dev"}], "preferences": {"theme": "light"}}"#,
+            r#"{"futureFeature": [{"name": "dev"}], "preferences": {"theme": "light"}}"#,
         )
         .unwrap();
         let opened = SettingsStore::open(path.clone()).unwrap();
@@ -236,13 +278,15 @@ mod tests {
         assert_eq!(saved.preferences.theme, ThemePreference::Light);
         let on_disk: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        assert_eq!(on_disk["environments"][0]["name"], "dev");
+        assert_eq!(on_disk["futureFeature"][0]["name"], "dev");
         assert_eq!(on_disk["preferences"]["logLevel"], "debug");
-        // Only the settings file is left in the folder: no temporary files behind.
-        assert_eq!(
-            std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
-            1
-        );
+        // Only the settings file and its lock are left in the folder: no temporary files behind.
+        let mut names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["settings.json", "settings.json.lock"]);
     }
 
     #[cfg(unix)]

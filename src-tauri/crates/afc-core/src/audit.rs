@@ -1,0 +1,199 @@
+//! The local audit log: one JSON line per change the console made (or tried to make), appended
+//! to `audit.jsonl` in the configuration folder. Entries name the environment and the variable,
+//! never a value.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{AppError, Result};
+
+const FILE_NAME: &str = "audit.jsonl";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Ok,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    #[ts(type = "string")]
+    pub at: DateTime<Utc>,
+    /// `app` or `afctl`.
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub environment: Option<String>,
+    /// What was done, e.g. `secret.set`, `environment.delete`.
+    pub action: String,
+    /// What it was done to, e.g. a variable name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub target: Option<String>,
+    pub outcome: Outcome,
+    /// A non-secret detail: an error code, a count, a file path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub detail: Option<String>,
+}
+
+/// What the log holds, plus how many lines could not be read (never silently dropped).
+#[derive(Debug, Clone, Default, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditLogView {
+    pub entries: Vec<AuditEntry>,
+    pub unreadable_lines: u32,
+    pub path: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditLog {
+    path: PathBuf,
+    source: &'static str,
+}
+
+/// One change to record, before it gets its time and source.
+#[derive(Debug, Clone, Default)]
+pub struct Event<'a> {
+    pub environment: Option<&'a str>,
+    pub action: &'a str,
+    pub target: Option<&'a str>,
+    pub detail: Option<String>,
+}
+
+impl AuditLog {
+    pub fn in_dir(config_dir: &Path, source: &'static str) -> Self {
+        Self {
+            path: config_dir.join(FILE_NAME),
+            source,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends one entry. Opened in append mode, one `write` per line, so concurrent writers
+    /// (the app and afctl) never interleave within a line.
+    pub fn record(&self, event: Event<'_>, outcome: Outcome) -> Result<()> {
+        let entry = AuditEntry {
+            at: Utc::now(),
+            source: self.source.to_owned(),
+            environment: event.environment.map(str::to_owned),
+            action: event.action.to_owned(),
+            target: event.target.map(str::to_owned),
+            outcome,
+            detail: event.detail,
+        };
+        let mut line = serde_json::to_vec(&entry).map_err(|e| {
+            AppError::internal("Could not write the audit entry").with_details(e.to_string())
+        })?;
+        line.push(b'\n');
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| AppError::io("create", dir, &e))?;
+        }
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).append(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options
+            .open(&self.path)
+            .map_err(|e| AppError::io("open the audit log", &self.path, &e))?;
+        file.write_all(&line)
+            .and_then(|()| file.sync_data())
+            .map_err(|e| AppError::io("append to the audit log", &self.path, &e))
+    }
+
+    /// Runs `op` and records its outcome (with the error code on failure), returning its result.
+    pub fn around<T>(&self, event: Event<'_>, result: Result<T>) -> Result<T> {
+        let outcome = if result.is_ok() {
+            Outcome::Ok
+        } else {
+            Outcome::Failed
+        };
+        let mut event = event;
+        if let Err(e) = &result {
+            event.detail = Some(match event.detail.take() {
+                Some(d) => format!("{d}; {}", e.code),
+                None => e.code.to_string(),
+            });
+        }
+        match (self.record(event, outcome), result) {
+            (Ok(()), r) => r,
+            // The change happened but could not be recorded: say so rather than hide it.
+            (Err(audit), Ok(_)) => {
+                Err(audit
+                    .with_details("The change was made, but the audit log could not record it"))
+            }
+            (Err(_), Err(e)) => Err(e),
+        }
+    }
+
+    /// Every entry, newest first.
+    pub fn read(&self) -> Result<AuditLogView> {
+        let text = match std::fs::read_to_string(&self.path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(AppError::io("read the audit log", &self.path, &e)),
+        };
+        let mut view = AuditLogView {
+            path: self.path.display().to_string(),
+            ..AuditLogView::default()
+        };
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            match serde_json::from_str(line) {
+                Ok(entry) => view.entries.push(entry),
+                Err(_) => view.unreadable_lines += 1,
+            }
+        }
+        view.entries.reverse();
+        Ok(view)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_are_appended_and_read_back_newest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::in_dir(dir.path(), "app");
+        let ev = |action| Event {
+            environment: Some("dev"),
+            action,
+            target: Some("DEBUG"),
+            detail: None,
+        };
+        log.record(ev("variable.set"), Outcome::Ok).unwrap();
+        let failed: Result<()> = Err(AppError::new(crate::ErrorCode::KeyringUnavailable, "x"));
+        assert!(log.around(ev("secret.set"), failed).is_err());
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(log.path())
+            .unwrap()
+            .write_all(b"torn{\n")
+            .unwrap();
+        let view = log.read().unwrap();
+        assert_eq!(view.unreadable_lines, 1);
+        assert_eq!(view.entries.len(), 2);
+        assert_eq!(view.entries[0].action, "secret.set");
+        assert_eq!(view.entries[0].outcome, Outcome::Failed);
+        assert_eq!(
+            view.entries[0].detail.as_deref(),
+            Some("keyring_unavailable")
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(log.path()).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

@@ -1,0 +1,381 @@
+//! Creating, changing and removing environments: settings for the non-secret parts, the keyring
+//! for passwords and keys, an audit entry for every change.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::model::{ApiAuth, Environment, validate_name};
+use crate::audit::Event;
+use crate::console::Console;
+use crate::secrets::SecretString;
+use crate::{AppError, ErrorCode, Result};
+
+/// Keyring accounts of an environment's connection secrets. Variable names cannot start with `@`.
+pub const DB_PASSWORD: &str = "@db-password";
+pub const REDIS_PASSWORD: &str = "@redis-password";
+/// The API key or the login password, whichever `api_auth` uses.
+pub const API_SECRET: &str = "@api-secret";
+const CONNECTION_SECRETS: [&str; 3] = [DB_PASSWORD, REDIS_PASSWORD, API_SECRET];
+
+/// The keyring account of `key` (a variable or connection secret) in environment `env`.
+pub fn account(env: &str, key: &str) -> String {
+    format!("{env}:{key}")
+}
+
+/// What to do with one connection secret when an environment is saved.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "snake_case", tag = "action")]
+pub enum SecretChange {
+    #[default]
+    Keep,
+    Set {
+        #[ts(type = "string")]
+        value: SecretString,
+    },
+    Clear,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ConnectionSecrets {
+    #[ts(optional)]
+    pub db_password: Option<SecretChange>,
+    #[ts(optional)]
+    pub redis_password: Option<SecretChange>,
+    #[ts(optional)]
+    pub api_secret: Option<SecretChange>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvironmentList {
+    pub environments: Vec<Environment>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<String>,
+}
+
+impl Console {
+    pub fn environments(&self) -> Result<EnvironmentList> {
+        let settings = self.settings.reload()?;
+        let current = settings
+            .current_environment
+            .filter(|c| settings.environments.iter().any(|e| &e.name == c));
+        Ok(EnvironmentList {
+            environments: settings.environments,
+            current,
+        })
+    }
+
+    pub fn environment(&self, name: &str) -> Result<Environment> {
+        self.settings
+            .reload()?
+            .environments
+            .into_iter()
+            .find(|e| e.name == name)
+            .ok_or_else(|| not_found(name))
+    }
+
+    /// Every keyring account an environment uses.
+    fn accounts(env: &Environment) -> Vec<String> {
+        let vars = env
+            .variables
+            .iter()
+            .filter(|(_, v)| v.secret)
+            .map(|(k, _)| k.as_str());
+        let conn = CONNECTION_SECRETS
+            .into_iter()
+            .filter(|k| has_connection_secret(env, k));
+        vars.chain(conn).map(|k| account(&env.name, k)).collect()
+    }
+
+    pub async fn create_environment(
+        &self,
+        env: Environment,
+        secrets: ConnectionSecrets,
+    ) -> Result<Environment> {
+        let name = env.name.clone();
+        let event = Event {
+            environment: Some(&name),
+            action: "environment.create",
+            ..Event::default()
+        };
+        let result = self.save_environment(None, env, secrets).await;
+        self.audit.around(event, result)
+    }
+
+    /// Saves changes to `original`; a new name renames it, moving its secrets in the keyring.
+    pub async fn update_environment(
+        &self,
+        original: &str,
+        env: Environment,
+        secrets: ConnectionSecrets,
+    ) -> Result<Environment> {
+        let detail = (original != env.name).then(|| format!("renamed from {original}"));
+        let name = env.name.clone();
+        let event = Event {
+            environment: Some(&name),
+            action: "environment.update",
+            detail,
+            ..Event::default()
+        };
+        let result = self.save_environment(Some(original), env, secrets).await;
+        self.audit.around(event, result)
+    }
+
+    async fn save_environment(
+        &self,
+        original: Option<&str>,
+        mut env: Environment,
+        secrets: ConnectionSecrets,
+    ) -> Result<Environment> {
+        env.validate()?;
+        let existing = self.settings.reload()?.environments;
+        let previous = match original {
+            Some(name) => Some(
+                existing
+                    .iter()
+                    .find(|e| e.name == name)
+                    .cloned()
+                    .ok_or_else(|| not_found(name))?,
+            ),
+            None => None,
+        };
+        if existing.iter().any(|e| e.name == env.name) && original != Some(env.name.as_str()) {
+            return Err(AppError::new(
+                ErrorCode::Conflict,
+                format!("An environment named \"{}\" already exists", env.name),
+            ));
+        }
+        // Variables are changed through their own operations, never by saving the profile.
+        env.variables = previous
+            .as_ref()
+            .map(|p| p.variables.clone())
+            .unwrap_or_default();
+        carry_secret_flags(previous.as_ref(), &mut env);
+
+        let renamed_from = previous.as_ref().filter(|p| p.name != env.name);
+        if let Some(old) = renamed_from {
+            self.copy_secrets(old, &env.name).await?;
+        }
+        self.apply_connection_secrets(&mut env, secrets).await?;
+
+        let saved = env.clone();
+        let original = original.map(str::to_owned);
+        self.settings.try_update(move |s| {
+            match original.as_deref() {
+                Some(name) => {
+                    let slot = s
+                        .environments
+                        .iter_mut()
+                        .find(|e| e.name == name)
+                        .ok_or_else(|| not_found(name))?;
+                    *slot = env;
+                    if s.current_environment.as_deref() == Some(name) {
+                        s.current_environment = Some(slot.name.clone());
+                    }
+                }
+                None => {
+                    if s.current_environment.is_none() {
+                        s.current_environment = Some(env.name.clone());
+                    }
+                    s.environments.push(env);
+                }
+            }
+            Ok(())
+        })?;
+        if let Some(old) = renamed_from {
+            self.delete_secrets(old).await?;
+        }
+        Ok(saved)
+    }
+
+    async fn apply_connection_secrets(
+        &self,
+        env: &mut Environment,
+        secrets: ConnectionSecrets,
+    ) -> Result<()> {
+        let changes = [
+            (DB_PASSWORD, secrets.db_password),
+            (REDIS_PASSWORD, secrets.redis_password),
+            (API_SECRET, secrets.api_secret),
+        ];
+        for (key, change) in changes {
+            let account = account(&env.name, key);
+            let present = match change.unwrap_or_default() {
+                SecretChange::Keep => continue,
+                SecretChange::Set { value } => {
+                    self.keyring.set(&account, &value).await?;
+                    true
+                }
+                SecretChange::Clear => {
+                    self.keyring.delete(&account).await?;
+                    false
+                }
+            };
+            set_connection_flag(env, key, present)?;
+        }
+        Ok(())
+    }
+
+    async fn copy_secrets(&self, from: &Environment, to: &str) -> Result<()> {
+        for key in Self::accounts(from) {
+            let suffix = &key[from.name.len() + 1..];
+            if let Some(value) = self.keyring.get(&key).await? {
+                self.keyring.set(&account(to, suffix), &value).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn delete_secrets(&self, env: &Environment) -> Result<()> {
+        for key in Self::accounts(env) {
+            self.keyring.delete(&key).await?;
+        }
+        Ok(())
+    }
+
+    /// A copy of `source` named `new_name`, secrets included.
+    pub async fn duplicate_environment(&self, source: &str, new_name: &str) -> Result<Environment> {
+        let event = Event {
+            environment: Some(new_name),
+            action: "environment.duplicate",
+            detail: Some(format!("from {source}")),
+            ..Event::default()
+        };
+        let result = async {
+            validate_name(new_name)?;
+            let original = self.environment(source)?;
+            let mut copy = original.clone();
+            copy.name = new_name.to_owned();
+            if self
+                .environments()?
+                .environments
+                .iter()
+                .any(|e| e.name == new_name)
+            {
+                return Err(AppError::new(
+                    ErrorCode::Conflict,
+                    format!("An environment named \"{new_name}\" already exists"),
+                ));
+            }
+            self.copy_secrets(&original, new_name).await?;
+            let saved = copy.clone();
+            self.settings.try_update(move |s| {
+                s.environments.push(copy);
+                Ok(())
+            })?;
+            Ok(saved)
+        }
+        .await;
+        self.audit.around(event, result)
+    }
+
+    /// Removes an environment and every secret it kept in the keyring.
+    pub async fn delete_environment(&self, name: &str) -> Result<()> {
+        let event = Event {
+            environment: Some(name),
+            action: "environment.delete",
+            ..Event::default()
+        };
+        let result = async {
+            let env = self.environment(name)?;
+            // Secrets first: if the keyring refuses, the profile stays and nothing is orphaned.
+            self.delete_secrets(&env).await?;
+            let name = name.to_owned();
+            self.settings.try_update(move |s| {
+                s.environments.retain(|e| e.name != name);
+                if s.current_environment.as_deref() == Some(name.as_str()) {
+                    s.current_environment = s.environments.first().map(|e| e.name.clone());
+                }
+                Ok(())
+            })?;
+            Ok(())
+        }
+        .await;
+        self.audit.around(event, result)
+    }
+
+    pub fn set_current_environment(&self, name: &str) -> Result<()> {
+        let name = name.to_owned();
+        self.settings.try_update(move |s| {
+            if !s.environments.iter().any(|e| e.name == name) {
+                return Err(not_found(&name));
+            }
+            s.current_environment = Some(name);
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// A connection secret of an environment, if one is stored.
+    pub async fn connection_secret(&self, env: &str, key: &str) -> Result<Option<SecretString>> {
+        self.keyring.get(&account(env, key)).await
+    }
+}
+
+pub(crate) fn not_found(name: &str) -> AppError {
+    AppError::new(
+        ErrorCode::NotFound,
+        format!("There is no environment named \"{name}\""),
+    )
+}
+
+fn has_connection_secret(env: &Environment, key: &str) -> bool {
+    match key {
+        DB_PASSWORD => env.database.as_ref().is_some_and(|d| d.has_password),
+        REDIS_PASSWORD => env.redis.as_ref().is_some_and(|r| r.has_password),
+        API_SECRET => match &env.api_auth {
+            ApiAuth::ApiKey { has_key } => *has_key,
+            ApiAuth::Login { has_password, .. } => *has_password,
+            ApiAuth::None => false,
+        },
+        _ => false,
+    }
+}
+
+fn set_connection_flag(env: &mut Environment, key: &str, present: bool) -> Result<()> {
+    let missing = |what: &str| {
+        AppError::invalid_input(format!("A {what} needs its connection details first"))
+    };
+    match key {
+        DB_PASSWORD => {
+            env.database
+                .as_mut()
+                .ok_or_else(|| missing("database password"))?
+                .has_password = present
+        }
+        REDIS_PASSWORD => {
+            env.redis
+                .as_mut()
+                .ok_or_else(|| missing("Redis password"))?
+                .has_password = present
+        }
+        _ => match &mut env.api_auth {
+            ApiAuth::ApiKey { has_key } => *has_key = present,
+            ApiAuth::Login { has_password, .. } => *has_password = present,
+            ApiAuth::None => return Err(missing("API credential")),
+        },
+    }
+    Ok(())
+}
+
+/// "Has a password" flags come from what the keyring holds, never from the caller.
+fn carry_secret_flags(previous: Option<&Environment>, env: &mut Environment) {
+    let had = |key| previous.is_some_and(|p| has_connection_secret(p, key));
+    if let Some(db) = &mut env.database {
+        db.has_password = had(DB_PASSWORD);
+    }
+    if let Some(redis) = &mut env.redis {
+        redis.has_password = had(REDIS_PASSWORD);
+    }
+    let same_auth_kind = previous.is_some_and(|p| {
+        std::mem::discriminant(&p.api_auth) == std::mem::discriminant(&env.api_auth)
+    });
+    let api = had(API_SECRET) && same_auth_kind;
+    match &mut env.api_auth {
+        ApiAuth::ApiKey { has_key } => *has_key = api,
+        ApiAuth::Login { has_password, .. } => *has_password = api,
+        ApiAuth::None => {}
+    }
+}

@@ -1,0 +1,231 @@
+//! "Test connection": the API, the database and Redis of an environment, each with a clear
+//! status, the facts found, and an error code when it failed. Every call has a timeout.
+
+mod api;
+mod cache;
+mod database;
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::console::Console;
+use crate::environments::{API_SECRET, DB_PASSWORD, REDIS_PASSWORD};
+use crate::{AppError, ErrorCode, Result};
+
+pub use api::probe_api;
+pub use cache::probe_redis;
+pub use database::probe_database;
+
+/// How long one request or connection attempt may take.
+pub const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ProbeTarget {
+    Api,
+    Database,
+    Redis,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ProbeStatus {
+    Ok,
+    /// Reachable, but something reported a problem.
+    Degraded,
+    Failed,
+    /// Not configured for this environment.
+    Skipped,
+}
+
+/// One named fact found, e.g. `server version`.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+}
+
+/// One sub-check, e.g. each check inside the API's `/health`.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckLine {
+    pub name: String,
+    pub status: String,
+    pub healthy: bool,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<f64>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProbeResult {
+    pub target: ProbeTarget,
+    pub status: ProbeStatus,
+    pub summary: String,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<f64>,
+    pub facts: Vec<Fact>,
+    pub checks: Vec<CheckLine>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<AppError>,
+}
+
+impl ProbeResult {
+    fn new(target: ProbeTarget, status: ProbeStatus, summary: impl Into<String>) -> Self {
+        Self {
+            target,
+            status,
+            summary: summary.into(),
+            latency_ms: None,
+            facts: Vec::new(),
+            checks: Vec::new(),
+            error: None,
+        }
+    }
+
+    fn skipped(target: ProbeTarget, what: &str) -> Self {
+        Self::new(
+            target,
+            ProbeStatus::Skipped,
+            format!("No {what} is configured"),
+        )
+    }
+
+    fn failed(target: ProbeTarget, error: AppError) -> Self {
+        let mut r = Self::new(target, ProbeStatus::Failed, error.message.clone());
+        r.error = Some(error);
+        r
+    }
+
+    fn fact(&mut self, label: &str, value: impl Into<String>) {
+        self.facts.push(Fact {
+            label: label.to_owned(),
+            value: value.into(),
+        });
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ConnectionTest {
+    pub environment: String,
+    pub results: Vec<ProbeResult>,
+}
+
+impl ConnectionTest {
+    pub fn worst(&self) -> ProbeStatus {
+        self.results
+            .iter()
+            .map(|r| r.status)
+            .filter(|s| *s != ProbeStatus::Skipped)
+            .max()
+            .unwrap_or(ProbeStatus::Skipped)
+    }
+}
+
+fn millis(since: Instant) -> f64 {
+    (since.elapsed().as_secs_f64() * 1000.0 * 10.0).round() / 10.0
+}
+
+/// Runs `fut` with the probe timeout, turning a timeout into a `timeout` error naming `what`.
+async fn timed<T>(what: &str, fut: impl Future<Output = Result<T>>) -> Result<T> {
+    tokio::time::timeout(PROBE_TIMEOUT, fut)
+        .await
+        .unwrap_or_else(|_| {
+            Err(AppError::new(
+                ErrorCode::Timeout,
+                format!(
+                    "{what} did not answer within {} seconds",
+                    PROBE_TIMEOUT.as_secs()
+                ),
+            ))
+        })
+}
+
+impl Console {
+    /// Tests every configured connection of an environment (or only `only`), concurrently.
+    pub async fn test_connection(
+        &self,
+        env_name: &str,
+        only: Option<ProbeTarget>,
+    ) -> Result<ConnectionTest> {
+        let env = self.environment(env_name)?;
+        let wanted = |t| only.is_none_or(|o| o == t);
+        let api = async {
+            if !wanted(ProbeTarget::Api) {
+                return None;
+            }
+            Some(match &env.api_url {
+                None => ProbeResult::skipped(ProbeTarget::Api, "API URL"),
+                Some(url) => {
+                    let secret = self
+                        .secret_for_probe(
+                            env_name,
+                            API_SECRET,
+                            !matches!(env.api_auth, crate::environments::ApiAuth::None),
+                        )
+                        .await;
+                    match secret {
+                        Ok(secret) => probe_api(url, &env.api_auth, secret.as_ref()).await,
+                        Err(e) => ProbeResult::failed(ProbeTarget::Api, e),
+                    }
+                }
+            })
+        };
+        let db = async {
+            if !wanted(ProbeTarget::Database) {
+                return None;
+            }
+            Some(match &env.database {
+                None => ProbeResult::skipped(ProbeTarget::Database, "database connection"),
+                Some(db) => match self
+                    .secret_for_probe(env_name, DB_PASSWORD, db.has_password)
+                    .await
+                {
+                    Ok(password) => probe_database(db, password.as_ref()).await,
+                    Err(e) => ProbeResult::failed(ProbeTarget::Database, e),
+                },
+            })
+        };
+        let redis = async {
+            if !wanted(ProbeTarget::Redis) {
+                return None;
+            }
+            Some(match &env.redis {
+                None => ProbeResult::skipped(ProbeTarget::Redis, "Redis connection"),
+                Some(r) => match self
+                    .secret_for_probe(env_name, REDIS_PASSWORD, r.has_password)
+                    .await
+                {
+                    Ok(password) => probe_redis(r, password.as_ref()).await,
+                    Err(e) => ProbeResult::failed(ProbeTarget::Redis, e),
+                },
+            })
+        };
+        let (api, db, redis) = tokio::join!(api, db, redis);
+        Ok(ConnectionTest {
+            environment: env.name.clone(),
+            results: [api, db, redis].into_iter().flatten().collect(),
+        })
+    }
+
+    async fn secret_for_probe(
+        &self,
+        env: &str,
+        key: &str,
+        stored: bool,
+    ) -> Result<Option<crate::secrets::SecretString>> {
+        if stored {
+            self.connection_secret(env, key).await
+        } else {
+            Ok(None)
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! The OS keyring, the only place secret values are kept: Secret Service on Linux, Keychain on
+//! macOS, Credential Manager on Windows. There is deliberately no fallback store: if the keyring
+//! is unavailable, secret operations fail with `keyring_unavailable` and nothing is written.
+
+use std::path::Path;
+use std::time::Duration;
+
+use super::SecretString;
+use crate::paths::APP_IDENTIFIER;
+use crate::{AppError, ErrorCode, Result};
+
+/// Keyring calls can block on a prompt or a hung D-Bus peer; the console stops waiting after this.
+const KEYRING_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How to get a keyring, shown with every `keyring_unavailable` error.
+pub const HOW_TO_START: &str = "The console keeps secrets only in the OS keyring. On Linux that is a Secret Service provider on the D-Bus session bus: GNOME Keyring (gnome-keyring-daemon --start --components=secrets) or KeePassXC with Secret Service integration enabled. Without a desktop session, start one with: dbus-run-session -- sh -c 'echo -n PASSWORD | gnome-keyring-daemon --unlock --components=secrets; exec afctl …'";
+
+/// One keyring "service" for the console; each secret is an account within it.
+#[derive(Debug, Clone)]
+pub struct SecretStore {
+    service: String,
+}
+
+impl SecretStore {
+    /// The console's keyring namespace. Debug builds use a separate one, so development never
+    /// touches an operator's real secrets; a non-default configuration folder (`AFC_CONFIG_DIR`,
+    /// `--config-dir`) gets its own, so its environments never share secrets with the default's.
+    pub fn for_config(config_dir: &Path, is_default_dir: bool) -> Self {
+        let base = if cfg!(debug_assertions) {
+            format!("{APP_IDENTIFIER}.debug")
+        } else {
+            APP_IDENTIFIER.to_owned()
+        };
+        let service = if is_default_dir {
+            base
+        } else {
+            format!("{base}@{}", config_dir.display())
+        };
+        Self { service }
+    }
+
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    pub async fn get(&self, account: &str) -> Result<Option<SecretString>> {
+        self.call(account, |entry| match entry.get_password() {
+            Ok(value) => Ok(Some(SecretString::new(value))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(e),
+        })
+        .await
+    }
+
+    pub async fn set(&self, account: &str, value: &SecretString) -> Result<()> {
+        let value = value.clone();
+        self.call(account, move |entry| entry.set_password(value.expose()))
+            .await
+    }
+
+    /// Removes a secret; removing one that is not there is not an error.
+    pub async fn delete(&self, account: &str) -> Result<()> {
+        self.call(account, |entry| match entry.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(e),
+        })
+        .await
+    }
+
+    /// Checks that the keyring answers, without storing anything.
+    pub async fn probe(&self) -> Result<()> {
+        self.get("@probe").await.map(|_| ())
+    }
+
+    async fn call<T: Send + 'static>(
+        &self,
+        account: &str,
+        op: impl FnOnce(&keyring::Entry) -> keyring::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let service = self.service.clone();
+        let account = account.to_owned();
+        // The Secret Service client blocks on D-Bus: keep it off the async workers.
+        let task = tokio::task::spawn_blocking(move || {
+            keyring::Entry::new(&service, &account).and_then(|entry| op(&entry))
+        });
+        match tokio::time::timeout(KEYRING_TIMEOUT, task).await {
+            Ok(Ok(result)) => result.map_err(map_error),
+            Ok(Err(join)) => {
+                Err(AppError::internal("The keyring call failed").with_details(join.to_string()))
+            }
+            Err(_) => Err(AppError::new(
+                ErrorCode::Timeout,
+                "The OS keyring did not answer within 30 seconds (is it waiting for an unlock prompt?)",
+            )),
+        }
+    }
+}
+
+fn map_error(e: keyring::Error) -> AppError {
+    match e {
+        keyring::Error::PlatformFailure(inner) => AppError::new(
+            ErrorCode::KeyringUnavailable,
+            "The OS keyring is not available",
+        )
+        .with_details(format!("{inner}. {HOW_TO_START}")),
+        keyring::Error::NoStorageAccess(inner) => AppError::new(
+            ErrorCode::KeyringUnavailable,
+            "The OS keyring refused access (it may be locked)",
+        )
+        .with_details(format!("{inner}. {HOW_TO_START}")),
+        keyring::Error::TooLong(field, max) => AppError::invalid_input(format!(
+            "The keyring cannot store a {field} longer than {max}"
+        )),
+        other => {
+            AppError::internal("The OS keyring reported an error").with_details(other.to_string())
+        }
+    }
+}

@@ -1,0 +1,489 @@
+//! One environment's variables: listing with validation, setting, revealing, `.env` import and
+//! export, and the check afctl and the window share.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::SecretString;
+use super::catalog::{self, Category, Requirement};
+use super::dotenv::{self, DotenvProblem};
+use super::validate::{self, Finding, Severity};
+use crate::audit::Event;
+use crate::console::Console;
+use crate::environments::{Environment, StoredVar, account, not_found};
+use crate::{AppError, ErrorCode, Result};
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VariableRow {
+    pub name: String,
+    pub category: Category,
+    pub secret: bool,
+    pub requirement: Requirement,
+    /// Whether the platform's code reads it (the catalog says so where it does not).
+    pub read: bool,
+    pub note: String,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// Not in the catalog: added by the operator.
+    pub custom: bool,
+    pub is_set: bool,
+    /// Plain values only; secret values are fetched on explicit reveal.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VariablesView {
+    pub environment: String,
+    pub rows: Vec<VariableRow>,
+    /// Set when secret values could not be read to validate them.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keyring_error: Option<AppError>,
+}
+
+impl VariablesView {
+    pub fn errors(&self) -> usize {
+        self.rows
+            .iter()
+            .flat_map(|r| &r.findings)
+            .filter(|f| f.severity == Severity::Error)
+            .count()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportAction {
+    New,
+    Changed,
+    Unchanged,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportRow {
+    pub name: String,
+    pub line: u32,
+    pub secret: bool,
+    pub action: ImportAction,
+    /// The value for plain variables; secrets are never echoed.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportPreview {
+    pub environment: String,
+    pub rows: Vec<ImportRow>,
+    pub problems: Vec<DotenvProblem>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportSummary {
+    pub environment: String,
+    pub added: u32,
+    pub changed: u32,
+    pub unchanged: u32,
+    pub secrets: u32,
+    /// Lines skipped as invalid.
+    pub skipped: u32,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportSummary {
+    pub environment: String,
+    pub path: String,
+    pub variables: u32,
+    pub secrets: u32,
+}
+
+/// The `.env` text a preview or an import reads: pasted text or a file.
+pub fn read_env_file(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| AppError::io("read", path, &e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        AppError::invalid_input(format!("{} is not UTF-8 text", path.display())).with_details(
+            format!(
+                "The first invalid byte is at offset {}",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}
+
+impl Console {
+    /// A variable's value: plain from the settings, secret from the keyring.
+    async fn value_of(&self, env: &Environment, name: &str) -> Result<Option<SecretString>> {
+        match env.variables.get(name) {
+            None => Ok(None),
+            Some(StoredVar { secret: true, .. }) => {
+                self.keyring.get(&account(&env.name, name)).await
+            }
+            Some(StoredVar { value, .. }) => Ok(value.clone().map(SecretString::plain)),
+        }
+    }
+
+    /// All catalog variables plus the environment's own, each validated.
+    pub async fn variables(&self, env_name: &str) -> Result<VariablesView> {
+        let env = self.environment(env_name)?;
+        let mut keyring_error = None;
+        let mut values: BTreeMap<&str, Option<SecretString>> = BTreeMap::new();
+        for name in env.variables.keys() {
+            let value = match self.value_of(&env, name).await {
+                Ok(v) => v,
+                Err(e)
+                    if e.code == ErrorCode::KeyringUnavailable || e.code == ErrorCode::Timeout =>
+                {
+                    keyring_error = Some(e);
+                    None
+                }
+                Err(e) => return Err(e),
+            };
+            values.insert(name, value);
+        }
+        let missing: BTreeMap<String, Finding> =
+            validate::missing(env.kind, |n| env.variables.contains_key(n))
+                .into_iter()
+                .collect();
+        let custom = env
+            .variables
+            .keys()
+            .filter(|n| catalog::lookup(n).is_none());
+        let catalog_names = catalog::CATALOG.iter().map(|s| s.name);
+        let mut rows = Vec::new();
+        for name in catalog_names.chain(custom.map(String::as_str)) {
+            let stored = env.variables.get(name);
+            let spec = catalog::lookup(name);
+            let mut findings: Vec<Finding> = missing.get(name).cloned().into_iter().collect();
+            match values.get(name) {
+                Some(Some(v)) => findings.extend(validate::check_value(name, v.expose(), env.kind)),
+                Some(None) if stored.is_some_and(|s| s.secret) => findings.push(Finding {
+                    severity: if keyring_error.is_some() {
+                        Severity::Info
+                    } else {
+                        Severity::Error
+                    },
+                    message: if keyring_error.is_some() {
+                        "Not checked: the keyring is unavailable".to_owned()
+                    } else {
+                        "Listed, but the keyring holds no value for it: set it again".to_owned()
+                    },
+                }),
+                _ => {}
+            }
+            rows.push(VariableRow {
+                name: name.to_owned(),
+                category: spec.map_or(Category::Custom, |s| s.category),
+                secret: stored.map_or_else(
+                    || spec.is_some_and(|s| s.sensitivity.is_secret()),
+                    |s| s.secret,
+                ),
+                requirement: spec.map_or(Requirement::Optional, |s| s.requirement),
+                read: spec.is_none_or(|s| s.read),
+                note: spec.map_or_else(String::new, |s| s.note.to_owned()),
+                default: spec.and_then(|s| s.default.map(str::to_owned)),
+                custom: spec.is_none(),
+                is_set: stored.is_some(),
+                value: stored.and_then(|s| s.value.clone()),
+                findings,
+            });
+        }
+        Ok(VariablesView {
+            environment: env.name,
+            rows,
+            keyring_error,
+        })
+    }
+
+    /// Sets a variable. Secret values (by the catalog, or `secret` for custom variables) go to
+    /// the keyring; the settings only record that the variable exists. Returns the findings.
+    pub async fn set_variable(
+        &self,
+        env_name: &str,
+        name: &str,
+        value: SecretString,
+        secret: Option<bool>,
+    ) -> Result<Vec<Finding>> {
+        let event = Event {
+            environment: Some(env_name),
+            action: "variable.set",
+            target: Some(name),
+            ..Event::default()
+        };
+        let result = async {
+            if !catalog::is_valid_name(name) {
+                return Err(AppError::invalid_input(format!(
+                    "\"{name}\" is not a variable name (letters, digits and _, not starting with a digit)"
+                )));
+            }
+            let env = self.environment(env_name)?;
+            let secret = match catalog::lookup(name) {
+                Some(spec) => spec.sensitivity.is_secret(),
+                None => secret.unwrap_or_else(|| catalog::is_secret(name, Some(value.expose()))),
+            };
+            self.store_variables(&env, vec![(name.to_owned(), value.clone(), secret)]).await?;
+            Ok(validate::check_value(name, value.expose(), env.kind))
+        }
+        .await;
+        self.audit.around(event, result)
+    }
+
+    /// Writes values: secrets to the keyring first, then one settings update. If the settings
+    /// cannot be saved, secrets just written for new variables are removed again.
+    async fn store_variables(
+        &self,
+        env: &Environment,
+        vars: Vec<(String, SecretString, bool)>,
+    ) -> Result<()> {
+        let mut written = Vec::new();
+        for (name, value, secret) in &vars {
+            if *secret {
+                let account = account(&env.name, name);
+                self.keyring.set(&account, value).await?;
+                if !env.variables.contains_key(name) {
+                    written.push(account);
+                }
+            }
+        }
+        // A variable that stops being secret leaves the keyring; one that becomes secret leaves the file.
+        let turned_plain: Vec<String> = vars
+            .iter()
+            .filter(|(n, _, s)| !s && env.variables.get(n).is_some_and(|v| v.secret))
+            .map(|(n, _, _)| account(&env.name, n))
+            .collect();
+        let env_name = env.name.clone();
+        let saved = self.settings.try_update(move |s| {
+            let target = s
+                .environments
+                .iter_mut()
+                .find(|e| e.name == env_name)
+                .ok_or_else(|| not_found(&env_name))?;
+            for (name, value, secret) in vars {
+                let stored = if secret {
+                    StoredVar {
+                        secret: true,
+                        value: None,
+                    }
+                } else {
+                    StoredVar {
+                        secret: false,
+                        value: Some(value.expose().to_owned()),
+                    }
+                };
+                target.variables.insert(name, stored);
+            }
+            Ok(())
+        });
+        if let Err(e) = saved {
+            for account in written {
+                let _ = self.keyring.delete(&account).await;
+            }
+            return Err(e);
+        }
+        for account in turned_plain {
+            self.keyring.delete(&account).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn remove_variable(&self, env_name: &str, name: &str) -> Result<()> {
+        let event = Event {
+            environment: Some(env_name),
+            action: "variable.delete",
+            target: Some(name),
+            ..Event::default()
+        };
+        let result = async {
+            let env = self.environment(env_name)?;
+            let stored = env.variables.get(name).ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::NotFound,
+                    format!("{name} is not set in {env_name}"),
+                )
+            })?;
+            if stored.secret {
+                self.keyring.delete(&account(env_name, name)).await?;
+            }
+            let (env_name, name) = (env_name.to_owned(), name.to_owned());
+            self.settings.try_update(move |s| {
+                if let Some(e) = s.environments.iter_mut().find(|e| e.name == env_name) {
+                    e.variables.remove(&name);
+                }
+                Ok(())
+            })?;
+            Ok(())
+        }
+        .await;
+        self.audit.around(event, result)
+    }
+
+    /// A variable's value for an operator who asked to see or copy it. Secret reads are audited.
+    pub async fn reveal_variable(
+        &self,
+        env_name: &str,
+        name: &str,
+        purpose: &str,
+    ) -> Result<SecretString> {
+        let env = self.environment(env_name)?;
+        let secret = env.variables.get(name).is_some_and(|v| v.secret);
+        let result = self.value_of(&env, name).await.and_then(|v| {
+            v.ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::NotFound,
+                    format!("{name} is not set in {env_name}"),
+                )
+            })
+        });
+        if secret {
+            let action = format!("secret.{purpose}");
+            let event = Event {
+                environment: Some(env_name),
+                action: &action,
+                target: Some(name),
+                ..Event::default()
+            };
+            return self.audit.around(event, result);
+        }
+        result
+    }
+
+    pub async fn import_preview(&self, env_name: &str, text: &str) -> Result<ImportPreview> {
+        let env = self.environment(env_name)?;
+        let parsed = dotenv::parse(text);
+        let mut rows = Vec::new();
+        for entry in parsed.entries {
+            let secret = catalog::is_secret(&entry.key, Some(&entry.value));
+            let action = match self.value_of(&env, &entry.key).await? {
+                None => ImportAction::New,
+                Some(old) if old.expose() == entry.value => ImportAction::Unchanged,
+                Some(_) => ImportAction::Changed,
+            };
+            rows.push(ImportRow {
+                findings: validate::check_value(&entry.key, &entry.value, env.kind),
+                value: (!secret).then_some(entry.value),
+                name: entry.key,
+                line: entry.line,
+                secret,
+                action,
+            });
+        }
+        Ok(ImportPreview {
+            environment: env.name,
+            rows,
+            problems: parsed.problems,
+        })
+    }
+
+    /// Imports `text` (the same text the preview was made from): valid entries are written,
+    /// invalid lines skipped and counted.
+    pub async fn import(&self, env_name: &str, text: &str, source: &str) -> Result<ImportSummary> {
+        let event = Event {
+            environment: Some(env_name),
+            action: "env-file.import",
+            detail: Some(source.to_owned()),
+            ..Event::default()
+        };
+        let result = async {
+            let preview = self.import_preview(env_name, text).await?;
+            let env = self.environment(env_name)?;
+            let parsed = dotenv::parse(text);
+            let mut summary = ImportSummary {
+                environment: env.name.clone(),
+                added: 0,
+                changed: 0,
+                unchanged: 0,
+                secrets: 0,
+                skipped: parsed
+                    .problems
+                    .iter()
+                    .filter(|p| p.kind == dotenv::ProblemKind::Invalid)
+                    .count() as u32,
+            };
+            let mut vars = Vec::new();
+            for (row, entry) in preview.rows.iter().zip(parsed.entries) {
+                match row.action {
+                    ImportAction::New => summary.added += 1,
+                    ImportAction::Changed => summary.changed += 1,
+                    ImportAction::Unchanged => {
+                        summary.unchanged += 1;
+                        continue;
+                    }
+                }
+                summary.secrets += u32::from(row.secret);
+                vars.push((entry.key, SecretString::new(entry.value), row.secret));
+            }
+            self.store_variables(&env, vars).await?;
+            Ok(summary)
+        }
+        .await;
+        self.audit.around(event, result)
+    }
+
+    /// Writes every variable of an environment to a `.env` file (mode 0600), secrets included.
+    /// The window and afctl call this only after the operator has been warned.
+    pub async fn export(&self, env_name: &str, path: &Path) -> Result<ExportSummary> {
+        let event = Event {
+            environment: Some(env_name),
+            action: "env-file.export",
+            detail: Some(path.display().to_string()),
+            ..Event::default()
+        };
+        let result = async {
+            let env = self.environment(env_name)?;
+            let mut values = Vec::new();
+            let mut secrets = 0;
+            for (name, stored) in &env.variables {
+                let value = self.value_of(&env, name).await?.ok_or_else(|| {
+                    AppError::new(ErrorCode::NotFound, format!("{name} is listed but the keyring holds no value for it"))
+                })?;
+                secrets += u32::from(stored.secret);
+                values.push((name.as_str(), value));
+            }
+            let header = format!(
+                "Agent Factory environment \"{}\" ({}), exported by Agent Factory Console.\nContains secrets: keep this file private and delete it when done.",
+                env.name, env.kind.as_str()
+            );
+            let text = dotenv::format_file(&header, values.iter().map(|(k, v)| (*k, v.expose())));
+            write_private(path, text.as_bytes())?;
+            Ok(ExportSummary {
+                environment: env.name.clone(),
+                path: path.display().to_string(),
+                variables: values.len() as u32,
+                secrets,
+            })
+        }
+        .await;
+        self.audit.around(event, result)
+    }
+}
+
+/// Writes a file only its owner can read, atomically (a temporary file beside it, then rename).
+fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp =
+        tempfile::NamedTempFile::new_in(dir).map_err(|e| AppError::io("write in", dir, &e))?;
+    std::io::Write::write_all(&mut tmp, bytes)
+        .map_err(|e| AppError::io("write", tmp.path(), &e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| AppError::io("write", tmp.path(), &e))?;
+    tmp.persist(path)
+        .map_err(|e| AppError::io("write", path, &e.error))?;
+    Ok(())
+}
