@@ -55,21 +55,9 @@ fi
 step "Rust: unit, integration and end-to-end tests (Xvfb, D-Bus, keyring)"
 mkdir -p target
 rm -rf target/e2e-screenshots
-export XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/config" XDG_CACHE_HOME="$WORK/cache"
-export XDG_RUNTIME_DIR="$WORK/runtime" NO_AT_BRIDGE=1
-mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
-chmod 700 "$XDG_RUNTIME_DIR"
-# The inner script is single-quoted on purpose: it expands inside the new session. The timeout
-# turns a hang (a stuck window or driver) into a clear failure instead of a stalled CI run.
-# shellcheck disable=SC2016
-in_test_session timeout --kill-after=30s 30m bash -euo pipefail -c '
-    # An unlocked Secret Service keyring, checked before any test relies on it.
-    eval "$(printf ci | gnome-keyring-daemon --unlock --components=secrets)"
-    printf probe | secret-tool store --label="afc test probe" afc-probe 1
-    [ "$(secret-tool lookup afc-probe 1)" = probe ] || { echo "the test keyring does not work" >&2; exit 2; }
-    secret-tool clear afc-probe 1
-    cargo test --workspace --locked -- --include-ignored
-  ' 2>&1 | tee "$RESULTS/rust.log" || die "the Rust tests failed or did not finish within 30 minutes (output above)"
+# The timeout turns a hang (a stuck window or driver) into a clear failure, not a stalled CI run.
+timeout --kill-after=30s 30m scripts/test-session.sh cargo test --workspace --locked -- --include-ignored \
+  2>&1 | tee "$RESULTS/rust.log" || die "the Rust tests failed or did not finish within 30 minutes (output above)"
 
 ui_passed="$(sed 's/\x1b\[[0-9;]*m//g' "$RESULTS/ui.log" | sed -nE 's/^ *Tests +([0-9]+) passed.*/\1/p' | tail -1)"
 rust_passed="$(awk '/^test result:/ { n += $4 } END { print n + 0 }' "$RESULTS/rust.log")"

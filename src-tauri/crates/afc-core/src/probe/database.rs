@@ -37,7 +37,21 @@ pub fn connect_options(db: &DbConnection, password: Option<&SecretString>) -> Pg
 /// Turns a connection error into a code and a message that say what to fix.
 pub fn connect_error(db: &DbConnection, e: &sqlx::Error) -> AppError {
     let target = format!("{}:{}/{}", db.host, db.port, db.database);
+    let tls_failed = |text: &str| {
+        AppError::new(
+            ErrorCode::Unreachable,
+            format!(
+                "TLS with PostgreSQL at {target} failed (policy: {})",
+                db.tls.as_sslmode()
+            ),
+        )
+        .with_details(text.to_owned())
+    };
     match e {
+        // rustls reports certificate problems as I/O errors.
+        sqlx::Error::Io(io) if io.to_string().contains("certificate") => {
+            tls_failed(&io.to_string())
+        }
         sqlx::Error::Io(io) => AppError::new(
             ErrorCode::Unreachable,
             format!("Could not connect to PostgreSQL at {target}"),

@@ -1,0 +1,465 @@
+//! Environments and their secrets against the real OS keyring (Secret Service in the test
+//! session that `scripts/test.sh` starts). Nothing here falls back to a fake keyring.
+
+mod common;
+
+use afc_core::ErrorCode;
+use afc_core::environments::connection::parse_database_url;
+use afc_core::environments::presets::presets;
+use afc_core::environments::{
+    ApiAuth, ConnectionSecrets, DB_PASSWORD, EnvKind, SafetyLevel, SecretChange, account,
+};
+use afc_core::secrets::drift::DriftStatus;
+use afc_core::secrets::validate::Severity;
+use afc_core::secrets::{ImportAction, SecretString};
+use common::{console, files_containing};
+
+const DB_PW: &str = "db-pa55word-Zq81";
+const JWT: &str = "jwt-secret-0123456789abcdefghijklmnopqrstuvwxyz";
+
+fn set(value: &str) -> Option<SecretChange> {
+    Some(SecretChange::Set {
+        value: SecretString::new(value),
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn environment_lifecycle_keeps_passwords_only_in_the_keyring() {
+    let t = console();
+    let c = &t.console;
+    let mut env = presets().remove(0).environment;
+    let (db, password) = parse_database_url(&format!(
+        "postgresql://agent:{DB_PW}@127.0.0.1:5432/agent_factory"
+    ))
+    .unwrap();
+    env.database = Some(db);
+    let secrets = ConnectionSecrets {
+        db_password: Some(SecretChange::Set {
+            value: password.unwrap(),
+        }),
+        ..Default::default()
+    };
+    let created = c.create_environment(env.clone(), secrets).await.unwrap();
+    assert!(created.database.as_ref().unwrap().has_password);
+    assert_eq!(
+        c.environments().unwrap().current.as_deref(),
+        Some("local"),
+        "the first environment becomes current"
+    );
+    assert_eq!(
+        c.connection_secret("local", DB_PASSWORD)
+            .await
+            .unwrap()
+            .unwrap()
+            .expose(),
+        DB_PW
+    );
+
+    // The same name twice is refused.
+    let dup = c
+        .create_environment(env.clone(), ConnectionSecrets::default())
+        .await
+        .unwrap_err();
+    assert_eq!(dup.code, ErrorCode::Conflict);
+
+    // Renaming moves the password; the old keyring entry is gone.
+    let mut renamed = created.clone();
+    renamed.name = "dev-box".into();
+    renamed.database.as_mut().unwrap().has_password = false; // ignored: the keyring decides
+    let saved = c
+        .update_environment("local", renamed, ConnectionSecrets::default())
+        .await
+        .unwrap();
+    assert!(saved.database.unwrap().has_password);
+    assert_eq!(
+        c.environments().unwrap().current.as_deref(),
+        Some("dev-box")
+    );
+    assert_eq!(
+        c.connection_secret("dev-box", DB_PASSWORD)
+            .await
+            .unwrap()
+            .unwrap()
+            .expose(),
+        DB_PW
+    );
+    assert!(
+        c.keyring
+            .get(&account("local", DB_PASSWORD))
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Duplicating copies secrets; deleting removes them.
+    c.duplicate_environment("dev-box", "dev-copy")
+        .await
+        .unwrap();
+    assert_eq!(
+        c.connection_secret("dev-copy", DB_PASSWORD)
+            .await
+            .unwrap()
+            .unwrap()
+            .expose(),
+        DB_PW
+    );
+    c.delete_environment("dev-copy").await.unwrap();
+    assert!(
+        c.keyring
+            .get(&account("dev-copy", DB_PASSWORD))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        c.environment("dev-copy").unwrap_err().code,
+        ErrorCode::NotFound
+    );
+
+    // Clearing a password.
+    let clear = ConnectionSecrets {
+        db_password: Some(SecretChange::Clear),
+        ..Default::default()
+    };
+    let cleared = c
+        .update_environment("dev-box", c.environment("dev-box").unwrap(), clear)
+        .await
+        .unwrap();
+    assert!(!cleared.database.unwrap().has_password);
+    assert!(
+        c.connection_secret("dev-box", DB_PASSWORD)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Invalid input is refused before anything is written.
+    let mut bad = c.environment("dev-box").unwrap();
+    bad.name = "no spaces allowed".into();
+    assert_eq!(
+        c.create_environment(bad, ConnectionSecrets::default())
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::InvalidInput
+    );
+    let mut bad_url = c.environment("dev-box").unwrap();
+    bad_url.api_url = Some("localhost:8000".into());
+    assert_eq!(
+        c.update_environment("dev-box", bad_url, ConnectionSecrets::default())
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::InvalidInput
+    );
+
+    // Production defaults to protected; a login's password goes to the keyring.
+    let mut prod = presets().remove(2).environment;
+    prod.database.as_mut().unwrap().host = "db.abcdefgh.supabase.co".into();
+    prod.api_auth = ApiAuth::Login {
+        email: "ops@example.com".into(),
+        has_password: true,
+    };
+    let prod = c
+        .create_environment(
+            prod,
+            ConnectionSecrets {
+                api_secret: set("login-pw-77"),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (prod.kind, prod.safety),
+        (EnvKind::Production, SafetyLevel::Protected)
+    );
+    assert_eq!(
+        prod.api_auth,
+        ApiAuth::Login {
+            email: "ops@example.com".into(),
+            has_password: true
+        }
+    );
+
+    assert!(files_containing(t.dir.path(), DB_PW).is_empty());
+    assert!(files_containing(t.dir.path(), "login-pw-77").is_empty());
+    let audit = c.audit.read().unwrap();
+    let actions: Vec<_> = audit
+        .entries
+        .iter()
+        .rev()
+        .map(|e| e.action.as_str())
+        .collect();
+    assert!(
+        actions.starts_with(&[
+            "environment.create",
+            "environment.create",
+            "environment.update"
+        ]),
+        "{actions:?}"
+    );
+    assert!(actions.contains(&"environment.delete"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn variables_import_validate_reveal_and_export() {
+    let t = console();
+    let c = &t.console;
+    let env = presets().remove(0).environment;
+    c.create_environment(env, ConnectionSecrets::default())
+        .await
+        .unwrap();
+
+    let text = format!(
+        "# platform settings\nexport DATABASE_URL=postgres://u:{DB_PW}@db/app\nJWT_SECRET_KEY='{JWT}'\nDEBUG=true\nCORS_ORIGINS=\"*\"\nMULTI=\"line one\\nline two\"\nbroken line\nDEBUG=false\nMY_TOKEN=tok-abcdef\n"
+    );
+    let preview = c.import_preview("local", &text).await.unwrap();
+    assert_eq!(preview.problems.len(), 2, "{:?}", preview.problems);
+    assert_eq!((preview.problems[0].line, preview.problems[1].line), (7, 8));
+    let url_row = preview
+        .rows
+        .iter()
+        .find(|r| r.name == "DATABASE_URL")
+        .unwrap();
+    assert!(
+        url_row.secret && url_row.value.is_none(),
+        "secret values are never echoed"
+    );
+    assert!(
+        url_row
+            .findings
+            .iter()
+            .any(|f| f.severity == Severity::Error && f.message.contains("postgres://"))
+    );
+    assert!(
+        preview
+            .rows
+            .iter()
+            .find(|r| r.name == "MY_TOKEN")
+            .unwrap()
+            .secret,
+        "unknown names that look secret go to the keyring"
+    );
+    assert!(preview.rows.iter().all(|r| r.action == ImportAction::New));
+    // Nothing is written by a preview.
+    assert!(c.environment("local").unwrap().variables.is_empty());
+
+    let summary = c.import("local", &text, "pasted").await.unwrap();
+    assert_eq!((summary.added, summary.secrets, summary.skipped), (6, 3, 1));
+    let env = c.environment("local").unwrap();
+    assert_eq!(
+        env.variables["DEBUG"].value.as_deref(),
+        Some("false"),
+        "the last duplicate wins"
+    );
+    assert!(
+        env.variables["JWT_SECRET_KEY"].secret && env.variables["JWT_SECRET_KEY"].value.is_none()
+    );
+    assert_eq!(
+        c.reveal_variable("local", "JWT_SECRET_KEY", "reveal")
+            .await
+            .unwrap()
+            .expose(),
+        JWT
+    );
+    assert_eq!(
+        c.reveal_variable("local", "MULTI", "reveal")
+            .await
+            .unwrap()
+            .expose(),
+        "line one\nline two"
+    );
+
+    // The view validates secret values without sending them.
+    let view = c.variables("local").await.unwrap();
+    assert!(view.keyring_error.is_none());
+    let row = |n: &str| view.rows.iter().find(|r| r.name == n).unwrap().clone();
+    assert!(row("DATABASE_URL").is_set && row("DATABASE_URL").value.is_none());
+    assert_eq!(row("DATABASE_URL").findings[0].severity, Severity::Error);
+    assert!(row("JWT_SECRET_KEY").findings.is_empty());
+    assert!(
+        !row("JWT_ALGORITHM").read,
+        "the catalog says the platform ignores it"
+    );
+    assert!(row("MY_TOKEN").custom);
+    assert!(view.rows.len() >= 70);
+
+    // Fix a value; re-importing the same text reports it as changed and the rest unchanged.
+    c.set_variable(
+        "local",
+        "DATABASE_URL",
+        SecretString::new(format!("postgresql://u:{DB_PW}@db/app")),
+        None,
+    )
+    .await
+    .unwrap();
+    let again = c.import_preview("local", &text).await.unwrap();
+    let action = |n: &str| again.rows.iter().find(|r| r.name == n).unwrap().action;
+    assert_eq!(action("DATABASE_URL"), ImportAction::Changed);
+    assert_eq!(action("JWT_SECRET_KEY"), ImportAction::Unchanged);
+
+    // Export writes a private file that imports back to exactly the same values.
+    let out = t.dir.path().join("exported.env");
+    let exported = c.export("local", &out).await.unwrap();
+    assert_eq!((exported.variables, exported.secrets), (6, 3));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let round = c
+        .import_preview("local", &std::fs::read_to_string(&out).unwrap())
+        .await
+        .unwrap();
+    assert!(round.problems.is_empty());
+    assert!(
+        round
+            .rows
+            .iter()
+            .all(|r| r.action == ImportAction::Unchanged),
+        "{:?}",
+        round.rows
+    );
+
+    c.remove_variable("local", "MY_TOKEN").await.unwrap();
+    assert!(
+        c.keyring
+            .get(&account("local", "MY_TOKEN"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        c.remove_variable("local", "MY_TOKEN")
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        c.set_variable("local", "1BAD", SecretString::new("x"), None)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::InvalidInput
+    );
+
+    // Secret values appear in no file the console wrote except the export the operator asked for.
+    std::fs::remove_file(&out).unwrap();
+    for value in [DB_PW, JWT, "tok-abcdef"] {
+        assert!(
+            files_containing(t.dir.path(), value).is_empty(),
+            "{value} leaked"
+        );
+    }
+    let audit = c.audit.read().unwrap();
+    assert!(
+        audit
+            .entries
+            .iter()
+            .any(|e| e.action == "secret.reveal" && e.target.as_deref() == Some("JWT_SECRET_KEY"))
+    );
+    assert!(audit.entries.iter().any(|e| e.action == "env-file.export"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn drift_board_compares_secrets_without_revealing_them() {
+    let t = console();
+    let c = &t.console;
+    let mut all = presets();
+    let prod = all.remove(2).environment;
+    let mut staging = all.remove(0).environment;
+    staging.name = "staging".into();
+    staging.kind = EnvKind::Staging;
+    for env in [staging, prod] {
+        c.create_environment(env, ConnectionSecrets::default())
+            .await
+            .unwrap();
+    }
+    for (env, debug) in [("staging", "true"), ("production", "true")] {
+        c.set_variable(env, "JWT_SECRET_KEY", SecretString::new(JWT), None)
+            .await
+            .unwrap();
+        c.set_variable(env, "DEBUG", SecretString::new(debug), None)
+            .await
+            .unwrap();
+    }
+    c.set_variable(
+        "production",
+        "OPENAI_API_KEY",
+        SecretString::new("sk-prod-1234567"),
+        None,
+    )
+    .await
+    .unwrap();
+    c.set_variable(
+        "staging",
+        "OPENAI_API_KEY",
+        SecretString::new("sk-staging-1234567"),
+        None,
+    )
+    .await
+    .unwrap();
+    c.set_variable("staging", "CORS_ORIGINS", SecretString::new("*"), None)
+        .await
+        .unwrap();
+
+    let board = c.drift(&[]).await.unwrap();
+    let row = |n: &str| board.rows.iter().find(|r| r.name == n).unwrap();
+    assert_eq!(row("JWT_SECRET_KEY").status, DriftStatus::Equal);
+    assert_eq!(
+        row("JWT_SECRET_KEY").cells[0].group,
+        row("JWT_SECRET_KEY").cells[1].group
+    );
+    assert_eq!(row("OPENAI_API_KEY").status, DriftStatus::Different);
+    assert_eq!(row("CORS_ORIGINS").status, DriftStatus::Missing);
+    assert_eq!(row("DEBUG").status, DriftStatus::Equal);
+    let json = serde_json::to_string(&board).unwrap();
+    for secret in [JWT, "sk-prod-1234567", "sk-staging-1234567"] {
+        assert!(!json.contains(secret));
+    }
+    let warnings: Vec<String> = board
+        .warnings
+        .iter()
+        .map(|w| format!("{}:{}", w.variable, w.message))
+        .collect();
+    assert!(
+        warnings.iter().any(|w| w.starts_with("DEBUG:")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("JWT_SECRET_KEY:") && w.contains("staging")),
+        "{warnings:?}"
+    );
+    assert!(board.warnings.iter().all(|w| w.environment == "production"));
+    assert_eq!(board.drifted(), 2);
+
+    // A placeholder JWT secret in production is flagged even though it is compared by hash.
+    c.set_variable(
+        "production",
+        "JWT_SECRET_KEY",
+        SecretString::new("change-me-in-production"),
+        None,
+    )
+    .await
+    .unwrap();
+    let board = c.drift(&["production".into()]).await.unwrap();
+    assert!(
+        board
+            .warnings
+            .iter()
+            .any(|w| w.variable == "JWT_SECRET_KEY" && w.message.contains("placeholder")),
+        "{:?}",
+        board.warnings
+    );
+    assert_eq!(
+        c.drift(&["nope".into()]).await.unwrap_err().code,
+        ErrorCode::NotFound
+    );
+}

@@ -1,0 +1,192 @@
+//! "Test connection" against real parts: the fixture API on 127.0.0.1 (recorded bodies and
+//! scripted failures), the machine's PostgreSQL and Redis, and closed ports.
+
+use std::time::Duration;
+
+use afc_core::ErrorCode;
+use afc_core::environments::{ApiAuth, DbConnection, RedisConnection, TlsPolicy};
+use afc_core::probe::{PROBE_TIMEOUT, ProbeStatus, probe_api, probe_database, probe_redis};
+use afc_core::secrets::SecretString;
+use fixture_api::{FixtureApi, Reply, closed_port};
+
+#[tokio::test]
+async fn healthy_api() {
+    let api = FixtureApi::start();
+    let r = probe_api(&api.url(), &ApiAuth::None, None).await;
+    assert_eq!(r.status, ProbeStatus::Ok, "{r:?}");
+    assert!(r.checks.iter().all(|c| c.healthy));
+    assert!(
+        r.facts
+            .iter()
+            .any(|f| f.label == "API version" && f.value == "0.1.0")
+    );
+    assert!(
+        r.facts
+            .iter()
+            .any(|f| f.label == "rate limit left this minute" && f.value == "59")
+    );
+}
+
+#[tokio::test]
+async fn degraded_api_says_which_check_fails_and_why() {
+    let api = FixtureApi::start();
+    api.set("/health", Reply::json(503, "health-degraded-db.json"));
+    let r = probe_api(&api.url(), &ApiAuth::None, None).await;
+    assert_eq!(r.status, ProbeStatus::Degraded);
+    assert!(
+        r.summary.contains("database: Not an executable object"),
+        "{}",
+        r.summary
+    );
+    let db = r.checks.iter().find(|c| c.name == "database").unwrap();
+    assert!(!db.healthy);
+    assert!(
+        r.checks
+            .iter()
+            .find(|c| c.name == "llm_providers")
+            .unwrap()
+            .healthy,
+        "not_configured does not degrade"
+    );
+}
+
+#[tokio::test]
+async fn rate_limited_500_is_reported_as_rate_limited() {
+    let api = FixtureApi::start();
+    api.set("/live", Reply::rate_limited());
+    let r = probe_api(&api.url(), &ApiAuth::None, None).await;
+    assert_eq!(r.status, ProbeStatus::Failed);
+    let e = r.error.unwrap();
+    assert_eq!(e.code, ErrorCode::RateLimited);
+    assert!(e.details.unwrap().contains("request id fixture-1"));
+}
+
+#[tokio::test]
+async fn plain_500_and_slow_answers_and_closed_ports() {
+    let api = FixtureApi::start();
+    api.set("/health", Reply::json(500, "error-500.json"));
+    let r = probe_api(&api.url(), &ApiAuth::None, None).await;
+    assert_eq!(r.status, ProbeStatus::Degraded, "alive, but /health failed");
+    assert!(r.summary.contains("HTTP 500"), "{}", r.summary);
+
+    api.set(
+        "/live",
+        Reply::json(200, "live.json").delayed(PROBE_TIMEOUT + Duration::from_secs(2)),
+    );
+    let r = probe_api(&api.url(), &ApiAuth::None, None).await;
+    assert_eq!(r.error.unwrap().code, ErrorCode::Timeout);
+
+    let r = probe_api(
+        &format!("http://127.0.0.1:{}", closed_port()),
+        &ApiAuth::None,
+        None,
+    )
+    .await;
+    assert_eq!(r.error.unwrap().code, ErrorCode::Unreachable);
+
+    let r = probe_api("not a url", &ApiAuth::None, None).await;
+    assert_eq!(r.error.unwrap().code, ErrorCode::InvalidInput);
+}
+
+#[tokio::test]
+async fn rejected_credentials_degrade_the_result() {
+    let api = FixtureApi::start();
+    let key = SecretString::new("af_not_a_real_key_123");
+    let r = probe_api(&api.url(), &ApiAuth::ApiKey { has_key: true }, Some(&key)).await;
+    assert_eq!(r.status, ProbeStatus::Degraded);
+    let line = r.checks.iter().find(|c| c.name == "credentials").unwrap();
+    assert!(
+        !line.healthy && line.reason.as_deref().unwrap().contains("401"),
+        "{line:?}"
+    );
+}
+
+fn local_db(port: u16, database: &str) -> DbConnection {
+    DbConnection {
+        host: "127.0.0.1".into(),
+        port,
+        database: database.into(),
+        user: "postgres".into(),
+        tls: TlsPolicy::Prefer,
+        has_password: false,
+    }
+}
+
+#[tokio::test]
+async fn database_reports_version_tls_and_latency() {
+    let r = probe_database(&local_db(5432, "test"), None).await;
+    assert_eq!(r.status, ProbeStatus::Ok, "{r:?}");
+    let fact = |l: &str| r.facts.iter().find(|f| f.label == l).unwrap().value.clone();
+    assert!(
+        fact("server version")
+            .chars()
+            .next()
+            .unwrap()
+            .is_ascii_digit()
+    );
+    // The machine's server offers TLS (Debian's self-signed certificate): prefer uses it.
+    assert!(
+        fact("TLS in use").starts_with("yes (TLS"),
+        "{}",
+        fact("TLS in use")
+    );
+    assert_eq!(fact("connection mode"), "local");
+    assert!(r.latency_ms.unwrap() >= 0.0);
+
+    let mut plain = local_db(5432, "test");
+    plain.tls = TlsPolicy::Disable;
+    let r = probe_database(&plain, None).await;
+    assert_eq!(
+        r.facts
+            .iter()
+            .find(|f| f.label == "TLS in use")
+            .unwrap()
+            .value,
+        "no"
+    );
+}
+
+#[tokio::test]
+async fn database_errors_have_codes() {
+    let r = probe_database(&local_db(5432, "no_such_database_afc"), None).await;
+    assert_eq!(r.error.unwrap().code, ErrorCode::NotFound);
+    let r = probe_database(&local_db(closed_port(), "test"), None).await;
+    assert_eq!(r.error.unwrap().code, ErrorCode::Unreachable);
+    // Full verification refuses the machine's self-signed certificate.
+    let mut verified = local_db(5432, "test");
+    verified.tls = TlsPolicy::VerifyFull;
+    let e = probe_database(&verified, None).await.error.unwrap();
+    assert_eq!(e.code, ErrorCode::Unreachable);
+    assert!(
+        e.message.contains("TLS") && e.message.contains("verify-full"),
+        "{e:?}"
+    );
+}
+
+fn local_redis(port: u16) -> RedisConnection {
+    RedisConnection {
+        host: "127.0.0.1".into(),
+        port,
+        db: 0,
+        username: None,
+        tls: false,
+        has_password: false,
+    }
+}
+
+#[tokio::test]
+async fn redis_ping() {
+    let r = probe_redis(&local_redis(6379), None).await;
+    assert_eq!(r.status, ProbeStatus::Ok, "{r:?}");
+    assert!(r.summary.contains("PING"));
+    let r = probe_redis(&local_redis(closed_port()), None).await;
+    assert_eq!(r.error.unwrap().code, ErrorCode::Unreachable);
+    // A password the server does not expect is refused with a clear code.
+    let r = probe_redis(
+        &local_redis(6379),
+        Some(&SecretString::new("wrong-password")),
+    )
+    .await;
+    assert_eq!(r.status, ProbeStatus::Failed, "{r:?}");
+    assert!(!r.summary.contains("wrong-password"));
+}
