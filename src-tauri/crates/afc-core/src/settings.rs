@@ -148,6 +148,16 @@ impl SettingsStore {
         Ok(Opened { store, quarantined })
     }
 
+    /// Opens the settings for a tool that must not change a malformed file (afctl): a malformed
+    /// file is an error, never moved aside.
+    pub fn load(path: PathBuf) -> Result<Self> {
+        let settings = read(&path)?;
+        Ok(Self {
+            path,
+            current: Mutex::new(settings),
+        })
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -27,4 +27,127 @@ pub struct Cli {
 pub enum Command {
     /// Show the version, build, platform, where the console keeps its files, and the saved preferences.
     Info,
+    /// Environment profiles: list, show, add, remove, switch, and test their connections.
+    #[command(subcommand)]
+    Env(EnvCommand),
+    /// The platform's variables of an environment: secrets in the OS keyring, the rest in settings.
+    #[command(subcommand)]
+    Secrets(SecretsCommand),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Kind {
+    Dev,
+    Staging,
+    Production,
+    Custom,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Safety {
+    Open,
+    Protected,
+    ReadOnly,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EnvCommand {
+    /// List the environments (the current one is marked).
+    List,
+    /// Show one environment's settings (never its secrets).
+    Show { name: String },
+    /// Add an environment. Passwords in --db-url or --redis-url go to the keyring, not the settings.
+    Add {
+        name: String,
+        #[arg(long, value_enum)]
+        kind: Kind,
+        #[arg(long, value_name = "URL")]
+        api_url: Option<String>,
+        /// A postgresql:// URL; its password is moved to the keyring.
+        #[arg(long, value_name = "URL")]
+        db_url: Option<String>,
+        /// A redis:// or rediss:// URL; its password is moved to the keyring.
+        #[arg(long, value_name = "URL")]
+        redis_url: Option<String>,
+        /// Defaults to protected for production, open otherwise.
+        #[arg(long, value_enum)]
+        safety: Option<Safety>,
+        /// A #rrggbb colour (defaults by kind).
+        #[arg(long)]
+        color: Option<String>,
+    },
+    /// Remove an environment and every secret it keeps in the keyring.
+    Remove {
+        name: String,
+        /// Do not ask for confirmation (required when not on a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Make an environment the current one (shared with the desktop app).
+    Use { name: String },
+    /// Test the API, database and Redis connections. Exit 1 if any fails.
+    Test { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct EnvArg {
+    /// The environment (defaults to the current one).
+    #[arg(long = "env", value_name = "NAME")]
+    pub env: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretsCommand {
+    /// List every catalog variable and the environment's own: set or missing, validation findings.
+    List {
+        #[command(flatten)]
+        env: EnvArg,
+    },
+    /// Set a variable. The value is read from stdin (never from the command line).
+    Set {
+        #[command(flatten)]
+        env: EnvArg,
+        var: String,
+        /// Keep a variable the catalog does not know in the keyring (default: decided by its name).
+        #[arg(long, conflicts_with = "plain")]
+        secret: bool,
+        /// Keep a variable the catalog does not know in the settings file.
+        #[arg(long)]
+        plain: bool,
+    },
+    /// Show whether a variable is set; --reveal prints its value.
+    Get {
+        #[command(flatten)]
+        env: EnvArg,
+        var: String,
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Remove a variable (and its keyring entry).
+    Remove {
+        #[command(flatten)]
+        env: EnvArg,
+        var: String,
+    },
+    /// Import a .env file: secrets to the keyring. --dry-run shows the preview only.
+    Import {
+        #[command(flatten)]
+        env: EnvArg,
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export every variable, secrets included, to a .env file readable only by you.
+    Export {
+        #[command(flatten)]
+        env: EnvArg,
+        file: PathBuf,
+    },
+    /// Validate the variables. Exit 1 when a required variable is missing or a value is invalid.
+    Check {
+        #[command(flatten)]
+        env: EnvArg,
+    },
+    /// Compare two environments (secrets by keyed hash). Exit 1 on any drift.
+    Diff { env1: String, env2: String },
 }

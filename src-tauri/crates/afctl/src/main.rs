@@ -30,6 +30,8 @@ fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Info => commands::info::run(&cli, &out),
+        Command::Env(command) => commands::env::run(&cli, command, &out),
+        Command::Secrets(command) => commands::secrets::run(&cli, command, &out),
     };
     result.unwrap_or_else(|e| out.error(&e))
 }

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use afc_core::AppError;
 use serde::Serialize;
 
-/// The operation could not run. (1, "found a problem", comes from commands that check things.)
+/// The operation ran and found a problem (a missing variable, drift, a failed connection).
+pub const EXIT_FOUND_PROBLEMS: u8 = 1;
+/// The operation could not run.
 pub const EXIT_COULD_NOT_RUN: u8 = 2;
 
 pub struct Output {
@@ -29,6 +31,21 @@ impl Output {
             print!("{}", human());
         }
         Ok(ExitCode::SUCCESS)
+    }
+
+    /// Like [`result`](Self::result), exiting with 1 when `problems` is true.
+    pub fn report(
+        &self,
+        value: &impl Serialize,
+        problems: bool,
+        human: impl FnOnce() -> String,
+    ) -> Result<ExitCode, AppError> {
+        self.result(value, human)?;
+        Ok(if problems {
+            ExitCode::from(EXIT_FOUND_PROBLEMS)
+        } else {
+            ExitCode::SUCCESS
+        })
     }
 
     pub fn error(&self, error: &AppError) -> ExitCode {

@@ -170,15 +170,14 @@ impl Environment {
         if let Some(url) = &self.api_url {
             super::connection::check_api_url(url)?;
         }
-        if let Some(db) = &self.database {
-            if db.host.trim().is_empty()
-                || db.database.trim().is_empty()
-                || db.user.trim().is_empty()
-            {
-                return Err(AppError::invalid_input(
-                    "The database connection needs a host, a database name and a user",
-                ));
-            }
+        if let Some(db) = &self.database
+            && [&db.host, &db.database, &db.user]
+                .iter()
+                .any(|f| f.trim().is_empty())
+        {
+            return Err(AppError::invalid_input(
+                "The database connection needs a host, a database name and a user",
+            ));
         }
         if let ApiAuth::Login { email, .. } = &self.api_auth
             && !email.contains('@')

@@ -60,18 +60,11 @@ fn human(info: &Info) -> String {
         ),
         ("Log folder", app.paths.log_dir.clone()),
         ("Data folder", app.paths.data_dir.clone()),
-        ("Theme", json_name(info.preferences.theme)),
+        ("Theme", super::wire_name(info.preferences.theme)),
         ("Log level", info.preferences.log_level.as_str().to_owned()),
     ];
     for (label, value) in rows {
         let _ = writeln!(s, "{label:<14} {value}");
     }
     s
-}
-
-fn json_name(value: impl Serialize) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        other => format!("{other:?}"),
-    }
 }

@@ -1,0 +1,213 @@
+//! `afctl env …`: environment profiles.
+
+use std::fmt::Write;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use afc_core::environments::connection::{parse_database_url, parse_redis_url, tls_warning};
+use afc_core::environments::{ConnectionSecrets, EnvKind, Environment, SafetyLevel, SecretChange};
+use afc_core::probe::ProbeStatus;
+use afc_core::{AppError, ErrorCode};
+
+use super::{block_on, console, wire_name};
+use crate::cli::{Cli, EnvCommand, Kind, Safety};
+use crate::output::Output;
+
+pub fn run(cli: &Cli, command: &EnvCommand, out: &Output) -> Result<ExitCode, AppError> {
+    let console = console(cli)?;
+    match command {
+        EnvCommand::List => {
+            let list = console.environments()?;
+            out.result(&list, || {
+                if list.environments.is_empty() {
+                    return "No environments yet. Add one with: afctl env add NAME --kind dev --api-url URL\n".to_owned();
+                }
+                let mut s = String::new();
+                for e in &list.environments {
+                    let mark = if list.current.as_deref() == Some(e.name.as_str()) { "*" } else { " " };
+                    let _ = writeln!(s, "{mark} {:<20} {:<11} {:<10} {}", e.name, e.kind.as_str(), wire_name(e.safety), e.api_url.as_deref().unwrap_or("-"));
+                }
+                s
+            })
+        }
+        EnvCommand::Show { name } => {
+            let env = console.environment(name)?;
+            out.result(&env, || describe(&env))
+        }
+        EnvCommand::Add {
+            name,
+            kind,
+            api_url,
+            db_url,
+            redis_url,
+            safety,
+            color,
+        } => {
+            let kind = match kind {
+                Kind::Dev => EnvKind::Dev,
+                Kind::Staging => EnvKind::Staging,
+                Kind::Production => EnvKind::Production,
+                Kind::Custom => EnvKind::Custom,
+            };
+            let mut env = Environment::new(name, kind);
+            env.api_url = api_url.clone();
+            if let Some(safety) = safety {
+                env.safety = match safety {
+                    Safety::Open => SafetyLevel::Open,
+                    Safety::Protected => SafetyLevel::Protected,
+                    Safety::ReadOnly => SafetyLevel::ReadOnly,
+                };
+            }
+            if let Some(color) = color {
+                env.color = color.clone();
+            }
+            let mut secrets = ConnectionSecrets::default();
+            if let Some(url) = db_url {
+                let (db, password) = parse_database_url(url)?;
+                env.database = Some(db);
+                secrets.db_password = password.map(|value| SecretChange::Set { value });
+            }
+            if let Some(url) = redis_url {
+                let (redis, password) = parse_redis_url(url)?;
+                env.redis = Some(redis);
+                secrets.redis_password = password.map(|value| SecretChange::Set { value });
+            }
+            let saved = block_on(console.create_environment(env, secrets))??;
+            out.result(&saved, || {
+                format!(
+                    "Added {} ({}).\n{}",
+                    saved.name,
+                    saved.kind.as_str(),
+                    describe(&saved)
+                )
+            })
+        }
+        EnvCommand::Remove { name, yes } => {
+            let env = console.environment(name)?;
+            if !yes {
+                confirm(
+                    &format!(
+                        "Remove environment \"{}\" and every secret it keeps in the keyring? Type its name to confirm: ",
+                        env.name
+                    ),
+                    &env.name,
+                )?;
+            }
+            block_on(console.delete_environment(name))??;
+            out.result(&serde_json::json!({ "removed": name }), || {
+                format!("Removed {name}.\n")
+            })
+        }
+        EnvCommand::Use { name } => {
+            console.set_current_environment(name)?;
+            out.result(&serde_json::json!({ "current": name }), || {
+                format!("{name} is now the current environment.\n")
+            })
+        }
+        EnvCommand::Test { name } => {
+            let test = block_on(console.test_connection(name, None))??;
+            let failed = matches!(test.worst(), ProbeStatus::Failed | ProbeStatus::Degraded);
+            out.report(&test, failed, || {
+                let mut s = String::new();
+                for r in &test.results {
+                    let _ = writeln!(
+                        s,
+                        "{:<9} {:<9} {}",
+                        wire_name(r.target),
+                        wire_name(r.status),
+                        r.summary
+                    );
+                    if let Some(e) = &r.error {
+                        let _ = writeln!(
+                            s,
+                            "          [{}] {}",
+                            e.code,
+                            e.details.as_deref().unwrap_or("")
+                        );
+                    }
+                    for f in &r.facts {
+                        let _ = writeln!(s, "          {}: {}", f.label, f.value);
+                    }
+                    for c in r.checks.iter().filter(|c| !c.healthy) {
+                        let _ = writeln!(
+                            s,
+                            "          {} {}: {}",
+                            c.name,
+                            c.status,
+                            c.reason.as_deref().unwrap_or("")
+                        );
+                    }
+                }
+                s
+            })
+        }
+    }
+}
+
+fn describe(env: &Environment) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "name      {}", env.name);
+    let _ = writeln!(s, "kind      {}", env.kind.as_str());
+    let _ = writeln!(s, "safety    {}", wire_name(env.safety));
+    let _ = writeln!(s, "colour    {}", env.color);
+    let _ = writeln!(s, "API       {}", env.api_url.as_deref().unwrap_or("-"));
+    if let Some(db) = &env.database {
+        let password = if db.has_password {
+            ", password in keyring"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            s,
+            "database  {}@{}:{}/{} (TLS {}, {}{password})",
+            db.user,
+            db.host,
+            db.port,
+            db.database,
+            db.tls.as_sslmode(),
+            env.db_mode().map_or("", |m| m.label())
+        );
+        if let Some(w) = tls_warning(db) {
+            let _ = writeln!(s, "          warning: {w}");
+        }
+    }
+    if let Some(r) = &env.redis {
+        let password = if r.has_password {
+            ", password in keyring"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            s,
+            "redis     {}:{}/{}{}{password}",
+            r.host,
+            r.port,
+            r.db,
+            if r.tls { " (TLS)" } else { "" }
+        );
+    }
+    let _ = writeln!(s, "variables {}", env.variables.len());
+    s
+}
+
+/// Asks on the terminal for `expected` to be typed; refuses when there is no terminal.
+pub fn confirm(prompt: &str, expected: &str) -> Result<(), AppError> {
+    if !std::io::stdin().is_terminal() {
+        return Err(AppError::invalid_input(
+            "Confirmation needed: run on a terminal, or pass --yes",
+        ));
+    }
+    eprint!("{prompt}");
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| AppError::internal("Could not read the answer").with_details(e.to_string()))?;
+    if answer.trim() == expected {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            ErrorCode::InvalidInput,
+            "Not confirmed: nothing was changed",
+        ))
+    }
+}

@@ -1,0 +1,460 @@
+//! `afctl env` and `afctl secrets` as a pipeline runs them: the real binary, the real keyring
+//! (the test session's Secret Service), real files and exit codes.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const DB_PW: &str = "cli-db-pw-5x9Q2w";
+const JWT: &str = "cli-jwt-secret-0123456789-abcdefghijklmnop";
+const OPENAI: &str = "sk-cli-openai-777";
+
+struct Run {
+    out: Output,
+}
+
+impl Run {
+    fn code(&self) -> i32 {
+        self.out.status.code().unwrap_or(-1)
+    }
+    fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.out.stdout).into_owned()
+    }
+    fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.out.stderr).into_owned()
+    }
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.out.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", self.stdout(), self.stderr()))
+    }
+    fn ok(self) -> Self {
+        assert_eq!(
+            self.code(),
+            0,
+            "stdout: {}\nstderr: {}",
+            self.stdout(),
+            self.stderr()
+        );
+        self
+    }
+}
+
+/// Runs afctl with `stdin` piped in; every run's output is kept for the leak check.
+fn afctl_in(
+    dir: &Path,
+    args: &[&str],
+    stdin: &str,
+    env: &[(&str, &str)],
+    log: &mut Vec<String>,
+) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_afctl"))
+        .args(args)
+        .env("AFC_CONFIG_DIR", dir)
+        .env_remove("AFC_LOG")
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("afctl runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let run = Run { out };
+    // Output only: the arguments are the test's own input (`--db-url` carries a password).
+    if !args.contains(&"--reveal") {
+        log.push(format!("{}{}", run.stdout(), run.stderr()));
+    }
+    run
+}
+
+fn files_containing(dir: &Path, needle: &str) -> Vec<std::path::PathBuf> {
+    let mut hits = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            hits.extend(files_containing(&path, needle));
+        } else if std::fs::read(&path)
+            .unwrap()
+            .windows(needle.len())
+            .any(|w| w == needle.as_bytes())
+        {
+            hits.push(path);
+        }
+    }
+    hits
+}
+
+#[test]
+fn environments_and_secrets_end_to_end_without_leaks() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let mut log = Vec::new();
+    let mut run = |args: &[&str], stdin: &str| afctl_in(&config, args, stdin, &[], &mut log);
+
+    let list = run(&["env", "list"], "").ok();
+    assert!(list.stdout().contains("No environments yet"));
+
+    let db_url = format!("postgresql://agent:{DB_PW}@127.0.0.1:5432/agent_factory");
+    run(
+        &[
+            "env",
+            "add",
+            "staging",
+            "--kind",
+            "staging",
+            "--api-url",
+            "http://127.0.0.1:8000",
+            "--db-url",
+            &db_url,
+        ],
+        "",
+    )
+    .ok();
+    run(
+        &[
+            "env",
+            "add",
+            "prod",
+            "--kind",
+            "production",
+            "--redis-url",
+            "rediss://default:redis-pw-991@cache.example.com:6380/0",
+        ],
+        "",
+    )
+    .ok();
+    let shown = run(&["env", "show", "staging", "--json"], "").ok().json();
+    assert_eq!(shown["database"]["hasPassword"], true);
+    assert_eq!(shown["database"]["user"], "agent");
+    let prod = run(&["env", "show", "prod", "--json"], "").ok().json();
+    assert_eq!(prod["safety"], "protected");
+    assert_eq!(prod["redis"]["tls"], true);
+    let list = run(&["--json", "env", "list"], "").ok().json();
+    assert_eq!(list["current"], "staging");
+    assert_eq!(list["environments"].as_array().unwrap().len(), 2);
+
+    // Bad input: a clear error, exit 2, nothing written.
+    let bad = run(
+        &[
+            "env",
+            "add",
+            "x",
+            "--kind",
+            "dev",
+            "--db-url",
+            "mysql://u:hunter22@h/db",
+        ],
+        "",
+    );
+    assert_eq!(bad.code(), 2);
+    assert!(
+        bad.stderr().contains("postgresql://") && !bad.stderr().contains("hunter22"),
+        "{}",
+        bad.stderr()
+    );
+    assert_eq!(run(&["env", "show", "nope"], "").code(), 2);
+
+    // Values come from stdin.
+    run(
+        &["secrets", "set", "--env", "staging", "JWT_SECRET_KEY"],
+        &format!("{JWT}\n"),
+    )
+    .ok();
+    run(&["secrets", "set", "--env", "prod", "JWT_SECRET_KEY"], JWT).ok();
+    run(
+        &["secrets", "set", "--env", "staging", "OPENAI_API_KEY"],
+        OPENAI,
+    )
+    .ok();
+    let masked = run(
+        &["secrets", "get", "--env", "staging", "JWT_SECRET_KEY"],
+        "",
+    )
+    .ok();
+    assert!(!masked.stdout().contains(JWT) && masked.stdout().contains("--reveal"));
+    let revealed = run(
+        &[
+            "secrets",
+            "get",
+            "--env",
+            "staging",
+            "JWT_SECRET_KEY",
+            "--reveal",
+        ],
+        "",
+    )
+    .ok();
+    assert_eq!(revealed.stdout(), format!("{JWT}\n"));
+
+    // Import: a dry run writes nothing; the real import routes secrets to the keyring.
+    let env_file = dir.path().join("in.env");
+    std::fs::write(
+        &env_file,
+        format!(
+            "DATABASE_URL=\"postgres://a:{DB_PW}@h/db\"\nDEBUG=true\nnot a line\nLOG_LEVEL=INFO\n"
+        ),
+    )
+    .unwrap();
+    let env_path = env_file.to_str().unwrap();
+    let dry = run(
+        &[
+            "--json",
+            "secrets",
+            "import",
+            "--env",
+            "staging",
+            env_path,
+            "--dry-run",
+        ],
+        "",
+    )
+    .ok()
+    .json();
+    assert_eq!(dry["problems"][0]["line"], 3);
+    assert_eq!(
+        run(
+            &["--json", "secrets", "get", "--env", "staging", "DEBUG"],
+            ""
+        )
+        .code(),
+        2,
+        "dry run wrote nothing"
+    );
+    let imported = run(
+        &["--json", "secrets", "import", "--env", "staging", env_path],
+        "",
+    )
+    .ok()
+    .json();
+    assert_eq!(imported["summary"]["added"], 3);
+    assert_eq!(imported["summary"]["skipped"], 1);
+
+    // check: the postgres:// scheme is an error (exit 1) until fixed.
+    let check = run(&["secrets", "check", "--env", "staging"], "");
+    assert_eq!(check.code(), 1, "{}", check.stdout());
+    assert!(check.stdout().contains("DATABASE_URL") && check.stdout().contains("postgres://"));
+    run(
+        &["secrets", "set", "--env", "staging", "DATABASE_URL"],
+        &db_url,
+    )
+    .ok();
+    run(&["secrets", "check", "--env", "staging"], "").ok();
+    let listed = run(&["secrets", "list", "--env", "staging"], "").ok();
+    assert!(
+        listed.stdout().contains("JWT_ALGORITHM")
+            || listed.stdout().contains("[not read by the platform]")
+            || listed.stdout().contains("DEBUG")
+    );
+
+    // diff: drift exits 1 and names it; the shared JWT secret is a production warning.
+    let diff = run(&["--json", "secrets", "diff", "staging", "prod"], "");
+    assert_eq!(diff.code(), 1);
+    let board = diff.json();
+    let rows = board["rows"].as_array().unwrap();
+    let status = |n: &str| rows.iter().find(|r| r["name"] == n).unwrap()["status"].clone();
+    assert_eq!(status("JWT_SECRET_KEY"), "equal");
+    assert_eq!(status("DEBUG"), "missing");
+    assert!(
+        board["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["variable"] == "JWT_SECRET_KEY"
+                && w["message"].as_str().unwrap().contains("staging"))
+    );
+    run(&["secrets", "diff", "staging", "staging"], "").ok();
+
+    // Export: private file, warning on stderr, and it imports back unchanged.
+    let out_file = dir.path().join("out.env");
+    let export = run(
+        &[
+            "secrets",
+            "export",
+            "--env",
+            "staging",
+            out_file.to_str().unwrap(),
+        ],
+        "",
+    )
+    .ok();
+    assert!(export.stderr().contains("warning"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&out_file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let again = run(
+        &[
+            "--json",
+            "secrets",
+            "import",
+            "--env",
+            "staging",
+            out_file.to_str().unwrap(),
+            "--dry-run",
+        ],
+        "",
+    )
+    .ok()
+    .json();
+    assert!(
+        again["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["action"] == "unchanged")
+    );
+    std::fs::remove_file(&out_file).unwrap();
+    std::fs::remove_file(&env_file).unwrap(); // the operator's own input file
+
+    // remove needs confirmation off a terminal; with --yes it removes secrets too.
+    let refused = run(&["env", "remove", "prod"], "");
+    assert_eq!(refused.code(), 2);
+    assert!(refused.stderr().contains("--yes"));
+    run(&["env", "show", "prod"], "").ok();
+    run(
+        &["secrets", "remove", "--env", "staging", "OPENAI_API_KEY"],
+        "",
+    )
+    .ok();
+    run(&["env", "remove", "prod", "--yes"], "").ok();
+    run(&["env", "use", "staging"], "").ok();
+
+    // The leak check: no secret in any file the console wrote or any output, except the one
+    // --reveal the operator asked for.
+    let outputs: String = log.concat();
+    for secret in [DB_PW, JWT, OPENAI, "redis-pw-991"] {
+        assert!(
+            files_containing(dir.path(), secret).is_empty(),
+            "{secret} in {:?}",
+            files_containing(dir.path(), secret)
+        );
+        assert!(!outputs.contains(secret), "{secret} in output:\n{outputs}");
+    }
+    let audit = std::fs::read_to_string(config.join("audit.jsonl")).unwrap();
+    assert!(
+        audit.contains("\"source\":\"afctl\"")
+            && audit.contains("env-file.import")
+            && audit.contains("secret.reveal")
+    );
+}
+
+#[test]
+fn without_a_keyring_secrets_fail_clearly_and_the_rest_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Vec::new();
+    let no_bus = [(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/afc-test-bus",
+    )];
+    let mut run = |args: &[&str], stdin: &str| afctl_in(dir.path(), args, stdin, &no_bus, &mut log);
+
+    run(
+        &[
+            "env",
+            "add",
+            "dev",
+            "--kind",
+            "dev",
+            "--api-url",
+            "http://127.0.0.1:8000",
+        ],
+        "",
+    )
+    .ok();
+    run(&["secrets", "set", "--env", "dev", "DEBUG"], "false").ok();
+    let failed = run(
+        &["--json", "secrets", "set", "--env", "dev", "JWT_SECRET_KEY"],
+        JWT,
+    );
+    assert_eq!(failed.code(), 2);
+    let error = &failed.json()["error"];
+    assert_eq!(error["code"], "keyring_unavailable");
+    assert!(
+        error["details"]
+            .as_str()
+            .unwrap()
+            .contains("gnome-keyring-daemon")
+    );
+    // Nothing was stored anywhere else instead.
+    assert!(files_containing(dir.path(), JWT).is_empty());
+    let shown = run(&["--json", "env", "show", "dev"], "").ok().json();
+    assert!(shown["variables"].get("JWT_SECRET_KEY").is_none());
+    let added_with_password = run(
+        &[
+            "env",
+            "add",
+            "x",
+            "--kind",
+            "dev",
+            "--db-url",
+            "postgresql://u:pw-xyz1@h/db",
+        ],
+        "",
+    );
+    assert_eq!(added_with_password.code(), 2);
+    assert_eq!(
+        run(&["--json", "env", "list"], "").ok().json()["environments"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn test_connection_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Vec::new();
+    let mut run = |args: &[&str]| afctl_in(dir.path(), args, "", &[], &mut log);
+    run(&[
+        "env",
+        "add",
+        "local",
+        "--kind",
+        "dev",
+        "--db-url",
+        "postgresql://postgres@127.0.0.1:5432/test",
+        "--redis-url",
+        "redis://127.0.0.1:6379",
+    ])
+    .ok();
+    let ok = run(&["--json", "env", "test", "local"]).ok().json();
+    let statuses: Vec<_> = ok["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(statuses, ["skipped", "ok", "ok"]);
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    run(&[
+        "env",
+        "add",
+        "gone",
+        "--kind",
+        "dev",
+        "--api-url",
+        &format!("http://127.0.0.1:{closed}"),
+    ])
+    .ok();
+    let failed = run(&["env", "test", "gone"]);
+    assert_eq!(failed.code(), 1);
+    assert!(
+        failed.stdout().contains("unreachable"),
+        "{}",
+        failed.stdout()
+    );
+}
