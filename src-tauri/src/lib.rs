@@ -25,6 +25,7 @@ pub fn run() {
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
 
     tauri::Builder::default()
+        .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state)
         .setup(|app| Ok(window::create_main(app.handle())?))
         .on_window_event(window::on_event)
@@ -33,6 +34,27 @@ pub fn run() {
             commands::preferences::get_preferences,
             commands::preferences::save_preferences,
             commands::preferences::get_startup_notices,
+            commands::environments::list_environments,
+            commands::environments::environment_presets,
+            commands::environments::create_environment,
+            commands::environments::update_environment,
+            commands::environments::duplicate_environment,
+            commands::environments::delete_environment,
+            commands::environments::set_current_environment,
+            commands::environments::test_connection,
+            commands::environments::split_database_url,
+            commands::environments::split_redis_url,
+            commands::secrets::keyring_status,
+            commands::secrets::list_variables,
+            commands::secrets::set_variable,
+            commands::secrets::remove_variable,
+            commands::secrets::reveal_variable,
+            commands::secrets::copy_variable,
+            commands::secrets::preview_import,
+            commands::secrets::apply_import,
+            commands::secrets::export_variables,
+            commands::secrets::drift_board,
+            commands::secrets::audit_log,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("the Tauri event loop failed");

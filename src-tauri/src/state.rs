@@ -3,14 +3,17 @@
 use afc_core::logging::{LogTargets, Logging};
 use afc_core::paths::AppPaths;
 use afc_core::settings::{LogLevel, SettingsStore};
-use afc_core::{AppError, ErrorCode, Result};
+use afc_core::{AppError, Console, ErrorCode, Result};
+
+use crate::commands::secrets::PendingImports;
 
 pub struct AppState {
-    pub paths: AppPaths,
-    pub settings: SettingsStore,
+    /// Settings, keyring and audit log, shared with afctl through the configuration folder.
+    pub console: Console,
     pub logging: Logging,
     /// Problems found at start-up that the operator should hear about (shown once the UI is up).
     pub notices: Vec<AppError>,
+    pub imports: PendingImports,
 }
 
 impl AppState {
@@ -36,10 +39,10 @@ impl AppState {
             );
         }
         Ok(Self {
-            paths,
-            settings: opened.store,
+            console: Console::new(paths, opened.store, "app"),
             logging,
             notices,
+            imports: PendingImports::default(),
         })
     }
 }

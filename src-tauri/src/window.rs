@@ -20,7 +20,7 @@ const SAVE_DEBOUNCE: Duration = Duration::from_millis(300);
 static SAVE_GENERATION: AtomicU64 = AtomicU64::new(0);
 
 pub fn create_main(app: &AppHandle) -> tauri::Result<()> {
-    let settings = app.state::<AppState>().settings.get();
+    let settings = app.state::<AppState>().console.settings.get();
     // Start with the saved theme so native decorations match before the UI has loaded.
     let theme = match settings.preferences.theme {
         ThemePreference::System => None,
@@ -81,13 +81,13 @@ fn schedule_save(window: Window) {
 
 fn save_now(window: &Window) {
     let state = window.state::<AppState>();
-    let previous = state.settings.get().window;
+    let previous = state.console.settings.get().window;
     let geometry = match current_geometry(window, previous) {
         Ok(Some(g)) => g,
         Ok(None) => return,
         Err(e) => return tracing::warn!(error = %e, "could not read the window geometry"),
     };
-    if let Err(e) = state.settings.update(|s| s.window = Some(geometry)) {
+    if let Err(e) = state.console.settings.update(|s| s.window = Some(geometry)) {
         tracing::warn!(error = %e, details = ?e.details, "could not save the window geometry");
     }
 }

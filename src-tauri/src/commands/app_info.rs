@@ -9,7 +9,7 @@ pub async fn get_app_info(state: State<'_, AppState>) -> Result<AppInfo, afc_cor
     let webview = tauri::webview_version().ok();
     Ok(AppInfo::collect(
         env!("CARGO_PKG_VERSION"),
-        &state.paths,
+        &state.console.paths,
         webview,
     ))
 }

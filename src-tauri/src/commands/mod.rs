@@ -2,4 +2,6 @@
 //! `ts_rs::TS`, so the UI's types are generated (ui/src/backend/bindings/).
 
 pub mod app_info;
+pub mod environments;
 pub mod preferences;
+pub mod secrets;

@@ -6,7 +6,7 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub async fn get_preferences(state: State<'_, AppState>) -> Result<Preferences, AppError> {
-    Ok(state.settings.get().preferences)
+    Ok(state.console.settings.get().preferences)
 }
 
 /// Saves the operator's preferences and applies the log level at once.
@@ -16,7 +16,10 @@ pub async fn save_preferences(
     preferences: Preferences,
 ) -> Result<Preferences, AppError> {
     let level = preferences.log_level;
-    let saved = state.settings.update(|s| s.preferences = preferences)?;
+    let saved = state
+        .console
+        .settings
+        .update(|s| s.preferences = preferences)?;
     state.logging.set_level(level)?;
     tracing::info!(theme = ?saved.preferences.theme, level = level.as_str(), "preferences saved");
     Ok(saved.preferences)

@@ -13,6 +13,21 @@ fn export_all(dir: &Path) {
     afc_core::AppError::export_all(&cfg).unwrap();
     afc_core::app_info::AppInfo::export_all(&cfg).unwrap();
     afc_core::settings::Preferences::export_all(&cfg).unwrap();
+    afc_core::environments::EnvironmentList::export_all(&cfg).unwrap();
+    afc_core::environments::ConnectionSecrets::export_all(&cfg).unwrap();
+    afc_core::environments::presets::Preset::export_all(&cfg).unwrap();
+    afc_core::environments::connection::PastedDatabaseUrl::export_all(&cfg).unwrap();
+    afc_core::environments::connection::PastedRedisUrl::export_all(&cfg).unwrap();
+    afc_core::environments::ConnectionMode::export_all(&cfg).unwrap();
+    afc_core::probe::ConnectionTest::export_all(&cfg).unwrap();
+    afc_core::secrets::KeyringStatus::export_all(&cfg).unwrap();
+    afc_core::secrets::VariablesView::export_all(&cfg).unwrap();
+    afc_core::secrets::ImportSource::export_all(&cfg).unwrap();
+    afc_core::secrets::PreviewedImport::export_all(&cfg).unwrap();
+    afc_core::secrets::ImportSummary::export_all(&cfg).unwrap();
+    afc_core::secrets::ExportSummary::export_all(&cfg).unwrap();
+    afc_core::secrets::drift::DriftBoard::export_all(&cfg).unwrap();
+    afc_core::audit::AuditLogView::export_all(&cfg).unwrap();
 }
 
 fn committed_dir() -> PathBuf {

@@ -157,6 +157,47 @@ fn parse_secret_url(url: &str, what: &str) -> Result<Url> {
         .map_err(|e| AppError::invalid_input(format!("The {what} URL is not valid ({e})")))
 }
 
+/// A pasted URL split for the form that pasted it: the password goes back to that form, which
+/// sends it to the keyring on save; it is never stored with the rest. (No `Debug`: it holds a
+/// password.)
+#[derive(Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PastedDatabaseUrl {
+    pub connection: DbConnection,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+
+#[derive(Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PastedRedisUrl {
+    pub connection: RedisConnection,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+
+impl PastedDatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self> {
+        let (connection, password) = parse_database_url(url)?;
+        Ok(Self {
+            connection,
+            password: password.map(|p| p.expose().to_owned()),
+        })
+    }
+}
+
+impl PastedRedisUrl {
+    pub fn parse(url: &str) -> Result<Self> {
+        let (connection, password) = parse_redis_url(url)?;
+        Ok(Self {
+            connection,
+            password: password.map(|p| p.expose().to_owned()),
+        })
+    }
+}
+
 /// Splits a pasted PostgreSQL URL into connection details and its password.
 pub fn parse_database_url(url: &str) -> Result<(DbConnection, Option<SecretString>)> {
     let parsed = parse_secret_url(url, "database")?;

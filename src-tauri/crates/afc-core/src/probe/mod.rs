@@ -21,7 +21,7 @@ pub use database::probe_database;
 /// How long one request or connection attempt may take.
 pub const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ProbeTarget {
     Api,

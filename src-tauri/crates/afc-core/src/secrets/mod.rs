@@ -9,6 +9,6 @@ pub mod validate;
 mod value;
 mod variables;
 
-pub use store::{HOW_TO_START, SecretStore};
+pub use store::{HOW_TO_START, KeyringStatus, SecretStore};
 pub use value::SecretString;
 pub use variables::*;

@@ -116,3 +116,26 @@ fn map_error(e: keyring::Error) -> AppError {
         }
     }
 }
+
+/// Whether the keyring answers, for the window's status and its "keyring unavailable" screen.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyringStatus {
+    pub available: bool,
+    /// The namespace the console's entries live under.
+    pub service: String,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<AppError>,
+}
+
+impl crate::Console {
+    pub async fn keyring_status(&self) -> KeyringStatus {
+        let error = self.keyring.probe().await.err();
+        KeyringStatus {
+            available: error.is_none(),
+            service: self.keyring.service().to_owned(),
+            error,
+        }
+    }
+}

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::SecretString;
@@ -109,6 +109,28 @@ pub struct ExportSummary {
     pub path: String,
     pub variables: u32,
     pub secrets: u32,
+}
+
+/// Where the `.env` text to import comes from (the window's import dialog).
+#[derive(Deserialize, TS)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum ImportSource {
+    File {
+        path: String,
+    },
+    /// Pasted text (no `Debug` on this type: it would print secrets).
+    Text {
+        text: String,
+    },
+}
+
+/// A preview the window shows, with the id that applies exactly this preview.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewedImport {
+    #[ts(type = "number")]
+    pub id: u64,
+    pub preview: ImportPreview,
 }
 
 /// The `.env` text a preview or an import reads: pasted text or a file.

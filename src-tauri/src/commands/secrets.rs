@@ -1,0 +1,195 @@
+//! The Secrets section: variables, reveal and copy, `.env` import and export, the drift board,
+//! the keyring's status, and the audit log.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use afc_core::audit::AuditLogView;
+use afc_core::secrets::drift::DriftBoard;
+use afc_core::secrets::validate::Finding;
+use afc_core::secrets::{
+    ExportSummary, ImportSource, ImportSummary, KeyringStatus, PreviewedImport, SecretString,
+    VariablesView, read_env_file,
+};
+use afc_core::{AppError, ErrorCode};
+use tauri::{AppHandle, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
+
+use crate::state::AppState;
+
+/// How long a revealed secret stays on the clipboard before the console clears it.
+const CLIPBOARD_CLEAR_AFTER: Duration = Duration::from_secs(30);
+
+#[tauri::command]
+pub async fn keyring_status(state: State<'_, AppState>) -> Result<KeyringStatus, AppError> {
+    Ok(state.console.keyring_status().await)
+}
+
+#[tauri::command]
+pub async fn list_variables(
+    state: State<'_, AppState>,
+    environment: String,
+) -> Result<VariablesView, AppError> {
+    state.console.variables(&environment).await
+}
+
+#[tauri::command]
+pub async fn set_variable(
+    state: State<'_, AppState>,
+    environment: String,
+    name: String,
+    value: SecretString,
+    secret: Option<bool>,
+) -> Result<Vec<Finding>, AppError> {
+    state
+        .console
+        .set_variable(&environment, &name, value, secret)
+        .await
+}
+
+#[tauri::command]
+pub async fn remove_variable(
+    state: State<'_, AppState>,
+    environment: String,
+    name: String,
+) -> Result<(), AppError> {
+    state.console.remove_variable(&environment, &name).await
+}
+
+/// The one way a secret value reaches the window: the operator clicked "Reveal".
+#[tauri::command]
+pub async fn reveal_variable(
+    state: State<'_, AppState>,
+    environment: String,
+    name: String,
+) -> Result<String, AppError> {
+    let value = state
+        .console
+        .reveal_variable(&environment, &name, "reveal")
+        .await?;
+    Ok(value.expose().to_owned())
+}
+
+/// Puts a value on the clipboard without it passing through the window, and clears the clipboard
+/// again after 30 seconds if it still holds that value.
+#[tauri::command]
+pub async fn copy_variable(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    environment: String,
+    name: String,
+) -> Result<u64, AppError> {
+    let value = state
+        .console
+        .reveal_variable(&environment, &name, "copy")
+        .await?;
+    let clipboard_error = |e: tauri_plugin_clipboard_manager::Error| {
+        AppError::internal("Could not use the clipboard").with_details(e.to_string())
+    };
+    app.clipboard()
+        .write_text(value.expose())
+        .map_err(clipboard_error)?;
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(CLIPBOARD_CLEAR_AFTER).await;
+        if app
+            .clipboard()
+            .read_text()
+            .is_ok_and(|now| now == value.expose())
+        {
+            let _ = app.clipboard().write_text("");
+        }
+    });
+    Ok(CLIPBOARD_CLEAR_AFTER.as_secs())
+}
+
+/// A preview waiting for the operator's go-ahead. The text stays here, so what is imported is
+/// exactly what was previewed, and secret values never travel back to the window.
+struct PendingImport {
+    environment: String,
+    text: String,
+    source: String,
+}
+
+#[derive(Default)]
+pub struct PendingImports {
+    next: AtomicU64,
+    pending: Mutex<HashMap<u64, PendingImport>>,
+}
+
+#[tauri::command]
+pub async fn preview_import(
+    state: State<'_, AppState>,
+    environment: String,
+    source: ImportSource,
+) -> Result<PreviewedImport, AppError> {
+    let (text, label) = match source {
+        ImportSource::File { path } => (read_env_file(&PathBuf::from(&path))?, path),
+        ImportSource::Text { text } => (text, "pasted text".to_owned()),
+    };
+    let preview = state.console.import_preview(&environment, &text).await?;
+    let id = state.imports.next.fetch_add(1, Ordering::SeqCst) + 1;
+    let mut pending = state
+        .imports
+        .pending
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    // Only the latest preview can be applied.
+    pending.clear();
+    pending.insert(
+        id,
+        PendingImport {
+            environment,
+            text,
+            source: label,
+        },
+    );
+    Ok(PreviewedImport { id, preview })
+}
+
+#[tauri::command]
+pub async fn apply_import(state: State<'_, AppState>, id: u64) -> Result<ImportSummary, AppError> {
+    let pending = state
+        .imports
+        .pending
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(&id)
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::Conflict,
+                "This preview is no longer current: preview the file again",
+            )
+        })?;
+    state
+        .console
+        .import(&pending.environment, &pending.text, &pending.source)
+        .await
+}
+
+#[tauri::command]
+pub async fn export_variables(
+    state: State<'_, AppState>,
+    environment: String,
+    path: String,
+) -> Result<ExportSummary, AppError> {
+    if path.trim().is_empty() {
+        return Err(AppError::invalid_input("Choose a file to export to"));
+    }
+    state
+        .console
+        .export(&environment, &PathBuf::from(path))
+        .await
+}
+
+#[tauri::command]
+pub async fn drift_board(state: State<'_, AppState>) -> Result<DriftBoard, AppError> {
+    state.console.drift(&[]).await
+}
+
+#[tauri::command]
+pub async fn audit_log(state: State<'_, AppState>) -> Result<AuditLogView, AppError> {
+    state.console.audit.read()
+}
