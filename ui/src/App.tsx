@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import { toAppError, type Preferences } from "./backend";
+import { setCurrentEnvironment, toAppError, type Environment, type Preferences } from "./backend";
 import { AboutDialog } from "./components/AboutDialog";
 import { PreferencesDialog } from "./components/PreferencesDialog";
 import { SectionView } from "./components/SectionView";
@@ -8,7 +8,10 @@ import { useShowError } from "./components/Toasts";
 import { TopBar } from "./components/TopBar";
 import { useResolvedTheme } from "./hooks/useResolvedTheme";
 import { useShortcuts } from "./hooks/useShortcuts";
-import { usePreferences, useSavePreferences, useStartupNotices } from "./queries";
+import { AuditSection } from "./features/audit/AuditSection";
+import { EnvironmentsSection } from "./features/environments/EnvironmentsSection";
+import { SecretsSection } from "./features/secrets/SecretsSection";
+import { useChange, useEnvironments, usePreferences, useSavePreferences, useStartupNotices } from "./queries";
 import { SECTIONS, type SectionId } from "./sections";
 
 const DEFAULT_PREFERENCES: Preferences = { theme: "system", logLevel: "info" };
@@ -21,6 +24,8 @@ export function App() {
   const [active, setActive] = useState<SectionId>("environments");
   const [aboutOpen, setAboutOpen] = useState(false);
   const [preferencesOpen, setPreferencesOpen] = useState(false);
+  const environments = useEnvironments();
+  const switchEnvironment = useChange(setCurrentEnvironment);
 
   const preferences = preferencesQuery.data ?? DEFAULT_PREFERENCES;
   useResolvedTheme(preferencesQuery.isPending ? undefined : preferences.theme);
@@ -55,8 +60,17 @@ export function App() {
   if (preferencesQuery.isPending) return null; // a few milliseconds; avoids a flash of the wrong theme
 
   const section = SECTIONS.find((s) => s.id === active) ?? SECTIONS[0];
+  const list = environments.data;
+  const current: Environment | undefined = list?.environments.find((e) => e.name === list.current);
+  const manage = () => {
+    setActive("environments");
+  };
   return (
-    <div className="app">
+    <div
+      className="app"
+      data-env-kind={current?.kind}
+      style={current ? ({ "--env-color": current.color } as React.CSSProperties) : undefined}
+    >
       <Sidebar active={active} onSelect={setActive} onAbout={openAbout} />
       <TopBar
         theme={preferences.theme}
@@ -65,8 +79,28 @@ export function App() {
         }}
         onPreferences={openPreferences}
         onAbout={openAbout}
+        environments={list?.environments ?? []}
+        current={current}
+        onSwitch={(name) => {
+          switchEnvironment.mutate(name, {
+            onError: (e) => {
+              showError(toAppError(e));
+            },
+          });
+        }}
+        onManage={manage}
       />
-      <main className="content">{section && <SectionView key={section.id} section={section} />}</main>
+      <main className="content">
+        {section?.id === "environments" ? (
+          <EnvironmentsSection />
+        ) : section?.id === "secrets" ? (
+          <SecretsSection current={current} onManage={manage} />
+        ) : section?.id === "audit" ? (
+          <AuditSection />
+        ) : (
+          section && <SectionView key={section.id} section={section} />
+        )}
+      </main>
       <AboutDialog open={aboutOpen} onOpenChange={setAboutOpen} />
       <PreferencesDialog
         open={preferencesOpen}

@@ -1,6 +1,18 @@
 // Backend data through TanStack Query: one hook per command, one cache for the whole window.
 import { QueryClient, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { getAppInfo, getPreferences, getStartupNotices, savePreferences, type Preferences } from "./backend";
+import {
+  auditLog,
+  driftBoard,
+  environmentPresets,
+  getAppInfo,
+  getPreferences,
+  getStartupNotices,
+  keyringStatus,
+  listEnvironments,
+  listVariables,
+  savePreferences,
+  type Preferences,
+} from "./backend";
 
 export function createQueryClient() {
   return new QueryClient({
@@ -30,5 +42,38 @@ export function useSavePreferences() {
       if (context?.previous) client.setQueryData(["preferences"], context.previous);
     },
     onSuccess: (saved) => client.setQueryData(["preferences"], saved),
+  });
+}
+
+// Environments and secrets. Every change invalidates what it can affect, so each view refetches.
+export const useEnvironments = () => useQuery({ queryKey: ["environments"], queryFn: listEnvironments });
+
+export const usePresets = () => useQuery({ queryKey: ["presets"], queryFn: environmentPresets });
+
+export const useKeyringStatus = () => useQuery({ queryKey: ["keyring"], queryFn: keyringStatus });
+
+export const useVariables = (environment: string | undefined) =>
+  useQuery({
+    queryKey: ["variables", environment],
+    queryFn: () => listVariables(environment ?? ""),
+    enabled: environment !== undefined,
+  });
+
+export const useDriftBoard = (enabled: boolean) =>
+  useQuery({ queryKey: ["drift"], queryFn: driftBoard, enabled, staleTime: 0 });
+
+export const useAuditLog = () => useQuery({ queryKey: ["audit"], queryFn: auditLog, staleTime: 0 });
+
+/** A mutation whose success refreshes environments, variables, the drift board and the audit log. */
+export function useChange<A, R>(fn: (args: A) => Promise<R>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSettled: () =>
+      Promise.all(
+        [["environments"], ["variables"], ["drift"], ["audit"], ["keyring"]].map((queryKey) =>
+          client.invalidateQueries({ queryKey }),
+        ),
+      ),
   });
 }

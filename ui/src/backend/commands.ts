@@ -4,6 +4,23 @@ import { call } from "./ipc";
 import type { AppError } from "./bindings/AppError";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Preferences } from "./bindings/Preferences";
+import type { ConnectionSecrets } from "./bindings/ConnectionSecrets";
+import type { ConnectionTest } from "./bindings/ConnectionTest";
+import type { Environment } from "./bindings/Environment";
+import type { EnvironmentList } from "./bindings/EnvironmentList";
+import type { PastedDatabaseUrl } from "./bindings/PastedDatabaseUrl";
+import type { PastedRedisUrl } from "./bindings/PastedRedisUrl";
+import type { Preset } from "./bindings/Preset";
+import type { ProbeTarget } from "./bindings/ProbeTarget";
+import type { AuditLogView } from "./bindings/AuditLogView";
+import type { DriftBoard } from "./bindings/DriftBoard";
+import type { ExportSummary } from "./bindings/ExportSummary";
+import type { Finding } from "./bindings/Finding";
+import type { ImportSource } from "./bindings/ImportSource";
+import type { ImportSummary } from "./bindings/ImportSummary";
+import type { KeyringStatus } from "./bindings/KeyringStatus";
+import type { PreviewedImport } from "./bindings/PreviewedImport";
+import type { VariablesView } from "./bindings/VariablesView";
 
 export const getAppInfo = () => call<AppInfo>("get_app_info");
 
@@ -13,3 +30,41 @@ export const savePreferences = (preferences: Preferences) =>
   call<Preferences>("save_preferences", { preferences });
 
 export const getStartupNotices = () => call<AppError[]>("get_startup_notices");
+
+// Environments
+
+export const listEnvironments = () => call<EnvironmentList>("list_environments");
+export const environmentPresets = () => call<Preset[]>("environment_presets");
+export const createEnvironment = (environment: Environment, secrets: ConnectionSecrets) =>
+  call<Environment>("create_environment", { environment, secrets });
+export const updateEnvironment = (original: string, environment: Environment, secrets: ConnectionSecrets) =>
+  call<Environment>("update_environment", { original, environment, secrets });
+export const duplicateEnvironment = (source: string, name: string) =>
+  call<Environment>("duplicate_environment", { source, name });
+export const deleteEnvironment = (name: string) => call<null>("delete_environment", { name });
+export const setCurrentEnvironment = (name: string) => call<null>("set_current_environment", { name });
+export const testConnection = (name: string, target?: ProbeTarget) =>
+  call<ConnectionTest>("test_connection", { name, target: target ?? null });
+export const splitDatabaseUrl = (url: string) => call<PastedDatabaseUrl>("split_database_url", { url });
+export const splitRedisUrl = (url: string) => call<PastedRedisUrl>("split_redis_url", { url });
+
+// Secrets
+
+export const keyringStatus = () => call<KeyringStatus>("keyring_status");
+export const listVariables = (environment: string) => call<VariablesView>("list_variables", { environment });
+export const setVariable = (environment: string, name: string, value: string, secret?: boolean) =>
+  call<Finding[]>("set_variable", { environment, name, value, secret: secret ?? null });
+export const removeVariable = (environment: string, name: string) =>
+  call<null>("remove_variable", { environment, name });
+export const revealVariable = (environment: string, name: string) =>
+  call<string>("reveal_variable", { environment, name });
+/** Copies in Rust (the value never enters the window); resolves to the seconds until it is cleared. */
+export const copyVariable = (environment: string, name: string) =>
+  call<number>("copy_variable", { environment, name });
+export const previewImport = (environment: string, source: ImportSource) =>
+  call<PreviewedImport>("preview_import", { environment, source });
+export const applyImport = (id: number) => call<ImportSummary>("apply_import", { id });
+export const exportVariables = (environment: string, path: string) =>
+  call<ExportSummary>("export_variables", { environment, path });
+export const driftBoard = () => call<DriftBoard>("drift_board");
+export const auditLog = () => call<AuditLogView>("audit_log");

@@ -1,9 +1,12 @@
 //! Creating, changing and removing environments: settings for the non-secret parts, the keyring
 //! for passwords and keys, an audit entry for every change.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::connection::{ConnectionMode, tls_warning};
 use super::model::{ApiAuth, Environment, validate_name};
 use crate::audit::Event;
 use crate::console::Console;
@@ -53,6 +56,20 @@ pub struct EnvironmentList {
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<String>,
+    /// What the console works out about each environment, by name.
+    pub notes: BTreeMap<String, EnvironmentNotes>,
+}
+
+/// Derived, never stored: how the database is reached and whether its TLS is weaker than it should be.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvironmentNotes {
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub db_mode: Option<ConnectionMode>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_warning: Option<String>,
 }
 
 impl Console {
@@ -61,9 +78,21 @@ impl Console {
         let current = settings
             .current_environment
             .filter(|c| settings.environments.iter().any(|e| &e.name == c));
+        let notes = settings
+            .environments
+            .iter()
+            .map(|e| {
+                let notes = EnvironmentNotes {
+                    db_mode: e.db_mode(),
+                    tls_warning: e.database.as_ref().and_then(tls_warning),
+                };
+                (e.name.clone(), notes)
+            })
+            .collect();
         Ok(EnvironmentList {
             environments: settings.environments,
             current,
+            notes,
         })
     }
 

@@ -1,0 +1,167 @@
+import { useState } from "react";
+import { applyImport, previewImport, toAppError, type ImportSummary, type PreviewedImport } from "../../backend";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { Modal } from "../../components/Modal";
+import { useChange } from "../../queries";
+import { FindingList } from "./FindingList";
+
+/** Import a .env file: preview every line first (nothing is written), then import. */
+export function ImportDialog({ environment, onClose }: { environment: string; onClose: () => void }) {
+  const [mode, setMode] = useState<"file" | "text">("file");
+  const [path, setPath] = useState("");
+  const [text, setText] = useState("");
+  const [previewed, setPreviewed] = useState<PreviewedImport>();
+  const [summary, setSummary] = useState<ImportSummary>();
+  const preview = useChange(() =>
+    previewImport(environment, mode === "file" ? { kind: "file", path: path.trim() } : { kind: "text", text }),
+  );
+  const apply = useChange(applyImport);
+
+  const rows = previewed?.preview.rows ?? [];
+  const writes = rows.filter((r) => r.action !== "unchanged").length;
+  return (
+    <Modal
+      open
+      onOpenChange={(open) => {
+        if (!open) onClose();
+      }}
+      title={`Import a .env file into ${environment}`}
+      wide
+    >
+      <div className="form">
+        <div className="segmented" role="tablist" aria-label="Source">
+          {(["file", "text"] as const).map((m) => (
+            <button
+              key={m}
+              type="button"
+              role="tab"
+              aria-selected={mode === m}
+              data-state={mode === m ? "on" : "off"}
+              className="segmented__item"
+              onClick={() => {
+                setMode(m);
+                setPreviewed(undefined);
+              }}
+            >
+              {m === "file" ? "From a file" : "Paste text"}
+            </button>
+          ))}
+        </div>
+        {mode === "file" ? (
+          <label className="form__row">
+            <span className="form__label">Path of the .env file</span>
+            <input
+              className="input input--wide mono"
+              name="importPath"
+              value={path}
+              placeholder="/home/you/project/.env"
+              onChange={(e) => {
+                setPath(e.target.value);
+                setPreviewed(undefined);
+              }}
+            />
+          </label>
+        ) : (
+          <label className="form__row">
+            <span className="form__label">.env text</span>
+            <textarea
+              className="input input--wide mono"
+              name="importText"
+              rows={6}
+              value={text}
+              spellCheck={false}
+              onChange={(e) => {
+                setText(e.target.value);
+                setPreviewed(undefined);
+              }}
+            />
+          </label>
+        )}
+        <div className="form__actions form__actions--start">
+          <button
+            type="button"
+            className="button"
+            disabled={preview.isPending || (mode === "file" ? path.trim() === "" : text.trim() === "")}
+            onClick={() => {
+              setSummary(undefined);
+              preview.mutate(undefined, { onSuccess: setPreviewed });
+            }}
+          >
+            Preview
+          </button>
+        </div>
+        {preview.error && <ErrorNotice error={toAppError(preview.error)} />}
+        {previewed && (
+          <div className="import-preview" data-testid="import-preview">
+            {previewed.preview.problems.length > 0 && (
+              <ul className="problems" aria-label="Problems">
+                {previewed.preview.problems.map((p) => (
+                  <li key={`${String(p.line)}-${p.kind}`} className={`problem problem--${p.kind}`}>
+                    Line {p.line}: {p.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Line</th>
+                  <th>Variable</th>
+                  <th>Change</th>
+                  <th>Stored in</th>
+                  <th>Value</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={r.name} data-variable={r.name}>
+                    <td>{r.line}</td>
+                    <td className="mono">{r.name}</td>
+                    <td>
+                      <span className={`badge badge--action-${r.action}`}>{r.action}</span>
+                    </td>
+                    <td>{r.secret ? "keyring" : "settings"}</td>
+                    <td>
+                      {r.secret ? <span className="muted">hidden</span> : <span className="mono">{r.value}</span>}
+                      <FindingList findings={r.findings} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {summary && (
+          <p className="success" role="status">
+            Imported: {summary.added} new, {summary.changed} changed, {summary.unchanged} unchanged ({summary.secrets} secrets
+            in the keyring); {summary.skipped} invalid lines skipped.
+          </p>
+        )}
+        {apply.error && <ErrorNotice error={toAppError(apply.error)} />}
+        <div className="form__actions">
+          <button type="button" className="button" onClick={onClose}>
+            {summary ? "Close" : "Cancel"}
+          </button>
+          {!summary && (
+            <button
+              type="button"
+              className="button button--primary"
+              disabled={!previewed || writes === 0 || apply.isPending}
+              onClick={() => {
+                if (previewed)
+                  apply.mutate(previewed.id, {
+                    onSuccess: (s) => {
+                      setSummary(s);
+                      setPreviewed(undefined);
+                    },
+                  });
+              }}
+            >
+              Import {writes} {writes === 1 ? "variable" : "variables"}
+            </button>
+          )}
+        </div>
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,61 @@
+import { KeyRound } from "lucide-react";
+import { useState } from "react";
+import { toAppError, type Environment } from "../../backend";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { useKeyringStatus } from "../../queries";
+import { DriftBoardView } from "./DriftBoardView";
+import { KeyringUnavailable } from "./KeyringUnavailable";
+import { VariablesPanel } from "./VariablesPanel";
+
+export function SecretsSection({ current, onManage }: { current: Environment | undefined; onManage: () => void }) {
+  const [tab, setTab] = useState<"variables" | "drift">("variables");
+  const keyring = useKeyringStatus();
+  const keyringError = keyring.data?.error;
+  return (
+    <section className="section section--wide" aria-labelledby="section-title" data-section="secrets">
+      <header className="section__header">
+        <KeyRound size={22} aria-hidden />
+        <h1 id="section-title">Secrets</h1>
+        <div className="segmented section__action" role="tablist" aria-label="View">
+          {(["variables", "drift"] as const).map((t) => (
+            <button
+              key={t}
+              type="button"
+              role="tab"
+              aria-selected={tab === t}
+              data-state={tab === t ? "on" : "off"}
+              className="segmented__item"
+              onClick={() => {
+                setTab(t);
+              }}
+            >
+              {t === "variables" ? "Variables" : "Drift board"}
+            </button>
+          ))}
+        </div>
+      </header>
+      {keyring.error && <ErrorNotice error={toAppError(keyring.error)} />}
+      {keyringError && (
+        <KeyringUnavailable
+          error={keyringError}
+          retrying={keyring.isFetching}
+          onRetry={() => {
+            void keyring.refetch();
+          }}
+        />
+      )}
+      {tab === "drift" ? (
+        <DriftBoardView />
+      ) : current ? (
+        <VariablesPanel environment={current.name} protectedEnv={current.safety !== "open"} keyringDown={keyringError !== undefined} />
+      ) : (
+        <div className="empty">
+          <p>Variables belong to an environment, and there is none yet.</p>
+          <button type="button" className="button button--primary" onClick={onManage}>
+            Add an environment
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
