@@ -46,17 +46,21 @@ export function useSavePreferences() {
 }
 
 // Environments and secrets. Every change invalidates what it can affect, so each view refetches.
-export const useEnvironments = () => useQuery({ queryKey: ["environments"], queryFn: listEnvironments });
+// afctl shares these files, so each view refetches when it is shown rather than trusting a cache,
+// and the environment list (a small local file) is re-read every few seconds.
+export const useEnvironments = () =>
+  useQuery({ queryKey: ["environments"], queryFn: listEnvironments, staleTime: 0, refetchInterval: 3000 });
 
 export const usePresets = () => useQuery({ queryKey: ["presets"], queryFn: environmentPresets });
 
-export const useKeyringStatus = () => useQuery({ queryKey: ["keyring"], queryFn: keyringStatus });
+export const useKeyringStatus = () => useQuery({ queryKey: ["keyring"], queryFn: keyringStatus, staleTime: 0 });
 
 export const useVariables = (environment: string | undefined) =>
   useQuery({
     queryKey: ["variables", environment],
     queryFn: () => listVariables(environment ?? ""),
     enabled: environment !== undefined,
+    staleTime: 0,
   });
 
 export const useDriftBoard = (enabled: boolean) =>

@@ -28,6 +28,8 @@ pub struct Profile {
     root: tempfile::TempDir,
     /// When set, the app is launched with AFC_CONFIG_DIR pointing here.
     config_override: Option<PathBuf>,
+    /// Extra environment for the app (e.g. a D-Bus address with no keyring behind it).
+    env: Vec<(String, String)>,
 }
 
 impl Profile {
@@ -39,7 +41,19 @@ impl Profile {
         Self {
             root,
             config_override: None,
+            env: Vec::new(),
         }
+    }
+
+    pub fn with_env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// The profile's root folder: everything the app writes (config, data, cache, logs, the
+    /// driver's log with the app's stderr) is under it.
+    pub fn root(&self) -> &Path {
+        self.root.path()
     }
 
     /// A profile whose config folder is chosen with AFC_CONFIG_DIR, as an operator or CI would.
@@ -49,7 +63,7 @@ impl Profile {
         profile
     }
 
-    fn dir(&self, name: &str) -> PathBuf {
+    pub fn dir(&self, name: &str) -> PathBuf {
         self.root.path().join(name)
     }
 
@@ -210,6 +224,7 @@ impl App {
             .env("XDG_DATA_HOME", profile.dir("data"))
             .env("XDG_CACHE_HOME", profile.dir("cache"))
             .env_remove("AFC_LOG")
+            .envs(profile.env.iter().map(|(k, v)| (k, v)))
             .env("NO_AT_BRIDGE", "1")
             // Under WebDriver automation, WebKitGTK's DMA-BUF renderer never updates the X window,
             // so screenshots of the screen came out blank; the shared-memory path paints normally.
@@ -291,6 +306,49 @@ impl App {
         .await;
     }
 
+    /// Replaces the text of an input or textarea by typing, as an operator would.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let el = self.find(css).await;
+        el.clear()
+            .await
+            .unwrap_or_else(|e| panic!("clearing {css}: {e}"));
+        el.send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("typing into {css}: {e}"));
+    }
+
+    /// Chooses the option with `value` in a select. WebKitWebDriver cannot click into the
+    /// native popup of a `<select>`, so this sets the value the way the popup does and fires the
+    /// `change` event React listens to.
+    pub async fn select(&self, css: &str, value: &str) {
+        wait_until(&format!("{css} to offer {value:?}"), || async {
+            let el = self.client.find(Locator::Css(css)).await.ok()?;
+            let arg = serde_json::to_value(&el).ok()?;
+            let done = self
+                .client
+                .execute(
+                    "const [el, value] = arguments; \
+                     if (![...el.options].some((o) => o.value === value)) return false; \
+                     Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value').set.call(el, value); \
+                     el.dispatchEvent(new Event('change', { bubbles: true })); return true",
+                    vec![arg, Value::String(value.to_owned())],
+                )
+                .await
+                .ok()?;
+            (done == Value::Bool(true)).then_some(())
+        })
+        .await;
+    }
+
+    /// Waits until the element's text contains `needle`.
+    pub async fn wait_contains(&self, css: &str, needle: &str) {
+        wait_until(&format!("{css} to contain {needle:?}"), || async {
+            let el = self.client.find(Locator::Css(css)).await.ok()?;
+            el.text().await.ok()?.contains(needle).then_some(())
+        })
+        .await;
+    }
+
     /// Waits until no element matches.
     pub async fn wait_gone(&self, css: &str) {
         wait_until(&format!("{css} to disappear"), || async {
@@ -357,6 +415,12 @@ impl App {
             .await
             .expect("key actions");
         self.client.release_actions().await.expect("release keys");
+    }
+
+    /// Scrolls the section back to its top (WebDriver scrolls whatever it touches into view).
+    pub async fn scroll_top(&self) {
+        self.eval("document.querySelector('.content')?.scrollTo(0, 0); return null")
+            .await;
     }
 
     /// Saves a PNG of the screen to target/e2e-screenshots/<name>.png for review. Taken from the

@@ -23,6 +23,7 @@ export function SecretsSection({ current, onManage }: { current: Environment | u
               type="button"
               role="tab"
               aria-selected={tab === t}
+              data-tab={t}
               data-state={tab === t ? "on" : "off"}
               className="segmented__item"
               onClick={() => {

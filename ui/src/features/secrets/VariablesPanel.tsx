@@ -126,6 +126,7 @@ export function VariablesPanel({ environment, protectedEnv, keyringDown }: Props
         <button
           type="button"
           className="button button--small"
+          data-action="import"
           disabled={keyringDown}
           onClick={() => {
             setDialog("import");
@@ -136,6 +137,7 @@ export function VariablesPanel({ environment, protectedEnv, keyringDown }: Props
         <button
           type="button"
           className="button button--small"
+          data-action="export"
           disabled={keyringDown}
           onClick={() => {
             setDialog("export");
