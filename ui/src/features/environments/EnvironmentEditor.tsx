@@ -269,6 +269,7 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
           </legend>
           <Paste
             label="Paste a connection URL"
+            action="Split the database URL"
             name="dbUrl"
             value={dbUrl}
             placeholder="postgresql://user:password@host:5432/database?sslmode=verify-full"
@@ -365,6 +366,7 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
           </legend>
           <Paste
             label="Paste a Redis URL"
+            action="Split the Redis URL"
             name="redisUrl"
             value={redisUrl}
             placeholder="rediss://default:password@host:6380/0"
@@ -439,6 +441,8 @@ function Field({ label, hint, children }: { label: string; hint?: string; childr
 
 function Paste(props: {
   label: string;
+  /** The Split button's accessible name. */
+  action: string;
   name: string;
   value: string;
   placeholder: string;
@@ -460,7 +464,13 @@ function Paste(props: {
             props.onChange(e.target.value);
           }}
         />
-        <button type="button" className="button" disabled={props.value.trim() === ""} onClick={props.onUse}>
+        <button
+          type="button"
+          className="button"
+          aria-label={props.action}
+          disabled={props.value.trim() === ""}
+          onClick={props.onUse}
+        >
           Split
         </button>
       </div>

@@ -1,0 +1,292 @@
+import { act, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { DriftBoard, Environment, EnvironmentList, VariableRow, VariablesView } from "../backend";
+import { setup } from "../test/renderApp";
+
+const LOCAL: Environment = {
+  name: "local",
+  kind: "dev",
+  color: "#2f9e44",
+  safety: "open",
+  apiUrl: "http://127.0.0.1:8000",
+  database: { host: "127.0.0.1", port: 5432, database: "app", user: "app", tls: "prefer", hasPassword: true },
+  apiAuth: { kind: "none" },
+  variables: {},
+};
+const PROD: Environment = { ...LOCAL, name: "prod", kind: "production", color: "#e03131", safety: "protected", database: undefined };
+
+function list(environments: Environment[], current?: string): EnvironmentList {
+  return { environments, current, notes: Object.fromEntries(environments.map((e) => [e.name, {}])) };
+}
+
+function row(name: string, patch: Partial<VariableRow> = {}): VariableRow {
+  return {
+    name,
+    category: "auth",
+    secret: true,
+    requirement: "optional",
+    read: true,
+    note: "",
+    custom: false,
+    isSet: true,
+    findings: [],
+    ...patch,
+  };
+}
+
+function variables(rows: VariableRow[]): VariablesView {
+  return { environment: "local", rows };
+}
+
+const goTo = async (user: ReturnType<typeof setup>["user"], title: string) => {
+  await user.click(await screen.findByRole("button", { name: new RegExp(`^${title}`) }));
+};
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("environments", () => {
+  it("first run offers presets; a pasted URL's password is sent to the keyring, not with the profile", async () => {
+    let environments: Environment[] = [];
+    const { user, calls } = setup({
+      list_environments: () => list(environments, environments[0]?.name),
+      environment_presets: () => [{ id: "local", title: "Local", description: "This machine", environment: { ...LOCAL, database: undefined } }],
+      split_database_url: () => ({
+        connection: { host: "db.example.com", port: 5432, database: "app", user: "ops", tls: "verify-full", hasPassword: true },
+        password: "pa55",
+      }),
+      create_environment: (args) => {
+        environments = [args.environment as Environment];
+        return args.environment;
+      },
+    });
+    await user.click(await screen.findByRole("button", { name: /^Local/ }));
+    const dialog = await screen.findByRole("dialog", { name: "New environment" });
+    await user.type(within(dialog).getByPlaceholderText(/^postgresql:\/\/user/), "postgresql://ops:pa55@db.example.com/app");
+    await user.click(within(dialog).getByRole("button", { name: "Split the database URL" }));
+    expect(await within(dialog).findByRole("status")).toHaveTextContent("OS keyring");
+    await user.click(within(dialog).getByRole("button", { name: "Create environment" }));
+    await waitFor(() => {
+      expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    });
+    const create = calls.find((c) => c.command === "create_environment");
+    expect(create?.args.secrets).toEqual({ dbPassword: { action: "set", value: "pa55" } });
+    expect((create?.args.environment as Environment).database?.host).toBe("db.example.com");
+    expect(JSON.stringify(create?.args.environment)).not.toContain("pa55");
+    expect(await screen.findByRole("combobox", { name: "Current environment" })).toHaveValue("local");
+  });
+
+  it("the top bar shows the current environment's kind and safety on every screen, and switches", async () => {
+    const { user, calls } = setup({
+      list_environments: () => list([LOCAL, PROD], "prod"),
+      set_current_environment: () => null,
+    });
+    const select = await screen.findByRole("combobox", { name: "Current environment" });
+    expect(select).toHaveValue("prod");
+    const slot = screen.getByTestId("environment");
+    expect(slot).toHaveTextContent("production");
+    expect(slot).toHaveTextContent("protected");
+    await goTo(user, "Migrations");
+    expect(document.querySelector(".app")).toHaveAttribute("data-env-kind", "production");
+    await user.selectOptions(select, "local");
+    await waitFor(() => {
+      expect(calls.some((c) => c.command === "set_current_environment" && c.args.name === "local")).toBe(true);
+    });
+  });
+
+  it("deleting a protected environment needs its name typed", async () => {
+    const { user, calls } = setup({ list_environments: () => list([LOCAL, PROD], "local"), delete_environment: () => null });
+    const card = (await screen.findByRole("heading", { name: "prod" })).closest("article");
+    if (!card) throw new Error("no card");
+    await user.click(within(card).getByRole("button", { name: /Delete/ }));
+    const dialog = await screen.findByRole("dialog", { name: "Delete prod?" });
+    const confirm = within(dialog).getByRole("button", { name: "Delete environment" });
+    expect(confirm).toBeDisabled();
+    await user.type(within(dialog).getByRole("textbox"), "prod");
+    expect(confirm).toBeEnabled();
+    await user.click(confirm);
+    await waitFor(() => {
+      expect(calls.some((c) => c.command === "delete_environment" && c.args.name === "prod")).toBe(true);
+    });
+  });
+
+  it("shows each connection test result with its reason and code", async () => {
+    const { user } = setup({
+      list_environments: () => list([LOCAL], "local"),
+      test_connection: () => ({
+        environment: "local",
+        results: [
+          {
+            target: "api",
+            status: "degraded",
+            summary: "The API is alive but reports itself degraded",
+            facts: [],
+            checks: [{ name: "database", status: "unhealthy", healthy: false, reason: "Not an executable object: 'SELECT 1'" }],
+          },
+          {
+            target: "redis",
+            status: "failed",
+            summary: "Could not reach Redis at 127.0.0.1:6379",
+            facts: [],
+            checks: [],
+            error: { code: "unreachable", message: "Could not reach Redis", details: "Connection refused" },
+          },
+        ],
+      }),
+    });
+    await user.click(await screen.findByRole("button", { name: /Test connection/ }));
+    const results = await screen.findByRole("list", { name: "Connection test of local" });
+    expect(results).toHaveTextContent("Not an executable object");
+    expect(results).toHaveTextContent("unreachable");
+    expect(results).toHaveTextContent("Connection refused");
+  });
+});
+
+describe("secrets", () => {
+  const handlers = (rows: VariableRow[]) => ({
+    list_environments: () => list([LOCAL], "local"),
+    list_variables: () => variables(rows),
+    reveal_variable: () => "the-secret-value",
+    copy_variable: () => 30,
+  });
+
+  it("reveals a secret on request and hides it again after 15 seconds", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const { user } = setup(handlers([row("JWT_SECRET_KEY")]));
+    await goTo(user, "Secrets");
+    expect(await screen.findByLabelText("hidden value")).toBeInTheDocument();
+    expect(screen.queryByText(/the-secret-value/)).not.toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Reveal JWT_SECRET_KEY" }));
+    expect(await screen.findByTestId("revealed-value")).toHaveTextContent("the-secret-value");
+    // One tick per second, as the countdown re-arms itself after each render.
+    for (let s = 0; s < 16; s++) {
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(1000);
+      });
+    }
+    expect(screen.queryByTestId("revealed-value")).not.toBeInTheDocument();
+  });
+
+  it("copies a secret through the backend and says when the clipboard clears", async () => {
+    const { user, calls } = setup(handlers([row("JWT_SECRET_KEY")]));
+    await goTo(user, "Secrets");
+    await user.click(await screen.findByRole("button", { name: "Copy JWT_SECRET_KEY" }));
+    expect(await screen.findByText("Copied; the clipboard clears in 30 s")).toBeInTheDocument();
+    expect(calls.find((c) => c.command === "copy_variable")?.args).toEqual({ environment: "local", name: "JWT_SECRET_KEY" });
+  });
+
+  it("marks what the platform never reads, validation findings and required variables", async () => {
+    const { user } = setup(
+      handlers([
+        row("JWT_ALGORITHM", { secret: false, read: false, isSet: false, default: "HS256" }),
+        row("DATABASE_URL", {
+          category: "database",
+          requirement: "required",
+          findings: [{ severity: "error", message: "Must start with postgresql://" }],
+        }),
+      ]),
+    );
+    await goTo(user, "Secrets");
+    const unread = (await screen.findByText("JWT_ALGORITHM")).closest("tr");
+    expect(unread).toHaveTextContent("not read by the platform");
+    expect(unread).toHaveTextContent("platform default HS256");
+    const required = screen.getByText("DATABASE_URL").closest("tr");
+    expect(required).toHaveTextContent("required");
+    expect(required).toHaveTextContent("Must start with postgresql://");
+    expect(screen.getByTestId("variables-summary")).toHaveTextContent("1 set · 1 error · 0 warnings");
+  });
+
+  it("without a keyring: says what is missing and how to start it; secrets are locked, plain values are not", async () => {
+    const { user } = setup({
+      ...handlers([row("JWT_SECRET_KEY"), row("DEBUG", { secret: false, value: "false", category: "api" })]),
+      keyring_status: () => ({
+        available: false,
+        service: "dev.agentfactory.console.debug",
+        error: { code: "keyring_unavailable", message: "The OS keyring is not available" },
+      }),
+    });
+    await goTo(user, "Secrets");
+    const screenText = await screen.findByTestId("keyring-unavailable");
+    expect(screenText).toHaveTextContent("gnome-keyring-daemon");
+    expect(screenText).toHaveTextContent("keyring_unavailable");
+    expect(screen.getByRole("button", { name: "Set JWT_SECRET_KEY" })).toBeDisabled();
+    expect(screen.getByRole("button", { name: "Set DEBUG" })).toBeEnabled();
+    expect(screen.getByRole("button", { name: /Import .env/ })).toBeDisabled();
+  });
+
+  it("imports a .env only after a preview that names problem lines", async () => {
+    const { user, calls } = setup({
+      ...handlers([]),
+      preview_import: () => ({
+        id: 7,
+        preview: {
+          environment: "local",
+          rows: [
+            { name: "OPENAI_API_KEY", line: 1, secret: true, action: "new", findings: [] },
+            { name: "DEBUG", line: 3, secret: false, action: "changed", value: "true", findings: [] },
+            { name: "LOG_LEVEL", line: 4, secret: false, action: "unchanged", value: "INFO", findings: [] },
+          ],
+          problems: [{ line: 2, kind: "invalid", message: 'Not a KEY=value line (no "=")' }],
+        },
+      }),
+      apply_import: () => ({ environment: "local", added: 1, changed: 1, unchanged: 1, secrets: 1, skipped: 1 }),
+    });
+    await goTo(user, "Secrets");
+    await user.click(await screen.findByRole("button", { name: /Import .env/ }));
+    const dialog = await screen.findByRole("dialog");
+    await user.type(within(dialog).getByPlaceholderText("/home/you/project/.env"), "/tmp/x.env");
+    await user.click(within(dialog).getByRole("button", { name: "Preview" }));
+    expect(await within(dialog).findByText(/Line 2: Not a KEY=value line/)).toBeInTheDocument();
+    expect(within(dialog).getByText("OPENAI_API_KEY").closest("tr")).toHaveTextContent("hidden");
+    expect(calls.some((c) => c.command === "apply_import")).toBe(false);
+    await user.click(within(dialog).getByRole("button", { name: "Import 2 variables" }));
+    expect(await within(dialog).findByRole("status")).toHaveTextContent("1 new, 1 changed, 1 unchanged");
+    expect(calls.find((c) => c.command === "apply_import")?.args).toEqual({ id: 7 });
+    expect(calls.find((c) => c.command === "preview_import")?.args.source).toEqual({ kind: "file", path: "/tmp/x.env" });
+  });
+
+  it("the drift board shows missing values, secret groups and production warnings", async () => {
+    const board: DriftBoard = {
+      environments: [
+        { name: "local", kind: "dev", color: "#2f9e44" },
+        { name: "prod", kind: "production", color: "#e03131" },
+      ],
+      rows: [
+        { name: "JWT_SECRET_KEY", secret: true, status: "equal", cells: [{ present: true, group: 1 }, { present: true, group: 1 }] },
+        { name: "DEBUG", secret: false, status: "different", cells: [{ present: true, value: "true" }, { present: true, value: "false" }] },
+        { name: "SENTRY_DSN", secret: true, status: "missing", cells: [{ present: false }, { present: true, group: 1 }] },
+      ],
+      warnings: [{ environment: "prod", variable: "JWT_SECRET_KEY", message: "The same value is used in local (dev)" }],
+    };
+    const { user } = setup({ ...handlers([]), drift_board: () => board });
+    await goTo(user, "Secrets");
+    await user.click(await screen.findByRole("tab", { name: "Drift board" }));
+    const table = await screen.findByTestId("drift-board");
+    expect(table).toHaveTextContent("The same value is used in local (dev)");
+    expect(within(table).queryByText("JWT_SECRET_KEY", { selector: "td" })).not.toBeInTheDocument();
+    expect(within(table).getByText("SENTRY_DSN").closest("tr")).toHaveTextContent("missing");
+    await user.click(within(table).getByLabelText("Only variables that differ"));
+    expect(within(table).getByText("JWT_SECRET_KEY", { selector: "td" }).closest("tr")).toHaveTextContent("secret · A");
+  });
+});
+
+describe("audit log", () => {
+  it("lists what was done, by whom, where and how it ended", async () => {
+    const { user } = setup({
+      audit_log: () => ({
+        path: "/home/op/.config/dev.agentfactory.console/audit.jsonl",
+        unreadableLines: 1,
+        entries: [
+          { at: "2026-11-26T08:00:00Z", source: "afctl", environment: "prod", action: "secret.set", target: "JWT_SECRET_KEY", outcome: "failed", detail: "keyring_unavailable" },
+        ],
+      }),
+    });
+    await goTo(user, "Audit log");
+    const entry = (await screen.findByText("secret.set")).closest("tr");
+    expect(entry).toHaveTextContent("afctl");
+    expect(entry).toHaveTextContent("failed");
+    expect(entry).toHaveTextContent("keyring_unavailable");
+    expect(screen.getByText(/1 unreadable lines were skipped/)).toBeInTheDocument();
+  });
+});
