@@ -181,6 +181,35 @@ async fn environment_lifecycle_keeps_passwords_only_in_the_keyring() {
             has_password: true
         }
     );
+    // Switching the API credential to a key drops the stored login password from the keyring.
+    let mut keyed = prod.clone();
+    keyed.api_auth = ApiAuth::ApiKey { has_key: false };
+    let keyed = c
+        .update_environment("production", keyed, ConnectionSecrets::default())
+        .await
+        .unwrap();
+    assert_eq!(keyed.api_auth, ApiAuth::ApiKey { has_key: false });
+    let api_account = account("production", afc_core::environments::API_SECRET);
+    assert!(c.keyring.get(&api_account).await.unwrap().is_none());
+    // Removing the database connection drops its password too.
+    let again = ConnectionSecrets {
+        db_password: set("again-pw-1"),
+        ..Default::default()
+    };
+    c.update_environment("dev-box", c.environment("dev-box").unwrap(), again)
+        .await
+        .unwrap();
+    let mut no_db = c.environment("dev-box").unwrap();
+    no_db.database = None;
+    c.update_environment("dev-box", no_db, ConnectionSecrets::default())
+        .await
+        .unwrap();
+    assert!(
+        c.connection_secret("dev-box", DB_PASSWORD)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     assert!(files_containing(t.dir.path(), DB_PW).is_empty());
     assert!(files_containing(t.dir.path(), "login-pw-77").is_empty());

@@ -182,6 +182,23 @@ impl Console {
             .map(|p| p.variables.clone())
             .unwrap_or_default();
         carry_secret_flags(previous.as_ref(), &mut env);
+        // A secret whose connection was removed (or whose API login kind changed) leaves the keyring.
+        let mut secrets = secrets;
+        if let Some(prev) = &previous {
+            let slots = [
+                (DB_PASSWORD, &mut secrets.db_password),
+                (REDIS_PASSWORD, &mut secrets.redis_password),
+                (API_SECRET, &mut secrets.api_secret),
+            ];
+            for (key, slot) in slots {
+                if has_connection_secret(prev, key)
+                    && !has_connection_secret(&env, key)
+                    && slot.is_none()
+                {
+                    *slot = Some(SecretChange::Clear);
+                }
+            }
+        }
 
         let renamed_from = previous.as_ref().filter(|p| p.name != env.name);
         if let Some(old) = renamed_from {
@@ -367,6 +384,14 @@ fn set_connection_flag(env: &mut Environment, key: &str, present: bool) -> Resul
     let missing = |what: &str| {
         AppError::invalid_input(format!("A {what} needs its connection details first"))
     };
+    let has_place = match key {
+        DB_PASSWORD => env.database.is_some(),
+        REDIS_PASSWORD => env.redis.is_some(),
+        _ => env.api_auth != ApiAuth::None,
+    };
+    if !present && !has_place {
+        return Ok(()); // cleared along with its connection
+    }
     match key {
         DB_PASSWORD => {
             env.database
