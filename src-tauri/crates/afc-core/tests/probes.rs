@@ -108,6 +108,7 @@ fn local_db(port: u16, database: &str) -> DbConnection {
         database: database.into(),
         user: "postgres".into(),
         tls: TlsPolicy::Prefer,
+        ca_cert: None,
         has_password: false,
     }
 }
@@ -189,4 +190,40 @@ async fn redis_ping() {
     .await;
     assert_eq!(r.status, ProbeStatus::Failed, "{r:?}");
     assert!(!r.summary.contains("wrong-password"));
+}
+
+#[tokio::test]
+async fn verify_ca_with_the_servers_own_ca_file() {
+    // The machine's server presents a self-signed certificate: trusting that file as the CA
+    // makes verify-ca succeed, as an operator would do with Supabase's CA.
+    let mut conn = local_db(5432, "test");
+    conn.tls = TlsPolicy::Disable;
+    let cert_file: String = {
+        use sqlx::{ConnectOptions, Connection};
+        let mut c = afc_core::probe::connect_options(&conn, None)
+            .connect()
+            .await
+            .unwrap();
+        let path = sqlx::query_scalar("SHOW ssl_cert_file")
+            .fetch_one(&mut c)
+            .await
+            .unwrap();
+        c.close().await.unwrap();
+        path
+    };
+    let mut verified = local_db(5432, "test");
+    verified.tls = TlsPolicy::VerifyCa;
+    assert_eq!(
+        probe_database(&verified, None).await.status,
+        ProbeStatus::Failed,
+        "unknown CA"
+    );
+    verified.ca_cert = Some(cert_file);
+    let r = probe_database(&verified, None).await;
+    assert_eq!(r.status, ProbeStatus::Ok, "{r:?}");
+    assert!(
+        r.facts
+            .iter()
+            .any(|f| f.label == "TLS in use" && f.value.starts_with("yes"))
+    );
 }

@@ -3,6 +3,11 @@ import type { TlsPolicy } from "./TlsPolicy";
 
 export type DbConnection = { host: string, port: number, database: string, user: string, tls: TlsPolicy, 
 /**
+ * A PEM file with the CA that signed the server's certificate, for verify-ca/verify-full
+ * against a private CA (Supabase signs its database certificates with its own).
+ */
+caCert?: string, 
+/**
  * Whether a password is stored in the keyring.
  */
 hasPassword: boolean, };

@@ -342,6 +342,20 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
                 </Field>
                 <SecretField label="Password" name="dbPassword" stored={db.hasPassword} input={dbPassword} onChange={setDbPassword} />
               </div>
+              <Field
+                label="CA certificate (PEM file, optional)"
+                hint="For verify-ca/verify-full against a private CA. Supabase: download it from the project's database settings."
+              >
+                <input
+                  className="input input--wide mono"
+                  name="dbCaCert"
+                  value={db.caCert ?? ""}
+                  placeholder="/path/to/prod-ca-2021.crt"
+                  onChange={(e) => {
+                    update({ database: { ...db, caCert: e.target.value.trim() === "" ? undefined : e.target.value } });
+                  }}
+                />
+              </Field>
             </>
           )}
         </fieldset>

@@ -216,9 +216,12 @@ pub fn parse_database_url(url: &str) -> Result<(DbConnection, Option<SecretStrin
     let database = decoded(parsed.path().trim_start_matches('/'));
     let user = decoded(parsed.username());
     let mut tls = TlsPolicy::default_for(&host);
+    let mut ca_cert = None;
     for (key, value) in parsed.query_pairs() {
-        if key == "sslmode" {
-            tls = TlsPolicy::from_sslmode(&value)?;
+        match key.as_ref() {
+            "sslmode" => tls = TlsPolicy::from_sslmode(&value)?,
+            "sslrootcert" => ca_cert = Some(value.into_owned()),
+            _ => {}
         }
     }
     let password = parsed
@@ -240,6 +243,7 @@ pub fn parse_database_url(url: &str) -> Result<(DbConnection, Option<SecretStrin
         host,
         port,
         tls,
+        ca_cert,
         has_password: password.is_some(),
     };
     Ok((db, password))
@@ -328,6 +332,18 @@ mod tests {
             assert!(!e.message.contains("hunter22"), "{}", e.message);
         }
         assert!(parse_database_url("postgresql://h/db?sslmode=sometimes").is_err());
+        let (with_ca, _) = parse_database_url(
+            "postgresql://u@db.x.supabase.co/postgres?sslmode=verify-full&sslrootcert=/etc/ca.pem",
+        )
+        .unwrap();
+        assert_eq!(with_ca.ca_cert.as_deref(), Some("/etc/ca.pem"));
+        let mut env = crate::environments::Environment::new("x", crate::environments::EnvKind::Dev);
+        env.database = Some(with_ca);
+        let e = env.validate().unwrap_err();
+        assert!(
+            e.message.contains("/etc/ca.pem"),
+            "a missing CA file is refused: {e:?}"
+        );
     }
 
     #[test]

@@ -66,6 +66,11 @@ pub struct DbConnection {
     pub database: String,
     pub user: String,
     pub tls: TlsPolicy,
+    /// A PEM file with the CA that signed the server's certificate, for verify-ca/verify-full
+    /// against a private CA (Supabase signs its database certificates with its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub ca_cert: Option<String>,
     /// Whether a password is stored in the keyring.
     #[serde(default)]
     pub has_password: bool,
@@ -178,6 +183,15 @@ impl Environment {
             return Err(AppError::invalid_input(
                 "The database connection needs a host, a database name and a user",
             ));
+        }
+        if let Some(path) = self.database.as_ref().and_then(|d| d.ca_cert.as_deref())
+            && std::fs::metadata(path)
+                .map(|m| !m.is_file())
+                .unwrap_or(true)
+        {
+            return Err(AppError::invalid_input(format!(
+                "The CA certificate {path} is not a readable file"
+            )));
         }
         if let ApiAuth::Login { email, .. } = &self.api_auth
             && !email.contains('@')

@@ -23,6 +23,7 @@ fn local_db(port: u16, database: &str, user: &str) -> DbConnection {
         database: database.into(),
         user: user.into(),
         tls: TlsPolicy::Prefer,
+        ca_cert: None,
         has_password: false,
     }
 }
@@ -57,6 +58,7 @@ pub fn presets() -> Vec<Preset> {
         database: "postgres".into(),
         user: "postgres".into(),
         tls: TlsPolicy::VerifyFull,
+        ca_cert: None,
         has_password: false,
     });
 

@@ -31,6 +31,9 @@ pub fn connect_options(db: &DbConnection, password: Option<&SecretString>) -> Pg
     if let Some(p) = password {
         options = options.password(p.expose());
     }
+    if let Some(ca) = &db.ca_cert {
+        options = options.ssl_root_cert(ca);
+    }
     options
 }
 

@@ -5,7 +5,9 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use afc_core::environments::connection::{parse_database_url, parse_redis_url, tls_warning};
-use afc_core::environments::{ConnectionSecrets, EnvKind, Environment, SafetyLevel, SecretChange};
+use afc_core::environments::{
+    ApiAuth, ConnectionSecrets, EnvKind, Environment, SafetyLevel, SecretChange,
+};
 use afc_core::probe::ProbeStatus;
 use afc_core::{AppError, ErrorCode};
 
@@ -171,6 +173,34 @@ fn describe(env: &Environment) -> String {
             let _ = writeln!(s, "          warning: {w}");
         }
     }
+    if let Some(ca) = env.database.as_ref().and_then(|d| d.ca_cert.as_deref()) {
+        let _ = writeln!(s, "CA cert   {ca}");
+    }
+    let auth = match &env.api_auth {
+        ApiAuth::None => "none".to_owned(),
+        ApiAuth::ApiKey { has_key } => format!(
+            "API key{}",
+            if *has_key {
+                " (in keyring)"
+            } else {
+                " (not set)"
+            }
+        ),
+        ApiAuth::Login {
+            email,
+            has_password,
+        } => {
+            format!(
+                "login {email}{}",
+                if *has_password {
+                    " (password in keyring)"
+                } else {
+                    " (no password)"
+                }
+            )
+        }
+    };
+    let _ = writeln!(s, "API auth  {auth}");
     if let Some(r) = &env.redis {
         let password = if r.has_password {
             ", password in keyring"
