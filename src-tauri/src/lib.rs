@@ -26,6 +26,7 @@ pub fn run() {
 
     tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .setup(|app| Ok(window::create_main(app.handle())?))
         .on_window_event(window::on_event)

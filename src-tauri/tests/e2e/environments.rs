@@ -231,6 +231,17 @@ async fn environment_from_preset_secrets_import_export_drift_and_no_leaks() {
         .await;
     app.scroll_top().await;
     app.screenshot("secrets-production-dark").await;
+    app.click("[role=tab][data-tab=drift]").await;
+    app.find("[data-testid=drift-board] tr[data-variable=ANTHROPIC_API_KEY]")
+        .await;
+    app.screenshot("drift-board-dark").await;
+    app.click(".sidebar button[data-section=environments]")
+        .await;
+    app.click(".env-card[data-env=local] .env-card__actions button:nth-child(2)")
+        .await;
+    app.find(".modal input[name=dbHost]").await;
+    app.screenshot("environment-editor-dark").await;
+    app.close_dialog().await;
 
     // The audit log lists what was done, never a value.
     app.click(".sidebar button[data-section=audit]").await;

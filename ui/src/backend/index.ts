@@ -44,3 +44,4 @@ export type { VariableRow } from "./bindings/VariableRow";
 export type { VariablesView } from "./bindings/VariablesView";
 export type { ProbeTarget } from "./bindings/ProbeTarget";
 export type { EnvironmentNotes } from "./bindings/EnvironmentNotes";
+export { chooseEnvFile, chooseExportFile } from "./dialogs";

@@ -246,6 +246,18 @@ describe("secrets", () => {
     expect(calls.find((c) => c.command === "preview_import")?.args.source).toEqual({ kind: "file", path: "/tmp/x.env" });
   });
 
+  it("Browse… fills the path from the native dialog", async () => {
+    const { user, calls } = setup({ ...handlers([]), "plugin:dialog|open": () => "/home/op/project/.env" });
+    await goTo(user, "Secrets");
+    await user.click(await screen.findByRole("button", { name: /Import .env/ }));
+    const dialog = await screen.findByRole("dialog");
+    await user.click(within(dialog).getByRole("button", { name: /Browse/ }));
+    await waitFor(() => {
+      expect(within(dialog).getByPlaceholderText("/home/you/project/.env")).toHaveValue("/home/op/project/.env");
+    });
+    expect(calls.some((c) => c.command === "plugin:dialog|open")).toBe(true);
+  });
+
   it("the drift board shows missing values, secret groups and production warnings", async () => {
     const board: DriftBoard = {
       environments: [

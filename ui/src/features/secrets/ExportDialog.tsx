@@ -1,6 +1,7 @@
 import { TriangleAlert } from "lucide-react";
 import { useState } from "react";
-import { exportVariables, toAppError, type ExportSummary } from "../../backend";
+import { chooseExportFile, exportVariables, toAppError, type ExportSummary } from "../../backend";
+import { BrowseButton } from "../../components/BrowseButton";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Modal } from "../../components/Modal";
 import { useChange } from "../../queries";
@@ -34,15 +35,21 @@ export function ExportDialog({ environment, onClose }: { environment: string; on
         </div>
         <label className="form__row">
           <span className="form__label">Save as</span>
-          <input
-            className="input input--wide mono"
-            name="exportPath"
-            value={path}
-            placeholder={`/home/you/${environment}.env`}
-            onChange={(e) => {
-              setPath(e.target.value);
-            }}
-          />
+          <div className="inline-row">
+            <input
+              className="input input--wide mono"
+              name="exportPath"
+              value={path}
+              placeholder={`/home/you/${environment}.env`}
+              onChange={(e) => {
+                setPath(e.target.value);
+              }}
+            />
+            <BrowseButton
+              choose={() => chooseExportFile(`${environment}.env`)}
+              onChosen={setPath}
+            />
+          </div>
           <span className="form__hint">An existing file is replaced.</span>
         </label>
         {run.error && <ErrorNotice error={toAppError(run.error)} />}

@@ -1,5 +1,13 @@
 import { useState } from "react";
-import { applyImport, previewImport, toAppError, type ImportSummary, type PreviewedImport } from "../../backend";
+import {
+  applyImport,
+  chooseEnvFile,
+  previewImport,
+  toAppError,
+  type ImportSummary,
+  type PreviewedImport,
+} from "../../backend";
+import { BrowseButton } from "../../components/BrowseButton";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Modal } from "../../components/Modal";
 import { useChange } from "../../queries";
@@ -50,16 +58,25 @@ export function ImportDialog({ environment, onClose }: { environment: string; on
         {mode === "file" ? (
           <label className="form__row">
             <span className="form__label">Path of the .env file</span>
-            <input
-              className="input input--wide mono"
-              name="importPath"
-              value={path}
-              placeholder="/home/you/project/.env"
-              onChange={(e) => {
-                setPath(e.target.value);
-                setPreviewed(undefined);
-              }}
-            />
+            <div className="inline-row">
+              <input
+                className="input input--wide mono"
+                name="importPath"
+                value={path}
+                placeholder="/home/you/project/.env"
+                onChange={(e) => {
+                  setPath(e.target.value);
+                  setPreviewed(undefined);
+                }}
+              />
+              <BrowseButton
+                choose={chooseEnvFile}
+                onChosen={(chosen) => {
+                  setPath(chosen);
+                  setPreviewed(undefined);
+                }}
+              />
+            </div>
           </label>
         ) : (
           <label className="form__row">

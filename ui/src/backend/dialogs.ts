@@ -1,0 +1,18 @@
+// Native file dialogs (tauri-plugin-dialog). They return a path the operator chose, or undefined
+// if they cancelled; the backend then reads or writes that path.
+import { open, save } from "@tauri-apps/plugin-dialog";
+
+const ENV_FILTERS = [
+  { name: ".env files", extensions: ["env"] },
+  { name: "All files", extensions: ["*"] },
+];
+
+export async function chooseEnvFile(): Promise<string | undefined> {
+  const path = await open({ title: "Import a .env file", multiple: false, directory: false, filters: ENV_FILTERS });
+  return path ?? undefined;
+}
+
+export async function chooseExportFile(defaultName: string): Promise<string | undefined> {
+  const path = await save({ title: "Export to a .env file", defaultPath: defaultName, filters: ENV_FILTERS });
+  return path ?? undefined;
+}
