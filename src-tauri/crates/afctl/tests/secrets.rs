@@ -458,3 +458,56 @@ fn test_connection_exit_codes() {
         failed.stdout()
     );
 }
+
+#[test]
+fn bad_files_are_clear_errors_that_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Vec::new();
+    let mut run = |args: &[&str]| afctl_in(dir.path(), args, "", &[], &mut log);
+    run(&["env", "add", "dev", "--kind", "dev"]).ok();
+
+    // A .env file that is not text.
+    let binary = dir.path().join("binary.env");
+    std::fs::write(&binary, [b'A', b'=', 0xff, 0xfe, b'\n']).unwrap();
+    let out = run(&[
+        "--json",
+        "secrets",
+        "import",
+        "--env",
+        "dev",
+        binary.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code(), 2);
+    assert_eq!(out.json()["error"]["code"], "invalid_input");
+    assert!(
+        out.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not UTF-8")
+    );
+    let missing = run(&[
+        "--json",
+        "secrets",
+        "import",
+        "--env",
+        "dev",
+        "/nonexistent/x.env",
+    ]);
+    assert_eq!(missing.json()["error"]["code"], "not_found");
+
+    // A settings file broken by hand: afctl reports it with the line and leaves it alone.
+    let settings = dir.path().join("settings.json");
+    std::fs::write(&settings, "{\n  \"environments\": [\n").unwrap();
+    let out = run(&["env", "list"]);
+    assert_eq!(out.code(), 2);
+    assert!(
+        out.stderr().contains("settings.json") && out.stderr().contains("line"),
+        "{}",
+        out.stderr()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&settings).unwrap(),
+        "{\n  \"environments\": [\n"
+    );
+    assert!(!dir.path().join("settings.json.corrupt-1").exists());
+}
