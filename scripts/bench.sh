@@ -8,3 +8,5 @@ prepare "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 npm --prefix ui run build
 cargo build --release --locked -p afctl
 in_test_session cargo bench --locked -p agent-factory-console --bench startup
+# .env parsing and the Secrets view against a real (test-session) keyring.
+scripts/test-session.sh cargo bench --locked -p afc-core --bench secrets

@@ -9,6 +9,8 @@
 //! `#` comments; unquoted values end at ` #` (an inline comment); `'single'` quotes are literal;
 //! `"double"` quotes understand `\n \r \t \\ \" \$` and may span lines.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -52,12 +54,14 @@ pub fn parse(text: &str) -> ParsedDotenv {
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
         .collect();
     let mut out = ParsedDotenv::default();
+    // Where each key is in `out.entries`, so duplicates are found without a scan per line.
+    let mut index = HashMap::new();
     let mut i = 0;
     while i < lines.len() {
         let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
         match parse_entry(&lines, &mut i) {
             Ok(None) => {}
-            Ok(Some((key, value))) => add(&mut out, key, value, line_no),
+            Ok(Some((key, value))) => add(&mut out, &mut index, key, value, line_no),
             Err(message) => out.problems.push(DotenvProblem {
                 line: line_no,
                 kind: ProblemKind::Invalid,
@@ -69,8 +73,14 @@ pub fn parse(text: &str) -> ParsedDotenv {
     out
 }
 
-fn add(out: &mut ParsedDotenv, key: String, value: String, line: u32) {
-    if let Some(existing) = out.entries.iter_mut().find(|e| e.key == key) {
+fn add(
+    out: &mut ParsedDotenv,
+    index: &mut HashMap<String, usize>,
+    key: String,
+    value: String,
+    line: u32,
+) {
+    if let Some(existing) = index.get(&key).map(|&at| &mut out.entries[at]) {
         out.problems.push(DotenvProblem {
             line,
             kind: ProblemKind::Duplicate,
@@ -82,6 +92,7 @@ fn add(out: &mut ParsedDotenv, key: String, value: String, line: u32) {
         existing.value = value;
         existing.line = line;
     } else {
+        index.insert(key.clone(), out.entries.len());
         out.entries.push(DotenvEntry { key, value, line });
     }
 }

@@ -11,7 +11,7 @@ use ts_rs::TS;
 
 use super::{SecretString, validate};
 use crate::console::Console;
-use crate::environments::{EnvKind, Environment, account};
+use crate::environments::{EnvKind, Environment};
 use crate::{AppError, ErrorCode, Result};
 
 const DRIFT_KEY: &str = "@drift-key";
@@ -128,24 +128,21 @@ impl Console {
         let mut secret_warnings = Vec::new();
         for env in &envs {
             let mut values = BTreeMap::new();
-            for (name, stored) in &env.variables {
-                let value = if stored.secret {
-                    let secret = self
-                        .keyring
-                        .get(&account(&env.name, name))
-                        .await?
-                        .ok_or_else(|| {
-                            AppError::new(
-                                ErrorCode::NotFound,
-                                format!(
-                                    "{name} is listed in {} but the keyring holds no value for it",
-                                    env.name
-                                ),
-                            )
-                        })?;
+            for (name, value) in self.all_values(env).await {
+                let value = value?;
+                let value = if env.variables[&name].secret {
+                    let secret = value.ok_or_else(|| {
+                        AppError::new(
+                            ErrorCode::NotFound,
+                            format!(
+                                "{name} is listed in {} but the keyring holds no value for it",
+                                env.name
+                            ),
+                        )
+                    })?;
                     if env.kind == EnvKind::Production {
                         secret_warnings.extend(
-                            validate::check_value(name, secret.expose(), env.kind)
+                            validate::check_value(&name, secret.expose(), env.kind)
                                 .into_iter()
                                 .map(|f| DriftWarning {
                                     environment: env.name.clone(),
@@ -157,9 +154,9 @@ impl Console {
                     let key = key.as_ref().expect("fetched when any variable is secret");
                     Seen::Secret(keyed_hash(key, secret.expose()))
                 } else {
-                    Seen::Plain(stored.value.clone().unwrap_or_default())
+                    Seen::Plain(value.map(|v| v.expose().to_owned()).unwrap_or_default())
                 };
-                values.insert(name.clone(), value);
+                values.insert(name, value);
             }
             seen.push(values);
         }

@@ -52,6 +52,25 @@ impl SecretStore {
         .await
     }
 
+    /// Reads several entries at once, in order. Each read runs on its own blocking thread, so the
+    /// D-Bus round trips overlap.
+    pub async fn get_many(&self, accounts: Vec<String>) -> Vec<Result<Option<SecretString>>> {
+        let tasks: Vec<_> = accounts
+            .into_iter()
+            .map(|account| {
+                let store = self.clone();
+                tokio::spawn(async move { store.get(&account).await })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(tasks.len());
+        for task in tasks {
+            out.push(task.await.unwrap_or_else(|e| {
+                Err(AppError::internal("The keyring read failed").with_details(e.to_string()))
+            }));
+        }
+        out
+    }
+
     pub async fn set(&self, account: &str, value: &SecretString) -> Result<()> {
         let value = value.clone();
         self.call(account, move |entry| entry.set_password(value.expose()))

@@ -158,13 +158,38 @@ impl Console {
         }
     }
 
+    /// Every variable's value, secrets read from the keyring concurrently (each read is a D-Bus
+    /// round trip; one after another they made the Secrets view several times slower).
+    pub(crate) async fn all_values(
+        &self,
+        env: &Environment,
+    ) -> BTreeMap<String, Result<Option<SecretString>>> {
+        let secret_names: Vec<&String> = env
+            .variables
+            .iter()
+            .filter(|(_, v)| v.secret)
+            .map(|(k, _)| k)
+            .collect();
+        let accounts = secret_names.iter().map(|n| account(&env.name, n)).collect();
+        let fetched = self.keyring.get_many(accounts).await;
+        let mut values: BTreeMap<String, Result<Option<SecretString>>> =
+            secret_names.into_iter().cloned().zip(fetched).collect();
+        for (name, stored) in env.variables.iter().filter(|(_, v)| !v.secret) {
+            values.insert(
+                name.clone(),
+                Ok(stored.value.clone().map(SecretString::plain)),
+            );
+        }
+        values
+    }
+
     /// All catalog variables plus the environment's own, each validated.
     pub async fn variables(&self, env_name: &str) -> Result<VariablesView> {
         let env = self.environment(env_name)?;
         let mut keyring_error = None;
-        let mut values: BTreeMap<&str, Option<SecretString>> = BTreeMap::new();
-        for name in env.variables.keys() {
-            let value = match self.value_of(&env, name).await {
+        let mut values: BTreeMap<String, Option<SecretString>> = BTreeMap::new();
+        for (name, value) in self.all_values(&env).await {
+            let value = match value {
                 Ok(v) => v,
                 Err(e)
                     if e.code == ErrorCode::KeyringUnavailable || e.code == ErrorCode::Timeout =>
@@ -385,13 +410,15 @@ impl Console {
     pub async fn import_preview(&self, env_name: &str, text: &str) -> Result<ImportPreview> {
         let env = self.environment(env_name)?;
         let parsed = dotenv::parse(text);
+        let current = self.all_values(&env).await;
         let mut rows = Vec::new();
         for entry in parsed.entries {
             let secret = catalog::is_secret(&entry.key, Some(&entry.value));
-            let action = match self.value_of(&env, &entry.key).await? {
-                None => ImportAction::New,
-                Some(old) if old.expose() == entry.value => ImportAction::Unchanged,
-                Some(_) => ImportAction::Changed,
+            let action = match current.get(&entry.key) {
+                None | Some(Ok(None)) => ImportAction::New,
+                Some(Err(e)) => return Err(e.clone()),
+                Some(Ok(Some(old))) if old.expose() == entry.value => ImportAction::Unchanged,
+                Some(Ok(Some(_))) => ImportAction::Changed,
             };
             rows.push(ImportRow {
                 findings: validate::check_value(&entry.key, &entry.value, env.kind),
@@ -467,18 +494,18 @@ impl Console {
             let env = self.environment(env_name)?;
             let mut values = Vec::new();
             let mut secrets = 0;
-            for (name, stored) in &env.variables {
-                let value = self.value_of(&env, name).await?.ok_or_else(|| {
+            for (name, value) in self.all_values(&env).await {
+                let value = value?.ok_or_else(|| {
                     AppError::new(ErrorCode::NotFound, format!("{name} is listed but the keyring holds no value for it"))
                 })?;
-                secrets += u32::from(stored.secret);
-                values.push((name.as_str(), value));
+                secrets += u32::from(env.variables[&name].secret);
+                values.push((name, value));
             }
             let header = format!(
                 "Agent Factory environment \"{}\" ({}), exported by Agent Factory Console.\nContains secrets: keep this file private and delete it when done.",
                 env.name, env.kind.as_str()
             );
-            let text = dotenv::format_file(&header, values.iter().map(|(k, v)| (*k, v.expose())));
+            let text = dotenv::format_file(&header, values.iter().map(|(k, v)| (k.as_str(), v.expose())));
             write_private(path, text.as_bytes())?;
             Ok(ExportSummary {
                 environment: env.name.clone(),
