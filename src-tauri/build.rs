@@ -16,6 +16,7 @@ fn main() {
             "delete_environment",
             "set_current_environment",
             "test_connection",
+            "test_draft_connection",
             "split_database_url",
             "split_redis_url",
             "keyring_status",

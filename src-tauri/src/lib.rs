@@ -43,6 +43,7 @@ pub fn run() {
             commands::environments::delete_environment,
             commands::environments::set_current_environment,
             commands::environments::test_connection,
+            commands::environments::test_draft_connection,
             commands::environments::split_database_url,
             commands::environments::split_redis_url,
             commands::secrets::keyring_status,

@@ -72,6 +72,20 @@ pub async fn test_connection(
     state.console.test_connection(&name, target).await
 }
 
+/// "Test connection" inside the editor, before saving.
+#[tauri::command]
+pub async fn test_draft_connection(
+    state: State<'_, AppState>,
+    original: Option<String>,
+    environment: Environment,
+    secrets: ConnectionSecrets,
+) -> Result<ConnectionTest, AppError> {
+    state
+        .console
+        .test_draft(original.as_deref(), &environment, &secrets)
+        .await
+}
+
 #[tauri::command]
 pub async fn split_database_url(url: String) -> Result<PastedDatabaseUrl, AppError> {
     PastedDatabaseUrl::parse(&url)

@@ -45,6 +45,9 @@ export const deleteEnvironment = (name: string) => call<null>("delete_environmen
 export const setCurrentEnvironment = (name: string) => call<null>("set_current_environment", { name });
 export const testConnection = (name: string, target?: ProbeTarget) =>
   call<ConnectionTest>("test_connection", { name, target: target ?? null });
+/** Tests an environment being edited, before it is saved (typed secrets as typed). */
+export const testDraftConnection = (original: string | undefined, environment: Environment, secrets: ConnectionSecrets) =>
+  call<ConnectionTest>("test_draft_connection", { original: original ?? null, environment, secrets });
 export const splitDatabaseUrl = (url: string) => call<PastedDatabaseUrl>("split_database_url", { url });
 export const splitRedisUrl = (url: string) => call<PastedRedisUrl>("split_redis_url", { url });
 

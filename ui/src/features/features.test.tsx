@@ -111,6 +111,27 @@ describe("environments", () => {
     });
   });
 
+  it("tests an edited environment before saving it, with the typed password", async () => {
+    const { user, calls } = setup({
+      list_environments: () => list([LOCAL], "local"),
+      test_draft_connection: () => ({
+        environment: "local",
+        results: [{ target: "database", status: "ok", summary: "PostgreSQL 15 answered in 1 ms", facts: [], checks: [] }],
+      }),
+    });
+    const card = (await screen.findByRole("heading", { name: "local" })).closest("article");
+    if (!card) throw new Error("no card");
+    await user.click(within(card).getByRole("button", { name: /Edit/ }));
+    const dialog = await screen.findByRole("dialog", { name: "Edit local" });
+    await user.type(within(dialog).getByPlaceholderText("Stored in the keyring (leave empty to keep)"), "new-pw");
+    await user.click(within(dialog).getByRole("button", { name: "Test connection" }));
+    expect(await within(dialog).findByText("PostgreSQL 15 answered in 1 ms")).toBeInTheDocument();
+    const args = calls.find((c) => c.command === "test_draft_connection")?.args;
+    expect(args?.original).toBe("local");
+    expect(args?.secrets).toEqual({ dbPassword: { action: "set", value: "new-pw" } });
+    expect(calls.some((c) => c.command === "update_environment")).toBe(false);
+  });
+
   it("shows each connection test result with its reason and code", async () => {
     const { user } = setup({
       list_environments: () => list([LOCAL], "local"),

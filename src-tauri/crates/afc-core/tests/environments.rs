@@ -492,3 +492,88 @@ async fn drift_board_compares_secrets_without_revealing_them() {
         ErrorCode::NotFound
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_draft_is_tested_with_typed_secrets_and_falls_back_to_the_stored_ones() {
+    use afc_core::environments::RedisConnection;
+    use afc_core::probe::{ProbeStatus, ProbeTarget};
+    let t = console();
+    let c = &t.console;
+    let mut env = presets().remove(0).environment;
+    env.api_url = None;
+    env.database.as_mut().unwrap().user = "postgres".into();
+    env.database.as_mut().unwrap().database = "test".into();
+    env.redis = Some(RedisConnection {
+        host: "127.0.0.1".into(),
+        port: 6379,
+        db: 0,
+        username: None,
+        tls: false,
+        has_password: false,
+    });
+    // The machine's Redis has no password: a stored one makes AUTH fail, which shows which
+    // secret the test used.
+    let stored = ConnectionSecrets {
+        redis_password: set("stored-redis-pw"),
+        ..Default::default()
+    };
+    c.create_environment(env.clone(), stored).await.unwrap();
+    let status = |test: &afc_core::probe::ConnectionTest, target| {
+        test.results
+            .iter()
+            .find(|r| r.target == target)
+            .unwrap()
+            .status
+    };
+
+    let kept = c
+        .test_draft(
+            Some("local"),
+            &c.environment("local").unwrap(),
+            &ConnectionSecrets::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        status(&kept, ProbeTarget::Redis),
+        ProbeStatus::Failed,
+        "the stored password was used"
+    );
+    assert_eq!(status(&kept, ProbeTarget::Database), ProbeStatus::Ok);
+    assert_eq!(status(&kept, ProbeTarget::Api), ProbeStatus::Skipped);
+
+    let cleared = ConnectionSecrets {
+        redis_password: Some(SecretChange::Clear),
+        ..Default::default()
+    };
+    let test = c
+        .test_draft(Some("local"), &c.environment("local").unwrap(), &cleared)
+        .await
+        .unwrap();
+    assert_eq!(
+        status(&test, ProbeTarget::Redis),
+        ProbeStatus::Ok,
+        "the draft clears it"
+    );
+
+    // A new, unsaved environment: nothing is stored, nothing is written.
+    let mut fresh = env.clone();
+    fresh.name = "not-saved".into();
+    let test = c
+        .test_draft(None, &fresh, &ConnectionSecrets::default())
+        .await
+        .unwrap();
+    assert_eq!(status(&test, ProbeTarget::Redis), ProbeStatus::Ok);
+    assert_eq!(
+        c.environment("not-saved").unwrap_err().code,
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        c.test_connection("local", Some(ProbeTarget::Redis))
+            .await
+            .unwrap()
+            .results
+            .len(),
+        1
+    );
+}

@@ -2,9 +2,11 @@ import { useState, type ReactNode } from "react";
 import {
   splitDatabaseUrl,
   splitRedisUrl,
+  testDraftConnection,
   toAppError,
   type AppError,
   type ConnectionSecrets,
+  type ConnectionTest,
   type EnvKind,
   type Environment,
   type SafetyLevel,
@@ -13,6 +15,7 @@ import {
 } from "../../backend";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Modal } from "../../components/Modal";
+import { ConnectionResults } from "./ConnectionResults";
 
 const KIND_COLORS: Record<EnvKind, string> = {
   dev: "#2f9e44",
@@ -61,6 +64,8 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
   const [error, setError] = useState<AppError>();
   const [note, setNote] = useState<string>();
   const [saving, setSaving] = useState(false);
+  const [test, setTest] = useState<ConnectionTest>();
+  const [testing, setTesting] = useState(false);
 
   const update = (patch: Partial<Environment>) => {
     setEnv((e) => ({ ...e, ...patch }));
@@ -95,18 +100,30 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
     );
   };
 
+  const secrets = (): ConnectionSecrets => ({
+    dbPassword: change(dbPassword),
+    redisPassword: change(redisPassword),
+    apiSecret: change(apiSecret),
+  });
+  const cleaned = (): Environment => ({ ...env, apiUrl: env.apiUrl?.trim() === "" ? undefined : env.apiUrl?.trim() });
+
   const save = () => {
     setSaving(true);
-    const secrets: ConnectionSecrets = {
-      dbPassword: change(dbPassword),
-      redisPassword: change(redisPassword),
-      apiSecret: change(apiSecret),
-    };
-    const cleaned: Environment = { ...env, apiUrl: env.apiUrl?.trim() === "" ? undefined : env.apiUrl?.trim() };
-    onSave(cleaned, secrets).then(onClose, (e: unknown) => {
+    onSave(cleaned(), secrets()).then(onClose, (e: unknown) => {
       setError(toAppError(e));
       setSaving(false);
     });
+  };
+  const runTest = () => {
+    setTesting(true);
+    setTest(undefined);
+    testDraftConnection(original, cleaned(), secrets())
+      .then(setTest, (e: unknown) => {
+        setError(toAppError(e));
+      })
+      .finally(() => {
+        setTesting(false);
+      });
   };
 
   const db = env.database;
@@ -430,7 +447,11 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
 
         {note && <p className="form__hint" role="status">{note}</p>}
         {error && <ErrorNotice error={error} />}
+        {test && <ConnectionResults test={test} />}
         <div className="form__actions">
+          <button type="button" className="button form__actions-left" onClick={runTest} disabled={testing}>
+            {testing ? "Testing…" : "Test connection"}
+          </button>
           <button type="button" className="button" onClick={onClose}>
             Cancel
           </button>

@@ -367,7 +367,8 @@ pub(crate) fn not_found(name: &str) -> AppError {
     )
 }
 
-fn has_connection_secret(env: &Environment, key: &str) -> bool {
+/// Whether the environment says it keeps the connection secret `key` in the keyring.
+pub fn has_connection_secret(env: &Environment, key: &str) -> bool {
     match key {
         DB_PASSWORD => env.database.as_ref().is_some_and(|d| d.has_password),
         REDIS_PASSWORD => env.redis.as_ref().is_some_and(|r| r.has_password),

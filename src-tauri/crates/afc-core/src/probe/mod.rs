@@ -11,7 +11,11 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::console::Console;
-use crate::environments::{API_SECRET, DB_PASSWORD, REDIS_PASSWORD};
+use crate::environments::{
+    API_SECRET, ConnectionSecrets, DB_PASSWORD, Environment, REDIS_PASSWORD, SecretChange,
+    has_connection_secret,
+};
+use crate::secrets::SecretString;
 use crate::{AppError, ErrorCode, Result};
 
 pub use api::probe_api;
@@ -149,83 +153,120 @@ async fn timed<T>(what: &str, fut: impl Future<Output = Result<T>>) -> Result<T>
         })
 }
 
+/// The secrets a test uses, each already looked up (a failed lookup fails only its own probe).
+struct ProbeSecrets {
+    api: Result<Option<SecretString>>,
+    db: Result<Option<SecretString>>,
+    redis: Result<Option<SecretString>>,
+}
+
+/// Runs the probes an environment has connections for (or only `only`), concurrently.
+async fn run_probes(
+    env: &Environment,
+    secrets: ProbeSecrets,
+    only: Option<ProbeTarget>,
+) -> ConnectionTest {
+    let wanted = |t| only.is_none_or(|o| o == t);
+    let api = async {
+        let url = env.api_url.as_deref().filter(|u| !u.trim().is_empty());
+        Some(match (url, secrets.api) {
+            _ if !wanted(ProbeTarget::Api) => return None,
+            (None, _) => ProbeResult::skipped(ProbeTarget::Api, "API URL"),
+            (Some(url), Ok(secret)) => probe_api(url, &env.api_auth, secret.as_ref()).await,
+            (Some(_), Err(e)) => ProbeResult::failed(ProbeTarget::Api, e),
+        })
+    };
+    let db = async {
+        Some(match (&env.database, secrets.db) {
+            _ if !wanted(ProbeTarget::Database) => return None,
+            (None, _) => ProbeResult::skipped(ProbeTarget::Database, "database connection"),
+            (Some(db), Ok(password)) => probe_database(db, password.as_ref()).await,
+            (Some(_), Err(e)) => ProbeResult::failed(ProbeTarget::Database, e),
+        })
+    };
+    let redis = async {
+        Some(match (&env.redis, secrets.redis) {
+            _ if !wanted(ProbeTarget::Redis) => return None,
+            (None, _) => ProbeResult::skipped(ProbeTarget::Redis, "Redis connection"),
+            (Some(r), Ok(password)) => probe_redis(r, password.as_ref()).await,
+            (Some(_), Err(e)) => ProbeResult::failed(ProbeTarget::Redis, e),
+        })
+    };
+    let (api, db, redis) = tokio::join!(api, db, redis);
+    ConnectionTest {
+        environment: env.name.clone(),
+        results: [api, db, redis].into_iter().flatten().collect(),
+    }
+}
+
 impl Console {
-    /// Tests every configured connection of an environment (or only `only`), concurrently.
+    /// Tests every configured connection of a saved environment (or only `only`).
     pub async fn test_connection(
         &self,
         env_name: &str,
         only: Option<ProbeTarget>,
     ) -> Result<ConnectionTest> {
         let env = self.environment(env_name)?;
-        let wanted = |t| only.is_none_or(|o| o == t);
-        let api = async {
-            if !wanted(ProbeTarget::Api) {
-                return None;
-            }
-            Some(match &env.api_url {
-                None => ProbeResult::skipped(ProbeTarget::Api, "API URL"),
-                Some(url) => {
-                    let secret = self
-                        .secret_for_probe(
-                            env_name,
-                            API_SECRET,
-                            !matches!(env.api_auth, crate::environments::ApiAuth::None),
-                        )
-                        .await;
-                    match secret {
-                        Ok(secret) => probe_api(url, &env.api_auth, secret.as_ref()).await,
-                        Err(e) => ProbeResult::failed(ProbeTarget::Api, e),
-                    }
-                }
-            })
+        let secrets = ProbeSecrets {
+            api: self.stored_secret(Some(&env), API_SECRET).await,
+            db: self.stored_secret(Some(&env), DB_PASSWORD).await,
+            redis: self.stored_secret(Some(&env), REDIS_PASSWORD).await,
         };
-        let db = async {
-            if !wanted(ProbeTarget::Database) {
-                return None;
-            }
-            Some(match &env.database {
-                None => ProbeResult::skipped(ProbeTarget::Database, "database connection"),
-                Some(db) => match self
-                    .secret_for_probe(env_name, DB_PASSWORD, db.has_password)
-                    .await
-                {
-                    Ok(password) => probe_database(db, password.as_ref()).await,
-                    Err(e) => ProbeResult::failed(ProbeTarget::Database, e),
-                },
-            })
-        };
-        let redis = async {
-            if !wanted(ProbeTarget::Redis) {
-                return None;
-            }
-            Some(match &env.redis {
-                None => ProbeResult::skipped(ProbeTarget::Redis, "Redis connection"),
-                Some(r) => match self
-                    .secret_for_probe(env_name, REDIS_PASSWORD, r.has_password)
-                    .await
-                {
-                    Ok(password) => probe_redis(r, password.as_ref()).await,
-                    Err(e) => ProbeResult::failed(ProbeTarget::Redis, e),
-                },
-            })
-        };
-        let (api, db, redis) = tokio::join!(api, db, redis);
-        Ok(ConnectionTest {
-            environment: env.name.clone(),
-            results: [api, db, redis].into_iter().flatten().collect(),
-        })
+        Ok(run_probes(&env, secrets, only).await)
     }
 
-    async fn secret_for_probe(
+    /// Tests an environment as it is being edited, before it is saved: typed secrets are used as
+    /// typed, and kept ones are read from the keyring entries of `original` (the saved name).
+    pub async fn test_draft(
         &self,
-        env: &str,
+        original: Option<&str>,
+        draft: &Environment,
+        changes: &ConnectionSecrets,
+    ) -> Result<ConnectionTest> {
+        let saved = match original {
+            Some(name) => Some(self.environment(name)?),
+            None => None,
+        };
+        let saved = saved.as_ref();
+        let secrets = ProbeSecrets {
+            api: self
+                .draft_secret(saved, changes.api_secret.as_ref(), API_SECRET)
+                .await,
+            db: self
+                .draft_secret(saved, changes.db_password.as_ref(), DB_PASSWORD)
+                .await,
+            redis: self
+                .draft_secret(saved, changes.redis_password.as_ref(), REDIS_PASSWORD)
+                .await,
+        };
+        Ok(run_probes(draft, secrets, None).await)
+    }
+
+    /// The secret a draft would be saved with.
+    async fn draft_secret(
+        &self,
+        saved: Option<&Environment>,
+        change: Option<&SecretChange>,
         key: &str,
-        stored: bool,
-    ) -> Result<Option<crate::secrets::SecretString>> {
-        if stored {
-            self.connection_secret(env, key).await
-        } else {
-            Ok(None)
+    ) -> Result<Option<SecretString>> {
+        match change {
+            Some(SecretChange::Set { value }) => Ok(Some(value.clone())),
+            Some(SecretChange::Clear) => Ok(None),
+            Some(SecretChange::Keep) | None => self.stored_secret(saved, key).await,
+        }
+    }
+
+    /// A connection secret of a saved environment, if it has one.
+    async fn stored_secret(
+        &self,
+        env: Option<&Environment>,
+        key: &str,
+    ) -> Result<Option<SecretString>> {
+        match env {
+            Some(env) if has_connection_secret(env, key) => {
+                self.connection_secret(&env.name, key).await
+            }
+            _ => Ok(None),
         }
     }
 }
