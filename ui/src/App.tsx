@@ -55,7 +55,15 @@ export function App() {
     const section = SECTIONS[index];
     if (section) setActive(section.id);
   }, []);
-  useShortcuts({ onSection: selectSectionAt, onPreferences: openPreferences, onAbout: openAbout });
+  const focusEnvironment = useCallback(() => {
+    document.getElementById("env-switch")?.focus();
+  }, []);
+  useShortcuts({
+    onSection: selectSectionAt,
+    onPreferences: openPreferences,
+    onAbout: openAbout,
+    onEnvironment: focusEnvironment,
+  });
 
   if (preferencesQuery.isPending) return null; // a few milliseconds; avoids a flash of the wrong theme
 

@@ -249,6 +249,18 @@ async fn environment_from_preset_secrets_import_export_drift_and_no_leaks() {
     app.find("tr[data-action='secret.reveal']").await;
     app.find("tr[data-action='secret.copy']").await;
     app.screenshot("audit-log").await;
+
+    // At the smallest window size the Secrets view still lays out.
+    app.client
+        .set_window_rect(0, 0, 900, 600)
+        .await
+        .expect("set window rect");
+    app.click(".sidebar button[data-section=secrets]").await;
+    app.click("[role=tab][data-tab=variables]").await;
+    app.find("tr[data-variable=JWT_SECRET_KEY][data-set=true]")
+        .await;
+    app.scroll_top().await;
+    app.screenshot("secrets-minimum-size").await;
     app.quit().await;
 
     // The leak search: every file under the profile (config, data, cache, logs, and the driver

@@ -27,6 +27,7 @@ export function TopBar({ theme, onTheme, onPreferences, onAbout, environments, c
             <select
               id="env-switch"
               className="select env-slot__select"
+              title="Switch environment (Ctrl+E)"
               value={current.name}
               onChange={(e) => {
                 onSwitch(e.target.value);

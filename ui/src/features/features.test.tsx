@@ -95,6 +95,13 @@ describe("environments", () => {
     });
   });
 
+  it("Ctrl+E moves focus to the environment switcher", async () => {
+    const { user } = setup({ list_environments: () => list([LOCAL, PROD], "local") });
+    const select = await screen.findByRole("combobox", { name: "Current environment" });
+    await user.keyboard("{Control>}e{/Control}");
+    expect(select).toHaveFocus();
+  });
+
   it("deleting a protected environment needs its name typed", async () => {
     const { user, calls } = setup({ list_environments: () => list([LOCAL, PROD], "local"), delete_environment: () => null });
     const card = (await screen.findByRole("heading", { name: "prod" })).closest("article");
@@ -267,6 +274,27 @@ describe("secrets", () => {
     expect(calls.find((c) => c.command === "preview_import")?.args.source).toEqual({ kind: "file", path: "/tmp/x.env" });
   });
 
+  it("importing into a protected environment needs its name typed", async () => {
+    const { user } = setup({
+      list_environments: () => list([PROD], "prod"),
+      list_variables: () => ({ environment: "prod", rows: [] }),
+      preview_import: () => ({
+        id: 1,
+        preview: { environment: "prod", rows: [{ name: "DEBUG", line: 1, secret: false, action: "new", value: "false", findings: [] }], problems: [] },
+      }),
+    });
+    await goTo(user, "Secrets");
+    await user.click(await screen.findByRole("button", { name: /Import .env/ }));
+    const dialog = await screen.findByRole("dialog");
+    await user.click(within(dialog).getByRole("tab", { name: "Paste text" }));
+    await user.type(within(dialog).getByRole("textbox"), "DEBUG=false");
+    await user.click(within(dialog).getByRole("button", { name: "Preview" }));
+    const importButton = await within(dialog).findByRole("button", { name: "Import 1 variable" });
+    expect(importButton).toBeDisabled();
+    await user.type(within(dialog).getByLabelText(/prod is protected/), "prod");
+    expect(importButton).toBeEnabled();
+  });
+
   it("Browse… fills the path from the native dialog", async () => {
     const { user, calls } = setup({ ...handlers([]), "plugin:dialog|open": () => "/home/op/project/.env" });
     await goTo(user, "Secrets");
@@ -312,6 +340,7 @@ describe("audit log", () => {
         unreadableLines: 1,
         entries: [
           { at: "2026-11-26T08:00:00Z", source: "afctl", environment: "prod", action: "secret.set", target: "JWT_SECRET_KEY", outcome: "failed", detail: "keyring_unavailable" },
+          { at: "2026-11-26T07:00:00Z", source: "app", environment: "dev", action: "variable.delete", target: "DEBUG", outcome: "ok" },
         ],
       }),
     });
@@ -321,5 +350,14 @@ describe("audit log", () => {
     expect(entry).toHaveTextContent("failed");
     expect(entry).toHaveTextContent("keyring_unavailable");
     expect(screen.getByText(/1 unreadable lines were skipped/)).toBeInTheDocument();
+    expect(screen.getByText("variable.delete")).toBeInTheDocument();
+    await user.click(screen.getByLabelText("Failures only"));
+    expect(screen.queryByText("variable.delete")).not.toBeInTheDocument();
+    await user.click(screen.getByLabelText("Failures only"));
+    await user.selectOptions(screen.getByRole("combobox", { name: "Environment" }), "dev");
+    expect(screen.queryByText("secret.set")).not.toBeInTheDocument();
+    expect(screen.getByText("variable.delete")).toBeInTheDocument();
+    await user.type(screen.getByLabelText("Search the audit log"), "nothing matches");
+    expect(screen.queryByText("variable.delete")).not.toBeInTheDocument();
   });
 });

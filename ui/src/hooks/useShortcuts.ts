@@ -7,10 +7,12 @@ export interface Shortcuts {
   onPreferences: () => void;
   /** F1 */
   onAbout: () => void;
+  /** Ctrl/⌘ + E: the environment switcher. */
+  onEnvironment: () => void;
 }
 
 /** Window-wide keyboard shortcuts. */
-export function useShortcuts({ onSection, onPreferences, onAbout }: Shortcuts) {
+export function useShortcuts({ onSection, onPreferences, onAbout, onEnvironment }: Shortcuts) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
@@ -20,6 +22,9 @@ export function useShortcuts({ onSection, onPreferences, onAbout }: Shortcuts) {
       } else if (mod && e.key === ",") {
         e.preventDefault();
         onPreferences();
+      } else if (mod && !e.altKey && !e.shiftKey && e.key.toLowerCase() === "e") {
+        e.preventDefault();
+        onEnvironment();
       } else if (e.key === "F1") {
         e.preventDefault();
         onAbout();
@@ -29,5 +34,5 @@ export function useShortcuts({ onSection, onPreferences, onAbout }: Shortcuts) {
     return () => {
       window.removeEventListener("keydown", onKey);
     };
-  }, [onSection, onPreferences, onAbout]);
+  }, [onSection, onPreferences, onAbout, onEnvironment]);
 }

@@ -1,4 +1,5 @@
 import { RefreshCw, ScrollText } from "lucide-react";
+import { useMemo, useState } from "react";
 import { toAppError } from "../../backend";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { useAuditLog } from "../../queries";
@@ -8,7 +9,23 @@ const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle
 /** The local, append-only audit log: every change, never a value. */
 export function AuditSection() {
   const log = useAuditLog();
-  const entries = log.data?.entries ?? [];
+  const [environment, setEnvironment] = useState("");
+  const [failedOnly, setFailedOnly] = useState(false);
+  const [search, setSearch] = useState("");
+  const all = log.data?.entries;
+  const environments = useMemo(
+    () => [...new Set((all ?? []).flatMap((e) => (e.environment ? [e.environment] : [])))].sort(),
+    [all],
+  );
+  const entries = useMemo(() => {
+    const needle = search.trim().toLowerCase();
+    return (all ?? []).filter(
+      (e) =>
+        (environment === "" || e.environment === environment) &&
+        (!failedOnly || e.outcome === "failed") &&
+        (needle === "" || `${e.action} ${e.target ?? ""} ${e.detail ?? ""}`.toLowerCase().includes(needle)),
+    );
+  }, [all, environment, failedOnly, search]);
   return (
     <section className="section section--wide" aria-labelledby="section-title" data-section="audit">
       <header className="section__header">
@@ -26,12 +43,52 @@ export function AuditSection() {
       </header>
       {log.error && <ErrorNotice error={toAppError(log.error)} />}
       {log.data && (
+        <div className="toolbar">
+          <input
+            className="input toolbar__search"
+            type="search"
+            placeholder="Search actions and variables"
+            aria-label="Search the audit log"
+            value={search}
+            onChange={(e) => {
+              setSearch(e.target.value);
+            }}
+          />
+          <select
+            className="select"
+            aria-label="Environment"
+            value={environment}
+            onChange={(e) => {
+              setEnvironment(e.target.value);
+            }}
+          >
+            <option value="">All environments</option>
+            {environments.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={failedOnly}
+              onChange={(e) => {
+                setFailedOnly(e.target.checked);
+              }}
+            />
+            Failures only
+          </label>
+        </div>
+      )}
+      {log.data && (
         <p className="muted">
-          {entries.length} {entries.length === 1 ? "entry" : "entries"} in <span className="mono">{log.data.path}</span>
+          {entries.length} of {log.data.entries.length} {log.data.entries.length === 1 ? "entry" : "entries"} in{" "}
+          <span className="mono">{log.data.path}</span>
           {log.data.unreadableLines > 0 && ` · ${String(log.data.unreadableLines)} unreadable lines were skipped`}
         </p>
       )}
-      {log.data && entries.length === 0 && <p className="empty">Nothing has been changed yet.</p>}
+      {log.data?.entries.length === 0 && <p className="empty">Nothing has been changed yet.</p>}
       {entries.length > 0 && (
         <table className="table audit-table">
           <thead>

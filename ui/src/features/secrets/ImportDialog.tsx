@@ -14,7 +14,17 @@ import { useChange } from "../../queries";
 import { FindingList } from "./FindingList";
 
 /** Import a .env file: preview every line first (nothing is written), then import. */
-export function ImportDialog({ environment, onClose }: { environment: string; onClose: () => void }) {
+export function ImportDialog({
+  environment,
+  protectedEnv,
+  onClose,
+}: {
+  environment: string;
+  /** Protected and read-only environments ask for their name before an import writes. */
+  protectedEnv: boolean;
+  onClose: () => void;
+}) {
+  const [typed, setTyped] = useState("");
   const [mode, setMode] = useState<"file" | "text">("file");
   const [path, setPath] = useState("");
   const [text, setText] = useState("");
@@ -154,6 +164,21 @@ export function ImportDialog({ environment, onClose }: { environment: string; on
             in the keyring); {summary.skipped} invalid lines skipped.
           </p>
         )}
+        {previewed && protectedEnv && writes > 0 && (
+          <label className="form__row">
+            <span className="form__label">
+              {environment} is protected: type <code>{environment}</code> to import
+            </span>
+            <input
+              className="input"
+              name="confirmName"
+              value={typed}
+              onChange={(e) => {
+                setTyped(e.target.value);
+              }}
+            />
+          </label>
+        )}
         {apply.error && <ErrorNotice error={toAppError(apply.error)} />}
         <div className="form__actions">
           <button type="button" className="button" onClick={onClose}>
@@ -163,7 +188,7 @@ export function ImportDialog({ environment, onClose }: { environment: string; on
             <button
               type="button"
               className="button button--primary"
-              disabled={!previewed || writes === 0 || apply.isPending}
+              disabled={!previewed || writes === 0 || apply.isPending || (protectedEnv && typed !== environment)}
               onClick={() => {
                 if (previewed)
                   apply.mutate(previewed.id, {

@@ -210,6 +210,7 @@ export function VariablesPanel({ environment, protectedEnv, keyringDown }: Props
       {dialog === "import" && (
         <ImportDialog
           environment={environment}
+          protectedEnv={protectedEnv}
           onClose={() => {
             setDialog(undefined);
           }}
