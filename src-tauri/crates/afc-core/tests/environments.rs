@@ -393,6 +393,27 @@ async fn variables_import_validate_reveal_and_export() {
             .any(|e| e.action == "secret.reveal" && e.target.as_deref() == Some("JWT_SECRET_KEY"))
     );
     assert!(audit.entries.iter().any(|e| e.action == "env-file.export"));
+    // An import records each variable it wrote, by name.
+    let imported: Vec<_> = audit
+        .entries
+        .iter()
+        .filter(|e| e.detail.as_deref() == Some("imported from pasted"))
+        .filter_map(|e| e.target.as_deref())
+        .collect();
+    for name in [
+        "DATABASE_URL",
+        "JWT_SECRET_KEY",
+        "DEBUG",
+        "MULTI",
+        "MY_TOKEN",
+        "CORS_ORIGINS",
+    ] {
+        assert!(imported.contains(&name), "{name} not in {imported:?}");
+    }
+    let log = std::fs::read_to_string(c.audit.path()).unwrap();
+    for value in [DB_PW, JWT, "tok-abcdef", "line one"] {
+        assert!(!log.contains(value), "the audit log holds a value");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -66,6 +66,11 @@ export function EnvironmentsSection() {
         )}
       </header>
       {environments.error && <ErrorNotice error={toAppError(environments.error)} />}
+      {environments.isPending && (
+        <p className="muted" role="status">
+          Loading environments…
+        </p>
+      )}
       {list?.environments.length === 0 && (
         <FirstRun
           onChoose={(preset) => {

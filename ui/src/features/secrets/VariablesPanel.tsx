@@ -151,6 +151,11 @@ export function VariablesPanel({ environment, protectedEnv, keyringDown }: Props
         {counts.warnings === 1 ? "warning" : "warnings"}
       </p>
       {view.error && <ErrorNotice error={toAppError(view.error)} />}
+      {view.isPending && (
+        <p className="muted" role="status">
+          Reading {environment}&apos;s values from the keyring…
+        </p>
+      )}
       {groups.map(([category, list]) => (
         <section key={category} className="var-group" aria-label={CATEGORY_TITLES[category]}>
           <h2 className="var-group__title">{CATEGORY_TITLES[category]}</h2>

@@ -343,15 +343,20 @@ impl Console {
     }
 
     pub fn set_current_environment(&self, name: &str) -> Result<()> {
-        let name = name.to_owned();
-        self.settings.try_update(move |s| {
-            if !s.environments.iter().any(|e| e.name == name) {
-                return Err(not_found(&name));
+        let event = Event {
+            environment: Some(name),
+            action: "environment.switch",
+            ..Event::default()
+        };
+        let owned = name.to_owned();
+        let result = self.settings.try_update(move |s| {
+            if !s.environments.iter().any(|e| e.name == owned) {
+                return Err(not_found(&owned));
             }
-            s.current_environment = Some(name);
+            s.current_environment = Some(owned);
             Ok(())
-        })?;
-        Ok(())
+        });
+        self.audit.around(event, result.map(|_| ()))
     }
 
     /// A connection secret of an environment, if one is stored.

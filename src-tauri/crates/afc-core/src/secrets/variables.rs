@@ -11,7 +11,7 @@ use super::SecretString;
 use super::catalog::{self, Category, Requirement};
 use super::dotenv::{self, DotenvProblem};
 use super::validate::{self, Finding, Severity};
-use crate::audit::Event;
+use crate::audit::{Event, Outcome};
 use crate::console::Console;
 use crate::environments::{Environment, StoredVar, account, not_found};
 use crate::{AppError, ErrorCode, Result};
@@ -474,7 +474,18 @@ impl Console {
                 summary.secrets += u32::from(row.secret);
                 vars.push((entry.key, SecretString::new(entry.value), row.secret));
             }
+            let names: Vec<String> = vars.iter().map(|(name, _, _)| name.clone()).collect();
             self.store_variables(&env, vars).await?;
+            // One entry per variable written, as for any other change.
+            for name in &names {
+                let event = Event {
+                    environment: Some(env_name),
+                    action: "variable.set",
+                    target: Some(name),
+                    detail: Some(format!("imported from {source}")),
+                };
+                self.audit.record(event, Outcome::Ok)?;
+            }
             Ok(summary)
         }
         .await;
