@@ -229,6 +229,21 @@ async fn environment_lifecycle_keeps_passwords_only_in_the_keyring() {
         "{actions:?}"
     );
     assert!(actions.contains(&"environment.delete"));
+    let details: Vec<_> = audit
+        .entries
+        .iter()
+        .filter_map(|e| e.detail.as_deref())
+        .collect();
+    assert!(details.contains(&"renamed from local"), "{details:?}");
+    assert!(
+        details.contains(&"changed database, database TLS"),
+        "{details:?}"
+    );
+    let cleared = audit
+        .entries
+        .iter()
+        .find(|e| e.detail.as_deref() == Some("database password removed"));
+    assert!(cleared.is_some(), "{:?}", audit.entries);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -140,7 +140,11 @@ impl Console {
         env: Environment,
         secrets: ConnectionSecrets,
     ) -> Result<Environment> {
-        let detail = (original != env.name).then(|| format!("renamed from {original}"));
+        let detail = self
+            .environment(original)
+            .ok()
+            .map(|before| describe_changes(&before, &env, &secrets))
+            .filter(|d| !d.is_empty());
         let name = env.name.clone();
         let event = Event {
             environment: Some(&name),
@@ -370,6 +374,62 @@ pub(crate) fn not_found(name: &str) -> AppError {
         ErrorCode::NotFound,
         format!("There is no environment named \"{name}\""),
     )
+}
+
+/// What an update changes, for the audit log: field names and secret actions, never values.
+fn describe_changes(
+    before: &Environment,
+    after: &Environment,
+    secrets: &ConnectionSecrets,
+) -> String {
+    let (b, a) = (before, after);
+    let db = |e: &Environment| {
+        e.database
+            .clone()
+            .map(|d| (d.host, d.port, d.database, d.user))
+    };
+    let fields = [
+        ("kind", b.kind != a.kind),
+        ("colour", b.color != a.color),
+        ("safety", b.safety != a.safety),
+        ("API URL", b.api_url != a.api_url),
+        (
+            "API credentials",
+            std::mem::discriminant(&b.api_auth) != std::mem::discriminant(&a.api_auth),
+        ),
+        ("database", db(b) != db(a)),
+        (
+            "database TLS",
+            b.database.as_ref().map(|d| (d.tls, &d.ca_cert))
+                != a.database.as_ref().map(|d| (d.tls, &d.ca_cert)),
+        ),
+        (
+            "Redis",
+            b.redis.as_ref().map(|r| (&r.host, r.port, r.db, r.tls))
+                != a.redis.as_ref().map(|r| (&r.host, r.port, r.db, r.tls)),
+        ),
+    ];
+    let mut parts: Vec<String> = Vec::new();
+    if b.name != a.name {
+        parts.push(format!("renamed from {}", b.name));
+    }
+    let changed: Vec<&str> = fields.iter().filter(|(_, c)| *c).map(|(f, _)| *f).collect();
+    if !changed.is_empty() {
+        parts.push(format!("changed {}", changed.join(", ")));
+    }
+    let secret_changes = [
+        ("database password", &secrets.db_password),
+        ("Redis password", &secrets.redis_password),
+        ("API secret", &secrets.api_secret),
+    ];
+    for (what, change) in secret_changes {
+        match change {
+            Some(SecretChange::Set { .. }) => parts.push(format!("{what} set")),
+            Some(SecretChange::Clear) => parts.push(format!("{what} removed")),
+            Some(SecretChange::Keep) | None => {}
+        }
+    }
+    parts.join("; ")
 }
 
 /// Whether the environment says it keeps the connection secret `key` in the keyring.
