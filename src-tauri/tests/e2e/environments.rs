@@ -266,6 +266,13 @@ async fn environment_from_preset_secrets_import_export_drift_and_no_leaks() {
     // The leak search: every file under the profile (config, data, cache, logs, and the driver
     // log with the app's stdout and stderr) and afctl's output. Only the export the operator
     // asked for and the operator's own input file may hold secrets.
+    // The app did log what happened (so there was a log to search), without the values.
+    let logged = files_containing(&profile.log_dir(), "secret.reveal", &[]);
+    assert!(
+        !logged.is_empty(),
+        "no log line about the reveal under {}",
+        profile.log_dir().display()
+    );
     let skip = [exported.as_path(), input.as_path()];
     for secret in [DB_PW, JWT, IMPORTED, PROD_ONLY] {
         let hits = files_containing(profile.root(), secret, &skip);

@@ -82,6 +82,14 @@ impl AuditLog {
     /// Appends one entry. Opened in append mode, one `write` per line, so concurrent writers
     /// (the app and afctl) never interleave within a line.
     pub fn record(&self, event: Event<'_>, outcome: Outcome) -> Result<()> {
+        tracing::info!(
+            action = event.action,
+            environment = event.environment.unwrap_or("-"),
+            target = event.target.unwrap_or("-"),
+            outcome = ?outcome,
+            detail = event.detail.as_deref().unwrap_or(""),
+            "change"
+        );
         let entry = AuditEntry {
             at: Utc::now(),
             source: self.source.to_owned(),

@@ -193,6 +193,9 @@ async fn run_probes(
         })
     };
     let (api, db, redis) = tokio::join!(api, db, redis);
+    for r in [&api, &db, &redis].into_iter().flatten() {
+        tracing::info!(environment = %env.name, target = ?r.target, status = ?r.status, summary = %r.summary, "connection test");
+    }
     ConnectionTest {
         environment: env.name.clone(),
         results: [api, db, redis].into_iter().flatten().collect(),

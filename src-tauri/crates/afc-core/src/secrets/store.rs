@@ -116,6 +116,7 @@ impl SecretStore {
 }
 
 fn map_error(e: keyring::Error) -> AppError {
+    tracing::warn!(error = %e, "keyring call failed");
     match e {
         keyring::Error::PlatformFailure(inner) => AppError::new(
             ErrorCode::KeyringUnavailable,
