@@ -87,6 +87,31 @@ pub enum EnvCommand {
     Use { name: String },
     /// Test the API, database and Redis connections. Exit 1 if any fails.
     Test { name: String },
+    /// Store a connection credential in the keyring; the value is read from stdin (never from the
+    /// command line), or removed with --clear.
+    Credential {
+        name: String,
+        #[arg(value_enum)]
+        which: Credential,
+        /// Remove the stored credential instead.
+        #[arg(long)]
+        clear: bool,
+        /// With api-password: the login's email address.
+        #[arg(long, required_if_eq("which", "api-password"))]
+        email: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Credential {
+    /// The database password.
+    DbPassword,
+    /// The Redis password.
+    RedisPassword,
+    /// An `af_` API key.
+    ApiKey,
+    /// The password of an email login (with --email).
+    ApiPassword,
 }
 
 #[derive(Debug, Args)]

@@ -159,6 +159,45 @@ fn environments_and_secrets_end_to_end_without_leaks() {
     );
     assert_eq!(run(&["env", "show", "nope"], "").code(), 2);
 
+    // Connection credentials from stdin too: a Redis password, then an API login.
+    run(
+        &["env", "credential", "prod", "redis-password"],
+        "redis-pw-991\n",
+    )
+    .ok();
+    let prod = run(&["env", "show", "prod", "--json"], "").ok().json();
+    assert_eq!(prod["redis"]["hasPassword"], true);
+    run(
+        &[
+            "env",
+            "credential",
+            "staging",
+            "api-password",
+            "--email",
+            "ops@example.com",
+        ],
+        "login-pw-3141",
+    )
+    .ok();
+    let staging = run(&["env", "show", "staging", "--json"], "").ok().json();
+    assert_eq!(
+        staging["apiAuth"],
+        serde_json::json!({"kind": "login", "email": "ops@example.com", "hasPassword": true})
+    );
+    assert_eq!(
+        run(&["env", "credential", "staging", "api-password"], "x").code(),
+        2,
+        "--email is required"
+    );
+    run(
+        &["env", "credential", "staging", "db-password", "--clear"],
+        "",
+    )
+    .ok();
+    let staging = run(&["env", "show", "staging", "--json"], "").ok().json();
+    assert_eq!(staging["database"]["hasPassword"], false);
+    run(&["env", "credential", "staging", "db-password"], DB_PW).ok();
+
     // Values come from stdin.
     run(
         &["secrets", "set", "--env", "staging", "JWT_SECRET_KEY"],
@@ -331,7 +370,7 @@ fn environments_and_secrets_end_to_end_without_leaks() {
     // The leak check: no secret in any file the console wrote or any output, except the one
     // --reveal the operator asked for.
     let outputs: String = log.concat();
-    for secret in [DB_PW, JWT, OPENAI, "redis-pw-991"] {
+    for secret in [DB_PW, JWT, OPENAI, "redis-pw-991", "login-pw-3141"] {
         assert!(
             files_containing(dir.path(), secret).is_empty(),
             "{secret} in {:?}",

@@ -12,7 +12,7 @@ use afc_core::probe::ProbeStatus;
 use afc_core::{AppError, ErrorCode};
 
 use super::{block_on, console, wire_name};
-use crate::cli::{Cli, EnvCommand, Kind, Safety};
+use crate::cli::{Cli, Credential, EnvCommand, Kind, Safety};
 use crate::output::Output;
 
 pub fn run(cli: &Cli, command: &EnvCommand, out: &Output) -> Result<ExitCode, AppError> {
@@ -105,6 +105,48 @@ pub fn run(cli: &Cli, command: &EnvCommand, out: &Output) -> Result<ExitCode, Ap
             out.result(&serde_json::json!({ "current": name }), || {
                 format!("{name} is now the current environment.\n")
             })
+        }
+        EnvCommand::Credential {
+            name,
+            which,
+            clear,
+            email,
+        } => {
+            let mut env = console.environment(name)?;
+            let change = if *clear {
+                SecretChange::Clear
+            } else {
+                let label = match which {
+                    Credential::DbPassword => "the database password",
+                    Credential::RedisPassword => "the Redis password",
+                    Credential::ApiKey => "the API key",
+                    Credential::ApiPassword => "the login password",
+                };
+                SecretChange::Set {
+                    value: super::secrets::read_value(label)?,
+                }
+            };
+            let mut secrets = ConnectionSecrets::default();
+            match which {
+                Credential::DbPassword => secrets.db_password = Some(change),
+                Credential::RedisPassword => secrets.redis_password = Some(change),
+                Credential::ApiKey => {
+                    if !matches!(env.api_auth, ApiAuth::ApiKey { .. }) {
+                        env.api_auth = ApiAuth::ApiKey { has_key: false };
+                    }
+                    secrets.api_secret = Some(change);
+                }
+                Credential::ApiPassword => {
+                    let email = email.clone().unwrap_or_default();
+                    env.api_auth = ApiAuth::Login {
+                        email,
+                        has_password: false,
+                    };
+                    secrets.api_secret = Some(change);
+                }
+            }
+            let saved = block_on(console.update_environment(name, env, secrets))??;
+            out.result(&saved, || describe(&saved))
         }
         EnvCommand::Test { name } => {
             let test = block_on(console.test_connection(name, None))??;

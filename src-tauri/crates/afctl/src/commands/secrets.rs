@@ -229,9 +229,9 @@ fn findings_text(findings: &[Finding]) -> String {
 
 /// The value from stdin: typed without echo on a terminal, else read to the end (one trailing
 /// newline removed, as `echo` and here-strings add one).
-fn read_value(var: &str) -> Result<SecretString, AppError> {
+pub fn read_value(var: &str) -> Result<SecretString, AppError> {
     let value = if std::io::stdin().is_terminal() {
-        rpassword::prompt_password(format!("Value for {var}: ")).map_err(|e| {
+        rpassword::prompt_password(format!("Value of {var}: ")).map_err(|e| {
             AppError::internal("Could not read the value").with_details(e.to_string())
         })?
     } else {
