@@ -61,6 +61,7 @@ describe("About", () => {
     expect(within(dialog).getByText("release · abc1234def")).toBeInTheDocument();
     expect(within(dialog).getByText("linux x86_64 · WebView 2.50.6")).toBeInTheDocument();
     expect(within(dialog).getByText(INFO.paths.logDir)).toBeInTheDocument();
+    expect(within(dialog).getByText(INFO.paths.keyringService)).toBeInTheDocument();
     await user.keyboard("{Escape}");
     await waitFor(() => {
       expect(screen.queryByRole("dialog")).not.toBeInTheDocument();

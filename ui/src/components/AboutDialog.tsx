@@ -17,6 +17,8 @@ function rows(info: AppInfo): [string, string][] {
     ["Config folder", info.paths.configDir],
     ["Log folder", info.paths.logDir],
     ["Data folder", info.paths.dataDir],
+    ["Audit log", info.paths.auditLog],
+    ["Keyring service", info.paths.keyringService],
   ];
 }
 

@@ -18,6 +18,8 @@ export const INFO: AppInfo = {
     settingsFile: "/home/op/.config/dev.agentfactory.console/settings.json",
     logDir: "/home/op/.local/share/dev.agentfactory.console/logs",
     dataDir: "/home/op/.local/share/dev.agentfactory.console",
+    auditLog: "/home/op/.config/dev.agentfactory.console/audit.jsonl",
+    keyringService: "dev.agentfactory.console",
   },
 };
 

@@ -43,6 +43,9 @@ pub struct PathsInfo {
     pub settings_file: String,
     pub log_dir: String,
     pub data_dir: String,
+    pub audit_log: String,
+    /// The OS keyring service the secrets are stored under (to find them in a keyring browser).
+    pub keyring_service: String,
 }
 
 impl AppInfo {
@@ -62,6 +65,13 @@ impl AppInfo {
                 settings_file: show(&paths.settings_file()),
                 log_dir: show(&paths.log_dir),
                 data_dir: show(&paths.data_dir),
+                audit_log: show(crate::audit::AuditLog::in_dir(&paths.config_dir, "").path()),
+                keyring_service: crate::secrets::SecretStore::for_config(
+                    &paths.config_dir,
+                    paths.is_default_config_dir(),
+                )
+                .service()
+                .to_owned(),
             },
         }
     }

@@ -60,6 +60,16 @@ fn info_reads_the_shared_settings_from_the_env_config_dir() {
     assert_eq!(v["settingsFileExists"], true);
     assert_eq!(v["preferences"]["theme"], "dark");
     assert_eq!(v["preferences"]["logLevel"], "debug");
+    // A non-default config folder gets its own keyring namespace (debug builds use `.debug`).
+    let service = v["paths"]["keyringService"].as_str().unwrap();
+    assert_eq!(
+        service,
+        format!("dev.agentfactory.console.debug@{}", dir.path().display())
+    );
+    assert_eq!(
+        v["paths"]["auditLog"],
+        dir.path().join("audit.jsonl").to_str().unwrap()
+    );
 }
 
 #[test]

@@ -60,6 +60,8 @@ fn human(info: &Info) -> String {
         ),
         ("Log folder", app.paths.log_dir.clone()),
         ("Data folder", app.paths.data_dir.clone()),
+        ("Audit log", app.paths.audit_log.clone()),
+        ("Keyring", app.paths.keyring_service.clone()),
         ("Theme", super::wire_name(info.preferences.theme)),
         ("Log level", info.preferences.log_level.as_str().to_owned()),
     ];
