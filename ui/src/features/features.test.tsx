@@ -219,6 +219,7 @@ describe("secrets", () => {
     const unread = (await screen.findByText("JWT_ALGORITHM")).closest("tr");
     expect(unread).toHaveTextContent("not read by the platform");
     expect(unread).toHaveTextContent("platform default HS256");
+    expect(unread).toHaveTextContent("optional");
     const required = screen.getByText("DATABASE_URL").closest("tr");
     expect(required).toHaveTextContent("required");
     expect(required).toHaveTextContent("Must start with postgresql://");

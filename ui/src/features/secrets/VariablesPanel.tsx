@@ -303,6 +303,7 @@ function Variable({ environment, row, keyringDown, onEdit, onRemove }: VariableP
           {row.requirement === "required_in_production" && <span className="badge badge--req">required in production</span>}
           {(row.requirement === "recommended" || row.requirement === "one_llm_key") && <span className="badge">recommended</span>}
           {row.requirement === "recommended_in_production" && <span className="badge">recommended in production</span>}
+          {row.requirement === "optional" && <span className="badge badge--quiet">optional</span>}
           {row.secret && <span className="badge badge--secret">secret</span>}
           {!row.read && (
             <span className="badge badge--unread" title={row.note || "The platform's code never reads this variable"}>
