@@ -10,6 +10,7 @@ import {
 import { BrowseButton } from "../../components/BrowseButton";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Modal } from "../../components/Modal";
+import { Segmented } from "../../components/Segmented";
 import { useChange } from "../../queries";
 import { FindingList } from "./FindingList";
 
@@ -47,24 +48,19 @@ export function ImportDialog({
       wide
     >
       <div className="form">
-        <div className="segmented" role="tablist" aria-label="Source">
-          {(["file", "text"] as const).map((m) => (
-            <button
-              key={m}
-              type="button"
-              role="tab"
-              aria-selected={mode === m}
-              data-state={mode === m ? "on" : "off"}
-              className="segmented__item"
-              onClick={() => {
-                setMode(m);
-                setPreviewed(undefined);
-              }}
-            >
-              {m === "file" ? "From a file" : "Paste text"}
-            </button>
-          ))}
-        </div>
+        <Segmented
+          kind="tab"
+          label="Source"
+          options={[
+            { value: "file", label: "From a file" },
+            { value: "text", label: "Paste text" },
+          ]}
+          value={mode}
+          onChange={(m) => {
+            setMode(m);
+            setPreviewed(undefined);
+          }}
+        />
         {mode === "file" ? (
           <label className="form__row">
             <span className="form__label">Path of the .env file</span>

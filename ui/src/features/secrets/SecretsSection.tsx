@@ -2,6 +2,7 @@ import { KeyRound } from "lucide-react";
 import { useState } from "react";
 import { toAppError, type Environment } from "../../backend";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { Segmented } from "../../components/Segmented";
 import { useKeyringStatus } from "../../queries";
 import { DriftBoardView } from "./DriftBoardView";
 import { KeyringUnavailable } from "./KeyringUnavailable";
@@ -16,24 +17,17 @@ export function SecretsSection({ current, onManage }: { current: Environment | u
       <header className="section__header">
         <KeyRound size={22} aria-hidden />
         <h1 id="section-title">Secrets</h1>
-        <div className="segmented section__action" role="tablist" aria-label="View">
-          {(["variables", "drift"] as const).map((t) => (
-            <button
-              key={t}
-              type="button"
-              role="tab"
-              aria-selected={tab === t}
-              data-tab={t}
-              data-state={tab === t ? "on" : "off"}
-              className="segmented__item"
-              onClick={() => {
-                setTab(t);
-              }}
-            >
-              {t === "variables" ? "Variables" : "Drift board"}
-            </button>
-          ))}
-        </div>
+        <Segmented
+          kind="tab"
+          label="View"
+          className="section__action"
+          options={[
+            { value: "variables", label: "Variables" },
+            { value: "drift", label: "Drift board" },
+          ]}
+          value={tab}
+          onChange={setTab}
+        />
       </header>
       {keyring.error && <ErrorNotice error={toAppError(keyring.error)} />}
       {keyringError && (

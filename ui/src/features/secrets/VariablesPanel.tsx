@@ -9,6 +9,7 @@ import {
   type VariableRow,
 } from "../../backend";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { Segmented } from "../../components/Segmented";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { useShowError } from "../../components/Toasts";
 import { copyText } from "../../errors";
@@ -96,23 +97,17 @@ export function VariablesPanel({ environment, protectedEnv, keyringDown }: Props
             setSearch(e.target.value);
           }}
         />
-        <div className="segmented" role="radiogroup" aria-label="Show">
-          {(["all", "set", "problems"] as const).map((f) => (
-            <button
-              key={f}
-              type="button"
-              role="radio"
-              aria-checked={filter === f}
-              data-state={filter === f ? "on" : "off"}
-              className="segmented__item"
-              onClick={() => {
-                setFilter(f);
-              }}
-            >
-              {f === "all" ? "All" : f === "set" ? "Set" : "Problems"}
-            </button>
-          ))}
-        </div>
+        <Segmented
+          kind="radio"
+          label="Show"
+          options={[
+            { value: "all", label: "All" },
+            { value: "set", label: "Set" },
+            { value: "problems", label: "Problems" },
+          ]}
+          value={filter}
+          onChange={setFilter}
+        />
         <span className="toolbar__spacer" />
         <button
           type="button"
