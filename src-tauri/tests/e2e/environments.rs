@@ -1,9 +1,8 @@
 //! Environments and secrets in the real window, against the real keyring, PostgreSQL, Redis and
 //! the fixture API; ends with the leak search over every file the app wrote and its output.
 
-use std::path::Path;
-
-use fixture_api::FixtureApi;
+use test_support::fixture_api::FixtureApi;
+use test_support::leaks::files_containing;
 
 use crate::harness::{App, Profile, afctl_binary, wait_until};
 
@@ -43,24 +42,6 @@ fn clipboard() -> Option<String> {
         .output()
         .ok()?;
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-fn files_containing(dir: &Path, needle: &str, skip: &[&Path]) -> Vec<std::path::PathBuf> {
-    let mut hits = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if skip.contains(&path.as_path()) {
-            continue;
-        }
-        if path.is_dir() {
-            hits.extend(files_containing(&path, needle, skip));
-        } else if std::fs::read(&path)
-            .is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle.as_bytes()))
-        {
-            hits.push(path);
-        }
-    }
-    hits
 }
 
 #[tokio::test(flavor = "multi_thread")]

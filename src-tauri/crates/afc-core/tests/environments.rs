@@ -12,7 +12,8 @@ use afc_core::environments::{
 use afc_core::secrets::drift::DriftStatus;
 use afc_core::secrets::validate::Severity;
 use afc_core::secrets::{ImportAction, SecretString};
-use common::{console, files_containing};
+use common::console;
+use test_support::leaks::files_containing;
 
 const DB_PW: &str = "db-pa55word-Zq81";
 const JWT: &str = "jwt-secret-0123456789abcdefghijklmnopqrstuvwxyz";
@@ -211,8 +212,8 @@ async fn environment_lifecycle_keeps_passwords_only_in_the_keyring() {
             .is_none()
     );
 
-    assert!(files_containing(t.dir.path(), DB_PW).is_empty());
-    assert!(files_containing(t.dir.path(), "login-pw-77").is_empty());
+    assert!(files_containing(t.dir.path(), DB_PW, &[]).is_empty());
+    assert!(files_containing(t.dir.path(), "login-pw-77", &[]).is_empty());
     let audit = c.audit.read().unwrap();
     let actions: Vec<_> = audit
         .entries
@@ -396,7 +397,7 @@ async fn variables_import_validate_reveal_and_export() {
     std::fs::remove_file(&out).unwrap();
     for value in [DB_PW, JWT, "tok-abcdef"] {
         assert!(
-            files_containing(t.dir.path(), value).is_empty(),
+            files_containing(t.dir.path(), value, &[]).is_empty(),
             "{value} leaked"
         );
     }

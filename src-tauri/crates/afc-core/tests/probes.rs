@@ -7,7 +7,7 @@ use afc_core::ErrorCode;
 use afc_core::environments::{ApiAuth, DbConnection, RedisConnection, TlsPolicy};
 use afc_core::probe::{PROBE_TIMEOUT, ProbeStatus, probe_api, probe_database, probe_redis};
 use afc_core::secrets::SecretString;
-use fixture_api::{FixtureApi, Reply, closed_port};
+use test_support::fixture_api::{FixtureApi, Reply, closed_port};
 
 #[tokio::test]
 async fn healthy_api() {

@@ -5,6 +5,8 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use test_support::leaks::files_containing;
+
 const DB_PW: &str = "cli-db-pw-5x9Q2w";
 const JWT: &str = "cli-jwt-secret-0123456789-abcdefghijklmnop";
 const OPENAI: &str = "sk-cli-openai-777";
@@ -70,23 +72,6 @@ fn afctl_in(
         log.push(format!("{}{}", run.stdout(), run.stderr()));
     }
     run
-}
-
-fn files_containing(dir: &Path, needle: &str) -> Vec<std::path::PathBuf> {
-    let mut hits = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            hits.extend(files_containing(&path, needle));
-        } else if std::fs::read(&path)
-            .unwrap()
-            .windows(needle.len())
-            .any(|w| w == needle.as_bytes())
-        {
-            hits.push(path);
-        }
-    }
-    hits
 }
 
 #[test]
@@ -372,9 +357,9 @@ fn environments_and_secrets_end_to_end_without_leaks() {
     let outputs: String = log.concat();
     for secret in [DB_PW, JWT, OPENAI, "redis-pw-991", "login-pw-3141"] {
         assert!(
-            files_containing(dir.path(), secret).is_empty(),
+            files_containing(dir.path(), secret, &[]).is_empty(),
             "{secret} in {:?}",
-            files_containing(dir.path(), secret)
+            files_containing(dir.path(), secret, &[])
         );
         assert!(!outputs.contains(secret), "{secret} in output:\n{outputs}");
     }
@@ -424,7 +409,7 @@ fn without_a_keyring_secrets_fail_clearly_and_the_rest_works() {
             .contains("gnome-keyring-daemon")
     );
     // Nothing was stored anywhere else instead.
-    assert!(files_containing(dir.path(), JWT).is_empty());
+    assert!(files_containing(dir.path(), JWT, &[]).is_empty());
     let shown = run(&["--json", "env", "show", "dev"], "").ok().json();
     assert!(shown["variables"].get("JWT_SECRET_KEY").is_none());
     let added_with_password = run(

@@ -9,7 +9,7 @@ use ts_rs::TS;
 
 use super::SecretString;
 use super::catalog::{self, Category, Requirement};
-use super::dotenv::{self, DotenvProblem};
+use super::dotenv::{self, DotenvProblem, ParsedDotenv};
 use super::validate::{self, Finding, Severity};
 use crate::audit::{Event, Outcome};
 use crate::console::Console;
@@ -410,9 +410,23 @@ impl Console {
     pub async fn import_preview(&self, env_name: &str, text: &str) -> Result<ImportPreview> {
         let env = self.environment(env_name)?;
         let parsed = dotenv::parse(text);
-        let current = self.all_values(&env).await;
+        let rows = self.plan_import(&env, &parsed).await?;
+        Ok(ImportPreview {
+            environment: env.name,
+            rows,
+            problems: parsed.problems,
+        })
+    }
+
+    /// What importing `parsed` into `env` would do, entry by entry (in the same order).
+    async fn plan_import(
+        &self,
+        env: &Environment,
+        parsed: &ParsedDotenv,
+    ) -> Result<Vec<ImportRow>> {
+        let current = self.all_values(env).await;
         let mut rows = Vec::new();
-        for entry in parsed.entries {
+        for entry in &parsed.entries {
             let secret = catalog::is_secret(&entry.key, Some(&entry.value));
             let action = match current.get(&entry.key) {
                 None | Some(Ok(None)) => ImportAction::New,
@@ -422,18 +436,14 @@ impl Console {
             };
             rows.push(ImportRow {
                 findings: validate::check_value(&entry.key, &entry.value, env.kind),
-                value: (!secret).then_some(entry.value),
-                name: entry.key,
+                value: (!secret).then(|| entry.value.clone()),
+                name: entry.key.clone(),
                 line: entry.line,
                 secret,
                 action,
             });
         }
-        Ok(ImportPreview {
-            environment: env.name,
-            rows,
-            problems: parsed.problems,
-        })
+        Ok(rows)
     }
 
     /// Imports `text` (the same text the preview was made from): valid entries are written,
@@ -446,9 +456,9 @@ impl Console {
             ..Event::default()
         };
         let result = async {
-            let preview = self.import_preview(env_name, text).await?;
             let env = self.environment(env_name)?;
             let parsed = dotenv::parse(text);
+            let rows = self.plan_import(&env, &parsed).await?;
             let mut summary = ImportSummary {
                 environment: env.name.clone(),
                 added: 0,
@@ -462,7 +472,7 @@ impl Console {
                     .count() as u32,
             };
             let mut vars = Vec::new();
-            for (row, entry) in preview.rows.iter().zip(parsed.entries) {
+            for (row, entry) in rows.iter().zip(parsed.entries) {
                 match row.action {
                     ImportAction::New => summary.added += 1,
                     ImportAction::Changed => summary.changed += 1,

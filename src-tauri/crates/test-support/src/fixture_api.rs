@@ -1,4 +1,4 @@
-//! A stand-in for the platform API in tests: a real HTTP/1.1 server on 127.0.0.1 that serves the
+//! A stand-in for the platform API: a real HTTP/1.1 server on 127.0.0.1 that serves the
 //! responses recorded from the real API (`tests/fixtures/platform-api/`), with the headers the
 //! real API sends, and that a test can switch per path to a failure: another recorded body, a
 //! 500, a rate-limited 500, a response slower than the client's timeout.

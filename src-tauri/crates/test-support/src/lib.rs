@@ -1,0 +1,4 @@
+//! What the tests of every crate share. Not part of the product.
+
+pub mod fixture_api;
+pub mod leaks;
