@@ -12,22 +12,7 @@ const IMPORTED: &str = "sk-ant-e2e-imported-key-55";
 const PROD_ONLY: &str = "sk-prod-only-openai-99";
 
 fn afctl(profile: &Profile, args: &[&str], stdin: &str) -> String {
-    use std::io::Write;
-    let mut child = std::process::Command::new(afctl_binary())
-        .args(args)
-        .env("AFC_CONFIG_DIR", profile.config_dir())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("afctl runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = test_support::afctl::run(&afctl_binary(), &profile.config_dir(), args, stdin, &[]);
     assert!(
         out.status.success(),
         "afctl {args:?}: {}",

@@ -1,9 +1,8 @@
 //! `afctl env` and `afctl secrets` as a pipeline runs them: the real binary, the real keyring
 //! (the test session's Secret Service), real files and exit codes.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use test_support::leaks::files_containing;
 
@@ -49,23 +48,8 @@ fn afctl_in(
     env: &[(&str, &str)],
     log: &mut Vec<String>,
 ) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_afctl"))
-        .args(args)
-        .env("AFC_CONFIG_DIR", dir)
-        .env_remove("AFC_LOG")
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("afctl runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let binary = Path::new(env!("CARGO_BIN_EXE_afctl"));
+    let out = test_support::afctl::run(binary, dir, args, stdin, env);
     let run = Run { out };
     // Output only: the arguments are the test's own input (`--db-url` carries a password).
     if !args.contains(&"--reveal") {

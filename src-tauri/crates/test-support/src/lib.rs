@@ -1,4 +1,5 @@
 //! What the tests of every crate share. Not part of the product.
 
+pub mod afctl;
 pub mod fixture_api;
 pub mod leaks;

@@ -148,18 +148,17 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
         <fieldset className="env-form__group">
           <legend>Profile</legend>
           <div className="grid-2">
-            <Field label="Name" hint="Letters, digits, - and _">
-              <input
-                className="input"
-                name="name"
-                value={env.name}
-                required
-                autoFocus
-                onChange={(e) => {
-                  update({ name: e.target.value });
-                }}
-              />
-            </Field>
+            <TextField
+              label="Name"
+              hint="Letters, digits, - and _"
+              name="name"
+              required
+              autoFocus
+              value={env.name}
+              onChange={(v) => {
+                update({ name: v });
+              }}
+            />
             <Field label="Kind">
               <select
                 className="select"
@@ -206,17 +205,17 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
 
         <fieldset className="env-form__group">
           <legend>API</legend>
-          <Field label="Base URL" hint="For example http://127.0.0.1:8000">
-            <input
-              className="input input--wide"
-              name="apiUrl"
-              value={env.apiUrl ?? ""}
-              placeholder="https://api.example.com"
-              onChange={(e) => {
-                update({ apiUrl: e.target.value });
-              }}
-            />
-          </Field>
+          <TextField
+            label="Base URL"
+            hint="For example http://127.0.0.1:8000"
+            name="apiUrl"
+            className="input input--wide"
+            placeholder="https://api.example.com"
+            value={env.apiUrl ?? ""}
+            onChange={(v) => {
+              update({ apiUrl: v });
+            }}
+          />
           <div className="grid-2">
             <Field label="Credentials">
               <select
@@ -242,17 +241,15 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
               </select>
             </Field>
             {auth.kind === "login" && (
-              <Field label="Email">
-                <input
-                  className="input"
-                  name="apiEmail"
-                  type="email"
-                  value={auth.email}
-                  onChange={(e) => {
-                    update({ apiAuth: { ...auth, email: e.target.value } });
-                  }}
-                />
-              </Field>
+              <TextField
+                label="Email"
+                name="apiEmail"
+                type="email"
+                value={auth.email}
+                onChange={(v) => {
+                  update({ apiAuth: { ...auth, email: v } });
+                }}
+              />
             )}
           </div>
           {auth.kind !== "none" && (
@@ -296,49 +293,42 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
           {db && (
             <>
               <div className="grid-4">
-                <Field label="Host">
-                  <input
-                    className="input"
-                    name="dbHost"
-                    value={db.host}
-                    onChange={(e) => {
-                      update({ database: { ...db, host: e.target.value } });
-                    }}
-                  />
-                </Field>
-                <Field label="Port">
-                  <input
-                    className="input input--port"
-                    name="dbPort"
-                    type="number"
-                    min={1}
-                    max={65535}
-                    value={db.port}
-                    onChange={(e) => {
-                      update({ database: { ...db, port: Number(e.target.value) } });
-                    }}
-                  />
-                </Field>
-                <Field label="Database">
-                  <input
-                    className="input"
-                    name="dbName"
-                    value={db.database}
-                    onChange={(e) => {
-                      update({ database: { ...db, database: e.target.value } });
-                    }}
-                  />
-                </Field>
-                <Field label="User">
-                  <input
-                    className="input"
-                    name="dbUser"
-                    value={db.user}
-                    onChange={(e) => {
-                      update({ database: { ...db, user: e.target.value } });
-                    }}
-                  />
-                </Field>
+                <TextField
+                  label="Host"
+                  name="dbHost"
+                  value={db.host}
+                  onChange={(v) => {
+                    update({ database: { ...db, host: v } });
+                  }}
+                />
+                <TextField
+                  label="Port"
+                  name="dbPort"
+                  className="input input--port"
+                  type="number"
+                  min={1}
+                  max={65535}
+                  value={String(db.port)}
+                  onChange={(v) => {
+                    update({ database: { ...db, port: Number(v) } });
+                  }}
+                />
+                <TextField
+                  label="Database"
+                  name="dbName"
+                  value={db.database}
+                  onChange={(v) => {
+                    update({ database: { ...db, database: v } });
+                  }}
+                />
+                <TextField
+                  label="User"
+                  name="dbUser"
+                  value={db.user}
+                  onChange={(v) => {
+                    update({ database: { ...db, user: v } });
+                  }}
+                />
               </div>
               <div className="grid-2">
                 <Field label="TLS" hint="Remote hosts default to full verification; anything weaker shows a warning.">
@@ -406,27 +396,24 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
           />
           {redis && (
             <div className="grid-4">
-              <Field label="Host">
-                <input
-                  className="input"
-                  name="redisHost"
-                  value={redis.host}
-                  onChange={(e) => {
-                    update({ redis: { ...redis, host: e.target.value } });
-                  }}
-                />
-              </Field>
-              <Field label="Port">
-                <input
-                  className="input input--port"
-                  name="redisPort"
-                  type="number"
-                  value={redis.port}
-                  onChange={(e) => {
-                    update({ redis: { ...redis, port: Number(e.target.value) } });
-                  }}
-                />
-              </Field>
+              <TextField
+                label="Host"
+                name="redisHost"
+                value={redis.host}
+                onChange={(v) => {
+                  update({ redis: { ...redis, host: v } });
+                }}
+              />
+              <TextField
+                label="Port"
+                name="redisPort"
+                className="input input--port"
+                type="number"
+                value={String(redis.port)}
+                onChange={(v) => {
+                  update({ redis: { ...redis, port: Number(v) } });
+                }}
+              />
               <Field label="TLS (rediss)">
                 <label className="checkbox">
                   <input
@@ -461,6 +448,29 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
         </div>
       </form>
     </Modal>
+  );
+}
+
+/** A labelled text (or number) input whose changes arrive as strings. */
+function TextField({
+  label,
+  hint,
+  onChange,
+  ...input
+}: { label: string; hint?: string; onChange: (value: string) => void } & Omit<
+  React.InputHTMLAttributes<HTMLInputElement>,
+  "onChange"
+>) {
+  return (
+    <Field label={label} hint={hint}>
+      <input
+        className="input"
+        {...input}
+        onChange={(e) => {
+          onChange(e.target.value);
+        }}
+      />
+    </Field>
   );
 }
 
