@@ -4,7 +4,9 @@
 use test_support::fixture_api::FixtureApi;
 use test_support::leaks::files_containing;
 
-use crate::harness::{App, Profile, afctl_binary, wait_until};
+use std::time::Duration;
+
+use crate::harness::{App, Profile, afctl_binary, wait_until, wait_until_within};
 
 const DB_PW: &str = "e2e-db-pw-Kq7";
 const JWT: &str = "e2e-jwt-secret-0123456789abcdefghijklmnopqrstuv";
@@ -227,6 +229,14 @@ async fn environment_from_preset_secrets_import_export_drift_and_no_leaks() {
         .await;
     app.scroll_top().await;
     app.screenshot("secrets-minimum-size").await;
+
+    // The copied secret leaves the clipboard again, 30 seconds after the copy.
+    wait_until_within(
+        Duration::from_secs(45),
+        "the clipboard to be cleared",
+        || async { (clipboard()? != JWT).then_some(()) },
+    )
+    .await;
     app.quit().await;
 
     // The leak search: every file under the profile (config, data, cache, logs, and the driver

@@ -111,7 +111,16 @@ pub struct App {
 }
 
 /// Polls `check` until it returns `Some`, or panics with `what` after the deadline.
-pub async fn wait_until<T, F, Fut>(what: &str, mut check: F) -> T
+pub async fn wait_until<T, F, Fut>(what: &str, check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    wait_until_within(DEADLINE, what, check).await
+}
+
+/// [`wait_until`] with its own deadline, for conditions that take longer by design.
+pub async fn wait_until_within<T, F, Fut>(deadline: Duration, what: &str, mut check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,
@@ -122,8 +131,8 @@ where
             return value;
         }
         assert!(
-            start.elapsed() < DEADLINE,
-            "timed out after {DEADLINE:?} waiting for {what}"
+            start.elapsed() < deadline,
+            "timed out after {deadline:?} waiting for {what}"
         );
         tokio::time::sleep(POLL).await;
     }

@@ -61,20 +61,20 @@ pub enum EnvCommand {
         name: String,
         #[arg(long, value_enum)]
         kind: Kind,
-        #[arg(long, value_name = "URL")]
-        api_url: Option<String>,
-        /// A postgresql:// URL; its password is moved to the keyring.
-        #[arg(long, value_name = "URL")]
-        db_url: Option<String>,
-        /// A redis:// or rediss:// URL; its password is moved to the keyring.
-        #[arg(long, value_name = "URL")]
-        redis_url: Option<String>,
-        /// Defaults to protected for production, open otherwise.
+        #[command(flatten)]
+        options: EnvOptions,
+    },
+    /// Change an environment: only the options given change. A password in --db-url or
+    /// --redis-url replaces the stored one; a URL without one keeps it.
+    Set {
+        name: String,
         #[arg(long, value_enum)]
-        safety: Option<Safety>,
-        /// A #rrggbb colour (defaults by kind).
-        #[arg(long)]
-        color: Option<String>,
+        kind: Option<Kind>,
+        /// Rename it (its secrets move with it).
+        #[arg(long, value_name = "NEW_NAME")]
+        rename: Option<String>,
+        #[command(flatten)]
+        options: EnvOptions,
     },
     /// Remove an environment and every secret it keeps in the keyring.
     Remove {
@@ -112,6 +112,25 @@ pub enum Credential {
     ApiKey,
     /// The password of an email login (with --email).
     ApiPassword,
+}
+
+/// The settings `env add` and `env set` share.
+#[derive(Debug, Args)]
+pub struct EnvOptions {
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// A postgresql:// URL; its password is moved to the keyring.
+    #[arg(long, value_name = "URL")]
+    pub db_url: Option<String>,
+    /// A redis:// or rediss:// URL; its password is moved to the keyring.
+    #[arg(long, value_name = "URL")]
+    pub redis_url: Option<String>,
+    /// Defaults to protected for production, open otherwise.
+    #[arg(long, value_enum)]
+    pub safety: Option<Safety>,
+    /// A #rrggbb colour (defaults by kind).
+    #[arg(long)]
+    pub color: Option<String>,
 }
 
 #[derive(Debug, Args)]

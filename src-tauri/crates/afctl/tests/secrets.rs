@@ -519,3 +519,81 @@ fn bad_files_are_clear_errors_that_change_nothing() {
     );
     assert!(!dir.path().join("settings.json.corrupt-1").exists());
 }
+
+#[test]
+fn env_set_changes_only_what_is_given_and_keeps_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Vec::new();
+    let mut run = |args: &[&str], stdin: &str| afctl_in(dir.path(), args, stdin, &[], &mut log);
+    let url = "postgresql://app:set-test-pw-8@127.0.0.1:5432/test";
+    run(
+        &[
+            "env",
+            "add",
+            "qa",
+            "--kind",
+            "dev",
+            "--api-url",
+            "http://127.0.0.1:8000",
+            "--db-url",
+            url,
+        ],
+        "",
+    )
+    .ok();
+    run(&["secrets", "set", "--env", "qa", "JWT_SECRET_KEY"], JWT).ok();
+
+    let moved = run(
+        &[
+            "--json",
+            "env",
+            "set",
+            "qa",
+            "--kind",
+            "production",
+            "--rename",
+            "prod-qa",
+            "--db-url",
+            "postgresql://app@db.internal:5433/app",
+        ],
+        "",
+    )
+    .ok()
+    .json();
+    assert_eq!(moved["name"], "prod-qa");
+    assert_eq!(moved["safety"], "protected", "production becomes protected");
+    assert_eq!(
+        moved["apiUrl"], "http://127.0.0.1:8000",
+        "not given, so unchanged"
+    );
+    assert_eq!(moved["database"]["host"], "db.internal");
+    assert_eq!(
+        moved["database"]["tls"], "verify-full",
+        "a remote host defaults to full verification"
+    );
+    assert_eq!(
+        moved["database"]["hasPassword"], true,
+        "a URL without a password keeps the stored one"
+    );
+    let revealed = run(
+        &[
+            "secrets",
+            "get",
+            "--env",
+            "prod-qa",
+            "JWT_SECRET_KEY",
+            "--reveal",
+        ],
+        "",
+    )
+    .ok();
+    assert_eq!(
+        revealed.stdout().trim_end(),
+        JWT,
+        "secrets moved with the rename"
+    );
+    assert_eq!(run(&["env", "show", "qa"], "").code(), 2);
+    let bad = run(&["env", "set", "prod-qa", "--color", "red"], "");
+    assert_eq!(bad.code(), 2);
+    assert!(bad.stderr().contains("#rrggbb"), "{}", bad.stderr());
+}

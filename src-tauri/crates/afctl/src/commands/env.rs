@@ -12,7 +12,7 @@ use afc_core::probe::ProbeStatus;
 use afc_core::{AppError, ErrorCode};
 
 use super::{block_on, console, wire_name};
-use crate::cli::{Cli, Credential, EnvCommand, Kind, Safety};
+use crate::cli::{Cli, Credential, EnvCommand, EnvOptions, Kind, Safety};
 use crate::output::Output;
 
 pub fn run(cli: &Cli, command: &EnvCommand, out: &Output) -> Result<ExitCode, AppError> {
@@ -39,41 +39,10 @@ pub fn run(cli: &Cli, command: &EnvCommand, out: &Output) -> Result<ExitCode, Ap
         EnvCommand::Add {
             name,
             kind,
-            api_url,
-            db_url,
-            redis_url,
-            safety,
-            color,
+            options,
         } => {
-            let kind = match kind {
-                Kind::Dev => EnvKind::Dev,
-                Kind::Staging => EnvKind::Staging,
-                Kind::Production => EnvKind::Production,
-                Kind::Custom => EnvKind::Custom,
-            };
-            let mut env = Environment::new(name, kind);
-            env.api_url = api_url.clone();
-            if let Some(safety) = safety {
-                env.safety = match safety {
-                    Safety::Open => SafetyLevel::Open,
-                    Safety::Protected => SafetyLevel::Protected,
-                    Safety::ReadOnly => SafetyLevel::ReadOnly,
-                };
-            }
-            if let Some(color) = color {
-                env.color = color.clone();
-            }
-            let mut secrets = ConnectionSecrets::default();
-            if let Some(url) = db_url {
-                let (db, password) = parse_database_url(url)?;
-                env.database = Some(db);
-                secrets.db_password = password.map(|value| SecretChange::Set { value });
-            }
-            if let Some(url) = redis_url {
-                let (redis, password) = parse_redis_url(url)?;
-                env.redis = Some(redis);
-                secrets.redis_password = password.map(|value| SecretChange::Set { value });
-            }
+            let mut env = Environment::new(name, env_kind(*kind));
+            let secrets = apply(options, &mut env)?;
             let saved = block_on(console.create_environment(env, secrets))??;
             out.result(&saved, || {
                 format!(
@@ -83,6 +52,27 @@ pub fn run(cli: &Cli, command: &EnvCommand, out: &Output) -> Result<ExitCode, Ap
                     describe(&saved)
                 )
             })
+        }
+        EnvCommand::Set {
+            name,
+            kind,
+            rename,
+            options,
+        } => {
+            let mut env = console.environment(name)?;
+            if let Some(kind) = kind {
+                env.kind = env_kind(*kind);
+                // As in the window: becoming production makes it protected unless told otherwise.
+                if env.kind == EnvKind::Production && options.safety.is_none() {
+                    env.safety = SafetyLevel::Protected;
+                }
+            }
+            if let Some(new_name) = rename {
+                env.name = new_name.clone();
+            }
+            let secrets = apply(options, &mut env)?;
+            let saved = block_on(console.update_environment(name, env, secrets))??;
+            out.result(&saved, || describe(&saved))
         }
         EnvCommand::Remove { name, yes } => {
             let env = console.environment(name)?;
@@ -186,6 +176,44 @@ pub fn run(cli: &Cli, command: &EnvCommand, out: &Output) -> Result<ExitCode, Ap
             })
         }
     }
+}
+
+fn env_kind(kind: Kind) -> EnvKind {
+    match kind {
+        Kind::Dev => EnvKind::Dev,
+        Kind::Staging => EnvKind::Staging,
+        Kind::Production => EnvKind::Production,
+        Kind::Custom => EnvKind::Custom,
+    }
+}
+
+/// Applies the options given to `env`; a password found in a URL becomes a keyring change.
+fn apply(options: &EnvOptions, env: &mut Environment) -> Result<ConnectionSecrets, AppError> {
+    if let Some(url) = &options.api_url {
+        env.api_url = Some(url.clone());
+    }
+    if let Some(safety) = options.safety {
+        env.safety = match safety {
+            Safety::Open => SafetyLevel::Open,
+            Safety::Protected => SafetyLevel::Protected,
+            Safety::ReadOnly => SafetyLevel::ReadOnly,
+        };
+    }
+    if let Some(color) = &options.color {
+        env.color = color.clone();
+    }
+    let mut secrets = ConnectionSecrets::default();
+    if let Some(url) = &options.db_url {
+        let (db, password) = parse_database_url(url)?;
+        env.database = Some(db);
+        secrets.db_password = password.map(|value| SecretChange::Set { value });
+    }
+    if let Some(url) = &options.redis_url {
+        let (redis, password) = parse_redis_url(url)?;
+        env.redis = Some(redis);
+        secrets.redis_password = password.map(|value| SecretChange::Set { value });
+    }
+    Ok(secrets)
 }
 
 fn describe(env: &Environment) -> String {
