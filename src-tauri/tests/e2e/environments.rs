@@ -53,6 +53,12 @@ async fn environment_from_preset_secrets_import_export_drift_and_no_leaks() {
     app.wait_contains(".modal [role=status]", "OS keyring")
         .await;
     app.screenshot("environment-editor").await;
+    // Test the draft before saving: the typed password and the fixture API are used as they are.
+    app.click(".modal .form__actions-left").await;
+    app.find(".modal .probe[data-target=database][data-status=ok]")
+        .await;
+    app.find(".modal .probe[data-target=api][data-status=ok]")
+        .await;
     app.click(".modal button[type=submit]").await;
     app.wait_gone(".modal").await;
     app.find(".env-card[data-env=local]").await;
