@@ -71,33 +71,40 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
     setEnv((e) => ({ ...e, ...patch }));
   };
 
-  const pasteDb = () => {
-    splitDatabaseUrl(dbUrl).then(
-      (split) => {
-        update({ database: split.connection });
-        setDbPassword({ value: split.password ?? "", clear: false });
-        setDbUrl("");
+  /** Fills a connection from a pasted URL; its password goes to the password field (the keyring). */
+  function paste<C>(
+    what: string,
+    split: Promise<{ connection: C; password?: string }>,
+    apply: (connection: C, password: string) => void,
+  ) {
+    split.then(
+      (result) => {
+        apply(result.connection, result.password ?? "");
         setError(undefined);
-        setNote(split.password ? "The URL was split; its password will be stored in the OS keyring, not with the settings." : "The URL was split.");
+        setNote(
+          result.password
+            ? `The ${what} was split; its password will be stored in the OS keyring, not with the settings.`
+            : `The ${what} was split.`,
+        );
       },
       (e: unknown) => {
         setError(toAppError(e));
       },
     );
+  }
+  const pasteDb = () => {
+    paste("URL", splitDatabaseUrl(dbUrl), (connection, password) => {
+      update({ database: connection });
+      setDbPassword({ value: password, clear: false });
+      setDbUrl("");
+    });
   };
   const pasteRedis = () => {
-    splitRedisUrl(redisUrl).then(
-      (split) => {
-        update({ redis: split.connection });
-        setRedisPassword({ value: split.password ?? "", clear: false });
-        setRedisUrl("");
-        setError(undefined);
-        setNote(split.password ? "The Redis URL was split; its password will be stored in the OS keyring." : "The Redis URL was split.");
-      },
-      (e: unknown) => {
-        setError(toAppError(e));
-      },
-    );
+    paste("Redis URL", splitRedisUrl(redisUrl), (connection, password) => {
+      update({ redis: connection });
+      setRedisPassword({ value: password, clear: false });
+      setRedisUrl("");
+    });
   };
 
   const secrets = (): ConnectionSecrets => ({
