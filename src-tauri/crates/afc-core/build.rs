@@ -1,4 +1,5 @@
-//! Records the git commit the crate is built from, for the About dialog and `afctl info`.
+//! Records the git commit the crate is built from, for the About dialog and `afctl info`, and
+//! embeds the repository's `migrations/` folder so the app and afctl ship the canonical schema.
 
 use std::path::Path;
 use std::process::Command;
@@ -32,5 +33,31 @@ fn main() {
             );
         }
     }
+    embed_migrations(Path::new(&manifest));
     println!("cargo:rerun-if-changed=build.rs");
+}
+
+/// Writes `migrations.rs` into OUT_DIR: `(file name, include_str!(path))` for every `.sql` file,
+/// sorted by name. The migration loader checks names and pairs up/down files at run time.
+fn embed_migrations(manifest: &Path) {
+    let dir = manifest.join("../../../migrations");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the migrations folder is readable")
+        .map(|e| e.expect("a readable folder entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    let mut out = String::from("&[\n");
+    for path in files {
+        let path = path.canonicalize().expect("a migration file path");
+        let name = path.file_name().expect("a file name").to_string_lossy();
+        out.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            path.display()
+        ));
+    }
+    out.push_str("]\n");
+    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    std::fs::write(Path::new(&out_dir).join("migrations.rs"), out).expect("OUT_DIR is writable");
 }

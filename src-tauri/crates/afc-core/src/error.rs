@@ -22,6 +22,8 @@ pub enum ErrorCode {
     UnsafeInProduction,
     KeyringUnavailable,
     MigrationDrift,
+    /// A migration statement failed on the server; the message names the file and statement.
+    MigrationFailed,
     Internal,
 }
 

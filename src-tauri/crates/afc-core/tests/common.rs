@@ -6,6 +6,7 @@ use afc_core::settings::SettingsStore;
 
 pub struct TestConsole {
     pub console: Console,
+    #[allow(dead_code)] // only some test files look inside the folder
     pub dir: tempfile::TempDir,
 }
 

@@ -3,3 +3,4 @@
 pub mod afctl;
 pub mod fixture_api;
 pub mod leaks;
+pub mod postgres;

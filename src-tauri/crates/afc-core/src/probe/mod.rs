@@ -20,7 +20,7 @@ use crate::{AppError, ErrorCode, Result};
 
 pub use api::probe_api;
 pub use cache::probe_redis;
-pub use database::{connect_options, probe_database};
+pub use database::{connect_error, connect_options, probe_database};
 
 /// How long one request or connection attempt may take.
 pub const PROBE_TIMEOUT: Duration = Duration::from_secs(5);

@@ -1,0 +1,413 @@
+//! Apply: one pinned connection from lock to unlock, `lock_timeout` and `statement_timeout` for
+//! DDL, each migration in its own transaction (unless it declares otherwise), progress per
+//! migration and statement, cancel between migrations, and on failure the exact statement and
+//! the server's message with the database as it was before that migration.
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use sqlx::postgres::{PgDatabaseError, PgErrorPosition};
+use sqlx::{Connection, PgConnection};
+use ts_rs::TS;
+
+use super::history;
+use super::lock::{self, Session};
+use super::plan::{refusal, refusal_error};
+use super::source::{Migration, MigrationSet};
+use super::split::{Statement, line_of};
+use super::status::{MigrationState, rows, unmet_requirement};
+use super::target::{Target, query_error, timeout_setting};
+use crate::progress::{Cancel, Progress};
+use crate::schema::{Shape, introspect};
+use crate::{AppError, ErrorCode, Result};
+
+#[derive(Debug, Clone, Copy)]
+pub struct ApplyOptions {
+    /// How long to wait for another applier's lock before reporting it (0: report at once).
+    pub lock_wait: Duration,
+    /// How long one DDL statement may wait for a table lock.
+    pub lock_timeout: Duration,
+    pub statement_timeout: Duration,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        Self {
+            lock_wait: Duration::ZERO,
+            lock_timeout: Duration::from_secs(10),
+            statement_timeout: Duration::from_secs(600),
+        }
+    }
+}
+
+/// Where a migration failed: enough to find the statement in the file and read the server's
+/// reason without opening the log.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Failure {
+    pub version: u32,
+    pub file: String,
+    /// 1-based statement number in the migration.
+    pub statement: u32,
+    /// 1-based line and column in the file (the server's error position when it gave one).
+    pub line: u32,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    pub sql: String,
+    pub message: String,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sqlstate: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(
+    tag = "event",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum ApplyEvent {
+    /// Another session holds the migration lock; waiting for it.
+    WaitingForLock {
+        holder: Session,
+    },
+    Locked {
+        target: String,
+        pending: u32,
+    },
+    MigrationStarted {
+        version: u32,
+        name: String,
+        index: u32,
+        total: u32,
+        statements: u32,
+    },
+    Statement {
+        version: u32,
+        index: u32,
+        total: u32,
+        line: u32,
+        sql: String,
+    },
+    MigrationFinished {
+        version: u32,
+        name: String,
+        duration_ms: u64,
+    },
+    MigrationSkipped {
+        version: u32,
+        name: String,
+        reason: String,
+    },
+    MigrationFailed {
+        failure: Failure,
+    },
+    Cancelled {
+        remaining: u32,
+    },
+    Finished {
+        applied: u32,
+        duration_ms: u64,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplyReport {
+    pub target: String,
+    pub applied: Vec<u32>,
+    pub skipped: Vec<u32>,
+    pub cancelled: bool,
+    pub duration_ms: u64,
+}
+
+fn millis(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A connection holding the migration lock, with DDL timeouts set. Dropping it (on any error)
+/// ends the session, which releases the lock.
+pub(crate) struct LockedSession {
+    pub conn: PgConnection,
+}
+
+impl LockedSession {
+    pub async fn open(
+        target: &Target,
+        options: &ApplyOptions,
+        progress: &Progress<ApplyEvent>,
+    ) -> Result<Self> {
+        target.refuse_transaction_pooler()?;
+        let mut conn = target.connect().await?;
+        let settings = format!(
+            "SET lock_timeout = '{}'; SET statement_timeout = '{}'",
+            timeout_setting(options.lock_timeout),
+            timeout_setting(options.statement_timeout)
+        );
+        // Durations formatted by us, never operator text.
+        sqlx::raw_sql(sqlx::AssertSqlSafe(settings.as_str()))
+            .execute(&mut conn)
+            .await
+            .map_err(|e| query_error("setting the DDL timeouts", &e))?;
+        lock::acquire(&mut conn, options.lock_wait, |holder| {
+            progress.emit(ApplyEvent::WaitingForLock {
+                holder: holder.clone(),
+            });
+        })
+        .await?;
+        Ok(Self { conn })
+    }
+
+    pub async fn close(mut self) -> Result<()> {
+        lock::release(&mut self.conn).await?;
+        self.conn
+            .close()
+            .await
+            .map_err(|e| query_error("closing the connection", &e))
+    }
+
+    /// Runs the statements of one unit (a migration, or adoption's repair), reporting each.
+    pub async fn run_statements(
+        conn: &mut PgConnection,
+        unit: (u32, &str, &str),
+        statements: &[Statement],
+        progress: &Progress<ApplyEvent>,
+    ) -> std::result::Result<(), Failure> {
+        let (version, file, source) = unit;
+        for (i, s) in statements.iter().enumerate() {
+            let index = to_u32(i + 1);
+            progress.emit(ApplyEvent::Statement {
+                version,
+                index,
+                total: to_u32(statements.len()),
+                line: s.line,
+                sql: s.sql.clone(),
+            });
+            if let Err(e) = sqlx::raw_sql(sqlx::AssertSqlSafe(s.sql.as_str()))
+                .execute(&mut *conn)
+                .await
+            {
+                return Err(failure(version, file, source, index, s, &e));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn failure(
+    version: u32,
+    file: &str,
+    source: &str,
+    index: u32,
+    s: &Statement,
+    e: &sqlx::Error,
+) -> Failure {
+    let mut f = Failure {
+        version,
+        file: file.to_owned(),
+        statement: index,
+        line: s.line,
+        column: None,
+        sql: s.sql.clone(),
+        message: e.to_string(),
+        sqlstate: None,
+    };
+    match e {
+        sqlx::Error::Database(d) => {
+            f.sqlstate = d.code().map(|c| c.into_owned());
+            // Class 57P: the server ended the session (terminated, shut down).
+            f.message = if f.sqlstate.as_deref().is_some_and(|c| c.starts_with("57P")) {
+                format!("the connection to PostgreSQL was lost ({})", d.message())
+            } else {
+                d.message().to_owned()
+            };
+            let position = d
+                .try_downcast_ref::<PgDatabaseError>()
+                .and_then(|p| p.position());
+            if let Some(PgErrorPosition::Original(chars)) = position {
+                // The server counts characters from 1 within the statement.
+                let byte = s
+                    .sql
+                    .char_indices()
+                    .nth(chars.saturating_sub(1))
+                    .map_or(0, |(b, _)| b);
+                let at = s.offset + byte;
+                f.line = line_of(source, at);
+                let line_start = source[..at].rfind('\n').map_or(0, |p| p + 1);
+                f.column = Some(to_u32(source[line_start..at].chars().count() + 1));
+            }
+        }
+        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) => {
+            f.message = format!("the connection to PostgreSQL was lost ({e})");
+        }
+        _ => {}
+    }
+    f
+}
+
+pub(crate) fn failure_error(f: &Failure, rolled_back: &str) -> AppError {
+    let column = f
+        .column
+        .map(|c| format!(", column {c}"))
+        .unwrap_or_default();
+    AppError::new(
+        ErrorCode::MigrationFailed,
+        format!(
+            "{} failed at statement {} (line {}{column}): {}. {rolled_back}",
+            f.file, f.statement, f.line, f.message
+        ),
+    )
+    .with_details(format!(
+        "{}{}",
+        f.sqlstate
+            .as_ref()
+            .map(|c| format!("SQLSTATE {c}\n"))
+            .unwrap_or_default(),
+        f.sql
+    ))
+}
+
+/// Applies every pending migration, in order.
+pub async fn apply(
+    target: &Target,
+    set: &MigrationSet,
+    options: &ApplyOptions,
+    progress: &Progress<ApplyEvent>,
+    cancel: &Cancel,
+) -> Result<ApplyReport> {
+    let started = Instant::now();
+    let mut session = LockedSession::open(target, options, progress).await?;
+    let conn = &mut session.conn;
+    // Decided under the lock: nobody can change the history between the check and the apply.
+    let live = introspect::read(conn).await?;
+    let current = rows(conn, set).await?;
+    if let Some(reason) = refusal(&Shape::detect(&live), &current) {
+        return Err(refusal_error(reason));
+    }
+    let pending: Vec<&Migration> = current
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.state,
+                MigrationState::Pending | MigrationState::NotApplicable
+            )
+        })
+        .filter_map(|r| set.get(r.version))
+        .collect();
+    history::ensure(conn).await?;
+    progress.emit(ApplyEvent::Locked {
+        target: target.label.clone(),
+        pending: to_u32(pending.len()),
+    });
+    let mut report = ApplyReport {
+        target: target.label.clone(),
+        applied: Vec::new(),
+        skipped: Vec::new(),
+        cancelled: false,
+        duration_ms: 0,
+    };
+    for (i, m) in pending.iter().enumerate() {
+        if cancel.is_cancelled() {
+            report.cancelled = true;
+            progress.emit(ApplyEvent::Cancelled {
+                remaining: to_u32(pending.len() - i),
+            });
+            break;
+        }
+        if let Some(reason) = unmet_requirement(conn, m).await? {
+            progress.emit(ApplyEvent::MigrationSkipped {
+                version: m.version,
+                name: m.name.clone(),
+                reason,
+            });
+            report.skipped.push(m.version);
+            continue;
+        }
+        let statements = m.statements();
+        progress.emit(ApplyEvent::MigrationStarted {
+            version: m.version,
+            name: m.name.clone(),
+            index: to_u32(i + 1),
+            total: to_u32(pending.len()),
+            statements: to_u32(statements.len()),
+        });
+        let one = Instant::now();
+        let outcome = if m.transactional {
+            apply_in_transaction(conn, m, &statements, progress).await?
+        } else {
+            apply_outside_transaction(conn, m, &statements, progress).await?
+        };
+        if let Err(f) = outcome {
+            progress.emit(ApplyEvent::MigrationFailed { failure: f.clone() });
+            let state = if m.transactional {
+                "It was rolled back: the database is as it was before this migration."
+            } else {
+                "It ran outside a transaction, so it is marked dirty: check what it left, then retry."
+            };
+            return Err(failure_error(&f, state));
+        }
+        let ms = millis(one);
+        history::record(
+            conn,
+            m,
+            i64::try_from(ms).unwrap_or(i64::MAX),
+            true,
+            "migration",
+        )
+        .await?;
+        progress.emit(ApplyEvent::MigrationFinished {
+            version: m.version,
+            name: m.name.clone(),
+            duration_ms: ms,
+        });
+        report.applied.push(m.version);
+    }
+    session.close().await?;
+    report.duration_ms = millis(started);
+    progress.emit(ApplyEvent::Finished {
+        applied: to_u32(report.applied.len()),
+        duration_ms: report.duration_ms,
+    });
+    Ok(report)
+}
+
+/// The statements and the history row commit together, or not at all.
+async fn apply_in_transaction(
+    conn: &mut PgConnection,
+    m: &Migration,
+    statements: &[Statement],
+    progress: &Progress<ApplyEvent>,
+) -> Result<std::result::Result<(), Failure>> {
+    let mut tx = conn
+        .begin()
+        .await
+        .map_err(|e| query_error("starting a transaction", &e))?;
+    let unit = (m.version, m.file.as_str(), m.sql.as_str());
+    if let Err(f) = LockedSession::run_statements(&mut tx, unit, statements, progress).await {
+        // Dropping the transaction rolls it back; if the connection is gone, the server did.
+        drop(tx);
+        return Ok(Err(f));
+    }
+    history::record(&mut tx, m, 0, true, "migration").await?;
+    tx.commit()
+        .await
+        .map_err(|e| query_error("committing the migration", &e))?;
+    Ok(Ok(()))
+}
+
+/// Marked dirty first, so a crash midway is visible in the status and blocks further applies.
+async fn apply_outside_transaction(
+    conn: &mut PgConnection,
+    m: &Migration,
+    statements: &[Statement],
+    progress: &Progress<ApplyEvent>,
+) -> Result<std::result::Result<(), Failure>> {
+    history::record(conn, m, 0, false, "migration").await?;
+    let unit = (m.version, m.file.as_str(), m.sql.as_str());
+    Ok(LockedSession::run_statements(conn, unit, statements, progress).await)
+}

@@ -1,0 +1,91 @@
+//! The validation report: findings with severity, object, expected, found and fix, for the
+//! window, afctl, and export as JSON or Markdown.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::introspect;
+use super::shape::Shape;
+use super::validate::{Finding, Severity, compare, counts};
+use crate::Result;
+use crate::migrate::{MigrationSet, Target};
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ValidationReport {
+    pub target: String,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    pub shape: Shape,
+    #[ts(type = "string")]
+    pub checked_at: chrono::DateTime<chrono::Utc>,
+    pub errors: u32,
+    pub warnings: u32,
+    pub infos: u32,
+    pub findings: Vec<Finding>,
+}
+
+impl ValidationReport {
+    /// No errors and no warnings (notes about harmless legacy leftovers are fine).
+    pub fn is_clean(&self) -> bool {
+        self.errors == 0 && self.warnings == 0
+    }
+
+    pub fn to_markdown(&self) -> String {
+        let mut out = format!(
+            "# Schema validation: {}\n\n- Database: `{}`\n- Shape: {}\n- Checked: {}\n- Result: {} errors, {} warnings, {} notes\n",
+            self.environment.as_deref().unwrap_or(&self.target),
+            self.target,
+            self.shape.describe(),
+            self.checked_at.to_rfc3339(),
+            self.errors,
+            self.warnings,
+            self.infos
+        );
+        for (severity, title) in [
+            (Severity::Error, "Errors"),
+            (Severity::Warning, "Warnings"),
+            (Severity::Info, "Notes"),
+        ] {
+            let list: Vec<&Finding> = self
+                .findings
+                .iter()
+                .filter(|f| f.severity == severity)
+                .collect();
+            if list.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("\n## {title}\n"));
+            for f in list {
+                out.push_str(&format!(
+                    "\n### {}\n\n- Expected: {}\n- Found: {}\n",
+                    f.object, f.expected, f.found
+                ));
+                if let Some(fix) = &f.fix {
+                    out.push_str(&format!("\n```sql\n{fix};\n```\n"));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Compares the database with the canonical schema and the shipped migrations. Reads only.
+pub async fn validate(target: &Target, set: &MigrationSet) -> Result<ValidationReport> {
+    let mut conn = target.connect().await?;
+    let live = introspect::read(&mut conn).await?;
+    let rows = crate::migrate::status_rows(&mut conn, set).await?;
+    let findings = compare(&live, Some(&rows));
+    let (errors, warnings, infos) = counts(&findings);
+    Ok(ValidationReport {
+        target: target.label.clone(),
+        environment: target.environment.clone(),
+        shape: Shape::detect(&live),
+        checked_at: chrono::Utc::now(),
+        errors,
+        warnings,
+        infos,
+        findings,
+    })
+}

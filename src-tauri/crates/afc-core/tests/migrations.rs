@@ -1,0 +1,567 @@
+//! Migrations against the machine's PostgreSQL: a fresh database reaches the canonical schema
+//! and validates clean; row-level security works on a Supabase-like database; and every fault
+//! the issue lists behaves as described.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use afc_core::ErrorCode;
+use afc_core::environments::SafetyLevel;
+use afc_core::migrate::{
+    self, APPLICATION_NAME, ApplyEvent, ApplyOptions, MigrationSet, MigrationState, Target,
+};
+use afc_core::progress::{Cancel, Progress};
+use afc_core::schema::{self, Shape};
+use test_support::postgres::TestDb;
+
+fn target(db: &TestDb) -> Target {
+    Target::from_url(&db.url()).unwrap()
+}
+
+fn recorder() -> (Progress<ApplyEvent>, Arc<Mutex<Vec<ApplyEvent>>>) {
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    (Progress::new(move |e| sink.lock().unwrap().push(e)), events)
+}
+
+async fn apply(t: &Target, set: &MigrationSet) -> afc_core::Result<migrate::ApplyReport> {
+    migrate::apply(
+        t,
+        set,
+        &ApplyOptions::default(),
+        &Progress::none(),
+        &Cancel::default(),
+    )
+    .await
+}
+
+fn states(report: &migrate::StatusReport) -> Vec<MigrationState> {
+    report.migrations.iter().map(|m| m.state).collect()
+}
+
+#[tokio::test]
+async fn a_fresh_database_reaches_the_canonical_schema_and_validates_clean() {
+    let db = TestDb::create();
+    let t = target(&db);
+    let set = MigrationSet::embedded();
+    let tc = common::console();
+
+    let before = migrate::status(&t, &set).await.unwrap();
+    assert_eq!(before.shape, Shape::Empty);
+    use MigrationState::*;
+    assert_eq!(states(&before), [Pending, Pending, Pending, NotApplicable]);
+    assert!(
+        before.migrations[3]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("auth.uid()")
+    );
+    assert!(!before.migrations[0].reversible);
+
+    let plan = migrate::plan(&t, &set).await.unwrap();
+    assert!(plan.refusal.is_none());
+    assert_eq!(plan.migrations.len(), 4);
+    assert_eq!(plan.migrations[0].statements.len(), 16);
+    assert!(
+        plan.migrations[0].statements[0]
+            .sql
+            .starts_with("CREATE TABLE public.tenants")
+    );
+    assert!(
+        plan.migrations[3]
+            .skipped
+            .as_deref()
+            .unwrap()
+            .contains("not Supabase")
+    );
+    assert!(plan.lint.is_empty(), "{:?}", plan.lint);
+
+    let (progress, events) = recorder();
+    let report = tc
+        .console
+        .apply_migrations(
+            &t,
+            &set,
+            None,
+            &ApplyOptions::default(),
+            &progress,
+            &Cancel::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.applied, [1, 2, 3]);
+    assert_eq!(report.skipped, [4]);
+    let events = events.lock().unwrap().clone();
+    let statements = events
+        .iter()
+        .filter(|e| matches!(e, ApplyEvent::Statement { .. }))
+        .count();
+    assert_eq!(statements, 16 + 22 + 3);
+    assert!(matches!(
+        events.last(),
+        Some(ApplyEvent::Finished { applied: 3, .. })
+    ));
+
+    let after = migrate::status(&t, &set).await.unwrap();
+    assert_eq!(after.shape, Shape::ConsoleManaged);
+    assert_eq!(states(&after), [Applied, Applied, Applied, NotApplicable]);
+    assert!(after.migrations[0].applied_at.is_some());
+
+    let report = schema::validate(&t, &set).await.unwrap();
+    assert!(report.is_clean(), "{:#?}", report.findings);
+    assert_eq!(db.sql("SELECT version_num FROM alembic_version"), "003");
+    assert_eq!(
+        db.sql(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'ix_%'"
+        ),
+        "26"
+    );
+
+    // Nothing pending: a second apply changes nothing.
+    assert!(apply(&t, &set).await.unwrap().applied.is_empty());
+    let audit = tc.console.audit.read().unwrap();
+    let entry = audit
+        .entries
+        .iter()
+        .find(|e| e.action == "migration.apply")
+        .unwrap();
+    assert_eq!(entry.detail.as_deref(), Some("0001, 0002, 0003"));
+}
+
+#[tokio::test]
+async fn row_level_security_applies_on_supabase_and_isolates_tenants_without_recursion() {
+    let db = TestDb::create();
+    db.add_supabase_auth();
+    let t = target(&db);
+    let set = MigrationSet::embedded();
+    assert_eq!(apply(&t, &set).await.unwrap().applied, [1, 2, 3, 4]);
+    assert!(schema::validate(&t, &set).await.unwrap().is_clean());
+
+    let (u1, u2) = (
+        "11111111-1111-1111-1111-111111111111",
+        "22222222-2222-2222-2222-222222222222",
+    );
+    db.sql(&format!(
+        "INSERT INTO tenants (id, name, slug) VALUES ('t1', 'One', 'one'), ('t2', 'Two', 'two');
+         INSERT INTO users (id, email, hashed_password, tenant_id) VALUES
+           ('{u1}', 'a@x', 'h', 't1'), ('{u2}', 'b@x', 'h', 't2');
+         INSERT INTO agents (id, name, instructions, tenant_id, created_by) VALUES
+           ('a1', 'A', 'i', 't1', '{u1}'), ('a2', 'B', 'i', 't2', '{u2}');
+         DROP ROLE IF EXISTS {r}; CREATE ROLE {r};
+         GRANT USAGE ON SCHEMA public, auth TO {r};
+         GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {r};",
+        r = db.name
+    ));
+    let as_user = |user: &str, sql: &str| {
+        db.sql(&format!(
+            "BEGIN; SET LOCAL ROLE {}; SELECT set_config('request.jwt.claim.sub', '{user}', true); {sql}; COMMIT;",
+            db.name
+        ))
+    };
+    // Users see their own tenant only, through policies that never query users under RLS.
+    assert_eq!(
+        as_user(u1, "SELECT string_agg(email, ',') FROM users")
+            .lines()
+            .last(),
+        Some("a@x")
+    );
+    assert_eq!(
+        as_user(u2, "SELECT string_agg(id, ',') FROM agents")
+            .lines()
+            .last(),
+        Some("a2")
+    );
+    assert_eq!(
+        as_user(u1, "SELECT count(*) FROM tenants").lines().last(),
+        Some("1")
+    );
+    // Deleting another tenant's agent removes nothing.
+    as_user(u1, "DELETE FROM agents WHERE id = 'a2'");
+    assert_eq!(db.sql("SELECT count(*) FROM agents"), "2");
+    db.sql(&format!("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {r}; REVOKE ALL ON SCHEMA public, auth FROM {r}; DROP ROLE {r}", r = db.name));
+}
+
+#[tokio::test]
+async fn down_migrations_reverse_what_their_up_migrations_did() {
+    let db = TestDb::create();
+    db.add_supabase_auth();
+    let set = MigrationSet::embedded();
+    apply(&target(&db), &set).await.unwrap();
+    for version in [4, 3, 2] {
+        let down = set.get(version).unwrap().down.clone().unwrap();
+        db.sql(&down);
+    }
+    assert_eq!(db.sql("SELECT count(*) FROM pg_policies"), "0");
+    assert_eq!(
+        db.sql("SELECT to_regclass('public.alembic_version') IS NULL"),
+        "t"
+    );
+    assert_eq!(
+        db.sql(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'ix_%'"
+        ),
+        "4"
+    );
+    assert!(set.get(1).unwrap().down.is_none());
+}
+
+/// A folder of migrations written by the test.
+fn folder(files: &[(&str, &str)]) -> (tempfile::TempDir, MigrationSet) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, sql) in files {
+        std::fs::write(dir.path().join(name), sql).unwrap();
+    }
+    let set = MigrationSet::from_dir(dir.path()).unwrap();
+    (dir, set)
+}
+
+const SLOW: &[(&str, &str)] = &[
+    ("0001_first.up.sql", "CREATE TABLE first (id int);"),
+    (
+        "0002_slow.up.sql",
+        "CREATE TABLE second (id int);\nSELECT pg_sleep(2);",
+    ),
+];
+
+/// Waits until the migration session is running `pg_sleep`, and returns its pid.
+async fn sleeping_pid(db: &TestDb) -> String {
+    let query = format!(
+        "SELECT pid FROM pg_stat_activity WHERE datname = '{}' AND application_name = '{APPLICATION_NAME}' AND query LIKE '%pg_sleep%' AND state = 'active'",
+        db.name
+    );
+    for _ in 0..500 {
+        let pid = db.sql(&query);
+        if !pid.is_empty() {
+            return pid;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the migration never reached its slow statement");
+}
+
+#[tokio::test]
+async fn a_connection_killed_mid_apply_leaves_the_database_as_before_that_migration() {
+    let db = TestDb::create();
+    let (_dir, set) = folder(SLOW);
+    let t = target(&db);
+    let running = tokio::spawn({
+        let (t, set) = (t.clone(), set.clone());
+        async move { apply(&t, &set).await }
+    });
+    let pid = sleeping_pid(&db).await;
+    assert_eq!(db.sql(&format!("SELECT pg_terminate_backend({pid})")), "t");
+    let err = running.await.unwrap().unwrap_err();
+    assert_eq!(err.code, ErrorCode::MigrationFailed, "{err:?}");
+    assert!(
+        err.message.contains("0002_slow.up.sql") && err.message.contains("statement 2"),
+        "{}",
+        err.message
+    );
+    assert!(
+        err.message.contains("connection to PostgreSQL was lost"),
+        "{}",
+        err.message
+    );
+    assert_eq!(
+        db.sql("SELECT to_regclass('public.second') IS NULL, to_regclass('public.first') IS NULL"),
+        "t|f"
+    );
+    assert_eq!(
+        db.sql("SELECT string_agg(version::text, ',') FROM afc_schema_migrations"),
+        "1"
+    );
+    // A re-run completes.
+    assert_eq!(apply(&t, &set).await.unwrap().applied, [2]);
+}
+
+#[tokio::test]
+async fn two_appliers_never_both_apply() {
+    let db = TestDb::create();
+    let (_dir, set) = folder(SLOW);
+    let t = target(&db);
+    let first = tokio::spawn({
+        let (t, set) = (t.clone(), set.clone());
+        async move { apply(&t, &set).await }
+    });
+    sleeping_pid(&db).await;
+    // Without waiting: reports the holder.
+    let err = apply(&t, &set).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict);
+    assert!(err.message.contains(APPLICATION_NAME), "{}", err.message);
+    // Waiting: told who holds it, then finds nothing left to do.
+    let (progress, events) = recorder();
+    let options = ApplyOptions {
+        lock_wait: Duration::from_secs(60),
+        ..ApplyOptions::default()
+    };
+    let second = migrate::apply(&t, &set, &options, &progress, &Cancel::default())
+        .await
+        .unwrap();
+    assert_eq!(first.await.unwrap().unwrap().applied, [1, 2]);
+    assert!(second.applied.is_empty());
+    assert!(
+        events
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|e| matches!(e, ApplyEvent::WaitingForLock { .. }))
+    );
+    assert_eq!(db.sql("SELECT count(*) FROM afc_schema_migrations"), "2");
+}
+
+#[tokio::test]
+async fn a_migration_modified_after_it_was_applied_is_refused_by_name() {
+    let db = TestDb::create();
+    let (dir, set) = folder(&[("0001_first.up.sql", "CREATE TABLE first (id int);")]);
+    let t = target(&db);
+    apply(&t, &set).await.unwrap();
+    std::fs::write(
+        dir.path().join("0001_first.up.sql"),
+        "CREATE TABLE first (id bigint);",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("0002_next.up.sql"),
+        "CREATE TABLE next (id int);",
+    )
+    .unwrap();
+    let changed = MigrationSet::from_dir(dir.path()).unwrap();
+    let status = migrate::status(&t, &changed).await.unwrap();
+    assert_eq!(
+        states(&status),
+        [MigrationState::Modified, MigrationState::Pending]
+    );
+    assert_eq!(status.problems, 1);
+    let err = apply(&t, &changed).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::MigrationDrift);
+    assert!(
+        err.message.contains("0001_first.up.sql was modified"),
+        "{}",
+        err.message
+    );
+    assert_eq!(db.sql("SELECT to_regclass('public.next') IS NULL"), "t");
+    let plan = migrate::plan(&t, &changed).await.unwrap();
+    assert!(plan.refusal.unwrap().contains("0001_first.up.sql"));
+}
+
+#[tokio::test]
+async fn malformed_sql_names_the_migration_statement_and_position_and_changes_nothing() {
+    let db = TestDb::create();
+    let (_dir, set) = folder(&[
+        ("0001_first.up.sql", "CREATE TABLE first (id int);"),
+        (
+            "0002_broken.up.sql",
+            "-- two statements\nCREATE TABLE fine (id int);\nCREATE TABLE bad (\n  id int,, x int);",
+        ),
+    ]);
+    let t = target(&db);
+    let (progress, events) = recorder();
+    let err = migrate::apply(
+        &t,
+        &set,
+        &ApplyOptions::default(),
+        &progress,
+        &Cancel::default(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::MigrationFailed);
+    assert!(
+        err.message.starts_with(
+            "0002_broken.up.sql failed at statement 2 (line 4, column 10): syntax error"
+        ),
+        "{}",
+        err.message
+    );
+    assert!(err.message.contains("rolled back"));
+    assert!(err.details.unwrap().contains("CREATE TABLE bad"));
+    let failure = events.lock().unwrap().iter().find_map(|e| match e {
+        ApplyEvent::MigrationFailed { failure } => Some(failure.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        failure.map(|f| (f.version, f.statement, f.line, f.column)),
+        Some((2, 2, 4, Some(10)))
+    );
+    assert_eq!(
+        db.sql("SELECT to_regclass('public.fine') IS NULL, to_regclass('public.first') IS NULL"),
+        "t|f"
+    );
+}
+
+#[tokio::test]
+async fn a_no_transaction_migration_can_build_an_index_concurrently() {
+    let db = TestDb::create();
+    let (_dir, set) = folder(&[
+        ("0001_first.up.sql", "CREATE TABLE first (id int);"),
+        (
+            "0002_index.up.sql",
+            "-- afc:no-transaction\nCREATE INDEX CONCURRENTLY first_id ON first (id);",
+        ),
+    ]);
+    let t = target(&db);
+    assert!(
+        migrate::plan(&t, &set)
+            .await
+            .unwrap()
+            .lint
+            .iter()
+            .all(|l| l.rule != "concurrently-in-transaction")
+    );
+    assert_eq!(apply(&t, &set).await.unwrap().applied, [1, 2]);
+    assert_eq!(
+        db.sql("SELECT count(*) FROM pg_indexes WHERE indexname = 'first_id'"),
+        "1"
+    );
+}
+
+#[tokio::test]
+async fn cancel_stops_between_migrations() {
+    let db = TestDb::create();
+    let t = target(&db);
+    let set = MigrationSet::embedded();
+    let cancel = Cancel::default();
+    let stop = cancel.clone();
+    let progress = Progress::new(move |e| {
+        if matches!(e, ApplyEvent::MigrationFinished { version: 1, .. }) {
+            stop.cancel();
+        }
+    });
+    let report = migrate::apply(&t, &set, &ApplyOptions::default(), &progress, &cancel)
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.applied.as_slice(), report.cancelled),
+        (&[1][..], true)
+    );
+    let status = migrate::status(&t, &set).await.unwrap();
+    assert_eq!(status.pending, 2);
+}
+
+#[tokio::test]
+async fn unreachable_databases_fail_clearly_within_the_timeout() {
+    let closed = test_support::fixture_api::closed_port();
+    let t = Target::from_url(&format!(
+        "postgresql://postgres@127.0.0.1:{closed}/x?sslmode=disable"
+    ))
+    .unwrap();
+    let err = migrate::status(&t, &MigrationSet::embedded())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Unreachable);
+    assert!(err.message.contains(&format!("127.0.0.1:{closed}/x")));
+
+    // A server that accepts and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let t = Target::from_url(&format!(
+        "postgresql://postgres@127.0.0.1:{port}/x?sslmode=disable"
+    ))
+    .unwrap();
+    let started = std::time::Instant::now();
+    let err = migrate::status(&t, &MigrationSet::embedded())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Timeout);
+    assert!(started.elapsed() < Duration::from_secs(15));
+    drop(silent);
+}
+
+#[tokio::test]
+async fn the_transaction_pooler_and_unconfirmed_protected_environments_are_refused() {
+    let set = MigrationSet::embedded();
+    let pooler =
+        Target::from_url("postgresql://postgres.ref@aws-0-eu.pooler.supabase.com:6543/postgres")
+            .unwrap();
+    let err = migrate::plan(&pooler, &set).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::UnsafeInProduction);
+    assert!(err.message.contains("transaction pooler"));
+    assert_eq!(
+        apply(&pooler, &set).await.unwrap_err().code,
+        ErrorCode::UnsafeInProduction
+    );
+
+    let db = TestDb::create();
+    let tc = common::console();
+    let mut t = target(&db);
+    t.environment = Some("production".into());
+    t.safety = SafetyLevel::Protected;
+    let run = |confirm: Option<&'static str>, t: Target| {
+        let console = &tc.console;
+        let set = &set;
+        async move {
+            console
+                .apply_migrations(
+                    &t,
+                    set,
+                    confirm,
+                    &ApplyOptions::default(),
+                    &Progress::none(),
+                    &Cancel::default(),
+                )
+                .await
+        }
+    };
+    let err = run(Some("prod"), t.clone()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::UnsafeInProduction);
+    assert_eq!(db.sql("SELECT to_regclass('public.tenants') IS NULL"), "t");
+    assert_eq!(
+        run(Some("production"), t.clone()).await.unwrap().applied,
+        [1, 2, 3]
+    );
+    t.safety = SafetyLevel::ReadOnly;
+    assert!(
+        run(Some("production"), t)
+            .await
+            .unwrap_err()
+            .message
+            .contains("read-only")
+    );
+    let audit = tc.console.audit.read().unwrap();
+    let outcomes: Vec<_> = audit
+        .entries
+        .iter()
+        .map(|e| (e.action.as_str(), e.outcome))
+        .collect();
+    use afc_core::audit::Outcome::{Failed, Ok};
+    assert_eq!(
+        outcomes,
+        [
+            ("migration.apply", Failed),
+            ("migration.apply", Ok),
+            ("migration.apply", Failed)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_plan_names_the_lock_holder_and_sessions_that_would_block_ddl() {
+    use sqlx::Connection;
+    let db = TestDb::create();
+    let t = target(&db);
+    let set = MigrationSet::embedded();
+    apply(&t, &set).await.unwrap();
+    let url = db.url();
+    let mut holder = sqlx::PgConnection::connect(&url).await.unwrap();
+    sqlx::query("SELECT pg_advisory_lock(1095123789)")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    let mut reader = sqlx::PgConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql("BEGIN; SELECT * FROM tenants;")
+        .execute(&mut reader)
+        .await
+        .unwrap();
+    let plan = migrate::plan(&t, &set).await.unwrap();
+    assert!(plan.lock_holder.is_some());
+    let blocker = plan
+        .blockers
+        .iter()
+        .find(|b| b.tables.contains(&"tenants".to_owned()))
+        .unwrap();
+    assert!(blocker.query.contains("SELECT * FROM tenants"));
+    assert!(blocker.state.contains("idle in transaction"));
+}

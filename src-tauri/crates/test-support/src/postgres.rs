@@ -1,0 +1,110 @@
+//! A database of its own for each test, on the machine's PostgreSQL (127.0.0.1:5432, trust auth),
+//! dropped when the test ends. Driven through `psql`, so set-up and clean-up need no runtime.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+pub const HOST: &str = "127.0.0.1";
+pub const PORT: u16 = 5432;
+pub const USER: &str = "postgres";
+
+pub struct TestDb {
+    pub name: String,
+}
+
+fn psql(database: &str, args: &[&str]) -> String {
+    let out = Command::new("psql")
+        .args([
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-At",
+            "-h",
+            HOST,
+            "-p",
+            &PORT.to_string(),
+            "-U",
+            USER,
+            "-d",
+            database,
+        ])
+        .args(args)
+        .output()
+        .expect("psql runs (the postgresql client is installed)");
+    assert!(
+        out.status.success(),
+        "psql {args:?} on {database} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+impl TestDb {
+    pub fn create() -> Self {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "afc_test_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        );
+        psql(
+            "postgres",
+            &[
+                "-c",
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            ],
+        );
+        psql("postgres", &["-c", &format!("CREATE DATABASE {name}")]);
+        Self { name }
+    }
+
+    pub fn url(&self) -> String {
+        format!(
+            "postgresql://{USER}@{HOST}:{PORT}/{}?sslmode=disable",
+            self.name
+        )
+    }
+
+    /// Runs SQL and returns psql's unaligned output (rows on lines, columns split by `|`).
+    pub fn sql(&self, sql: &str) -> String {
+        psql(&self.name, &["-c", sql])
+    }
+
+    pub fn load(&self, file: &Path) {
+        psql(&self.name, &["-f", &file.display().to_string()]);
+    }
+
+    /// Supabase's `auth.uid()` (reading the JWT subject from a setting, as Supabase does) and the
+    /// `service_role` role, so the row-level security migration applies on plain PostgreSQL.
+    pub fn add_supabase_auth(&self) {
+        self.sql(
+            "CREATE SCHEMA auth; \
+             CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS \
+             $$ SELECT nullif(current_setting('request.jwt.claim.sub', true), '')::uuid $$; \
+             DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'service_role') \
+             THEN CREATE ROLE service_role NOLOGIN; END IF; \
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;",
+        );
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let _ = Command::new("psql")
+            .args(["-X", "-q", "-h", HOST, "-U", USER, "-d", "postgres", "-c"])
+            .arg(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .output();
+    }
+}
+
+/// The legacy database dumps of the platform's spec (`tests/fixtures/legacy-db/`).
+pub fn legacy_dump(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../tests/fixtures/legacy-db")
+        .join(name)
+}
