@@ -33,6 +33,78 @@ pub enum Command {
     /// The platform's variables of an environment: secrets in the OS keyring, the rest in settings.
     #[command(subcommand)]
     Secrets(SecretsCommand),
+    /// Database migrations: status, plan (dry run), apply, validate, and adopt a legacy database.
+    #[command(subcommand)]
+    Migrate(MigrateCommand),
+}
+
+/// Which database, and which migrations.
+#[derive(Debug, Args)]
+pub struct MigrateTarget {
+    /// An environment (its password comes from the keyring). Defaults to the current one.
+    #[arg(long = "env", value_name = "NAME", conflicts_with = "database_url")]
+    pub env: Option<String>,
+    /// A postgresql:// URL instead of an environment (or set DATABASE_URL).
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Read migrations from this folder instead of those built into afctl.
+    #[arg(long, value_name = "DIR")]
+    pub migrations_dir: Option<PathBuf>,
+}
+
+/// What `apply` and `adopt` need to change a database.
+#[derive(Debug, Args)]
+pub struct MigrateWrite {
+    /// Do not ask (required when not on a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// For a protected environment: its name, typed to confirm.
+    #[arg(long, value_name = "ENVNAME")]
+    pub confirm: Option<String>,
+    /// Wait up to this many seconds for another migration's lock (default: report it at once).
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    pub lock_wait: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateCommand {
+    /// Each migration: applied, pending, modified, missing or dirty. Exit 1 unless up to date.
+    Status {
+        #[command(flatten)]
+        target: MigrateTarget,
+    },
+    /// The SQL that apply would run, statement by statement, with lint and the lock holder.
+    /// Exit 1 when apply would refuse or the lint finds an error.
+    Plan {
+        #[command(flatten)]
+        target: MigrateTarget,
+    },
+    /// Apply every pending migration under the migration lock. Exit 1 when one fails.
+    Apply {
+        #[command(flatten)]
+        target: MigrateTarget,
+        #[command(flatten)]
+        write: MigrateWrite,
+    },
+    /// Compare the database with the canonical schema. Exit 1 on any error or warning.
+    Validate {
+        #[command(flatten)]
+        target: MigrateTarget,
+        /// Also write the report as Markdown to this file.
+        #[arg(long, value_name = "FILE")]
+        markdown: Option<PathBuf>,
+    },
+    /// Take over a database built by Alembic or by the API: show the repair, then run it and
+    /// record the baseline. Exit 1 when existing rows stop it.
+    Adopt {
+        #[command(flatten)]
+        target: MigrateTarget,
+        #[command(flatten)]
+        write: MigrateWrite,
+        /// Show the differences and the repair SQL only.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         Command::Info => commands::info::run(&cli, &out),
         Command::Env(command) => commands::env::run(&cli, command, &out),
         Command::Secrets(command) => commands::secrets::run(&cli, command, &out),
+        Command::Migrate(command) => commands::migrate::run(&cli, command, &out),
     };
     result.unwrap_or_else(|e| out.error(&e))
 }

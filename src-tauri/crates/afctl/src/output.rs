@@ -48,6 +48,12 @@ impl Output {
         })
     }
 
+    /// The operation ran and failed (a migration statement, a held lock): exit 1.
+    pub fn failure(&self, error: &AppError) -> ExitCode {
+        self.error(error);
+        ExitCode::from(EXIT_FOUND_PROBLEMS)
+    }
+
     pub fn error(&self, error: &AppError) -> ExitCode {
         if self.json {
             println!("{}", serde_json::json!({ "error": error }));

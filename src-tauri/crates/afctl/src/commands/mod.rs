@@ -1,5 +1,6 @@
 pub mod env;
 pub mod info;
+pub mod migrate;
 pub mod secrets;
 
 use afc_core::paths::AppPaths;

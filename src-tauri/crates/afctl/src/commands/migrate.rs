@@ -1,0 +1,353 @@
+//! `afctl migrate …`: the same status, plan, apply, validate and adopt as the window's
+//! Migrations section, with progress on stderr and exit codes CI can act on.
+
+use std::fmt::Write;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use afc_core::environments::SafetyLevel;
+use afc_core::migrate::{self, ApplyEvent, ApplyOptions, MigrationSet, Severity, Target};
+use afc_core::progress::{Cancel, Progress};
+use afc_core::schema::{self, AdoptionPlan, ValidationReport};
+use afc_core::{AppError, Console, ErrorCode};
+
+use super::env::confirm;
+use super::{block_on, console, wire_name};
+use crate::cli::{Cli, MigrateCommand, MigrateTarget, MigrateWrite};
+use crate::output::Output;
+
+pub fn run(cli: &Cli, command: &MigrateCommand, out: &Output) -> Result<ExitCode, AppError> {
+    let console = console(cli)?;
+    match command {
+        MigrateCommand::Status { target } => {
+            let (t, set) = resolve(&console, target)?;
+            let report = block_on(migrate::status(&t, &set))??;
+            let unclean = report.pending > 0 || report.problems > 0;
+            out.report(&report, unclean, || {
+                let mut s = format!("{} — {}\n", t.label, report.shape.describe());
+                for m in &report.migrations {
+                    let _ = writeln!(
+                        s,
+                        "  {:<16} {:<34} {}{}",
+                        wire_name(m.state),
+                        m.file,
+                        m.applied_at
+                            .as_deref()
+                            .map(|a| format!("{a} ({} ms)", m.duration_ms.unwrap_or(0)))
+                            .unwrap_or_default(),
+                        m.note
+                            .as_deref()
+                            .map(|n| format!("  {n}"))
+                            .unwrap_or_default()
+                    );
+                }
+                if let Some(h) = &report.lock_holder {
+                    let _ = writeln!(s, "Migration lock held by {}", h.describe());
+                }
+                s
+            })
+        }
+        MigrateCommand::Plan { target } => {
+            let (t, set) = resolve(&console, target)?;
+            let plan = block_on(migrate::plan(&t, &set))??;
+            let bad =
+                plan.refusal.is_some() || plan.lint.iter().any(|l| l.severity == Severity::Error);
+            out.report(&plan, bad, || describe_plan(&plan))
+        }
+        MigrateCommand::Apply { target, write } => {
+            let (t, set) = resolve(&console, target)?;
+            let confirmed = confirmation(&t, write, "apply the pending migrations")?;
+            let result = block_on(console.apply_migrations(
+                &t,
+                &set,
+                confirmed.as_deref(),
+                &options(write),
+                &progress(out),
+                &Cancel::default(),
+            ))?;
+            match result {
+                Ok(report) => out.result(&report, || {
+                    format!(
+                        "Applied {} migration(s) to {} in {} ms.\n",
+                        report.applied.len(),
+                        t.label,
+                        report.duration_ms
+                    )
+                }),
+                Err(e) => Ok(fail(out, &e)),
+            }
+        }
+        MigrateCommand::Validate { target, markdown } => {
+            let (t, set) = resolve(&console, target)?;
+            let report = block_on(schema::validate(&t, &set))??;
+            if let Some(path) = markdown {
+                std::fs::write(path, report.to_markdown())
+                    .map_err(|e| AppError::io("write", path, &e))?;
+            }
+            out.report(&report, !report.is_clean(), || describe_validation(&report))
+        }
+        MigrateCommand::Adopt {
+            target,
+            write,
+            dry_run,
+        } => {
+            let (t, set) = resolve(&console, target)?;
+            let plan = block_on(schema::adoption_plan(&t, &set))??;
+            let blocked = plan.refusal.is_some() || !plan.blockers.is_empty();
+            if *dry_run || blocked {
+                return out.report(&plan, blocked, || describe_adoption(&plan));
+            }
+            if !out.json {
+                eprint!("{}", describe_adoption(&plan));
+            }
+            let confirmed = confirmation(&t, write, "run this repair")?;
+            let result = block_on(console.adopt_database(
+                &t,
+                &set,
+                confirmed.as_deref(),
+                &options(write),
+                &progress(out),
+            ))?;
+            match result {
+                Ok(report) => out.result(&report, || {
+                    format!(
+                        "Adopted {}: the repair ran and the baseline is recorded.\n",
+                        t.label
+                    )
+                }),
+                Err(e) => Ok(fail(out, &e)),
+            }
+        }
+    }
+}
+
+/// The database and the migrations a command works on: `--env`, `--database-url`, `DATABASE_URL`,
+/// then the current environment.
+fn resolve(console: &Console, target: &MigrateTarget) -> Result<(Target, MigrationSet), AppError> {
+    let set = match &target.migrations_dir {
+        Some(dir) => MigrationSet::from_dir(dir)?,
+        None => MigrationSet::embedded(),
+    };
+    let url = target.database_url.clone().or_else(|| {
+        target
+            .env
+            .is_none()
+            .then(|| std::env::var("DATABASE_URL").ok())
+            .flatten()
+    });
+    let t = match (&target.env, url) {
+        (Some(name), _) => block_on(console.migration_target(name))??,
+        (None, Some(url)) => Target::from_url(&url)?,
+        (None, None) => {
+            let name = console.environments()?.current.ok_or_else(|| {
+                AppError::invalid_input("No database given: pass --env NAME or --database-url URL (or set DATABASE_URL)")
+            })?;
+            block_on(console.migration_target(&name))??
+        }
+    };
+    Ok((t, set))
+}
+
+/// What the operator confirmed with: the environment's name for a protected one.
+fn confirmation(t: &Target, write: &MigrateWrite, what: &str) -> Result<Option<String>, AppError> {
+    let name = t.environment.clone().unwrap_or_else(|| t.label.clone());
+    match t.safety {
+        SafetyLevel::ReadOnly => Err(AppError::new(
+            ErrorCode::UnsafeInProduction,
+            format!("Environment \"{name}\" is read-only: migrations cannot be applied to it"),
+        )),
+        SafetyLevel::Protected => match &write.confirm {
+            Some(typed) => Ok(Some(typed.clone())),
+            None => {
+                confirm(
+                    &format!("\"{name}\" is protected. Type its name to {what}: "),
+                    &name,
+                )?;
+                Ok(Some(name))
+            }
+        },
+        SafetyLevel::Open if write.yes => Ok(None),
+        SafetyLevel::Open => {
+            if !std::io::stdin().is_terminal() {
+                return Err(AppError::invalid_input(
+                    "Confirmation needed: run on a terminal, or pass --yes",
+                ));
+            }
+            confirm(&format!("Type yes to {what} on {}: ", t.label), "yes")?;
+            Ok(None)
+        }
+    }
+}
+
+fn options(write: &MigrateWrite) -> ApplyOptions {
+    ApplyOptions {
+        lock_wait: Duration::from_secs(write.lock_wait),
+        ..ApplyOptions::default()
+    }
+}
+
+/// Failures the operation itself met (a failed statement, drift, a held lock, blocking rows)
+/// exit 1; anything else means it could not run.
+fn fail(out: &Output, e: &AppError) -> ExitCode {
+    match e.code {
+        ErrorCode::MigrationFailed | ErrorCode::MigrationDrift | ErrorCode::Conflict => {
+            out.failure(e)
+        }
+        _ => out.error(e),
+    }
+}
+
+/// Progress on stderr, so stdout stays the result (and JSON stays parseable).
+fn progress(out: &Output) -> Progress<ApplyEvent> {
+    if out.json {
+        return Progress::none();
+    }
+    Progress::new(|e| match e {
+        ApplyEvent::WaitingForLock { holder } => eprintln!(
+            "Waiting for the migration lock, held by {}",
+            holder.describe()
+        ),
+        ApplyEvent::Locked { target, pending } => eprintln!("Locked {target}: {pending} to run"),
+        ApplyEvent::MigrationStarted {
+            name,
+            index,
+            total,
+            statements,
+            version,
+        } => {
+            eprintln!("[{index}/{total}] {version:04}_{name} ({statements} statements)");
+        }
+        ApplyEvent::MigrationFinished { duration_ms, .. } => {
+            eprintln!("      done in {duration_ms} ms")
+        }
+        ApplyEvent::MigrationSkipped {
+            version,
+            name,
+            reason,
+        } => eprintln!("      {version:04}_{name} {reason}"),
+        ApplyEvent::MigrationFailed { failure } => eprintln!(
+            "      FAILED at statement {}:\n{}",
+            failure.statement, failure.sql
+        ),
+        ApplyEvent::Cancelled { remaining } => eprintln!("Cancelled; {remaining} not run"),
+        ApplyEvent::Statement { .. } | ApplyEvent::Finished { .. } => {}
+    })
+}
+
+fn describe_plan(plan: &migrate::Plan) -> String {
+    let mut s = format!(
+        "Plan for {} ({}, {}) — {}\n",
+        plan.target,
+        plan.mode.label(),
+        plan.shape.describe(),
+        plan.environment.as_deref().unwrap_or("no environment")
+    );
+    if let Some(r) = &plan.refusal {
+        let _ = writeln!(s, "APPLY WOULD REFUSE: {r}");
+    }
+    if plan.migrations.is_empty() {
+        s.push_str("Nothing pending.\n");
+    }
+    for m in &plan.migrations {
+        let _ = writeln!(
+            s,
+            "\n-- {} {}{}",
+            m.file,
+            if m.transactional {
+                "(one transaction)"
+            } else {
+                "(no transaction)"
+            },
+            m.skipped
+                .as_deref()
+                .map(|r| format!(" — {r}"))
+                .unwrap_or_default()
+        );
+        for st in &m.statements {
+            let _ = writeln!(
+                s,
+                "-- statement {} (line {})\n{};",
+                st.index, st.line, st.sql
+            );
+        }
+    }
+    for l in &plan.lint {
+        let _ = writeln!(
+            s,
+            "{} {:04} statement {} (line {}): [{}] {}",
+            wire_name(l.severity),
+            l.version,
+            l.statement,
+            l.line,
+            l.rule,
+            l.message
+        );
+    }
+    if let Some(h) = &plan.lock_holder {
+        let _ = writeln!(s, "Migration lock held by {}", h.describe());
+    }
+    for b in &plan.blockers {
+        let _ = writeln!(
+            s,
+            "Would wait for {} holding locks on {}",
+            b.describe(),
+            b.tables.join(", ")
+        );
+    }
+    s
+}
+
+fn describe_validation(r: &ValidationReport) -> String {
+    let mut s = format!(
+        "{} — {}: {} errors, {} warnings, {} notes\n",
+        r.target,
+        r.shape.describe(),
+        r.errors,
+        r.warnings,
+        r.infos
+    );
+    for f in &r.findings {
+        let _ = writeln!(
+            s,
+            "{:<8} {}: expected {}; found {}",
+            wire_name(f.severity),
+            f.object,
+            f.expected,
+            f.found
+        );
+        if let Some(fix) = &f.fix {
+            let _ = writeln!(s, "         fix: {}", fix.replace('\n', "\n              "));
+        }
+    }
+    s
+}
+
+fn describe_adoption(p: &AdoptionPlan) -> String {
+    let mut s = format!("{} — {}\n", p.target, p.shape.describe());
+    if let Some(r) = &p.refusal {
+        let _ = writeln!(s, "Not adopted: {r}");
+        return s;
+    }
+    let harmless = p
+        .differences
+        .iter()
+        .filter(|f| f.severity == Severity::Info)
+        .count();
+    let _ = writeln!(
+        s,
+        "{} repair steps; {harmless} harmless differences kept (legacy columns, names).",
+        p.steps.len()
+    );
+    for b in &p.blockers {
+        let _ = writeln!(
+            s,
+            "BLOCKED by {}: {} — {}",
+            b.object,
+            b.problem,
+            b.rows.join("; ")
+        );
+    }
+    s.push_str(&p.script());
+    s
+}

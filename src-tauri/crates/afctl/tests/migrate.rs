@@ -1,0 +1,219 @@
+//! `afctl migrate` end to end: the real binary on the machine's PostgreSQL, as CI runs it.
+
+use std::path::Path;
+use std::process::Output;
+
+use test_support::postgres::{TestDb, legacy_dump};
+
+fn afctl(config: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    test_support::afctl::run(
+        Path::new(env!("CARGO_BIN_EXE_afctl")),
+        config,
+        args,
+        "",
+        env,
+    )
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn status_plan_apply_validate_with_a_database_url() {
+    let db = TestDb::create();
+    let dir = tempfile::tempdir().unwrap();
+    let url = db.url();
+    let with_url = [("DATABASE_URL", url.as_str())];
+
+    let status = afctl(dir.path(), &["--json", "migrate", "status"], &with_url);
+    assert_eq!(status.status.code(), Some(1), "pending: {}", text(&status));
+    assert_eq!(json(&status)["pending"], 3);
+
+    let plan = afctl(
+        dir.path(),
+        &["migrate", "plan", "--database-url", &url],
+        &[],
+    );
+    assert_eq!(plan.status.code(), Some(0), "{}", text(&plan));
+    let plan_text = text(&plan);
+    assert!(plan_text.contains("-- 0001_core_tables.up.sql (one transaction)"));
+    assert!(plan_text.contains("CREATE TABLE public.tenants"));
+    assert!(plan_text.contains("not Supabase"));
+
+    // Not on a terminal: --yes is required, and nothing changes without it.
+    let refused = afctl(dir.path(), &["migrate", "apply"], &with_url);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused).contains("--yes"));
+    assert_eq!(db.sql("SELECT to_regclass('public.tenants') IS NULL"), "t");
+
+    let applied = afctl(dir.path(), &["migrate", "apply", "--yes"], &with_url);
+    assert_eq!(applied.status.code(), Some(0), "{}", text(&applied));
+    let log = text(&applied);
+    assert!(
+        log.contains("[1/4] 0001_core_tables (16 statements)"),
+        "{log}"
+    );
+    assert!(log.contains("Applied 3 migration(s)"), "{log}");
+
+    let md = dir.path().join("report.md");
+    let valid = afctl(
+        dir.path(),
+        &[
+            "--json",
+            "migrate",
+            "validate",
+            "--markdown",
+            md.to_str().unwrap(),
+        ],
+        &with_url,
+    );
+    assert_eq!(valid.status.code(), Some(0), "{}", text(&valid));
+    assert_eq!(json(&valid)["errors"], 0);
+    assert!(
+        std::fs::read_to_string(&md)
+            .unwrap()
+            .starts_with("# Schema validation")
+    );
+    assert_eq!(
+        afctl(dir.path(), &["migrate", "status"], &with_url)
+            .status
+            .code(),
+        Some(0)
+    );
+
+    let audit = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
+    assert!(
+        audit.contains("\"action\":\"migration.apply\"") && audit.contains("\"source\":\"afctl\"")
+    );
+}
+
+#[test]
+fn adopt_a_legacy_database_then_validate_clean() {
+    let db = TestDb::create();
+    db.load(&legacy_dump("alembic-002.sql"));
+    db.sql("INSERT INTO tenants (id, name, slug) VALUES ('t1', 'A', 'a')");
+    let dir = tempfile::tempdir().unwrap();
+    let url = db.url();
+    let args = |extra: &[&'static str]| {
+        let mut a = vec!["migrate"];
+        a.extend_from_slice(extra);
+        a.extend(["--database-url", url.as_str()]);
+        a
+    };
+    let invalid = afctl(dir.path(), &args(&["validate"]), &[]);
+    assert_eq!(invalid.status.code(), Some(1));
+    assert!(text(&invalid).contains("column workflows.created_by"));
+
+    let dry = afctl(dir.path(), &args(&["adopt", "--dry-run"]), &[]);
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry));
+    assert!(
+        text(&dry)
+            .contains("UPDATE public.workflows SET created_by = user_id WHERE created_by IS NULL;")
+    );
+    assert_eq!(
+        db.sql("SELECT to_regclass('public.afc_schema_migrations') IS NULL"),
+        "t"
+    );
+
+    let adopted = afctl(dir.path(), &args(&["adopt", "--yes"]), &[]);
+    assert_eq!(adopted.status.code(), Some(0), "{}", text(&adopted));
+    assert_eq!(
+        afctl(dir.path(), &args(&["validate"]), &[]).status.code(),
+        Some(0)
+    );
+    assert_eq!(db.sql("SELECT name FROM tenants"), "A");
+}
+
+#[test]
+fn protected_environments_need_their_name_and_failures_exit_1() {
+    let db = TestDb::create();
+    let dir = tempfile::tempdir().unwrap();
+    let url = db.url();
+    let add = afctl(
+        dir.path(),
+        &[
+            "env",
+            "add",
+            "prod",
+            "--kind",
+            "production",
+            "--db-url",
+            &url,
+        ],
+        &[],
+    );
+    assert!(add.status.success(), "{}", text(&add));
+
+    let unconfirmed = afctl(
+        dir.path(),
+        &["migrate", "apply", "--env", "prod", "--yes"],
+        &[],
+    );
+    assert_eq!(unconfirmed.status.code(), Some(2));
+    let wrong = afctl(
+        dir.path(),
+        &["migrate", "apply", "--env", "prod", "--confirm", "staging"],
+        &[],
+    );
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(text(&wrong).contains("type its name"), "{}", text(&wrong));
+    assert_eq!(db.sql("SELECT to_regclass('public.tenants') IS NULL"), "t");
+    let ok = afctl(
+        dir.path(),
+        &["migrate", "apply", "--env", "prod", "--confirm", "prod"],
+        &[],
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+
+    // A broken migration: exit 1, with the file, statement and the server's message.
+    let migrations = tempfile::tempdir().unwrap();
+    std::fs::write(
+        migrations.path().join("0001_bad.up.sql"),
+        "SELECT 1;\nSELEC 2;",
+    )
+    .unwrap();
+    let other = TestDb::create();
+    let failed = afctl(
+        dir.path(),
+        &[
+            "migrate",
+            "apply",
+            "--yes",
+            "--database-url",
+            &other.url(),
+            "--migrations-dir",
+            migrations.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(
+        text(&failed)
+            .contains("0001_bad.up.sql failed at statement 2 (line 2, column 1): syntax error"),
+        "{}",
+        text(&failed)
+    );
+
+    let unreachable = afctl(
+        dir.path(),
+        &[
+            "migrate",
+            "status",
+            "--database-url",
+            "postgresql://x@127.0.0.1:1/db",
+        ],
+        &[],
+    );
+    assert_eq!(unreachable.status.code(), Some(2));
+    assert!(text(&unreachable).contains("error [unreachable]"));
+}
