@@ -30,6 +30,15 @@ fn main() {
             "export_variables",
             "drift_board",
             "audit_log",
+            "migration_status",
+            "migration_plan",
+            "apply_migrations",
+            "cancel_migrations",
+            "validate_schema",
+            "export_validation",
+            "adoption_plan",
+            "adopt_database",
+            "migration_overview",
         ]));
     tauri_build::try_build(attributes).expect("failed to run the Tauri build script");
 }

@@ -57,6 +57,15 @@ pub fn run() {
             commands::secrets::export_variables,
             commands::secrets::drift_board,
             commands::secrets::audit_log,
+            commands::migrations::migration_status,
+            commands::migrations::migration_plan,
+            commands::migrations::apply_migrations,
+            commands::migrations::cancel_migrations,
+            commands::migrations::validate_schema,
+            commands::migrations::export_validation,
+            commands::migrations::adoption_plan,
+            commands::migrations::adopt_database,
+            commands::migrations::migration_overview,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("the Tauri event loop failed");

@@ -5,6 +5,7 @@ use afc_core::paths::AppPaths;
 use afc_core::settings::{LogLevel, SettingsStore};
 use afc_core::{AppError, Console, ErrorCode, Result};
 
+use crate::commands::migrations::RunningApply;
 use crate::commands::secrets::PendingImports;
 
 pub struct AppState {
@@ -14,6 +15,7 @@ pub struct AppState {
     /// Problems found at start-up that the operator should hear about (shown once the UI is up).
     pub notices: Vec<AppError>,
     pub imports: PendingImports,
+    pub running: RunningApply,
 }
 
 impl AppState {
@@ -43,6 +45,7 @@ impl AppState {
             logging,
             notices,
             imports: PendingImports::default(),
+            running: RunningApply::default(),
         })
     }
 }

@@ -3,5 +3,6 @@
 
 pub mod app_info;
 pub mod environments;
+pub mod migrations;
 pub mod preferences;
 pub mod secrets;

@@ -28,6 +28,13 @@ fn export_all(dir: &Path) {
     afc_core::secrets::ExportSummary::export_all(&cfg).unwrap();
     afc_core::secrets::drift::DriftBoard::export_all(&cfg).unwrap();
     afc_core::audit::AuditLogView::export_all(&cfg).unwrap();
+    afc_core::migrate::StatusReport::export_all(&cfg).unwrap();
+    afc_core::migrate::Plan::export_all(&cfg).unwrap();
+    afc_core::migrate::ApplyEvent::export_all(&cfg).unwrap();
+    afc_core::migrate::ApplyReport::export_all(&cfg).unwrap();
+    afc_core::migrate::OverviewRow::export_all(&cfg).unwrap();
+    afc_core::schema::ValidationReport::export_all(&cfg).unwrap();
+    afc_core::schema::AdoptionPlan::export_all(&cfg).unwrap();
 }
 
 fn committed_dir() -> PathBuf {

@@ -1,0 +1,176 @@
+//! Migrations: status, plan, apply and adopt (progress streamed over a channel), validation and
+//! its export, and the overview of every environment.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use afc_core::migrate::{
+    self, ApplyEvent, ApplyOptions, ApplyReport, MigrationSet, OverviewRow, Plan, StatusReport,
+};
+use afc_core::progress::{Cancel, Progress};
+use afc_core::schema::{self, AdoptionPlan, ValidationReport};
+use afc_core::{AppError, Console};
+use tauri::State;
+use tauri::ipc::Channel;
+
+use crate::state::AppState;
+
+/// The cancel handle of the apply that is running, if one is.
+#[derive(Default)]
+pub struct RunningApply(Mutex<Option<Cancel>>);
+
+fn progress(channel: Channel<ApplyEvent>) -> Progress<ApplyEvent> {
+    Progress::new(move |event| {
+        // A closed window drops the channel; the apply itself carries on and is audited.
+        let _ = channel.send(event);
+    })
+}
+
+async fn target(console: &Console, env: &str) -> Result<migrate::Target, AppError> {
+    console.migration_target(env).await
+}
+
+#[tauri::command]
+pub async fn migration_status(
+    state: State<'_, AppState>,
+    env: String,
+) -> Result<StatusReport, AppError> {
+    migrate::status(
+        &target(&state.console, &env).await?,
+        &MigrationSet::embedded(),
+    )
+    .await
+}
+
+#[tauri::command]
+pub async fn migration_plan(state: State<'_, AppState>, env: String) -> Result<Plan, AppError> {
+    migrate::plan(
+        &target(&state.console, &env).await?,
+        &MigrationSet::embedded(),
+    )
+    .await
+}
+
+#[tauri::command]
+pub async fn apply_migrations(
+    state: State<'_, AppState>,
+    env: String,
+    confirm: Option<String>,
+    events: Channel<ApplyEvent>,
+) -> Result<ApplyReport, AppError> {
+    let t = target(&state.console, &env).await?;
+    let cancel = Cancel::default();
+    *state
+        .running
+        .0
+        .lock()
+        .expect("the cancel slot is never poisoned") = Some(cancel.clone());
+    let result = state
+        .console
+        .apply_migrations(
+            &t,
+            &MigrationSet::embedded(),
+            confirm.as_deref(),
+            &ApplyOptions::default(),
+            &progress(events),
+            &cancel,
+        )
+        .await;
+    state
+        .running
+        .0
+        .lock()
+        .expect("the cancel slot is never poisoned")
+        .take();
+    result
+}
+
+/// Stops the running apply before its next migration.
+#[tauri::command]
+pub async fn cancel_migrations(state: State<'_, AppState>) -> Result<bool, AppError> {
+    let running = state
+        .running
+        .0
+        .lock()
+        .expect("the cancel slot is never poisoned");
+    Ok(running.as_ref().map(Cancel::cancel).is_some())
+}
+
+#[tauri::command]
+pub async fn validate_schema(
+    state: State<'_, AppState>,
+    env: String,
+) -> Result<ValidationReport, AppError> {
+    schema::validate(
+        &target(&state.console, &env).await?,
+        &MigrationSet::embedded(),
+    )
+    .await
+}
+
+/// Validates again and writes the report as `json` or `markdown` to `path`.
+#[tauri::command]
+pub async fn export_validation(
+    state: State<'_, AppState>,
+    env: String,
+    path: PathBuf,
+    format: String,
+) -> Result<(), AppError> {
+    let report = schema::validate(
+        &target(&state.console, &env).await?,
+        &MigrationSet::embedded(),
+    )
+    .await?;
+    let text = match format.as_str() {
+        "markdown" => report.to_markdown(),
+        "json" => serde_json::to_string_pretty(&report).map_err(|e| {
+            AppError::internal("Could not format the report").with_details(e.to_string())
+        })?,
+        other => {
+            return Err(AppError::invalid_input(format!(
+                "Unknown report format \"{other}\""
+            )));
+        }
+    };
+    std::fs::write(&path, text).map_err(|e| AppError::io("write", &path, &e))
+}
+
+#[tauri::command]
+pub async fn adoption_plan(
+    state: State<'_, AppState>,
+    env: String,
+) -> Result<AdoptionPlan, AppError> {
+    schema::adoption_plan(
+        &target(&state.console, &env).await?,
+        &MigrationSet::embedded(),
+    )
+    .await
+}
+
+#[tauri::command]
+pub async fn adopt_database(
+    state: State<'_, AppState>,
+    env: String,
+    confirm: Option<String>,
+    events: Channel<ApplyEvent>,
+) -> Result<ApplyReport, AppError> {
+    let t = target(&state.console, &env).await?;
+    state
+        .console
+        .adopt_database(
+            &t,
+            &MigrationSet::embedded(),
+            confirm.as_deref(),
+            &ApplyOptions::default(),
+            &progress(events),
+        )
+        .await
+}
+
+#[tauri::command]
+pub async fn migration_overview(state: State<'_, AppState>) -> Result<Vec<OverviewRow>, AppError> {
+    state
+        .console
+        .migration_overview(&MigrationSet::embedded())
+        .await
+}
