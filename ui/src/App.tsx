@@ -10,6 +10,7 @@ import { useResolvedTheme } from "./hooks/useResolvedTheme";
 import { useShortcuts } from "./hooks/useShortcuts";
 import { AuditSection } from "./features/audit/AuditSection";
 import { EnvironmentsSection } from "./features/environments/EnvironmentsSection";
+import { MigrationsSection } from "./features/migrations/MigrationsSection";
 import { SecretsSection } from "./features/secrets/SecretsSection";
 import { useChange, useEnvironments, usePreferences, useSavePreferences, useStartupNotices } from "./queries";
 import { SECTIONS, type SectionId } from "./sections";
@@ -103,6 +104,8 @@ export function App() {
           <EnvironmentsSection />
         ) : section?.id === "secrets" ? (
           <SecretsSection current={current} onManage={manage} />
+        ) : section?.id === "migrations" ? (
+          <MigrationsSection current={current} />
         ) : section?.id === "audit" ? (
           <AuditSection />
         ) : (

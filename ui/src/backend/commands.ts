@@ -1,6 +1,14 @@
 // Typed wrappers, one per Rust command (src-tauri/src/commands/). Argument and result types are
 // generated from the Rust definitions (./bindings, `npm run bindings`).
+import { Channel } from "@tauri-apps/api/core";
 import { call } from "./ipc";
+import type { AdoptionPlan } from "./bindings/AdoptionPlan";
+import type { ApplyEvent } from "./bindings/ApplyEvent";
+import type { ApplyReport } from "./bindings/ApplyReport";
+import type { OverviewRow } from "./bindings/OverviewRow";
+import type { Plan } from "./bindings/Plan";
+import type { StatusReport } from "./bindings/StatusReport";
+import type { ValidationReport } from "./bindings/ValidationReport";
 import type { AppError } from "./bindings/AppError";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Preferences } from "./bindings/Preferences";
@@ -71,3 +79,27 @@ export const exportVariables = (environment: string, path: string) =>
   call<ExportSummary>("export_variables", { environment, path });
 export const driftBoard = () => call<DriftBoard>("drift_board");
 export const auditLog = () => call<AuditLogView>("audit_log");
+
+// Migrations
+
+export const migrationStatus = (env: string) => call<StatusReport>("migration_status", { env });
+export const migrationPlan = (env: string) => call<Plan>("migration_plan", { env });
+export const validateSchema = (env: string) => call<ValidationReport>("validate_schema", { env });
+export const exportValidation = (env: string, path: string, format: "json" | "markdown") =>
+  call<null>("export_validation", { env, path, format });
+export const adoptionPlan = (env: string) => call<AdoptionPlan>("adoption_plan", { env });
+export const migrationOverview = () => call<OverviewRow[]>("migration_overview");
+export const cancelMigrations = () => call<boolean>("cancel_migrations");
+
+function progressChannel(onEvent: (event: ApplyEvent) => void) {
+  const channel = new Channel<ApplyEvent>();
+  channel.onmessage = onEvent;
+  return channel;
+}
+
+/** Applies pending migrations; progress arrives on `onEvent` while the promise is pending. */
+export const applyMigrations = (env: string, confirm: string | null, onEvent: (event: ApplyEvent) => void) =>
+  call<ApplyReport>("apply_migrations", { env, confirm, events: progressChannel(onEvent) });
+
+export const adoptDatabase = (env: string, confirm: string | null, onEvent: (event: ApplyEvent) => void) =>
+  call<ApplyReport>("adopt_database", { env, confirm, events: progressChannel(onEvent) });

@@ -16,3 +16,9 @@ export async function chooseExportFile(defaultName: string): Promise<string | un
   const path = await save({ title: "Export to a .env file", defaultPath: defaultName, filters: ENV_FILTERS });
   return path ?? undefined;
 }
+
+export async function chooseReportFile(defaultName: string, format: "json" | "markdown"): Promise<string | undefined> {
+  const filters = format === "json" ? [{ name: "JSON", extensions: ["json"] }] : [{ name: "Markdown", extensions: ["md"] }];
+  const path = await save({ title: "Export the validation report", defaultPath: defaultName, filters });
+  return path ?? undefined;
+}

@@ -362,3 +362,54 @@ describe("audit log", () => {
     expect(screen.queryByText("variable.delete")).not.toBeInTheDocument();
   });
 });
+
+describe("Migrations", () => {
+  const status = {
+    target: "127.0.0.1:5432/app",
+    mode: "local",
+    shape: { kind: "console_managed" },
+    serverVersion: "15.8",
+    pending: 1,
+    problems: 0,
+    migrations: [
+      { version: 1, name: "core_tables", file: "0001_core_tables.up.sql", state: "applied", appliedAt: "2026-11-26T10:00:00Z", durationMs: 42, checksum: "abcdef0123456789", reversible: false, note: "irreversible: data" },
+      { version: 2, name: "performance_indexes", file: "0002_performance_indexes.up.sql", state: "pending", checksum: "0123456789abcdef", reversible: true },
+    ],
+  };
+
+  it("shows each migration's state and the plan's SQL, lint and refusal", async () => {
+    const { user } = setup({
+      list_environments: () => list([LOCAL], "local"),
+      migration_status: () => status,
+      migration_plan: () => ({
+        target: status.target,
+        mode: "local",
+        shape: { kind: "alembic", revision: "002" },
+        refusal: "This database is built by Alembic: adopt it first",
+        migrations: [{ version: 2, name: "performance_indexes", file: "0002_performance_indexes.up.sql", transactional: true, statements: [{ index: 1, line: 3, sql: "CREATE INDEX ix_a ON public.agents (tenant_id)" }] }],
+        lint: [{ version: 2, statement: 1, line: 3, severity: "warning", rule: "blocks-writes", message: "CREATE INDEX holds a SHARE lock on agents" }],
+        blockers: [],
+      }),
+    });
+    await goTo(user, "Migrations");
+    const table = await screen.findByRole("table", { name: "Migrations" });
+    expect(within(table).getByText("0001_core_tables.up.sql").closest("tr")).toHaveAttribute("data-state", "applied");
+    expect(within(table).getByText("pending")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Apply 1 pending…" })).toBeEnabled();
+    await user.click(screen.getByRole("tab", { name: "Plan" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("adopt it first");
+    expect(screen.getByRole("list", { name: "Lint" })).toHaveTextContent("SHARE lock on agents");
+    expect(screen.getByText("CREATE", { selector: ".sql__keyword" })).toBeInTheDocument();
+  });
+
+  it("a read-only environment offers no apply", async () => {
+    const { user } = setup({
+      list_environments: () => list([{ ...LOCAL, safety: "read-only" }], "local"),
+      migration_status: () => status,
+    });
+    await goTo(user, "Migrations");
+    await screen.findByRole("table", { name: "Migrations" });
+    expect(screen.queryByRole("button", { name: /Apply/ })).toBeNull();
+    expect(screen.getByText(/read-only: migrations cannot be applied/)).toBeInTheDocument();
+  });
+});

@@ -13,6 +13,7 @@ use super::split::Statement;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "SchemaSeverity")]
 pub enum Severity {
     Error,
     Warning,

@@ -13,6 +13,7 @@ use crate::migrate::{MigrationRow, MigrationState};
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "SchemaFinding")]
 pub struct Finding {
     pub severity: Severity,
     /// e.g. `column workflows.created_by`.

@@ -1,0 +1,324 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { DatabaseZap } from "lucide-react";
+import { useState } from "react";
+import type { Environment, SchemaFinding } from "../../backend";
+import {
+  adoptDatabase,
+  adoptionPlan,
+  applyMigrations,
+  chooseReportFile,
+  exportValidation,
+  migrationOverview,
+  migrationPlan,
+  migrationStatus,
+  toAppError,
+  validateSchema,
+} from "../../backend";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { Segmented } from "../../components/Segmented";
+import { ApplyProgress, useApplyRun } from "./ApplyRun";
+import { SqlBlock } from "./SqlBlock";
+
+type Tab = "status" | "plan" | "validate" | "adopt" | "all";
+const TABS = [
+  { value: "status", label: "Status" },
+  { value: "plan", label: "Plan" },
+  { value: "validate", label: "Validate" },
+  { value: "adopt", label: "Adopt" },
+  { value: "all", label: "All environments" },
+] as const;
+
+/** Status, plan, apply, validation and adoption of the current environment's database. */
+export function MigrationsSection({ current }: { current: Environment | undefined }) {
+  const [tab, setTab] = useState<Tab>("status");
+  const env = current?.database ? current.name : undefined;
+  return (
+    <section className="section section--wide" aria-labelledby="section-title" data-section="migrations">
+      <header className="section__header">
+        <DatabaseZap size={22} aria-hidden />
+        <h1 id="section-title">Migrations</h1>
+      </header>
+      <Segmented options={TABS} value={tab} onChange={setTab} label="Migrations view" kind="tab" />
+      {tab === "all" ? (
+        <Overview />
+      ) : !current || !env ? (
+        <p className="section__empty">
+          {current ? `Environment "${current.name}" has no database connection.` : "Choose an environment first."}
+        </p>
+      ) : tab === "status" ? (
+        <StatusView env={current} />
+      ) : tab === "plan" ? (
+        <PlanView env={env} />
+      ) : tab === "validate" ? (
+        <ValidateView env={env} />
+      ) : (
+        <AdoptView env={current} />
+      )}
+    </section>
+  );
+}
+
+function useRefresh() {
+  const client = useQueryClient();
+  return () => Promise.all([["migrations"], ["audit"]].map((queryKey) => client.invalidateQueries({ queryKey })));
+}
+
+function StatusView({ env }: { env: Environment }) {
+  const status = useQuery({ queryKey: ["migrations", "status", env.name], queryFn: () => migrationStatus(env.name), staleTime: 0 });
+  const { run, begin } = useApplyRun();
+  const [confirming, setConfirming] = useState(false);
+  const refresh = useRefresh();
+  const s = status.data;
+  if (status.error) return <ErrorNotice error={toAppError(status.error)} />;
+  if (!s) return <p aria-busy>Reading the migration history…</p>;
+  const canApply = env.safety !== "read-only" && s.pending > 0 && s.problems === 0;
+  return (
+    <div className="migrations">
+      <p className="migrations__summary">
+        <strong>{s.target}</strong> ({s.mode.replaceAll("_", " ")}, PostgreSQL {s.serverVersion}): {shapeText(s.shape)}.{" "}
+        {s.pending} pending, {s.problems} problems.
+      </p>
+      {s.lockHolder && <p className="notice notice--warn">The migration lock is held by process {s.lockHolder.pid} ({s.lockHolder.application}).</p>}
+      <table className="table" aria-label="Migrations">
+        <thead>
+          <tr>
+            <th>Migration</th>
+            <th>State</th>
+            <th>Applied</th>
+            <th>Duration</th>
+            <th>Checksum</th>
+            <th>Notes</th>
+          </tr>
+        </thead>
+        <tbody>
+          {s.migrations.map((m) => (
+            <tr key={m.version} data-state={m.state}>
+              <td><code>{m.file}</code></td>
+              <td><span className={`badge badge--${m.state}`}>{m.state.replaceAll("_", " ")}</span></td>
+              <td>{m.appliedAt ? new Date(m.appliedAt).toLocaleString() : "—"}</td>
+              <td>{m.durationMs !== undefined ? `${String(m.durationMs)} ms` : "—"}</td>
+              <td><code title={m.checksum}>{m.checksum.slice(0, 10)}</code></td>
+              <td>{m.note ?? (m.reversible ? "reversible" : "")}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {env.safety === "read-only" ? (
+        <p className="notice">This environment is read-only: migrations cannot be applied to it.</p>
+      ) : (
+        <button type="button" className="button button--primary" disabled={!canApply || (run !== null && !run.done)} onClick={() => { setConfirming(true); }}>
+          Apply {s.pending} pending…
+        </button>
+      )}
+      {run && <ApplyProgress run={run} cancellable />}
+      <ConfirmDialog
+        open={confirming}
+        onOpenChange={setConfirming}
+        title={`Apply ${String(s.pending)} migrations to ${env.name}?`}
+        confirmLabel="Apply"
+        typeToConfirm={env.safety === "protected" ? env.name : undefined}
+        onConfirm={() => {
+          setConfirming(false);
+          void begin((onEvent) => applyMigrations(env.name, env.safety === "protected" ? env.name : null, onEvent)).then(refresh);
+        }}
+      >
+        <p>Each migration runs in its own transaction under the migration lock. Review the Plan tab first.</p>
+      </ConfirmDialog>
+    </div>
+  );
+}
+
+function shapeText(shape: { kind: string; revision?: string }) {
+  switch (shape.kind) {
+    case "console_managed":
+      return "managed by the console";
+    case "alembic":
+      return `built by Alembic (revision ${shape.revision ?? "?"}): adopt it first`;
+    case "api_created":
+      return "created by the API at start-up: adopt it first";
+    case "partial":
+      return "partial (some tables, no bookkeeping)";
+    default:
+      return "empty";
+  }
+}
+
+function PlanView({ env }: { env: string }) {
+  const plan = useQuery({ queryKey: ["migrations", "plan", env], queryFn: () => migrationPlan(env), staleTime: 0 });
+  if (plan.error) return <ErrorNotice error={toAppError(plan.error)} />;
+  const p = plan.data;
+  if (!p) return <p aria-busy>Planning…</p>;
+  return (
+    <div className="migrations">
+      {p.refusal && <p className="notice notice--error" role="alert">Apply would refuse: {p.refusal}</p>}
+      {p.lockHolder && <p className="notice notice--warn">Lock held by process {p.lockHolder.pid} ({p.lockHolder.application}, {p.lockHolder.state})</p>}
+      {p.blockers.map((b) => (
+        <p key={b.pid} className="notice notice--warn">
+          Process {b.pid} ({b.application || "no name"}, {b.state}) holds locks on {b.tables.join(", ")}: DDL on them would wait.
+        </p>
+      ))}
+      {p.lint.length > 0 && (
+        <ul className="findings" aria-label="Lint">
+          {p.lint.map((l, i) => (
+            <li key={i} className={`finding finding--${l.severity}`}>
+              <strong>{l.severity}</strong> {String(l.version).padStart(4, "0")} statement {l.statement} (line {l.line}): {l.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      {p.migrations.length === 0 && <p>Nothing pending.</p>}
+      {p.migrations.map((m) => (
+        <details key={m.version} className="plan-migration" open={m.skipped === undefined}>
+          <summary>
+            <code>{m.file}</code> — {m.statements.length} statements, {m.transactional ? "one transaction" : "no transaction"}
+            {m.skipped && <em> — {m.skipped}</em>}
+          </summary>
+          {m.statements.map((s) => (
+            <SqlBlock key={s.index} sql={`-- statement ${String(s.index)}, line ${String(s.line)}\n${s.sql};`} />
+          ))}
+        </details>
+      ))}
+    </div>
+  );
+}
+
+function FindingsTable({ findings }: { findings: SchemaFinding[] }) {
+  return (
+    <table className="table" aria-label="Findings">
+      <thead>
+        <tr>
+          <th>Severity</th>
+          <th>Object</th>
+          <th>Expected</th>
+          <th>Found</th>
+          <th>Fix</th>
+        </tr>
+      </thead>
+      <tbody>
+        {findings.map((f, i) => (
+          <tr key={i} className={`finding--${f.severity}`}>
+            <td>{f.severity}</td>
+            <td>{f.object}</td>
+            <td>{f.expected}</td>
+            <td>{f.found}</td>
+            <td>{f.fix && <SqlBlock sql={`${f.fix};`} />}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ValidateView({ env }: { env: string }) {
+  const report = useQuery({ queryKey: ["migrations", "validate", env], queryFn: () => validateSchema(env), staleTime: 0 });
+  const [exportError, setExportError] = useState<unknown>(null);
+  const r = report.data;
+  if (report.error) return <ErrorNotice error={toAppError(report.error)} />;
+  if (!r) return <p aria-busy>Validating…</p>;
+  const save = async (format: "json" | "markdown") => {
+    const path = await chooseReportFile(`validation-${env}.${format === "json" ? "json" : "md"}`, format);
+    if (path) await exportValidation(env, path, format).catch(setExportError);
+  };
+  return (
+    <div className="migrations">
+      <p className="migrations__summary" data-testid="validation-summary">
+        {r.errors === 0 && r.warnings === 0 ? "Clean: " : ""}
+        {r.errors} errors, {r.warnings} warnings, {r.infos} notes ({shapeText(r.shape)})
+      </p>
+      <div className="migrations__actions">
+        <button type="button" className="button button--small" onClick={() => void save("json")}>Export JSON…</button>
+        <button type="button" className="button button--small" onClick={() => void save("markdown")}>Export Markdown…</button>
+      </div>
+      {exportError !== null && <ErrorNotice error={toAppError(exportError)} />}
+      <FindingsTable findings={r.findings} />
+    </div>
+  );
+}
+
+function AdoptView({ env }: { env: Environment }) {
+  const plan = useQuery({ queryKey: ["migrations", "adopt", env.name], queryFn: () => adoptionPlan(env.name), staleTime: 0 });
+  const { run, begin } = useApplyRun();
+  const [confirming, setConfirming] = useState(false);
+  const refresh = useRefresh();
+  const p = plan.data;
+  if (plan.error) return <ErrorNotice error={toAppError(plan.error)} />;
+  if (!p) return <p aria-busy>Comparing with the canonical schema…</p>;
+  const harmless = p.differences.filter((d) => d.severity === "info");
+  return (
+    <div className="migrations">
+      <ol className="wizard">
+        <li>Recognised: {shapeText(p.shape)}.</li>
+        <li>{p.steps.length} repair steps; {harmless.length} harmless differences are kept (legacy columns, names).</li>
+        <li>Baseline recorded: {p.baseline.join(", ")}.</li>
+      </ol>
+      {p.refusal && <p className="notice notice--error" role="alert">{p.refusal}</p>}
+      {p.blockers.map((b) => (
+        <p key={b.object} className="notice notice--error" role="alert">
+          {b.object}: {b.problem} — {b.rows.join("; ")}
+        </p>
+      ))}
+      {!p.refusal && <SqlBlock sql={p.steps.map((s) => `-- ${s.object}: ${s.found} → ${s.expected}\n${s.sql};`).join("\n\n")} label="Repair plan" />}
+      {!p.refusal && env.safety !== "read-only" && (
+        <button type="button" className="button button--primary" disabled={p.blockers.length > 0 || (run !== null && !run.done)} onClick={() => { setConfirming(true); }}>
+          Adopt…
+        </button>
+      )}
+      {run && <ApplyProgress run={run} cancellable={false} />}
+      <details>
+        <summary>All differences ({p.differences.length})</summary>
+        <FindingsTable findings={p.differences} />
+      </details>
+      <ConfirmDialog
+        open={confirming}
+        onOpenChange={setConfirming}
+        title={`Adopt the database of ${env.name}?`}
+        confirmLabel="Run the repair"
+        typeToConfirm={env.safety === "protected" ? env.name : undefined}
+        onConfirm={() => {
+          setConfirming(false);
+          void begin((onEvent) => adoptDatabase(env.name, env.safety === "protected" ? env.name : null, onEvent)).then(refresh);
+        }}
+      >
+        <p>The repair runs in one transaction under the migration lock; no column or row is dropped.</p>
+      </ConfirmDialog>
+    </div>
+  );
+}
+
+function Overview() {
+  const rows = useQuery({ queryKey: ["migrations", "overview"], queryFn: migrationOverview, staleTime: 0 });
+  if (rows.error) return <ErrorNotice error={toAppError(rows.error)} />;
+  if (!rows.data) return <p aria-busy>Checking every environment…</p>;
+  return <OverviewTable rows={rows.data} />;
+}
+
+/** The migration state of every environment side by side (also on the drift board). */
+export function OverviewTable({ rows }: { rows: Awaited<ReturnType<typeof migrationOverview>> }) {
+  return (
+    <table className="table" aria-label="Migration state of every environment">
+      <thead>
+        <tr>
+          <th>Environment</th>
+          <th>Database</th>
+          <th>State</th>
+          <th>Latest</th>
+          <th>Pending</th>
+          <th>Problems</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.environment}>
+            <td>{r.environment}</td>
+            <td>{r.target ?? "—"}</td>
+            <td>{r.error ? `unreachable: ${r.error.message}` : r.shape ? shapeText(r.shape) : "—"}</td>
+            <td>{r.latest ?? "—"}</td>
+            <td>{r.pending}</td>
+            <td>{r.problems}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
