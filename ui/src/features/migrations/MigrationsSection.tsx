@@ -41,19 +41,19 @@ export function MigrationsSection({ current }: { current: Environment | undefine
       </header>
       <Segmented options={TABS} value={tab} onChange={setTab} label="Migrations view" kind="tab" />
       {tab === "all" ? (
-        <Overview />
+        <MigrationOverview />
       ) : !current || !env ? (
         <p className="section__empty">
           {current ? `Environment "${current.name}" has no database connection.` : "Choose an environment first."}
         </p>
       ) : tab === "status" ? (
-        <StatusView env={current} />
+        <StatusView key={current.name} env={current} />
       ) : tab === "plan" ? (
-        <PlanView env={env} />
+        <PlanView key={env} env={env} />
       ) : tab === "validate" ? (
-        <ValidateView env={env} />
+        <ValidateView key={env} env={env} />
       ) : (
-        <AdoptView env={current} />
+        <AdoptView key={current.name} env={current} />
       )}
     </section>
   );
@@ -72,7 +72,8 @@ function StatusView({ env }: { env: Environment }) {
   const s = status.data;
   if (status.error) return <ErrorNotice error={toAppError(status.error)} />;
   if (!s) return <p aria-busy>Reading the migration history…</p>;
-  const canApply = env.safety !== "read-only" && s.pending > 0 && s.problems === 0;
+  const managed = s.shape.kind === "empty" || s.shape.kind === "console_managed";
+  const canApply = env.safety !== "read-only" && managed && s.pending > 0 && s.problems === 0;
   return (
     <div className="migrations">
       <p className="migrations__summary">
@@ -167,7 +168,7 @@ function PlanView({ env }: { env: string }) {
           ))}
         </ul>
       )}
-      {p.migrations.length === 0 && <p>Nothing pending.</p>}
+      {p.migrations.every((m) => m.skipped !== undefined) && <p>Nothing pending.</p>}
       {p.migrations.map((m) => (
         <details key={m.version} className="plan-migration" open={m.skipped === undefined}>
           <summary>
@@ -198,7 +199,7 @@ function FindingsTable({ findings }: { findings: SchemaFinding[] }) {
       <tbody>
         {findings.map((f, i) => (
           <tr key={i} className={`finding--${f.severity}`}>
-            <td>{f.severity}</td>
+            <td><span className={`badge badge--severity-${f.severity}`}>{f.severity}</span></td>
             <td>{f.object}</td>
             <td>{f.expected}</td>
             <td>{f.found}</td>
@@ -286,15 +287,15 @@ function AdoptView({ env }: { env: Environment }) {
   );
 }
 
-function Overview() {
+/** Every environment's migration state, checked live (also on the drift board). */
+export function MigrationOverview() {
   const rows = useQuery({ queryKey: ["migrations", "overview"], queryFn: migrationOverview, staleTime: 0 });
   if (rows.error) return <ErrorNotice error={toAppError(rows.error)} />;
   if (!rows.data) return <p aria-busy>Checking every environment…</p>;
   return <OverviewTable rows={rows.data} />;
 }
 
-/** The migration state of every environment side by side (also on the drift board). */
-export function OverviewTable({ rows }: { rows: Awaited<ReturnType<typeof migrationOverview>> }) {
+function OverviewTable({ rows }: { rows: Awaited<ReturnType<typeof migrationOverview>> }) {
   return (
     <table className="table" aria-label="Migration state of every environment">
       <thead>

@@ -1,6 +1,7 @@
 import { TriangleAlert } from "lucide-react";
 import { useState } from "react";
 import { toAppError, type DriftCell } from "../../backend";
+import { MigrationOverview } from "../migrations/MigrationsSection";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { useDriftBoard } from "../../queries";
 
@@ -86,6 +87,8 @@ export function DriftBoardView() {
           </tbody>
         </table>
       </div>
+      <h2 className="drift__subtitle">Database migrations</h2>
+      <MigrationOverview />
     </div>
   );
 }

@@ -1,0 +1,189 @@
+//! The Migrations section in the real window, on the machine's PostgreSQL: plan and apply a fresh
+//! database with progress, validate it clean, adopt a legacy (Alembic 002) database through the
+//! wizard, a protected environment asking for its name, and every environment side by side.
+
+use test_support::fixture_api::closed_port;
+use test_support::postgres::{TestDb, legacy_dump};
+
+use crate::harness::{App, Profile, afctl_binary};
+
+fn afctl(profile: &Profile, args: &[&str]) {
+    let out = test_support::afctl::run(&afctl_binary(), &profile.config_dir(), args, "", &[]);
+    assert!(
+        out.status.success(),
+        "afctl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real window: run through scripts/test.sh"]
+async fn plan_apply_validate_and_adopt_in_the_window() {
+    let fresh = TestDb::create();
+    let legacy = TestDb::create();
+    legacy.load(&legacy_dump("alembic-002.sql"));
+    legacy.sql("INSERT INTO tenants (id, name, slug) VALUES ('t1', 'Acme', 'acme'); INSERT INTO users (id, email, hashed_password, tenant_id) VALUES ('u1', 'a@x', 'h', 't1'); INSERT INTO workflows (id, name, definition, tenant_id, user_id) VALUES ('w1', 'Flow', '{}', 't1', 'u1')");
+    let prod = TestDb::create();
+    let profile = Profile::with_config_dir_env();
+    afctl(
+        &profile,
+        &[
+            "env",
+            "add",
+            "dev",
+            "--kind",
+            "dev",
+            "--db-url",
+            &fresh.url(),
+        ],
+    );
+    afctl(
+        &profile,
+        &[
+            "env",
+            "add",
+            "legacy",
+            "--kind",
+            "staging",
+            "--db-url",
+            &legacy.url(),
+        ],
+    );
+    afctl(
+        &profile,
+        &[
+            "env",
+            "add",
+            "prod",
+            "--kind",
+            "production",
+            "--db-url",
+            &prod.url(),
+        ],
+    );
+    let gone = format!(
+        "postgresql://postgres@127.0.0.1:{}/x?sslmode=disable",
+        closed_port()
+    );
+    afctl(
+        &profile,
+        &["env", "add", "gone", "--kind", "custom", "--db-url", &gone],
+    );
+    afctl(&profile, &["env", "use", "dev"]);
+    let app = App::launch(&profile).await;
+
+    // Status: three pending, row-level security not applicable here.
+    app.click(".sidebar button[data-section=migrations]").await;
+    app.find("tr[data-state=pending]").await;
+    app.wait_contains("tr[data-state=not_applicable]", "not Supabase")
+        .await;
+    app.screenshot("migrations-status").await;
+
+    // Plan: every statement with its line, nothing to lint on an empty database.
+    app.click("[role=tab][data-tab=plan]").await;
+    app.wait_contains(".plan-migration", "0001_core_tables.up.sql")
+        .await;
+    app.find(".sql .sql__keyword").await;
+    app.screenshot("migrations-plan").await;
+
+    // Apply, confirmed; progress bar and live log; then every row applied.
+    app.click("[role=tab][data-tab=status]").await;
+    app.click(".migrations .button--primary").await;
+    app.click(".modal button[type=submit]").await;
+    app.wait_contains("[data-testid=apply-run]", "Done 4/4")
+        .await;
+    app.wait_contains(
+        "[aria-label='Live log']",
+        "[1/4] core_tables: 16 statements",
+    )
+    .await;
+    app.find("tr[data-state=applied]").await;
+    app.screenshot("migrations-applied").await;
+    assert_eq!(fresh.sql("SELECT version_num FROM alembic_version"), "003");
+
+    app.click("[role=tab][data-tab=validate]").await;
+    app.wait_contains(
+        "[data-testid=validation-summary]",
+        "Clean: 0 errors, 0 warnings",
+    )
+    .await;
+    app.screenshot("migrations-validate-clean").await;
+
+    // The legacy database: apply would refuse; the wizard shows the repair, then adopts.
+    app.select("#env-switch", "legacy").await;
+    app.click("[role=tab][data-tab=status]").await;
+    app.wait_contains(".migrations__summary", "built by Alembic (revision 002)")
+        .await;
+    app.click("[role=tab][data-tab=adopt]").await;
+    app.wait_contains(".wizard", "repair steps").await;
+    app.wait_contains(
+        "[aria-label='Repair plan']",
+        "UPDATE public.workflows SET created_by = user_id",
+    )
+    .await;
+    app.screenshot("migrations-adopt-plan").await;
+    app.click(".migrations .button--primary").await;
+    app.click(".modal button[type=submit]").await;
+    app.wait_contains("[data-testid=apply-run]", "Done").await;
+    app.click("[role=tab][data-tab=validate]").await;
+    app.wait_contains(
+        "[data-testid=validation-summary]",
+        "Clean: 0 errors, 0 warnings",
+    )
+    .await;
+    assert_eq!(
+        legacy.sql("SELECT created_by FROM workflows WHERE id = 'w1'"),
+        "u1"
+    );
+
+    // Production is protected: Apply waits for its name.
+    app.select("#env-switch", "prod").await;
+    app.click("[role=tab][data-tab=status]").await;
+    app.find("tr[data-state=pending]").await;
+    app.click(".migrations .button--primary").await;
+    assert!(
+        !app.find(".modal button[type=submit]")
+            .await
+            .is_enabled()
+            .await
+            .unwrap()
+    );
+    app.fill(".modal .form__row input", "prod").await;
+    app.click(".modal button[type=submit]").await;
+    app.wait_contains("[data-testid=apply-run]", "Done 4/4")
+        .await;
+
+    // Every environment side by side, including one that cannot be reached.
+    app.click("[role=tab][data-tab=all]").await;
+    app.wait_contains(
+        "[aria-label='Migration state of every environment']",
+        "unreachable",
+    )
+    .await;
+    app.wait_contains(
+        "[aria-label='Migration state of every environment']",
+        "0003_alembic_stamp.up.sql",
+    )
+    .await;
+    app.screenshot("migrations-all-environments").await;
+    app.click("[role=tab][data-tab=plan]").await;
+    app.wait_contains(".migrations", "Nothing pending").await;
+    app.choose_theme(&profile, "Dark").await;
+    app.click("[role=tab][data-tab=validate]").await;
+    app.find("[data-testid=validation-summary]").await;
+    app.screenshot("migrations-validate-dark").await;
+
+    // The drift board carries the same side-by-side view.
+    app.click(".sidebar button[data-section=secrets]").await;
+    app.click("[role=tab][data-tab=drift]").await;
+    app.wait_contains(
+        "[data-testid=drift-board] [aria-label='Migration state of every environment']",
+        "unreachable",
+    )
+    .await;
+    app.quit().await;
+
+    let audit = std::fs::read_to_string(profile.config_dir().join("audit.jsonl")).unwrap();
+    assert_eq!(audit.matches("\"action\":\"migration.apply\"").count(), 2);
+    assert_eq!(audit.matches("\"action\":\"migration.adopt\"").count(), 1);
+}
