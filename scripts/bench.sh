@@ -10,3 +10,5 @@ cargo build --release --locked -p afctl
 in_test_session cargo bench --locked -p agent-factory-console --bench startup
 # .env parsing and the Secrets view against a real (test-session) keyring.
 scripts/test-session.sh cargo bench --locked -p afc-core --bench secrets
+# Migrations against the machine's PostgreSQL.
+scripts/test-session.sh cargo bench --locked -p afc-core --bench migrate
