@@ -116,11 +116,7 @@ pub async fn export_validation(
     path: PathBuf,
     format: String,
 ) -> Result<(), AppError> {
-    let report = schema::validate(
-        &target(&state.console, &env).await?,
-        &MigrationSet::embedded(),
-    )
-    .await?;
+    let report = validate_schema(state, env).await?;
     let text = match format.as_str() {
         "markdown" => report.to_markdown(),
         "json" => serde_json::to_string_pretty(&report).map_err(|e| {

@@ -93,6 +93,17 @@ fn legacy(dump: &str) -> (TestDb, Target) {
     (db, t)
 }
 
+async fn apply(t: &Target, set: &MigrationSet) -> afc_core::Result<migrate::ApplyReport> {
+    migrate::apply(
+        t,
+        set,
+        &ApplyOptions::default(),
+        &Progress::none(),
+        &Cancel::default(),
+    )
+    .await
+}
+
 async fn adopt(t: &Target, set: &MigrationSet) -> afc_core::Result<migrate::ApplyReport> {
     let tc = common::console();
     tc.console
@@ -111,15 +122,7 @@ async fn adopts_without_losing_a_row(dump: &str, shape: Shape) {
 
     let status = migrate::status(&t, &set).await.unwrap();
     assert_eq!(status.shape, shape);
-    let err = migrate::apply(
-        &t,
-        &set,
-        &ApplyOptions::default(),
-        &Progress::none(),
-        &Cancel::default(),
-    )
-    .await
-    .unwrap_err();
+    let err = apply(&t, &set).await.unwrap_err();
     assert!(err.message.contains("adopt it first"), "{}", err.message);
 
     let plan = schema::adoption_plan(&t, &set).await.unwrap();
@@ -156,19 +159,7 @@ async fn adopts_without_losing_a_row(dump: &str, shape: Shape) {
     let states: Vec<_> = status.migrations.iter().map(|m| m.state).collect();
     use MigrationState::*;
     assert_eq!(states, [Baselined, Baselined, Baselined, NotApplicable]);
-    assert!(
-        migrate::apply(
-            &t,
-            &set,
-            &ApplyOptions::default(),
-            &Progress::none(),
-            &Cancel::default()
-        )
-        .await
-        .unwrap()
-        .applied
-        .is_empty()
-    );
+    assert!(apply(&t, &set).await.unwrap().applied.is_empty());
     check_backfill(&db, dump);
 }
 
@@ -278,15 +269,7 @@ async fn partial_empty_and_managed_databases_are_not_adopted() {
     assert!(err.message.contains("does not guess"), "{}", err.message);
     let managed = TestDb::create();
     let t = Target::from_url(&managed.url()).unwrap();
-    migrate::apply(
-        &t,
-        &set,
-        &ApplyOptions::default(),
-        &Progress::none(),
-        &Cancel::default(),
-    )
-    .await
-    .unwrap();
+    apply(&t, &set).await.unwrap();
     assert!(
         adopt(&t, &set)
             .await

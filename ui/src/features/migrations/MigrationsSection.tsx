@@ -78,7 +78,7 @@ function StatusView({ env }: { env: Environment }) {
     <div className="migrations">
       <p className="migrations__summary">
         <strong>{s.target}</strong> ({s.mode.replaceAll("_", " ")}, PostgreSQL {s.serverVersion}): {shapeText(s.shape)}.{" "}
-        {s.pending} pending, {s.problems} problems.
+        {s.pending} pending, {s.problems} problems.{managed ? "" : " Adopt it first (Adopt tab)."}
       </p>
       {s.lockHolder && <p className="notice notice--warn">The migration lock is held by process {s.lockHolder.pid} ({s.lockHolder.application}).</p>}
       <table className="table" aria-label="Migrations">
@@ -109,7 +109,7 @@ function StatusView({ env }: { env: Environment }) {
         <p className="notice">This environment is read-only: migrations cannot be applied to it.</p>
       ) : (
         <button type="button" className="button button--primary" disabled={!canApply || (run !== null && !run.done)} onClick={() => { setConfirming(true); }}>
-          Apply {s.pending} pending…
+          {s.pending > 0 ? `Apply ${String(s.pending)} pending…` : "Up to date"}
         </button>
       )}
       {run && <ApplyProgress run={run} cancellable />}
@@ -135,9 +135,9 @@ function shapeText(shape: { kind: string; revision?: string }) {
     case "console_managed":
       return "managed by the console";
     case "alembic":
-      return `built by Alembic (revision ${shape.revision ?? "?"}): adopt it first`;
+      return `built by Alembic (revision ${shape.revision ?? "?"})`;
     case "api_created":
-      return "created by the API at start-up: adopt it first";
+      return "created by the API at start-up";
     case "partial":
       return "partial (some tables, no bookkeeping)";
     default:
@@ -225,7 +225,7 @@ function ValidateView({ env }: { env: string }) {
     <div className="migrations">
       <p className="migrations__summary" data-testid="validation-summary">
         {r.errors === 0 && r.warnings === 0 ? "Clean: " : ""}
-        {r.errors} errors, {r.warnings} warnings, {r.infos} notes ({shapeText(r.shape)})
+        {r.errors} errors, {r.warnings} warnings, {r.infos} {r.infos === 1 ? "note" : "notes"} ({shapeText(r.shape)})
       </p>
       <div className="migrations__actions">
         <button type="button" className="button button--small" onClick={() => void save("json")}>Export JSON…</button>
