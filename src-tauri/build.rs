@@ -34,6 +34,7 @@ fn main() {
             "migration_plan",
             "apply_migrations",
             "cancel_migrations",
+            "revert_migrations",
             "validate_schema",
             "export_validation",
             "adoption_plan",

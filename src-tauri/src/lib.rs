@@ -61,6 +61,7 @@ pub fn run() {
             commands::migrations::migration_plan,
             commands::migrations::apply_migrations,
             commands::migrations::cancel_migrations,
+            commands::migrations::revert_migrations,
             commands::migrations::validate_schema,
             commands::migrations::export_validation,
             commands::migrations::adoption_plan,

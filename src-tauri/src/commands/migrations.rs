@@ -15,9 +15,28 @@ use tauri::ipc::Channel;
 
 use crate::state::AppState;
 
-/// The cancel handle of the apply that is running, if one is.
+/// The cancel handle of the apply or revert that is running, if one is.
 #[derive(Default)]
 pub struct RunningApply(Mutex<Option<Cancel>>);
+
+impl RunningApply {
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<Cancel>> {
+        // A panic while holding this lock cannot leave the Option half-written.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn start(&self) -> Cancel {
+        let cancel = Cancel::default();
+        *self.slot() = Some(cancel.clone());
+        cancel
+    }
+
+    fn finish(&self) {
+        self.slot().take();
+    }
+}
 
 fn progress(channel: Channel<ApplyEvent>) -> Progress<ApplyEvent> {
     Progress::new(move |event| {
@@ -59,12 +78,7 @@ pub async fn apply_migrations(
     events: Channel<ApplyEvent>,
 ) -> Result<ApplyReport, AppError> {
     let t = target(&state.console, &env).await?;
-    let cancel = Cancel::default();
-    *state
-        .running
-        .0
-        .lock()
-        .expect("the cancel slot is never poisoned") = Some(cancel.clone());
+    let cancel = state.running.start();
     let result = state
         .console
         .apply_migrations(
@@ -76,24 +90,41 @@ pub async fn apply_migrations(
             &cancel,
         )
         .await;
-    state
-        .running
-        .0
-        .lock()
-        .expect("the cancel slot is never poisoned")
-        .take();
+    state.running.finish();
+    result
+}
+
+/// Reverts the applied migrations newer than `to`, with progress; cancellable like an apply.
+#[tauri::command]
+pub async fn revert_migrations(
+    state: State<'_, AppState>,
+    env: String,
+    to: u32,
+    confirm: Option<String>,
+    events: Channel<ApplyEvent>,
+) -> Result<ApplyReport, AppError> {
+    let t = target(&state.console, &env).await?;
+    let cancel = state.running.start();
+    let result = state
+        .console
+        .revert_migrations(
+            &t,
+            &MigrationSet::embedded(),
+            to,
+            confirm.as_deref(),
+            &ApplyOptions::default(),
+            &progress(events),
+            &cancel,
+        )
+        .await;
+    state.running.finish();
     result
 }
 
 /// Stops the running apply before its next migration.
 #[tauri::command]
 pub async fn cancel_migrations(state: State<'_, AppState>) -> Result<bool, AppError> {
-    let running = state
-        .running
-        .0
-        .lock()
-        .expect("the cancel slot is never poisoned");
-    Ok(running.as_ref().map(Cancel::cancel).is_some())
+    Ok(state.running.slot().as_ref().map(Cancel::cancel).is_some())
 }
 
 #[tauri::command]

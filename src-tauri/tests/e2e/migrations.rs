@@ -152,6 +152,24 @@ async fn plan_apply_validate_and_adopt_in_the_window() {
     app.click(".modal button[type=submit]").await;
     app.wait_contains("[data-testid=apply-run]", "Done 4/4")
         .await;
+    app.find("tr[data-state=applied]").await;
+
+    // Revert back to 0001 (its down files, newest first); the name is asked again.
+    app.click("tr[data-state=applied] button").await;
+    app.wait_contains(".modal", "Revert the migrations after 0001 on prod?")
+        .await;
+    app.fill(".modal .form__row input", "prod").await;
+    app.click(".modal button[type=submit]").await;
+    app.wait_contains("[data-testid=apply-run]", "Done 2/2")
+        .await;
+    app.wait_contains("[aria-label='Live log']", "revert performance_indexes")
+        .await;
+    app.find("tr[data-state=pending]").await;
+    app.screenshot("migrations-reverted").await;
+    assert_eq!(
+        prod.sql("SELECT to_regclass('public.alembic_version') IS NULL"),
+        "t"
+    );
 
     // Every environment side by side, including one that cannot be reached.
     app.click("[role=tab][data-tab=all]").await;
@@ -167,7 +185,10 @@ async fn plan_apply_validate_and_adopt_in_the_window() {
     .await;
     app.screenshot("migrations-all-environments").await;
     app.click("[role=tab][data-tab=plan]").await;
-    app.wait_contains(".migrations", "Nothing pending").await;
+    // After the revert, the plan warns that rebuilding the indexes blocks writes to existing tables.
+    app.wait_contains(".lint > summary", "Lint: 22 warnings (blocks-writes 22)")
+        .await;
+    app.screenshot("migrations-plan-lint").await;
     app.choose_theme(&profile, "Dark").await;
     app.click("[role=tab][data-tab=validate]").await;
     app.find("[data-testid=validation-summary]").await;
@@ -186,4 +207,5 @@ async fn plan_apply_validate_and_adopt_in_the_window() {
     let audit = std::fs::read_to_string(profile.config_dir().join("audit.jsonl")).unwrap();
     assert_eq!(audit.matches("\"action\":\"migration.apply\"").count(), 2);
     assert_eq!(audit.matches("\"action\":\"migration.adopt\"").count(), 1);
+    assert_eq!(audit.matches("\"action\":\"migration.revert\"").count(), 1);
 }

@@ -101,5 +101,8 @@ function progressChannel(onEvent: (event: ApplyEvent) => void) {
 export const applyMigrations = (env: string, confirm: string | null, onEvent: (event: ApplyEvent) => void) =>
   call<ApplyReport>("apply_migrations", { env, confirm, events: progressChannel(onEvent) });
 
+export const revertMigrations = (env: string, to: number, confirm: string | null, onEvent: (event: ApplyEvent) => void) =>
+  call<ApplyReport>("revert_migrations", { env, to, confirm, events: progressChannel(onEvent) });
+
 export const adoptDatabase = (env: string, confirm: string | null, onEvent: (event: ApplyEvent) => void) =>
   call<ApplyReport>("adopt_database", { env, confirm, events: progressChannel(onEvent) });

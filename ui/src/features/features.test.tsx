@@ -398,8 +398,33 @@ describe("Migrations", () => {
     expect(screen.getByRole("button", { name: "Apply 1 pending…" })).toBeEnabled();
     await user.click(screen.getByRole("tab", { name: "Plan" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("adopt it first");
+    expect(screen.getByText(/Lint: 1 warning \(blocks-writes 1\)/)).toBeInTheDocument();
     expect(screen.getByRole("list", { name: "Lint" })).toHaveTextContent("SHARE lock on agents");
     expect(screen.getByText("CREATE", { selector: ".sql__keyword" })).toBeInTheDocument();
+  });
+
+  it("reverts the newer migrations after confirmation, with the version to keep", async () => {
+    const applied = {
+      ...status,
+      pending: 0,
+      migrations: [status.migrations[0], { ...status.migrations[1], state: "applied", appliedAt: "2026-11-26T10:00:01Z", durationMs: 7 }],
+    };
+    const { user, calls } = setup({
+      list_environments: () => list([LOCAL], "local"),
+      migration_status: () => applied,
+      revert_migrations: () => ({ target: applied.target, applied: [2], skipped: [], cancelled: false, durationMs: 5 }),
+    });
+    await goTo(user, "Migrations");
+    await screen.findByRole("table", { name: "Migrations" });
+    expect(screen.getByRole("button", { name: "Up to date" })).toBeDisabled();
+    // Only 0001 has a newer reversible migration after it.
+    await user.click(screen.getByRole("button", { name: "Revert newer…" }));
+    const dialog = await screen.findByRole("dialog");
+    expect(dialog).toHaveTextContent("Revert the migrations after 0001 on local?");
+    await user.click(within(dialog).getByRole("button", { name: "Revert" }));
+    await waitFor(() => {
+      expect(calls.some((c) => c.command === "revert_migrations" && c.args.to === 1 && c.args.confirm === null)).toBe(true);
+    });
   });
 
   it("a read-only environment offers no apply", async () => {

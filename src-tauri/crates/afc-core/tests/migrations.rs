@@ -185,15 +185,47 @@ async fn row_level_security_applies_on_supabase_and_isolates_tenants_without_rec
 }
 
 #[tokio::test]
-async fn down_migrations_reverse_what_their_up_migrations_did() {
+async fn revert_runs_the_down_migrations_newest_first_and_refuses_irreversible_ones() {
     let db = TestDb::create();
     db.add_supabase_auth();
+    let t = target(&db);
     let set = MigrationSet::embedded();
-    apply(&target(&db), &set).await.unwrap();
-    for version in [4, 3, 2] {
-        let down = set.get(version).unwrap().down.clone().unwrap();
-        db.sql(&down);
-    }
+    let tc = common::console();
+    apply(&t, &set).await.unwrap();
+    let revert = |to: u32| {
+        let (console, t, set) = (&tc.console, &t, &set);
+        async move {
+            let (progress, events) = recorder();
+            let r = console
+                .revert_migrations(
+                    t,
+                    set,
+                    to,
+                    None,
+                    &ApplyOptions::default(),
+                    &progress,
+                    &Cancel::default(),
+                )
+                .await;
+            (r, events)
+        }
+    };
+    // 0001 cannot be reversed: nothing changes, and the reason is given.
+    let (err, _) = revert(0).await;
+    let err = err.unwrap_err();
+    assert!(
+        err.message
+            .contains("0001_core_tables.up.sql cannot be reverted (dropping these tables"),
+        "{}",
+        err.message
+    );
+    assert_eq!(db.sql("SELECT count(*) FROM pg_policies"), "32");
+
+    let (report, events) = revert(1).await;
+    assert_eq!(report.unwrap().applied, [4, 3, 2]);
+    assert!(events.lock().unwrap().iter().any(
+        |e| matches!(e, ApplyEvent::MigrationStarted { name, .. } if name == "revert supabase_rls")
+    ));
     assert_eq!(db.sql("SELECT count(*) FROM pg_policies"), "0");
     assert_eq!(
         db.sql("SELECT to_regclass('public.alembic_version') IS NULL"),
@@ -205,7 +237,21 @@ async fn down_migrations_reverse_what_their_up_migrations_did() {
         ),
         "4"
     );
-    assert!(set.get(1).unwrap().down.is_none());
+    let status = migrate::status(&t, &set).await.unwrap();
+    use MigrationState::*;
+    assert_eq!(states(&status), [Applied, Pending, Pending, Pending]);
+    // And forward again.
+    assert_eq!(apply(&t, &set).await.unwrap().applied, [2, 3, 4]);
+    assert!(schema::validate(&t, &set).await.unwrap().is_clean());
+    let audit = tc.console.audit.read().unwrap();
+    assert_eq!(
+        audit
+            .entries
+            .iter()
+            .filter(|e| e.action == "migration.revert")
+            .count(),
+        2
+    );
 }
 
 /// A folder of migrations written by the test.

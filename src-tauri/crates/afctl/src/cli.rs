@@ -86,6 +86,17 @@ pub enum MigrateCommand {
         #[command(flatten)]
         write: MigrateWrite,
     },
+    /// Revert applied migrations newer than VERSION with their down files, newest first.
+    /// Refused (nothing changes) when one of them cannot be reversed. Exit 1 when one fails.
+    Revert {
+        #[command(flatten)]
+        target: MigrateTarget,
+        #[command(flatten)]
+        write: MigrateWrite,
+        /// Keep migrations up to and including this version (0: revert everything reversible).
+        #[arg(long, value_name = "VERSION")]
+        to: u32,
+    },
     /// Compare the database with the canonical schema. Exit 1 on any error or warning.
     Validate {
         #[command(flatten)]

@@ -217,3 +217,44 @@ fn protected_environments_need_their_name_and_failures_exit_1() {
     assert_eq!(unreachable.status.code(), Some(2));
     assert!(text(&unreachable).contains("error [unreachable]"));
 }
+
+#[test]
+fn revert_keeps_what_cannot_be_reversed() {
+    let db = TestDb::create();
+    let dir = tempfile::tempdir().unwrap();
+    let url = db.url();
+    let with_url = [("DATABASE_URL", url.as_str())];
+    assert!(
+        afctl(dir.path(), &["migrate", "apply", "--yes"], &with_url)
+            .status
+            .success()
+    );
+    let refused = afctl(
+        dir.path(),
+        &["migrate", "revert", "--to", "0", "--yes"],
+        &with_url,
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        text(&refused).contains("0001_core_tables.up.sql cannot be reverted"),
+        "{}",
+        text(&refused)
+    );
+    let reverted = afctl(
+        dir.path(),
+        &["--json", "migrate", "revert", "--to", "1", "--yes"],
+        &with_url,
+    );
+    assert_eq!(reverted.status.code(), Some(0), "{}", text(&reverted));
+    assert_eq!(json(&reverted)["applied"], serde_json::json!([3, 2]));
+    assert_eq!(
+        db.sql("SELECT to_regclass('public.alembic_version') IS NULL"),
+        "t"
+    );
+    assert_eq!(
+        afctl(dir.path(), &["migrate", "status"], &with_url)
+            .status
+            .code(),
+        Some(1)
+    );
+}

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { DatabaseZap } from "lucide-react";
 import { useState } from "react";
-import type { Environment, SchemaFinding } from "../../backend";
+import type { Environment, LintFinding, SchemaFinding } from "../../backend";
 import {
   adoptDatabase,
   adoptionPlan,
@@ -11,6 +11,7 @@ import {
   migrationOverview,
   migrationPlan,
   migrationStatus,
+  revertMigrations,
   toAppError,
   validateSchema,
 } from "../../backend";
@@ -67,13 +68,22 @@ function useRefresh() {
 function StatusView({ env }: { env: Environment }) {
   const status = useQuery({ queryKey: ["migrations", "status", env.name], queryFn: () => migrationStatus(env.name), staleTime: 0 });
   const { run, begin } = useApplyRun();
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState<{ revertTo: number } | "apply" | null>(null);
   const refresh = useRefresh();
   const s = status.data;
   if (status.error) return <ErrorNotice error={toAppError(status.error)} />;
   if (!s) return <p aria-busy>Reading the migration history…</p>;
   const managed = s.shape.kind === "empty" || s.shape.kind === "console_managed";
   const canApply = env.safety !== "read-only" && managed && s.pending > 0 && s.problems === 0;
+  const busy = run !== null && !run.done;
+  const done = s.migrations.filter((m) => m.state === "applied" || m.state === "baselined");
+  // Reverting keeps `version` and runs the down files of every newer applied migration.
+  const revertible = (version: number) => {
+    const newer = done.filter((m) => m.version > version);
+    return env.safety !== "read-only" && s.problems === 0 && newer.length > 0 && newer.every((m) => m.reversible);
+  };
+  const confirmName = env.safety === "protected" ? env.name : null;
+  const reverting = confirming !== null && confirming !== "apply" ? confirming.revertTo : null;
   return (
     <div className="migrations">
       <p className="migrations__summary">
@@ -90,6 +100,9 @@ function StatusView({ env }: { env: Environment }) {
             <th>Duration</th>
             <th>Checksum</th>
             <th>Notes</th>
+            <th>
+              <span className="visually-hidden">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -101,6 +114,13 @@ function StatusView({ env }: { env: Environment }) {
               <td>{m.durationMs !== undefined ? `${String(m.durationMs)} ms` : "—"}</td>
               <td><code title={m.checksum}>{m.checksum.slice(0, 10)}</code></td>
               <td>{m.note ?? (m.reversible ? "reversible" : "")}</td>
+              <td>
+                {done.includes(m) && revertible(m.version) && (
+                  <button type="button" className="button button--small" disabled={busy} onClick={() => { setConfirming({ revertTo: m.version }); }}>
+                    Revert newer…
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -108,23 +128,37 @@ function StatusView({ env }: { env: Environment }) {
       {env.safety === "read-only" ? (
         <p className="notice">This environment is read-only: migrations cannot be applied to it.</p>
       ) : (
-        <button type="button" className="button button--primary" disabled={!canApply || (run !== null && !run.done)} onClick={() => { setConfirming(true); }}>
+        <button type="button" className="button button--primary" disabled={!canApply || busy} onClick={() => { setConfirming("apply"); }}>
           {s.pending > 0 ? `Apply ${String(s.pending)} pending…` : "Up to date"}
         </button>
       )}
       {run && <ApplyProgress run={run} cancellable />}
       <ConfirmDialog
-        open={confirming}
-        onOpenChange={setConfirming}
-        title={`Apply ${String(s.pending)} migrations to ${env.name}?`}
-        confirmLabel="Apply"
-        typeToConfirm={env.safety === "protected" ? env.name : undefined}
+        open={confirming !== null}
+        onOpenChange={(open) => {
+          if (!open) setConfirming(null);
+        }}
+        title={
+          reverting === null
+            ? `Apply ${String(s.pending)} migrations to ${env.name}?`
+            : `Revert the migrations after ${String(reverting).padStart(4, "0")} on ${env.name}?`
+        }
+        confirmLabel={reverting === null ? "Apply" : "Revert"}
+        typeToConfirm={confirmName ?? undefined}
         onConfirm={() => {
-          setConfirming(false);
-          void begin((onEvent) => applyMigrations(env.name, env.safety === "protected" ? env.name : null, onEvent)).then(refresh);
+          setConfirming(null);
+          void begin((onEvent) =>
+            reverting === null
+              ? applyMigrations(env.name, confirmName, onEvent)
+              : revertMigrations(env.name, reverting, confirmName, onEvent),
+          ).then(refresh);
         }}
       >
-        <p>Each migration runs in its own transaction under the migration lock. Review the Plan tab first.</p>
+        {reverting === null ? (
+          <p>Each migration runs in its own transaction under the migration lock. Review the Plan tab first.</p>
+        ) : (
+          <p>The down files of every newer migration run, newest first, each in its own transaction.</p>
+        )}
       </ConfirmDialog>
     </div>
   );
@@ -145,6 +179,18 @@ function shapeText(shape: { kind: string; revision?: string }) {
   }
 }
 
+/** "2 errors, 22 warnings (blocks-writes 22, destructive 2)". */
+function lintSummary(lint: LintFinding[]) {
+  const count = (severity: string) => lint.filter((l) => l.severity === severity).length;
+  const rules = new Map<string, number>();
+  for (const l of lint) rules.set(l.rule, (rules.get(l.rule) ?? 0) + 1);
+  const parts = (["error", "warning", "info"] as const)
+    .map((sev) => [sev, count(sev)] as const)
+    .filter(([, n]) => n > 0)
+    .map(([sev, n]) => `${String(n)} ${sev}${n === 1 ? "" : "s"}`);
+  return `${parts.join(", ")} (${[...rules].map(([rule, n]) => `${rule} ${String(n)}`).join(", ")})`;
+}
+
 function PlanView({ env }: { env: string }) {
   const plan = useQuery({ queryKey: ["migrations", "plan", env], queryFn: () => migrationPlan(env), staleTime: 0 });
   if (plan.error) return <ErrorNotice error={toAppError(plan.error)} />;
@@ -160,13 +206,18 @@ function PlanView({ env }: { env: string }) {
         </p>
       ))}
       {p.lint.length > 0 && (
-        <ul className="findings" aria-label="Lint">
-          {p.lint.map((l, i) => (
-            <li key={i} className={`finding finding--${l.severity}`}>
-              <strong>{l.severity}</strong> {String(l.version).padStart(4, "0")} statement {l.statement} (line {l.line}): {l.message}
-            </li>
-          ))}
-        </ul>
+        <details className="lint" open={p.lint.some((l) => l.severity === "error") || p.lint.length <= 5}>
+          <summary>
+            Lint: {lintSummary(p.lint)}
+          </summary>
+          <ul className="findings" aria-label="Lint">
+            {p.lint.map((l, i) => (
+              <li key={i} className={`finding finding--${l.severity}`}>
+                <strong>{l.severity}</strong> {String(l.version).padStart(4, "0")} statement {l.statement} (line {l.line}): {l.message}
+              </li>
+            ))}
+          </ul>
+        </details>
       )}
       {p.migrations.every((m) => m.skipped !== undefined) && <p>Nothing pending.</p>}
       {p.migrations.map((m) => (

@@ -2,6 +2,7 @@
 //! no apply, protected ones need their name typed, and every attempt goes to the audit log.
 
 use super::apply::{ApplyEvent, ApplyOptions, ApplyReport, apply};
+use super::revert::revert;
 use super::source::MigrationSet;
 use super::target::Target;
 use crate::audit::Event;
@@ -52,6 +53,24 @@ impl Console {
     ) -> Result<ApplyReport> {
         self.guarded("migration.apply", target, confirm, async {
             apply(target, set, options, progress, cancel).await
+        })
+        .await
+    }
+
+    /// Reverts applied migrations newer than `to` (their down files, newest first).
+    #[allow(clippy::too_many_arguments)] // apply's arguments plus the version to keep
+    pub async fn revert_migrations(
+        &self,
+        target: &Target,
+        set: &MigrationSet,
+        to: u32,
+        confirm: Option<&str>,
+        options: &ApplyOptions,
+        progress: &Progress<ApplyEvent>,
+        cancel: &Cancel,
+    ) -> Result<ApplyReport> {
+        self.guarded("migration.revert", target, confirm, async {
+            revert(target, set, to, options, progress, cancel).await
         })
         .await
     }

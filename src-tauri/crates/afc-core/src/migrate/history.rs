@@ -96,3 +96,13 @@ pub async fn record(
     .map(|_| ())
     .map_err(|e| query_error("recording the migration in the history", &e))
 }
+
+/// Forgets a migration (after its down file ran).
+pub async fn remove(conn: &mut PgConnection, version: u32) -> Result<()> {
+    sqlx::query("DELETE FROM public.afc_schema_migrations WHERE version = $1")
+        .bind(i32::try_from(version).unwrap_or(i32::MAX))
+        .execute(conn)
+        .await
+        .map(|_| ())
+        .map_err(|e| query_error("removing the migration from the history", &e))
+}

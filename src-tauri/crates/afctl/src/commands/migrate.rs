@@ -78,6 +78,30 @@ pub fn run(cli: &Cli, command: &MigrateCommand, out: &Output) -> Result<ExitCode
                 Err(e) => Ok(fail(out, &e)),
             }
         }
+        MigrateCommand::Revert { target, write, to } => {
+            let (t, set) = resolve(&console, target)?;
+            let confirmed =
+                confirmation(&t, write, &format!("revert the migrations after {to:04}"))?;
+            let result = block_on(console.revert_migrations(
+                &t,
+                &set,
+                *to,
+                confirmed.as_deref(),
+                &options(write),
+                &progress(out),
+                &Cancel::default(),
+            ))?;
+            match result {
+                Ok(report) => out.result(&report, || {
+                    format!(
+                        "Reverted {} migration(s) on {}.\n",
+                        report.applied.len(),
+                        t.label
+                    )
+                }),
+                Err(e) => Ok(fail(out, &e)),
+            }
+        }
         MigrateCommand::Validate { target, markdown } => {
             let (t, set) = resolve(&console, target)?;
             let report = block_on(schema::validate(&t, &set))??;
