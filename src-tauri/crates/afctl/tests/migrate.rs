@@ -63,6 +63,10 @@ fn status_plan_apply_validate_with_a_database_url() {
         log.contains("[1/4] 0001_core_tables (16 statements)"),
         "{log}"
     );
+    assert!(
+        log.contains("1/16 line 5: CREATE TABLE public.tenants ("),
+        "{log}"
+    );
     assert!(log.contains("Applied 3 migration(s)"), "{log}");
 
     let md = dir.path().join("report.md");

@@ -255,7 +255,17 @@ fn progress(out: &Output) -> Progress<ApplyEvent> {
             failure.statement, failure.sql
         ),
         ApplyEvent::Cancelled { remaining } => eprintln!("Cancelled; {remaining} not run"),
-        ApplyEvent::Statement { .. } | ApplyEvent::Finished { .. } => {}
+        ApplyEvent::Statement {
+            index,
+            total,
+            line,
+            sql,
+            ..
+        } => {
+            let first = sql.lines().next().unwrap_or_default();
+            eprintln!("      {index}/{total} line {line}: {first}");
+        }
+        ApplyEvent::Finished { .. } => {}
     })
 }
 
