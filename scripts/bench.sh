@@ -12,3 +12,5 @@ in_test_session cargo bench --locked -p agent-factory-console --bench startup
 scripts/test-session.sh cargo bench --locked -p afc-core --bench secrets
 # Migrations against the machine's PostgreSQL.
 scripts/test-session.sh cargo bench --locked -p afc-core --bench migrate
+# Metrics parser throughput and the report over two scrapes.
+cargo bench --locked -p afc-core --bench metrics

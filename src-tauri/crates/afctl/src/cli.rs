@@ -33,9 +33,50 @@ pub enum Command {
     /// The platform's variables of an environment: secrets in the OS keyring, the rest in settings.
     #[command(subcommand)]
     Secrets(SecretsCommand),
+    /// What is really up: the API's probes reconciled with the console's own database and Redis
+    /// checks. Exit 0 healthy, 1 degraded or down.
+    Health {
+        #[command(flatten)]
+        source: ApiSource,
+        /// Check again every --interval seconds until stopped (or --count rounds).
+        #[arg(long)]
+        watch: bool,
+        #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+        interval: u64,
+        /// With --watch: stop after this many rounds.
+        #[arg(long, value_name = "N")]
+        count: Option<u64>,
+    },
+    /// Traffic, error ratio, latency percentiles, top endpoints and the API process's memory and
+    /// CPU, from the API's /metrics or from saved expositions.
+    Metrics {
+        #[command(flatten)]
+        source: ApiSource,
+        /// A saved exposition instead of the API; give it twice (older first) for rates.
+        #[arg(long, value_name = "PATH", conflicts_with_all = ["env", "api_url"])]
+        file: Vec<PathBuf>,
+        /// Seconds between two scrapes of the API (0: one scrape, totals since the API started),
+        /// or between the two --file expositions.
+        #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+        interval: u64,
+        /// How many endpoints to list.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+    },
     /// Database migrations: status, plan (dry run), apply, validate, and adopt a legacy database.
     #[command(subcommand)]
     Migrate(MigrateCommand),
+}
+
+/// Which API: an environment's, or one given by URL.
+#[derive(Debug, Args)]
+pub struct ApiSource {
+    /// An environment (defaults to the current one).
+    #[arg(long = "env", value_name = "NAME", conflicts_with = "api_url")]
+    pub env: Option<String>,
+    /// An API base URL, e.g. http://127.0.0.1:8000 (the API only; no database or Redis checks).
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
 }
 
 /// Which database, and which migrations.

@@ -33,6 +33,8 @@ fn main() -> ExitCode {
         Command::Env(command) => commands::env::run(&cli, command, &out),
         Command::Secrets(command) => commands::secrets::run(&cli, command, &out),
         Command::Migrate(command) => commands::migrate::run(&cli, command, &out),
+        Command::Health { .. } => commands::health::run(&cli, &out),
+        Command::Metrics { .. } => commands::metrics::run(&cli, &out),
     };
     result.unwrap_or_else(|e| out.error(&e))
 }

@@ -20,7 +20,7 @@ struct Health {
     checks: serde_json::Map<String, serde_json::Value>,
 }
 
-fn client() -> Result<reqwest::Client> {
+pub(crate) fn client() -> Result<reqwest::Client> {
     reqwest::Client::builder()
         .timeout(PROBE_TIMEOUT)
         .connect_timeout(PROBE_TIMEOUT)
@@ -67,7 +67,7 @@ fn source_chain(e: &dyn std::error::Error) -> String {
 }
 
 /// The platform answers a rate-limited request with a 500 (not a 429): the headers tell.
-fn status_error(url: &str, response: &Response) -> AppError {
+pub(crate) fn status_error(url: &str, response: &Response) -> AppError {
     let header = |name: &str| {
         response
             .headers()

@@ -19,6 +19,7 @@ use crate::secrets::SecretString;
 use crate::{AppError, ErrorCode, Result};
 
 pub use api::probe_api;
+pub(crate) use api::{client as http_client, status_error, transport_error};
 pub use cache::probe_redis;
 pub use database::{connect_error, connect_options, probe_database};
 

@@ -1,5 +1,7 @@
 pub mod env;
+pub mod health;
 pub mod info;
+pub mod metrics;
 pub mod migrate;
 pub mod secrets;
 

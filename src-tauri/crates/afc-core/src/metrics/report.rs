@@ -1,0 +1,372 @@
+//! What an operator reads from `/metrics`: traffic, error ratio, latency percentiles, the busiest
+//! endpoints, and the API process's memory and CPU, from one scrape (totals since the process
+//! started) or two (rates and percentiles over the window between them).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::endpoints::{cap, group};
+use super::parse::{Exposition, Sample};
+use super::quantile::{histogram_quantile, increase};
+
+/// One parsed scrape and when it was taken (seconds since the Unix epoch).
+pub struct Scrape<'a> {
+    pub exposition: Exposition<'a>,
+    pub at: f64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, TS)]
+pub struct Percentiles {
+    /// Seconds.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p50: Option<f64>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p95: Option<f64>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p99: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointStats {
+    /// The route (ids grouped), or `other`.
+    pub endpoint: String,
+    pub requests: f64,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<f64>,
+    /// Responses with a 5xx status.
+    pub errors: f64,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_ratio: Option<f64>,
+    pub latency: Percentiles,
+}
+
+#[derive(Debug, Clone, Default, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProcessStats {
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resident_memory_bytes: Option<f64>,
+    /// CPU seconds used since the process started.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_seconds: Option<f64>,
+    /// CPU cores in use over the window (1.0 = one full core).
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_cores: Option<f64>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<f64>,
+    /// The process restarted between the two scrapes (counters began again).
+    pub restarted: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricsReport {
+    /// Seconds between the two scrapes; absent for a single scrape (figures are then totals since
+    /// the process started).
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window_seconds: Option<f64>,
+    pub requests: f64,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_rate: Option<f64>,
+    pub errors: f64,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_ratio: Option<f64>,
+    pub latency: Percentiles,
+    /// Busiest first.
+    pub endpoints: Vec<EndpointStats>,
+    pub process: ProcessStats,
+    /// Samples in the (latest) scrape.
+    pub samples: u32,
+    pub notes: Vec<String>,
+}
+
+/// A series' identity: its name and labels, in a stable order.
+fn key(s: &Sample<'_>) -> String {
+    let mut labels: Vec<String> = s.labels.iter().map(|(n, v)| format!("{n}={v}")).collect();
+    labels.sort();
+    format!("{}{{{}}}", s.name, labels.join(","))
+}
+
+/// Each current sample named `name` with how much it grew since the previous scrape (or its
+/// value, without one or after a restart).
+fn growth<'c, 'a>(
+    previous: Option<&HashMap<String, f64>>,
+    current: &'c Exposition<'a>,
+    name: &str,
+) -> Vec<(&'c Sample<'a>, f64)> {
+    current
+        .families
+        .iter()
+        .flat_map(|f| f.samples.iter())
+        .filter(|s| s.name == name && s.value.is_finite())
+        .map(|s| {
+            let grown = match previous.and_then(|p| p.get(&key(s))) {
+                Some(before) => increase(*before, s.value),
+                None => s.value,
+            };
+            (s, grown)
+        })
+        .collect()
+}
+
+#[derive(Default)]
+struct Traffic {
+    requests: f64,
+    errors: f64,
+    /// Upper bound (as text, so it can key a map) → cumulative count.
+    buckets: BTreeMap<String, f64>,
+}
+
+impl Traffic {
+    fn merge(&mut self, other: Traffic) {
+        self.requests += other.requests;
+        self.errors += other.errors;
+        for (le, c) in other.buckets {
+            *self.buckets.entry(le).or_default() += c;
+        }
+    }
+
+    fn latency(&self) -> Percentiles {
+        let buckets: Vec<(f64, f64)> = self
+            .buckets
+            .iter()
+            .filter_map(|(le, c)| {
+                le.parse::<f64>()
+                    .ok()
+                    .or((le == "+Inf").then_some(f64::INFINITY))
+                    .map(|b| (b, *c))
+            })
+            .collect();
+        let q = |q| Some(histogram_quantile(q, &buckets)).filter(|v| v.is_finite());
+        Percentiles {
+            p50: q(0.5),
+            p95: q(0.95),
+            p99: q(0.99),
+        }
+    }
+}
+
+fn ratio(part: f64, whole: f64) -> Option<f64> {
+    (whole > 0.0).then(|| part / whole)
+}
+
+/// The report for `current`, over the window since `previous` when given. At most `top`
+/// endpoints are listed; beyond `max_groups` route groups the quietest fold into "other".
+pub fn report(
+    previous: Option<&Scrape<'_>>,
+    current: &Scrape<'_>,
+    top: usize,
+    max_groups: usize,
+) -> MetricsReport {
+    let started = |e: &Exposition<'_>| e.scalar("process_start_time_seconds");
+    let restarted =
+        previous.is_some_and(|p| started(&p.exposition) != started(&current.exposition));
+    let before: Option<HashMap<String, f64>> = previous.filter(|_| !restarted).map(|p| {
+        p.exposition
+            .families
+            .iter()
+            .flat_map(|f| f.samples.iter())
+            .map(|s| (key(s), s.value))
+            .collect()
+    });
+    let window = previous.map(|p| current.at - p.at).filter(|w| *w > 0.0);
+    let mut groups: HashMap<String, Traffic> = HashMap::new();
+    for (s, grown) in growth(before.as_ref(), &current.exposition, "http_requests_total") {
+        let g = groups
+            .entry(group(s.label("endpoint").unwrap_or("?")))
+            .or_default();
+        g.requests += grown;
+        if s.label("status_code").is_some_and(|c| c.starts_with('5')) {
+            g.errors += grown;
+        }
+    }
+    for (s, grown) in growth(
+        before.as_ref(),
+        &current.exposition,
+        "http_request_duration_seconds_bucket",
+    ) {
+        let g = groups
+            .entry(group(s.label("endpoint").unwrap_or("?")))
+            .or_default();
+        *g.buckets
+            .entry(s.label("le").unwrap_or("").to_owned())
+            .or_default() += grown;
+    }
+    let mut total = Traffic::default();
+    let grouped = cap(
+        groups.into_iter().collect(),
+        max_groups,
+        |t| t.requests,
+        Traffic::merge,
+    );
+    let mut endpoints: Vec<EndpointStats> = grouped
+        .into_iter()
+        .map(|(endpoint, t)| {
+            let stats = EndpointStats {
+                endpoint,
+                requests: t.requests,
+                rate: window.map(|w| t.requests / w),
+                errors: t.errors,
+                error_ratio: ratio(t.errors, t.requests),
+                latency: t.latency(),
+            };
+            total.merge(t);
+            stats
+        })
+        .collect();
+    endpoints.sort_by(|a, b| {
+        b.requests
+            .total_cmp(&a.requests)
+            .then_with(|| a.endpoint.cmp(&b.endpoint))
+    });
+    endpoints.truncate(top);
+    let cpu = current.exposition.scalar("process_cpu_seconds_total");
+    let cpu_before = previous
+        .filter(|_| !restarted)
+        .and_then(|p| p.exposition.scalar("process_cpu_seconds_total"));
+    let mut notes = vec![
+        "The API does not count requests that ended in an unhandled 500 (rate-limited ones included): the error ratio can only be lower than what clients saw.".to_owned(),
+    ];
+    if restarted {
+        notes.push(
+            "The API process restarted between the scrapes: figures count from the restart."
+                .to_owned(),
+        );
+    }
+    if window.is_none() {
+        notes.push(
+            "One scrape: totals since the API process started; rates need a second scrape."
+                .to_owned(),
+        );
+    }
+    MetricsReport {
+        window_seconds: window,
+        requests: total.requests,
+        request_rate: window.map(|w| total.requests / w),
+        errors: total.errors,
+        error_ratio: ratio(total.errors, total.requests),
+        latency: total.latency(),
+        endpoints,
+        process: ProcessStats {
+            resident_memory_bytes: current.exposition.scalar("process_resident_memory_bytes"),
+            cpu_seconds: cpu,
+            cpu_cores: match (cpu_before, cpu, window) {
+                (Some(b), Some(c), Some(w)) => Some(increase(b, c) / w),
+                _ => None,
+            },
+            started_at: started(&current.exposition),
+            restarted,
+        },
+        samples: u32::try_from(current.exposition.sample_count()).unwrap_or(u32::MAX),
+        notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::parse::parse;
+
+    const RECORDED: &str = include_str!("../../../../../tests/fixtures/platform-api/metrics.txt");
+
+    fn exposition(start: f64, cpu: f64, ok: f64, errors: f64, fast: f64, slow: f64) -> String {
+        format!(
+            "process_start_time_seconds {start}\nprocess_cpu_seconds_total {cpu}\nprocess_resident_memory_bytes 1e8\n\
+             # TYPE http_requests_total counter\n\
+             http_requests_total{{endpoint=\"/api/v1/agents/a1\",method=\"GET\",status_code=\"200\"}} {ok}\n\
+             http_requests_total{{endpoint=\"/api/v1/agents/a2\",method=\"GET\",status_code=\"503\"}} {errors}\n\
+             # TYPE http_request_duration_seconds histogram\n\
+             http_request_duration_seconds_bucket{{endpoint=\"/api/v1/agents/a1\",le=\"0.1\",method=\"GET\"}} {fast}\n\
+             http_request_duration_seconds_bucket{{endpoint=\"/api/v1/agents/a1\",le=\"1.0\",method=\"GET\"}} {all}\n\
+             http_request_duration_seconds_bucket{{endpoint=\"/api/v1/agents/a1\",le=\"+Inf\",method=\"GET\"}} {all}\n",
+            all = fast + slow
+        )
+    }
+
+    #[test]
+    fn one_scrape_gives_totals_since_start() {
+        let r = report(
+            None,
+            &Scrape {
+                exposition: parse(RECORDED).unwrap(),
+                at: 0.0,
+            },
+            5,
+            50,
+        );
+        assert!(r.requests > 0.0 && r.request_rate.is_none());
+        assert!(r.latency.p50.is_some());
+        assert_eq!(r.process.resident_memory_bytes, Some(1.222656e8));
+        // The raw ids fold into the route.
+        assert!(
+            r.endpoints
+                .iter()
+                .any(|e| e.endpoint == "/api/v1/agents/{agent_id}")
+        );
+        assert!(r.endpoints.len() <= 5);
+    }
+
+    #[test]
+    fn two_scrapes_give_rates_error_ratio_and_window_percentiles() {
+        let a = exposition(1000.0, 10.0, 100.0, 0.0, 100.0, 0.0);
+        let b = exposition(1000.0, 13.0, 160.0, 20.0, 100.0, 80.0);
+        let (a, b) = (parse(&a).unwrap(), parse(&b).unwrap());
+        let r = report(
+            Some(&Scrape {
+                exposition: a,
+                at: 0.0,
+            }),
+            &Scrape {
+                exposition: b,
+                at: 20.0,
+            },
+            10,
+            50,
+        );
+        // 60 ok + 20 errors in 20 s.
+        assert_eq!(r.requests, 80.0);
+        assert_eq!(r.request_rate, Some(4.0));
+        assert_eq!(r.error_ratio, Some(0.25));
+        // All 80 new observations are in (0.1, 1]: p50 = 0.1 + 0.9 * 40/80.
+        assert!((r.latency.p50.unwrap() - 0.55).abs() < 1e-9);
+        assert_eq!(r.process.cpu_cores, Some(0.15));
+        assert_eq!(r.endpoints[0].endpoint, "/api/v1/agents/{agent_id}");
+    }
+
+    #[test]
+    fn a_restart_between_scrapes_counts_from_the_restart() {
+        let a = exposition(1000.0, 50.0, 500.0, 5.0, 500.0, 0.0);
+        let b = exposition(2000.0, 1.0, 30.0, 0.0, 30.0, 0.0);
+        let (a, b) = (parse(&a).unwrap(), parse(&b).unwrap());
+        let r = report(
+            Some(&Scrape {
+                exposition: a,
+                at: 0.0,
+            }),
+            &Scrape {
+                exposition: b,
+                at: 10.0,
+            },
+            10,
+            50,
+        );
+        assert!(r.process.restarted);
+        assert_eq!(r.requests, 30.0);
+        assert_eq!(r.request_rate, Some(3.0));
+        assert!(r.notes.iter().any(|n| n.contains("restarted")));
+    }
+}

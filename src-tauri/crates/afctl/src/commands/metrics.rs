@@ -1,0 +1,163 @@
+//! `afctl metrics`: the report the window's charts are drawn from, computed by the same code.
+
+use std::fmt::Write;
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use afc_core::metrics::{MetricsReport, Scrape, fetch, parse, report};
+use afc_core::{AppError, ErrorCode};
+
+use super::{block_on, console};
+use crate::cli::{Cli, Command, EnvArg};
+use crate::output::Output;
+
+/// Beyond this many route groups the quietest fold into "other".
+const MAX_GROUPS: usize = 50;
+
+pub fn run(cli: &Cli, out: &Output) -> Result<ExitCode, AppError> {
+    let Command::Metrics {
+        source,
+        file,
+        interval,
+        top,
+    } = &cli.command
+    else {
+        unreachable!("dispatched on Command::Metrics");
+    };
+    let texts: Vec<(String, String, f64)> = if file.is_empty() {
+        let url = match &source.api_url {
+            Some(url) => url.clone(),
+            None => {
+                let console = console(cli)?;
+                let name = super::env_name(
+                    &console,
+                    &EnvArg {
+                        env: source.env.clone(),
+                    },
+                )?;
+                console
+                    .environment(&name)?
+                    .api_url
+                    .filter(|u| !u.trim().is_empty())
+                    .ok_or_else(|| {
+                        AppError::invalid_input(format!("Environment \"{name}\" has no API URL"))
+                    })?
+            }
+        };
+        let mut scrapes = vec![(url.clone(), block_on(fetch(&url))??, now())];
+        if *interval > 0 {
+            std::thread::sleep(Duration::from_secs(*interval));
+            scrapes.push((url.clone(), block_on(fetch(&url))??, now()));
+        }
+        scrapes
+    } else {
+        if file.len() > 2 {
+            return Err(AppError::invalid_input(
+                "Give one --file, or two (older first)",
+            ));
+        }
+        if file.len() == 2 && *interval == 0 {
+            return Err(AppError::invalid_input(
+                "Two --file expositions need --interval SECONDS between them",
+            ));
+        }
+        file.iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let text = std::fs::read_to_string(p).map_err(|e| AppError::io("read", p, &e))?;
+                Ok((
+                    p.display().to_string(),
+                    text,
+                    (i as f64) * (*interval as f64),
+                ))
+            })
+            .collect::<Result<_, AppError>>()?
+    };
+    let mut scrapes = Vec::new();
+    for (from, text, at) in &texts {
+        let exposition = parse(text).map_err(|e| {
+            AppError::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "The metrics from {from} are malformed at line {}: {}",
+                    e.line, e.message
+                ),
+            )
+        })?;
+        scrapes.push(Scrape {
+            exposition,
+            at: *at,
+        });
+    }
+    let (current, previous) = match scrapes.as_slice() {
+        [one] => (one, None),
+        [older, newer] => (newer, Some(older)),
+        _ => unreachable!("one or two scrapes"),
+    };
+    let r = report(previous, current, *top, MAX_GROUPS);
+    out.result(&r, || describe(&r))
+}
+
+fn now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+fn ms(seconds: Option<f64>) -> String {
+    seconds.map_or("—".to_owned(), |s| format!("{:.0} ms", s * 1000.0))
+}
+
+fn pct(r: Option<f64>) -> String {
+    r.map_or("—".to_owned(), |r| format!("{:.1}%", r * 100.0))
+}
+
+fn describe(r: &MetricsReport) -> String {
+    let mut s = String::new();
+    match (r.window_seconds, r.request_rate) {
+        (Some(w), Some(rate)) => {
+            let _ = writeln!(s, "Requests: {:.0} in {w:.0} s ({rate:.2}/s)", r.requests);
+        }
+        _ => {
+            let _ = writeln!(s, "Requests: {:.0} since the API started", r.requests);
+        }
+    }
+    let _ = writeln!(s, "Errors (5xx): {:.0} ({})", r.errors, pct(r.error_ratio));
+    let _ = writeln!(
+        s,
+        "Latency: p50 {}, p95 {}, p99 {}",
+        ms(r.latency.p50),
+        ms(r.latency.p95),
+        ms(r.latency.p99)
+    );
+    let p = &r.process;
+    let memory = p
+        .resident_memory_bytes
+        .map_or("—".to_owned(), |b| format!("{:.1} MiB", b / 1_048_576.0));
+    let cpu = match (p.cpu_cores, p.cpu_seconds) {
+        (Some(c), _) => format!("{c:.2} cores"),
+        (None, Some(total)) => format!("{total:.1} s in total"),
+        _ => "—".to_owned(),
+    };
+    let _ = writeln!(
+        s,
+        "API process: {memory} resident, CPU {cpu}{}",
+        if p.restarted { " (restarted)" } else { "" }
+    );
+    let _ = writeln!(s, "Top endpoints:");
+    for e in &r.endpoints {
+        let rate = e.rate.map(|x| format!(" {x:.2}/s")).unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "  {:<44} {:>7.0}{rate}  errors {:<6} p95 {}",
+            e.endpoint,
+            e.requests,
+            pct(e.error_ratio),
+            ms(e.latency.p95)
+        );
+    }
+    for n in &r.notes {
+        let _ = writeln!(s, "Note: {n}");
+    }
+    s
+}

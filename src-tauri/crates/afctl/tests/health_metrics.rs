@@ -1,0 +1,276 @@
+//! `afctl health` and `afctl metrics` against a real HTTP server on 127.0.0.1 serving the
+//! platform's recorded responses (switched per test to each degraded body, a 500, the
+//! rate-limited 500, a reply slower than the timeout, a malformed exposition, a closed port),
+//! the machine's PostgreSQL and Redis.
+
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+use test_support::fixture_api::{FixtureApi, Reply, closed_port, fixture};
+
+fn afctl(config: &Path, args: &[&str]) -> Output {
+    test_support::afctl::run(
+        Path::new(env!("CARGO_BIN_EXE_afctl")),
+        config,
+        args,
+        "",
+        &[],
+    )
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn dependency<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    report["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {report}"))
+}
+
+/// An environment on the fixture API with the machine's PostgreSQL and Redis (or a dead Redis).
+fn environment(dir: &Path, api: &FixtureApi, redis_port: u16) {
+    let out = afctl(
+        dir,
+        &[
+            "env",
+            "add",
+            "local",
+            "--kind",
+            "dev",
+            "--api-url",
+            &api.url(),
+            "--db-url",
+            "postgresql://postgres@127.0.0.1:5432/test?sslmode=disable",
+            "--redis-url",
+            &format!("redis://127.0.0.1:{redis_port}/0"),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+#[test]
+fn healthy_api_exits_0() {
+    let api = FixtureApi::start();
+    let dir = tempfile::tempdir().unwrap();
+    let out = afctl(dir.path(), &["--json", "health", "--api-url", &api.url()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let r = json(&out);
+    assert_eq!(r["overall"], "healthy");
+    assert_eq!(dependency(&r, "database")["status"], "healthy");
+    assert_eq!(dependency(&r, "llm_providers")["status"], "healthy");
+}
+
+#[test]
+fn a_database_reported_down_by_the_api_but_fine_here_is_reconciled() {
+    let api = FixtureApi::start();
+    api.set("/health", Reply::json(503, "health-degraded-db.json"));
+    let dir = tempfile::tempdir().unwrap();
+    environment(dir.path(), &api, 6379);
+    let out = afctl(dir.path(), &["--json", "health", "--env", "local"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let r = json(&out);
+    assert_eq!(r["overall"], "degraded");
+    let db = dependency(&r, "database");
+    assert_eq!(db["status"], "degraded");
+    let reason = db["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("Not an executable object")
+            && reason.contains("the API's health check is what is failing"),
+        "{reason}"
+    );
+    assert_eq!(dependency(&r, "cache")["status"], "healthy");
+    // Human output says the same.
+    let human = text(&afctl(dir.path(), &["health"]));
+    assert!(
+        human.contains("DEGRADED") && human.contains("console's own check: healthy"),
+        "{human}"
+    );
+}
+
+#[test]
+fn a_cache_down_for_both_is_down() {
+    let api = FixtureApi::start();
+    api.set("/health", Reply::json(503, "health-degraded-cache.json"));
+    let dir = tempfile::tempdir().unwrap();
+    environment(dir.path(), &api, closed_port());
+    let out = afctl(dir.path(), &["--json", "health"]);
+    assert_eq!(out.status.code(), Some(1));
+    let cache = dependency(&json(&out), "cache").clone();
+    assert_eq!(cache["status"], "down");
+    assert!(
+        cache["reason"]
+            .as_str()
+            .unwrap()
+            .contains("Both the API and the console find the cache down")
+    );
+}
+
+#[test]
+fn an_unreachable_rate_limited_or_slow_api_is_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let closed = format!("http://127.0.0.1:{}", closed_port());
+    let r = json(&afctl(
+        dir.path(),
+        &["--json", "health", "--api-url", &closed],
+    ));
+    assert_eq!(
+        (
+            r["overall"].as_str(),
+            dependency(&r, "api")["status"].as_str()
+        ),
+        (Some("down"), Some("down"))
+    );
+
+    let api = FixtureApi::start();
+    api.set("/live", Reply::rate_limited());
+    let out = afctl(dir.path(), &["--json", "health", "--api-url", &api.url()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        dependency(&json(&out), "api")["reason"]
+            .as_str()
+            .unwrap()
+            .contains("rate limit is used up")
+    );
+
+    api.set(
+        "/live",
+        Reply::json(200, "live.json").delayed(Duration::from_secs(7)),
+    );
+    let out = afctl(dir.path(), &["--json", "health", "--api-url", &api.url()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        dependency(&json(&out), "api")["reason"]
+            .as_str()
+            .unwrap()
+            .contains("did not answer within 5 seconds")
+    );
+}
+
+#[test]
+fn watch_checks_again_each_round() {
+    let api = FixtureApi::start();
+    let dir = tempfile::tempdir().unwrap();
+    let out = afctl(
+        dir.path(),
+        &[
+            "health",
+            "--api-url",
+            &api.url(),
+            "--watch",
+            "--count",
+            "2",
+            "--interval",
+            "0",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out).matches("API — HEALTHY").count(),
+        2,
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn metrics_from_the_api_and_from_files() {
+    let api = FixtureApi::start();
+    let dir = tempfile::tempdir().unwrap();
+    let out = afctl(
+        dir.path(),
+        &["metrics", "--api-url", &api.url(), "--top", "3"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let human = text(&out);
+    assert!(
+        human.contains("since the API started") && human.contains("Latency: p50"),
+        "{human}"
+    );
+    assert!(
+        human.contains("/api/v1/agents/{agent_id}") || human.contains("/health"),
+        "{human}"
+    );
+
+    // Two scrapes a second apart: rates (zero here: the recorded exposition does not change).
+    let out = afctl(
+        dir.path(),
+        &[
+            "--json",
+            "metrics",
+            "--api-url",
+            &api.url(),
+            "--interval",
+            "1",
+        ],
+    );
+    let r = json(&out);
+    assert!(r["windowSeconds"].as_f64().unwrap() >= 1.0);
+    assert_eq!(r["requestRate"], 0.0);
+
+    // Two saved expositions, the second after a restart.
+    let older = dir.path().join("a.txt");
+    let newer = dir.path().join("b.txt");
+    std::fs::write(&older, fixture("metrics.txt")).unwrap();
+    let restarted = String::from_utf8(fixture("metrics.txt")).unwrap().replace(
+        "process_start_time_seconds 1.79566659046e+09",
+        "process_start_time_seconds 1.8e+09",
+    );
+    std::fs::write(&newer, restarted).unwrap();
+    let out = afctl(
+        dir.path(),
+        &[
+            "--json",
+            "metrics",
+            "--file",
+            older.to_str().unwrap(),
+            "--file",
+            newer.to_str().unwrap(),
+            "--interval",
+            "30",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let r = json(&out);
+    assert_eq!(r["process"]["restarted"], true);
+    assert_eq!(r["windowSeconds"], 30.0);
+}
+
+#[test]
+fn malformed_or_missing_metrics_cannot_run() {
+    let api = FixtureApi::start();
+    api.set(
+        "/metrics",
+        Reply::raw(200, "text/plain; version=0.0.4", "ok 1\nbroken{x=\"1\" 2\n"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = afctl(dir.path(), &["metrics", "--api-url", &api.url()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("malformed at line 2"), "{}", text(&out));
+    api.set("/metrics", Reply::json(200, "live.json"));
+    let out = afctl(dir.path(), &["metrics", "--api-url", &api.url()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("did not answer with Prometheus metrics"),
+        "{}",
+        text(&out)
+    );
+    let out = afctl(
+        dir.path(),
+        &["metrics", "--file", "/nonexistent/metrics.txt"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
