@@ -118,6 +118,14 @@ async fn database_reports_version_tls_and_latency() {
     let r = probe_database(&local_db(5432, "test"), None).await;
     assert_eq!(r.status, ProbeStatus::Ok, "{r:?}");
     let fact = |l: &str| r.facts.iter().find(|f| f.label == l).unwrap().value.clone();
+    // Load figures the Health section shows.
+    let (in_use, max) = fact("connections in use")
+        .split_once(" of ")
+        .map(|(a, b)| (a.parse::<u32>().unwrap(), b.parse::<u32>().unwrap()))
+        .unwrap();
+    assert!(in_use >= 1 && max >= in_use);
+    assert!(fact("database size").ends_with("kB") || fact("database size").ends_with("MB"));
+    assert!(fact("cache hit ratio").ends_with('%') || fact("cache hit ratio") == "no reads yet");
     assert!(
         fact("server version")
             .chars()
@@ -180,6 +188,10 @@ async fn redis_ping() {
     let r = probe_redis(&local_redis(6379), None).await;
     assert_eq!(r.status, ProbeStatus::Ok, "{r:?}");
     assert!(r.summary.contains("PING"));
+    let fact = |l: &str| r.facts.iter().find(|f| f.label == l).unwrap().value.clone();
+    assert!(fact("connected clients").parse::<u32>().unwrap() >= 1);
+    assert!(fact("used memory").ends_with('K') || fact("used memory").ends_with('M'));
+    assert!(fact("operations per second").parse::<u32>().is_ok());
     let r = probe_redis(&local_redis(closed_port()), None).await;
     assert_eq!(r.error.unwrap().code, ErrorCode::Unreachable);
     // A password the server does not expect is refused with a clear code.

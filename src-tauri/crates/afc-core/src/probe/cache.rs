@@ -56,7 +56,7 @@ pub async fn probe_redis(r: &RedisConnection, password: Option<&SecretString>) -
 async fn probe(r: &RedisConnection, password: Option<&SecretString>) -> Result<ProbeResult> {
     let url = url(r, password)?;
     let client = ::redis::Client::open(url.expose()).map_err(|e| redis_error(r, &e))?;
-    let (latency, version) = timed("Redis", async {
+    let (latency, version, load) = timed("Redis", async {
         let mut conn = client
             .get_multiplexed_async_connection()
             .await
@@ -74,7 +74,6 @@ async fn probe(r: &RedisConnection, password: Option<&SecretString>) -> Result<P
             ));
         }
         let info: String = ::redis::cmd("INFO")
-            .arg("server")
             .query_async(&mut conn)
             .await
             .map_err(|e| redis_error(r, &e))?;
@@ -84,7 +83,17 @@ async fn probe(r: &RedisConnection, password: Option<&SecretString>) -> Result<P
             .unwrap_or("unknown")
             .trim()
             .to_owned();
-        Ok((latency, version))
+        let field = |name: &str| {
+            info.lines()
+                .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))
+                .map(|v| v.trim().to_owned())
+        };
+        let load = [
+            ("used memory", field("used_memory_human")),
+            ("connected clients", field("connected_clients")),
+            ("operations per second", field("instantaneous_ops_per_sec")),
+        ];
+        Ok((latency, version, load))
     })
     .await?;
     let mut result = ProbeResult::new(
@@ -96,5 +105,8 @@ async fn probe(r: &RedisConnection, password: Option<&SecretString>) -> Result<P
     result.fact("server version", version);
     result.fact("PING latency", format!("{latency} ms"));
     result.fact("TLS", if r.tls { "yes (rediss)" } else { "no" });
+    for (label, value) in load {
+        result.fact(label, value.unwrap_or_else(|| "not reported".to_owned()));
+    }
     Ok(result)
 }

@@ -91,6 +91,15 @@ pub fn connect_error(db: &DbConnection, e: &sqlx::Error) -> AppError {
     }
 }
 
+/// How loaded the server is: connections against the limit, this database's size, the share of
+/// reads served from shared buffers, and the oldest transaction another session holds open.
+const LOAD: &str = "SELECT (SELECT count(*) FROM pg_stat_activity WHERE datname IS NOT NULL), \
+     current_setting('max_connections')::bigint, pg_size_pretty(pg_database_size(current_database())), \
+     (SELECT (100.0 * sum(blks_hit) / nullif(sum(blks_hit) + sum(blks_read), 0))::float8 \
+      FROM pg_stat_database WHERE datname = current_database()), \
+     (SELECT extract(epoch FROM max(now() - xact_start))::float8 FROM pg_stat_activity \
+      WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid())";
+
 pub async fn probe_database(db: &DbConnection, password: Option<&SecretString>) -> ProbeResult {
     match probe(db, password).await {
         Ok(r) => r,
@@ -142,11 +151,32 @@ async fn probe(db: &DbConnection, password: Option<&SecretString>) -> Result<Pro
             ),
             _ => "no".to_owned(),
         };
-        Ok::<_, AppError>((latency, version, tls))
+        let load = sqlx::query(LOAD)
+            .fetch_one(&mut conn)
+            .await
+            .map_err(query_error)?;
+        let load = vec![
+            (
+                "connections in use",
+                format!("{} of {}", load.get::<i64, _>(0), load.get::<i64, _>(1)),
+            ),
+            ("database size", load.get::<String, _>(2)),
+            (
+                "cache hit ratio",
+                load.get::<Option<f64>, _>(3)
+                    .map_or("no reads yet".to_owned(), |h| format!("{h:.1}%")),
+            ),
+            (
+                "longest open transaction",
+                load.get::<Option<f64>, _>(4)
+                    .map_or("none".to_owned(), |s| format!("{s:.1} s")),
+            ),
+        ];
+        Ok::<_, AppError>((latency, version, tls, load))
     })
     .await?;
     let _ = conn.close().await;
-    let (latency, version, tls) = facts;
+    let (latency, version, tls, load) = facts;
     let mode = ConnectionMode::detect(&db.host, db.port);
     let mut result = ProbeResult::new(
         ProbeTarget::Database,
@@ -159,6 +189,9 @@ async fn probe(db: &DbConnection, password: Option<&SecretString>) -> Result<Pro
     result.fact("TLS policy", db.tls.as_sslmode());
     result.fact("connection mode", mode.label());
     result.fact("round trip (SELECT 1)", format!("{latency} ms"));
+    for (label, value) in load {
+        result.fact(label, value);
+    }
     if let Some(warning) = tls_warning(db) {
         result.status = ProbeStatus::Degraded;
         result.summary = format!("Connected, but: {warning}");
