@@ -40,6 +40,9 @@ fn main() {
             "adoption_plan",
             "adopt_database",
             "migration_overview",
+            "health_overview",
+            "health_check_now",
+            "set_health_interval",
         ]));
     tauri_build::try_build(attributes).expect("failed to run the Tauri build script");
 }

@@ -67,6 +67,9 @@ pub fn run() {
             commands::migrations::adoption_plan,
             commands::migrations::adopt_database,
             commands::migrations::migration_overview,
+            commands::health::health_overview,
+            commands::health::health_check_now,
+            commands::health::set_health_interval,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("the Tauri event loop failed");

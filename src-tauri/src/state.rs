@@ -5,6 +5,7 @@ use afc_core::paths::AppPaths;
 use afc_core::settings::{LogLevel, SettingsStore};
 use afc_core::{AppError, Console, ErrorCode, Result};
 
+use crate::commands::health::Monitors;
 use crate::commands::migrations::RunningApply;
 use crate::commands::secrets::PendingImports;
 
@@ -16,6 +17,7 @@ pub struct AppState {
     pub notices: Vec<AppError>,
     pub imports: PendingImports,
     pub running: RunningApply,
+    pub monitors: Monitors,
 }
 
 impl AppState {
@@ -46,6 +48,7 @@ impl AppState {
             notices,
             imports: PendingImports::default(),
             running: RunningApply::default(),
+            monitors: Monitors::default(),
         })
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod app_info;
 pub mod environments;
+pub mod health;
 pub mod migrations;
 pub mod preferences;
 pub mod secrets;

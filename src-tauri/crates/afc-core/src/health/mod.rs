@@ -3,7 +3,9 @@
 //! platform's `/health` reports its database down when it is fine; the report says so instead of
 //! colouring the status code red.
 
+pub mod monitor;
 mod reconcile;
+pub mod watch;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

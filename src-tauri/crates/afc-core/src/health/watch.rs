@@ -1,0 +1,257 @@
+//! One environment being watched: each poll's health and metrics, the history they build, and
+//! the view the Health section shows. The desktop app runs the loop (one task per environment);
+//! everything it decides is here, so it is tested without a window.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::monitor::{History, Incident, Point, PollPolicy};
+use super::{Health, HealthReport};
+use crate::console::Console;
+use crate::metrics::{MetricsReport, Scrape, fetch, parse, report};
+use crate::{AppError, ErrorCode, Result};
+
+/// Route groups beyond this fold into "other" (the endpoint label's cardinality cap).
+const MAX_GROUPS: usize = 50;
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DependencyHistory {
+    pub name: String,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uptime_hour: Option<f64>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uptime_day: Option<f64>,
+    /// The last hour in 60 one-minute slots, oldest first.
+    pub last_hour: Vec<Health>,
+    /// The last day in 96 quarter-hour slots, oldest first.
+    pub last_day: Vec<Health>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvHealthView {
+    pub environment: String,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health: Option<HealthReport>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<MetricsReport>,
+    /// Why there are no metrics (no API URL, a malformed exposition, …).
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics_error: Option<AppError>,
+    pub dependencies: Vec<DependencyHistory>,
+    /// Newest first.
+    pub incidents: Vec<Incident>,
+    /// The last hour of polls, oldest first (for the charts).
+    pub points: Vec<Point>,
+    pub interval_seconds: u64,
+}
+
+pub struct WatchState {
+    history: History,
+    health: Option<HealthReport>,
+    metrics: Option<MetricsReport>,
+    metrics_error: Option<AppError>,
+    previous_scrape: Option<(String, f64)>,
+    failures: u32,
+    delay: Duration,
+}
+
+impl Default for WatchState {
+    fn default() -> Self {
+        Self {
+            history: History::new(Duration::from_secs(24 * 3600)),
+            health: None,
+            metrics: None,
+            metrics_error: None,
+            previous_scrape: None,
+            failures: 0,
+            delay: PollPolicy::default().base,
+        }
+    }
+}
+
+/// What one poll brought back, before it is recorded.
+pub struct Poll {
+    pub health: HealthReport,
+    /// The `/metrics` text and when it was taken; None when the environment has no API URL.
+    pub scrape: Option<Result<(String, f64)>>,
+}
+
+/// Polls an environment once: its health (API probes and the console's own checks) and metrics.
+pub async fn poll(console: &Console, env: &str) -> Result<Poll> {
+    let health = console.health(env).await?;
+    let api = console
+        .environment(env)?
+        .api_url
+        .filter(|u| !u.trim().is_empty());
+    let scrape = match api {
+        Some(url) => Some(fetch(&url).await.map(|text| (text, now_secs()))),
+        None => None,
+    };
+    Ok(Poll { health, scrape })
+}
+
+fn now_secs() -> f64 {
+    Utc::now().timestamp_millis() as f64 / 1000.0
+}
+
+impl WatchState {
+    /// Records a poll; returns how long to wait before the next one.
+    pub fn record(&mut self, poll: Poll, policy: &PollPolicy) -> Duration {
+        match poll.scrape {
+            None => {
+                self.metrics = None;
+                self.metrics_error =
+                    Some(AppError::invalid_input("This environment has no API URL"));
+            }
+            Some(Err(e)) => self.metrics_error = Some(e),
+            Some(Ok((text, at))) => match parse(&text) {
+                Ok(current) => {
+                    let previous = self.previous_scrape.as_ref().and_then(|(t, a)| {
+                        parse(t).ok().map(|e| Scrape {
+                            exposition: e,
+                            at: *a,
+                        })
+                    });
+                    self.metrics = Some(report(
+                        previous.as_ref(),
+                        &Scrape {
+                            exposition: current,
+                            at,
+                        },
+                        10,
+                        MAX_GROUPS,
+                    ));
+                    self.metrics_error = None;
+                    self.previous_scrape = Some((text, at));
+                }
+                Err(e) => {
+                    self.metrics_error = Some(AppError::new(
+                        ErrorCode::InvalidInput,
+                        format!(
+                            "The API's /metrics is malformed at line {}: {}",
+                            e.line, e.message
+                        ),
+                    ))
+                }
+            },
+        }
+        self.failures = if poll.health.overall == Health::Down {
+            self.failures + 1
+        } else {
+            0
+        };
+        let remaining = poll
+            .health
+            .probes
+            .iter()
+            .flat_map(|p| p.facts.iter())
+            .find(|f| f.label == "rate limit left this minute")
+            .and_then(|f| f.value.parse().ok());
+        self.history
+            .push(Point::new(&poll.health, self.metrics.as_ref()));
+        self.health = Some(poll.health);
+        self.delay = policy.next_delay(self.failures, remaining);
+        self.delay
+    }
+
+    pub fn view(&self, environment: &str, now: DateTime<Utc>) -> EnvHealthView {
+        let hour = now - chrono::Duration::hours(1);
+        let day = now - chrono::Duration::days(1);
+        let names: Vec<String> = self
+            .health
+            .iter()
+            .flat_map(|h| h.dependencies.iter().map(|d| d.name.clone()))
+            .collect();
+        EnvHealthView {
+            environment: environment.to_owned(),
+            health: self.health.clone(),
+            metrics: self.metrics.clone(),
+            metrics_error: self.metrics_error.clone(),
+            dependencies: names
+                .into_iter()
+                .map(|name| DependencyHistory {
+                    uptime_hour: self.history.uptime(&name, hour),
+                    uptime_day: self.history.uptime(&name, day),
+                    last_hour: self.history.bar(&name, hour, now, 60),
+                    last_day: self.history.bar(&name, day, now, 96),
+                    name,
+                })
+                .collect(),
+            incidents: self.history.incidents().into_iter().take(50).collect(),
+            points: self
+                .history
+                .points()
+                .filter(|p| p.at >= hour)
+                .cloned()
+                .collect(),
+            interval_seconds: self.delay.as_secs(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::ConnectionTest;
+
+    fn health() -> HealthReport {
+        HealthReport::from_test(
+            Some("dev".into()),
+            &ConnectionTest {
+                environment: "dev".into(),
+                results: vec![],
+            },
+        )
+    }
+
+    #[test]
+    fn records_metrics_and_their_errors() {
+        let mut w = WatchState::default();
+        let policy = PollPolicy::default();
+        let text = "process_start_time_seconds 1\n# TYPE http_requests_total counter\nhttp_requests_total{endpoint=\"/a\",status_code=\"200\"} 10\n";
+        w.record(
+            Poll {
+                health: health(),
+                scrape: Some(Ok((text.into(), 0.0))),
+            },
+            &policy,
+        );
+        let later = text.replace("} 10", "} 40");
+        w.record(
+            Poll {
+                health: health(),
+                scrape: Some(Ok((later, 30.0))),
+            },
+            &policy,
+        );
+        let view = w.view("dev", Utc::now());
+        assert_eq!(view.metrics.unwrap().request_rate, Some(1.0));
+        w.record(
+            Poll {
+                health: health(),
+                scrape: Some(Ok(("bad{".into(), 60.0))),
+            },
+            &policy,
+        );
+        let view = w.view("dev", Utc::now());
+        assert!(
+            view.metrics_error
+                .unwrap()
+                .message
+                .contains("malformed at line 1")
+        );
+        // The last good figures stay on screen next to the error.
+        assert!(view.metrics.is_some());
+        assert_eq!(view.points.len(), 3);
+    }
+}

@@ -1,0 +1,151 @@
+//! Health and metrics: one background task per environment polls it (afc-core decides how often
+//! and keeps the history); the window reads the views.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use afc_core::health::monitor::PollPolicy;
+use afc_core::health::watch::{EnvHealthView, WatchState, poll};
+use afc_core::{AppError, ErrorCode};
+use tauri::async_runtime::JoinHandle;
+use tauri::{AppHandle, Manager, State};
+use tokio::sync::Notify;
+
+use crate::state::AppState;
+
+struct Watched {
+    state: Arc<Mutex<WatchState>>,
+    wake: Arc<Notify>,
+    task: JoinHandle<()>,
+}
+
+/// The environments being watched, and the polling interval chosen in the window.
+pub struct Monitors {
+    watched: Mutex<HashMap<String, Watched>>,
+    interval_secs: AtomicU64,
+}
+
+impl Default for Monitors {
+    fn default() -> Self {
+        Self {
+            watched: Mutex::default(),
+            interval_secs: AtomicU64::new(PollPolicy::default().base.as_secs()),
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Nothing here is left half-updated by a panic: use the data as it is.
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Monitors {
+    fn policy(&self) -> PollPolicy {
+        PollPolicy {
+            base: Duration::from_secs(self.interval_secs.load(Ordering::Relaxed).max(1)),
+            ..PollPolicy::default()
+        }
+    }
+
+    /// Starts a task for each environment not yet watched; stops those of deleted environments.
+    fn sync(&self, app: &AppHandle, names: &[String]) {
+        let mut watched = lock(&self.watched);
+        watched.retain(|name, w| {
+            let keep = names.contains(name);
+            if !keep {
+                w.task.abort();
+            }
+            keep
+        });
+        for name in names {
+            watched.entry(name.clone()).or_insert_with(|| {
+                let state = Arc::new(Mutex::new(WatchState::default()));
+                let wake = Arc::new(Notify::new());
+                let task = tauri::async_runtime::spawn(watch(
+                    app.clone(),
+                    name.clone(),
+                    state.clone(),
+                    wake.clone(),
+                ));
+                Watched { state, wake, task }
+            });
+        }
+    }
+}
+
+async fn watch(app: AppHandle, env: String, state: Arc<Mutex<WatchState>>, wake: Arc<Notify>) {
+    loop {
+        let app_state = app.state::<AppState>();
+        let policy = app_state.monitors.policy();
+        let delay = match poll(&app_state.console, &env).await {
+            Ok(p) => lock(&state).record(p, &policy),
+            // The environment was deleted: the next sync stops this task anyway.
+            Err(e) if e.code == ErrorCode::NotFound => return,
+            Err(e) => {
+                tracing::warn!(environment = %env, error = %e.message, "health poll failed");
+                policy.max
+            }
+        };
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            () = wake.notified() => {}
+        }
+    }
+}
+
+/// Every environment's latest health, metrics and history (starting their watchers if needed).
+#[tauri::command]
+pub async fn health_overview(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<Vec<EnvHealthView>, AppError> {
+    let names: Vec<String> = state
+        .console
+        .environments()?
+        .environments
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
+    state.monitors.sync(&app, &names);
+    let now = chrono::Utc::now();
+    let watched = lock(&state.monitors.watched);
+    Ok(names
+        .iter()
+        .filter_map(|n| watched.get(n).map(|w| lock(&w.state).view(n, now)))
+        .collect())
+}
+
+/// Polls an environment now instead of at its next turn.
+#[tauri::command]
+pub async fn health_check_now(state: State<'_, AppState>, env: String) -> Result<(), AppError> {
+    match lock(&state.monitors.watched).get(&env) {
+        Some(w) => {
+            w.wake.notify_one();
+            Ok(())
+        }
+        None => Err(AppError::new(
+            ErrorCode::NotFound,
+            format!("\"{env}\" is not being watched"),
+        )),
+    }
+}
+
+/// The polling interval, in seconds (at least 5: the API allows 60 requests a minute per client).
+#[tauri::command]
+pub async fn set_health_interval(state: State<'_, AppState>, seconds: u64) -> Result<(), AppError> {
+    if !(5..=3600).contains(&seconds) {
+        return Err(AppError::invalid_input(
+            "The interval must be between 5 seconds and an hour",
+        ));
+    }
+    state
+        .monitors
+        .interval_secs
+        .store(seconds, Ordering::Relaxed);
+    for w in lock(&state.monitors.watched).values() {
+        w.wake.notify_one();
+    }
+    Ok(())
+}
