@@ -4,7 +4,7 @@ import { failWith } from "./backend/mock";
 import { SECTIONS } from "./sections";
 import { INFO, setup } from "./test/renderApp";
 
-const BUILT = new Set(["environments", "secrets", "migrations", "audit"]);
+const BUILT = new Set(["environments", "secrets", "migrations", "health", "audit"]);
 
 const heading = () => screen.findByRole("heading", { level: 1 });
 

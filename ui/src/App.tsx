@@ -10,6 +10,7 @@ import { useResolvedTheme } from "./hooks/useResolvedTheme";
 import { useShortcuts } from "./hooks/useShortcuts";
 import { AuditSection } from "./features/audit/AuditSection";
 import { EnvironmentsSection } from "./features/environments/EnvironmentsSection";
+import { HealthSection } from "./features/health/HealthSection";
 import { MigrationsSection } from "./features/migrations/MigrationsSection";
 import { SecretsSection } from "./features/secrets/SecretsSection";
 import { useChange, useEnvironments, usePreferences, useSavePreferences, useStartupNotices } from "./queries";
@@ -106,6 +107,8 @@ export function App() {
           <SecretsSection current={current} onManage={manage} />
         ) : section?.id === "migrations" ? (
           <MigrationsSection current={current} />
+        ) : section?.id === "health" ? (
+          <HealthSection current={current} />
         ) : section?.id === "audit" ? (
           <AuditSection />
         ) : (

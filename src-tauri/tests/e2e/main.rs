@@ -21,7 +21,7 @@ const SECTIONS: [(&str, &str); 9] = [
 ];
 
 /// Sections that do their job (the rest say they are not built yet).
-const BUILT: [&str; 4] = ["environments", "secrets", "migrations", "audit"];
+const BUILT: [&str; 5] = ["environments", "secrets", "migrations", "health", "audit"];
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real window: run through scripts/test.sh"]

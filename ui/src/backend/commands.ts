@@ -5,6 +5,7 @@ import { call } from "./ipc";
 import type { AdoptionPlan } from "./bindings/AdoptionPlan";
 import type { ApplyEvent } from "./bindings/ApplyEvent";
 import type { ApplyReport } from "./bindings/ApplyReport";
+import type { EnvHealthView } from "./bindings/EnvHealthView";
 import type { OverviewRow } from "./bindings/OverviewRow";
 import type { Plan } from "./bindings/Plan";
 import type { StatusReport } from "./bindings/StatusReport";
@@ -106,3 +107,9 @@ export const revertMigrations = (env: string, to: number, confirm: string | null
 
 export const adoptDatabase = (env: string, confirm: string | null, onEvent: (event: ApplyEvent) => void) =>
   call<ApplyReport>("adopt_database", { env, confirm, events: progressChannel(onEvent) });
+
+// Health and metrics
+
+export const healthOverview = () => call<EnvHealthView[]>("health_overview");
+export const healthCheckNow = (env: string) => call<null>("health_check_now", { env });
+export const setHealthInterval = (seconds: number) => call<null>("set_health_interval", { seconds });

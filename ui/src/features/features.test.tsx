@@ -438,3 +438,63 @@ describe("Migrations", () => {
     expect(screen.getByText(/read-only: migrations cannot be applied/)).toBeInTheDocument();
   });
 });
+
+describe("Health & Metrics", () => {
+  const view = {
+    environment: "local",
+    health: {
+      environment: "local",
+      checkedAt: "2026-11-26T10:00:00Z",
+      overall: "degraded",
+      dependencies: [
+        { name: "api", status: "healthy", latencyMs: 3.1, sources: ["API /live: The API is alive"] },
+        {
+          name: "database",
+          status: "degraded",
+          reason: "The API reports its database unhealthy: Not an executable object: 'SELECT 1'; the console's own database check: healthy — the API's health check is what is failing",
+          sources: ["API /health: unhealthy (Not an executable object: 'SELECT 1')", "console's own check: healthy"],
+        },
+      ],
+      probes: [],
+    },
+    metrics: {
+      requests: 80,
+      requestRate: 4,
+      windowSeconds: 20,
+      errors: 20,
+      errorRatio: 0.25,
+      latency: { p50: 0.55, p95: 0.95, p99: 0.99 },
+      endpoints: [{ endpoint: "/api/v1/agents/{agent_id}", requests: 80, rate: 4, errors: 20, errorRatio: 0.25, latency: { p95: 0.95 } }],
+      process: { residentMemoryBytes: 104857600, cpuCores: 0.15, restarted: false },
+      samples: 10,
+      notes: [],
+    },
+    dependencies: [{ name: "database", uptimeHour: 0.5, uptimeDay: 0.5, lastHour: Array(60).fill("unknown"), lastDay: [] }],
+    incidents: [{ at: "2026-11-26T09:59:00Z", dependency: "database", from: "healthy", to: "degraded", reason: "Not an executable object" }],
+    points: [],
+    intervalSeconds: 30,
+  };
+
+  it("shows reconciled dependencies, uptime, metrics and incidents, and checks on demand", async () => {
+    const { user, calls } = setup({
+      list_environments: () => list([LOCAL], "local"),
+      health_overview: () => [view],
+      health_check_now: () => null,
+      set_health_interval: () => null,
+    });
+    await goTo(user, "Health & Metrics");
+    const card = await screen.findByText("The API reports its database unhealthy", { exact: false });
+    expect(card.closest("[data-dependency]")).toHaveAttribute("data-status", "degraded");
+    expect(screen.getByText(/uptime: last hour 50.0%/)).toBeInTheDocument();
+    expect(screen.getByText("4.00/s", { selector: "dd" })).toBeInTheDocument();
+    expect(screen.getByText("25.0%", { selector: "dd" })).toBeInTheDocument();
+    expect(screen.getByText("550 ms / 950 ms / 990 ms")).toBeInTheDocument();
+    expect(screen.getByRole("list", { name: "Incidents" })).toHaveTextContent("database healthy → degraded");
+    await user.click(screen.getByRole("button", { name: "Check now" }));
+    await user.selectOptions(screen.getByRole("combobox", { name: "Polling interval" }), "60");
+    await waitFor(() => {
+      expect(calls.some((c) => c.command === "health_check_now" && c.args.env === "local")).toBe(true);
+      expect(calls.some((c) => c.command === "set_health_interval" && c.args.seconds === 60)).toBe(true);
+    });
+  });
+});

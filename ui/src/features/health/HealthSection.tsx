@@ -1,0 +1,202 @@
+import { useQuery } from "@tanstack/react-query";
+import { Activity } from "lucide-react";
+import { useState } from "react";
+import type { DependencyHistory, EnvHealthView, Environment, Health, MetricsReport } from "../../backend";
+import { healthCheckNow, healthOverview, setHealthInterval, toAppError } from "../../backend";
+import { ErrorNotice } from "../../components/ErrorNotice";
+
+const INTERVALS = [
+  { seconds: 10, label: "every 10 s" },
+  { seconds: 30, label: "every 30 s" },
+  { seconds: 60, label: "every minute" },
+  { seconds: 300, label: "every 5 minutes" },
+];
+
+const ms = (s: number | undefined) => (s === undefined ? "—" : `${(s * 1000).toFixed(0)} ms`);
+const pct = (r: number | undefined) => (r === undefined ? "—" : `${(r * 100).toFixed(1)}%`);
+
+/** Live status of every environment, the current one in detail: reconciled dependencies, history, metrics. */
+export function HealthSection({ current }: { current: Environment | undefined }) {
+  const overview = useQuery({ queryKey: ["health"], queryFn: healthOverview, refetchInterval: 2000, staleTime: 0 });
+  const [chosen, setChosen] = useState<string | undefined>(undefined);
+  const [interval, setIntervalSeconds] = useState(30);
+  const [actionError, setActionError] = useState<unknown>(null);
+  const views = overview.data ?? [];
+  const selected = views.find((v) => v.environment === (chosen ?? current?.name)) ?? views[0];
+  return (
+    <section className="section section--wide" aria-labelledby="section-title" data-section="health">
+      <header className="section__header">
+        <Activity size={22} aria-hidden />
+        <h1 id="section-title">Health &amp; Metrics</h1>
+        <label className="health__interval">
+          Poll{" "}
+          <select
+            value={interval}
+            aria-label="Polling interval"
+            onChange={(e) => {
+              const seconds = Number(e.target.value);
+              setIntervalSeconds(seconds);
+              setHealthInterval(seconds).catch(setActionError);
+            }}
+          >
+            {INTERVALS.map((i) => (
+              <option key={i.seconds} value={i.seconds}>
+                {i.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {selected && (
+          <button
+            type="button"
+            className="button button--small section__action"
+            onClick={() => {
+              healthCheckNow(selected.environment).catch(setActionError);
+            }}
+          >
+            Check now
+          </button>
+        )}
+      </header>
+      {overview.error && <ErrorNotice error={toAppError(overview.error)} />}
+      {actionError !== null && <ErrorNotice error={toAppError(actionError)} />}
+      {views.length === 0 && !overview.error && <p className="section__empty">No environments yet.</p>}
+      <ul className="health__overview" aria-label="Every environment">
+        {views.map((v) => (
+          <li key={v.environment}>
+            <button
+              type="button"
+              className="health__env"
+              aria-pressed={v === selected}
+              data-env={v.environment}
+              data-status={v.health?.overall ?? "checking"}
+              onClick={() => {
+                setChosen(v.environment);
+              }}
+            >
+              <span className={`health__dot health__dot--${v.health?.overall ?? "unknown"}`} aria-hidden />
+              {v.environment}: {v.health?.overall ?? "checking…"}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {selected && <EnvironmentHealth view={selected} />}
+    </section>
+  );
+}
+
+function EnvironmentHealth({ view }: { view: EnvHealthView }) {
+  const history = (name: string) => view.dependencies.find((d) => d.name === name);
+  if (!view.health) return <p aria-busy>Checking {view.environment}…</p>;
+  return (
+    <div className="health" data-testid="health-detail" data-env={view.environment}>
+      <p className="muted">
+        Checked {new Date(view.health.checkedAt).toLocaleTimeString()}; next check in about {view.intervalSeconds} s.
+      </p>
+      <div className="health__cards">
+        {view.health.dependencies.map((d) => (
+          <article key={d.name} className={`health-card health-card--${d.status}`} data-dependency={d.name} data-status={d.status}>
+            <header>
+              <h2>{d.name.replaceAll("_", " ")}</h2>
+              <span className={`badge badge--health-${d.status}`}>{d.status}</span>
+              {d.latencyMs !== undefined && <span className="muted">{d.latencyMs} ms</span>}
+            </header>
+            {d.reason && <p className="health-card__reason">{d.reason}</p>}
+            <ul className="health-card__sources">
+              {d.sources.map((s) => (
+                <li key={s}>{s}</li>
+              ))}
+            </ul>
+            <StatusBar history={history(d.name)} />
+          </article>
+        ))}
+      </div>
+      <Metrics metrics={view.metrics} error={view.metricsError} />
+      <h2 className="health__subtitle">Incidents</h2>
+      {view.incidents.length === 0 ? (
+        <p className="muted">No state changes since the console started watching.</p>
+      ) : (
+        <ul className="health__incidents" aria-label="Incidents">
+          {view.incidents.map((i) => (
+            <li key={`${i.at}-${i.dependency}`}>
+              {new Date(i.at).toLocaleTimeString()} <strong>{i.dependency}</strong> {i.from} → {i.to}
+              {i.reason && <span className="muted"> — {i.reason}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function StatusBar({ history }: { history: DependencyHistory | undefined }) {
+  if (!history) return null;
+  const up = (u: number | undefined) => (u === undefined ? "—" : `${(u * 100).toFixed(1)}%`);
+  return (
+    <div className="status-bar" aria-label={`Last hour of ${history.name}`}>
+      <div className="status-bar__cells">
+        {history.lastHour.map((s: Health, i) => (
+          <span key={i} className={`status-bar__cell status-bar__cell--${s}`} />
+        ))}
+      </div>
+      <span className="muted">
+        uptime: last hour {up(history.uptimeHour)}, last day {up(history.uptimeDay)}
+      </span>
+    </div>
+  );
+}
+
+function Metrics({ metrics, error }: { metrics: MetricsReport | undefined; error: EnvHealthView["metricsError"] }) {
+  return (
+    <section className="health__metrics" aria-label="Metrics">
+      <h2 className="health__subtitle">Metrics</h2>
+      {error && <ErrorNotice error={error} />}
+      {metrics && (
+        <>
+          <dl className="health__figures">
+            <dt>Requests</dt>
+            <dd data-field="requests">
+              {metrics.requestRate !== undefined ? `${metrics.requestRate.toFixed(2)}/s` : `${String(metrics.requests)} since start`}
+            </dd>
+            <dt>Errors (5xx)</dt>
+            <dd data-field="error-ratio">{pct(metrics.errorRatio)}</dd>
+            <dt>Latency p50 / p95 / p99</dt>
+            <dd data-field="latency">
+              {ms(metrics.latency.p50)} / {ms(metrics.latency.p95)} / {ms(metrics.latency.p99)}
+            </dd>
+            <dt>API process</dt>
+            <dd data-field="process">
+              {metrics.process.residentMemoryBytes !== undefined ? `${(metrics.process.residentMemoryBytes / 1048576).toFixed(1)} MiB` : "—"}
+              {metrics.process.cpuCores !== undefined ? `, ${metrics.process.cpuCores.toFixed(2)} cores` : ""}
+            </dd>
+          </dl>
+          <table className="table" aria-label="Top endpoints">
+            <thead>
+              <tr>
+                <th>Endpoint</th>
+                <th>Requests</th>
+                <th>Errors</th>
+                <th>p95</th>
+              </tr>
+            </thead>
+            <tbody>
+              {metrics.endpoints.map((e) => (
+                <tr key={e.endpoint}>
+                  <td className="mono">{e.endpoint}</td>
+                  <td>{e.rate !== undefined ? `${e.rate.toFixed(2)}/s` : e.requests}</td>
+                  <td>{pct(e.errorRatio)}</td>
+                  <td>{ms(e.latency.p95)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {metrics.notes.map((n) => (
+            <p key={n} className="muted">
+              {n}
+            </p>
+          ))}
+        </>
+      )}
+    </section>
+  );
+}
