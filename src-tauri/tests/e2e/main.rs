@@ -3,6 +3,7 @@
 
 mod environments;
 mod harness;
+mod health;
 mod migrations;
 
 use harness::{App, Key, Profile, afctl_binary, wait_until};

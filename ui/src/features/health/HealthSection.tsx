@@ -12,6 +12,8 @@ const INTERVALS = [
   { seconds: 300, label: "every 5 minutes" },
 ];
 
+const LABELS: Record<string, string> = { api: "API", database: "Database", cache: "Cache (Redis)", llm_providers: "LLM providers" };
+
 const ms = (s: number | undefined) => (s === undefined ? "—" : `${(s * 1000).toFixed(0)} ms`);
 const pct = (r: number | undefined) => (r === undefined ? "—" : `${(r * 100).toFixed(1)}%`);
 
@@ -97,7 +99,7 @@ function EnvironmentHealth({ view }: { view: EnvHealthView }) {
         {view.health.dependencies.map((d) => (
           <article key={d.name} className={`health-card health-card--${d.status}`} data-dependency={d.name} data-status={d.status}>
             <header>
-              <h2>{d.name.replaceAll("_", " ")}</h2>
+              <h2>{LABELS[d.name] ?? d.name.replaceAll("_", " ")}</h2>
               <span className={`badge badge--health-${d.status}`}>{d.status}</span>
               {d.latencyMs !== undefined && <span className="muted">{d.latencyMs} ms</span>}
             </header>

@@ -1,0 +1,122 @@
+//! The Health & Metrics section in the real window, against the fixture API (switched between the
+//! recorded degraded body, the rate-limited 500, a reply slower than the timeout and a malformed
+//! exposition), the machine's PostgreSQL and Redis, and an API that is not there at all.
+
+use std::time::Duration;
+
+use test_support::fixture_api::{FixtureApi, Reply, closed_port};
+
+use crate::harness::{App, Profile, afctl_binary};
+
+fn afctl(profile: &Profile, args: &[&str]) {
+    let out = test_support::afctl::run(&afctl_binary(), &profile.config_dir(), args, "", &[]);
+    assert!(
+        out.status.success(),
+        "afctl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real window: run through scripts/test.sh"]
+async fn health_reconciles_sources_and_shows_each_failure() {
+    let api = FixtureApi::start();
+    api.set("/health", Reply::json(503, "health-degraded-db.json"));
+    let profile = Profile::with_config_dir_env();
+    afctl(
+        &profile,
+        &[
+            "env",
+            "add",
+            "local",
+            "--kind",
+            "dev",
+            "--api-url",
+            &api.url(),
+            "--db-url",
+            "postgresql://postgres@127.0.0.1:5432/test?sslmode=disable",
+            "--redis-url",
+            "redis://127.0.0.1:6379/0",
+        ],
+    );
+    let gone = format!("http://127.0.0.1:{}", closed_port());
+    afctl(
+        &profile,
+        &[
+            "env",
+            "add",
+            "gone",
+            "--kind",
+            "staging",
+            "--api-url",
+            &gone,
+        ],
+    );
+    afctl(&profile, &["env", "use", "local"]);
+    let app = App::launch(&profile).await;
+
+    // The API says its database is down; the console's own check finds it fine.
+    app.click(".sidebar button[data-section=health]").await;
+    app.find("[data-testid=health-detail][data-env=local] [data-dependency=database][data-status=degraded]").await;
+    app.wait_contains(
+        "[data-dependency=database]",
+        "the API's health check is what is failing",
+    )
+    .await;
+    app.find("[data-dependency=cache][data-status=healthy]")
+        .await;
+    app.wait_contains("[data-field=requests]", "since start")
+        .await;
+    app.find(".health__env[data-env=gone][data-status=down]")
+        .await;
+    app.screenshot("health-degraded-database").await;
+
+    // A second scrape gives rates.
+    app.click(".section__action").await;
+    app.wait_contains("[data-field=requests]", "/s").await;
+
+    // A malformed exposition: the error, with the last good figures kept.
+    api.set(
+        "/metrics",
+        Reply::raw(200, "text/plain; version=0.0.4", "ok 1\nbroken{x=\"1\" 2\n"),
+    );
+    app.click(".section__action").await;
+    app.wait_contains(".health__metrics [role=alert]", "malformed at line 2")
+        .await;
+    app.find("[data-field=requests]").await;
+
+    // Rate-limited: the platform's 500 with its headers is recognised.
+    api.set("/live", Reply::rate_limited());
+    app.click(".section__action").await;
+    app.find("[data-dependency=api][data-status=down]").await;
+    app.wait_contains("[data-dependency=api]", "rate limit is used up")
+        .await;
+    app.wait_contains("[aria-label=Incidents]", "api healthy → down")
+        .await;
+    app.screenshot("health-rate-limited").await;
+
+    // Slower than the timeout: the window stays usable meanwhile, then says so.
+    api.set(
+        "/live",
+        Reply::json(200, "live.json").delayed(Duration::from_secs(8)),
+    );
+    app.click(".section__action").await;
+    app.click(".sidebar button[data-section=environments]")
+        .await;
+    app.wait_text("#section-title", "Environments").await;
+    app.click(".sidebar button[data-section=health]").await;
+    app.wait_contains("[data-dependency=api]", "did not answer within 5 seconds")
+        .await;
+
+    // Recovered.
+    api.set("/live", Reply::json(200, "live.json"));
+    api.set("/health", Reply::json(200, "health-healthy.json"));
+    app.click(".section__action").await;
+    app.find(".health__env[data-env=local][data-status=healthy]")
+        .await;
+    app.wait_contains("[aria-label=Incidents]", "api down → healthy")
+        .await;
+    app.choose_theme(&profile, "Dark").await;
+    app.screenshot("health-recovered-dark").await;
+    app.quit().await;
+}
