@@ -43,6 +43,9 @@ fn main() {
             "health_overview",
             "health_check_now",
             "set_health_interval",
+            "health_chart",
+            "export_health_csv",
+            "save_chart_png",
         ]));
     tauri_build::try_build(attributes).expect("failed to run the Tauri build script");
 }

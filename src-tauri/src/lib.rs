@@ -70,6 +70,9 @@ pub fn run() {
             commands::health::health_overview,
             commands::health::health_check_now,
             commands::health::set_health_interval,
+            commands::health::health_chart,
+            commands::health::export_health_csv,
+            commands::health::save_chart_png,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("the Tauri event loop failed");

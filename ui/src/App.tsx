@@ -30,7 +30,7 @@ export function App() {
   const switchEnvironment = useChange(setCurrentEnvironment);
 
   const preferences = preferencesQuery.data ?? DEFAULT_PREFERENCES;
-  useResolvedTheme(preferencesQuery.isPending ? undefined : preferences.theme);
+  const theme = useResolvedTheme(preferencesQuery.isPending ? undefined : preferences.theme);
 
   useEffect(() => {
     notices.data?.forEach(showError);
@@ -108,7 +108,7 @@ export function App() {
         ) : section?.id === "migrations" ? (
           <MigrationsSection current={current} />
         ) : section?.id === "health" ? (
-          <HealthSection current={current} />
+          <HealthSection current={current} theme={theme} />
         ) : section?.id === "audit" ? (
           <AuditSection />
         ) : (

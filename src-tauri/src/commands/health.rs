@@ -2,10 +2,12 @@
 //! and keeps the history); the window reads the views.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use afc_core::charts::{Chart, ChartTheme, render_svg};
 use afc_core::health::monitor::PollPolicy;
 use afc_core::health::watch::{EnvHealthView, WatchState, poll};
 use afc_core::{AppError, ErrorCode};
@@ -148,4 +150,63 @@ pub async fn set_health_interval(state: State<'_, AppState>, seconds: u64) -> Re
         w.wake.notify_one();
     }
     Ok(())
+}
+
+/// One environment's watch state, if it is being watched.
+fn watched_state(state: &AppState, env: &str) -> Result<Arc<Mutex<WatchState>>, AppError> {
+    lock(&state.monitors.watched)
+        .get(env)
+        .map(|w| w.state.clone())
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::NotFound,
+                format!("\"{env}\" is not being watched"),
+            )
+        })
+}
+
+/// A chart of the last `minutes` of an environment's history, as SVG of `width`×`height`.
+#[tauri::command]
+pub async fn health_chart(
+    state: State<'_, AppState>,
+    env: String,
+    chart: Chart,
+    minutes: u32,
+    theme: ChartTheme,
+    width: u32,
+    height: u32,
+) -> Result<String, AppError> {
+    let now = chrono::Utc::now();
+    let from = now - chrono::Duration::minutes(i64::from(minutes.clamp(1, 24 * 60)));
+    let watched = watched_state(&state, &env)?;
+    let points = lock(&watched).points_since(from);
+    render_svg(
+        chart,
+        &points,
+        from,
+        now,
+        (width.clamp(200, 3840), height.clamp(120, 2160)),
+        theme,
+    )
+}
+
+/// Writes an environment's history (up to a day) as CSV to `path`.
+#[tauri::command]
+pub async fn export_health_csv(
+    state: State<'_, AppState>,
+    env: String,
+    path: PathBuf,
+) -> Result<(), AppError> {
+    let watched = watched_state(&state, &env)?;
+    let csv = lock(&watched).csv();
+    std::fs::write(&path, csv).map_err(|e| AppError::io("write", &path, &e))
+}
+
+/// Writes a chart the window rendered to PNG (from the SVG above, at presentation size).
+#[tauri::command]
+pub async fn save_chart_png(path: PathBuf, png: Vec<u8>) -> Result<(), AppError> {
+    if !png.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Err(AppError::invalid_input("The chart image is not a PNG"));
+    }
+    std::fs::write(&path, png).map_err(|e| AppError::io("write", &path, &e))
 }

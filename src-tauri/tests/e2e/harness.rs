@@ -432,6 +432,15 @@ impl App {
             .await;
     }
 
+    /// Scrolls the content so the element is at the top (for a screenshot of it).
+    pub async fn scroll_into_view(&self, css: &str) {
+        self.find(css).await;
+        self.eval(&format!(
+            "document.querySelector({css:?}).scrollIntoView({{block: 'start'}}); return null"
+        ))
+        .await;
+    }
+
     /// Saves a PNG of the screen to target/e2e-screenshots/<name>.png for review. Taken from the
     /// X server, not WebDriver: WebKit's WebDriver snapshot leaves out some composited layers
     /// (toasts were missing), while the X server has exactly what an operator would see.

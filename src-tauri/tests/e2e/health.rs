@@ -74,6 +74,14 @@ async fn health_reconciles_sources_and_shows_each_failure() {
     // A second scrape gives rates.
     app.click(".section__action").await;
     app.wait_contains("[data-field=requests]", "/s").await;
+    // Charts drawn in Rust (SVG) for the range chosen.
+    app.find(".health__chart[data-chart=latency] img[src^='data:image/svg+xml']")
+        .await;
+    app.click("[role=radio][data-tab='15']").await;
+    app.find("img[alt='Request rate over the last 15 minutes']")
+        .await;
+    app.scroll_into_view(".health__charts").await;
+    app.screenshot("health-charts").await;
 
     // A malformed exposition: the error, with the last good figures kept.
     api.set(

@@ -5,6 +5,8 @@ import { call } from "./ipc";
 import type { AdoptionPlan } from "./bindings/AdoptionPlan";
 import type { ApplyEvent } from "./bindings/ApplyEvent";
 import type { ApplyReport } from "./bindings/ApplyReport";
+import type { Chart } from "./bindings/Chart";
+import type { ChartTheme } from "./bindings/ChartTheme";
 import type { EnvHealthView } from "./bindings/EnvHealthView";
 import type { OverviewRow } from "./bindings/OverviewRow";
 import type { Plan } from "./bindings/Plan";
@@ -113,3 +115,7 @@ export const adoptDatabase = (env: string, confirm: string | null, onEvent: (eve
 export const healthOverview = () => call<EnvHealthView[]>("health_overview");
 export const healthCheckNow = (env: string) => call<null>("health_check_now", { env });
 export const setHealthInterval = (seconds: number) => call<null>("set_health_interval", { seconds });
+export const healthChart = (env: string, chart: Chart, minutes: number, theme: ChartTheme, width: number, height: number) =>
+  call<string>("health_chart", { env, chart, minutes, theme, width, height });
+export const exportHealthCsv = (env: string, path: string) => call<null>("export_health_csv", { env, path });
+export const saveChartPng = (path: string, png: number[]) => call<null>("save_chart_png", { path, png });

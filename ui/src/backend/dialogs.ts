@@ -22,3 +22,10 @@ export async function chooseReportFile(defaultName: string, format: "json" | "ma
   const path = await save({ title: "Export the validation report", defaultPath: defaultName, filters });
   return path ?? undefined;
 }
+
+/** A path to save a `kind` file (png, csv) to, or undefined if the operator cancelled. */
+export async function chooseSaveFile(title: string, defaultName: string, kind: "png" | "csv"): Promise<string | undefined> {
+  const filters = [{ name: kind.toUpperCase(), extensions: [kind] }];
+  const path = await save({ title, defaultPath: defaultName, filters });
+  return path ?? undefined;
+}

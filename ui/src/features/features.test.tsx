@@ -481,6 +481,7 @@ describe("Health & Metrics", () => {
       health_overview: () => [view],
       health_check_now: () => null,
       set_health_interval: () => null,
+      health_chart: (args: Record<string, unknown>) => `<svg xmlns="http://www.w3.org/2000/svg" data-chart="${String(args.chart)}" data-minutes="${String(args.minutes)}"></svg>`,
     });
     await goTo(user, "Health & Metrics");
     const card = await screen.findByText("The API reports its database unhealthy", { exact: false });
@@ -490,6 +491,11 @@ describe("Health & Metrics", () => {
     expect(screen.getByText("25.0%", { selector: "dd" })).toBeInTheDocument();
     expect(screen.getByText("550 ms / 950 ms / 990 ms")).toBeInTheDocument();
     expect(screen.getByRole("list", { name: "Incidents" })).toHaveTextContent("database healthy → degraded");
+    // Charts come from Rust as SVG; the range selector asks for another span.
+    const latency = await screen.findByRole("img", { name: "Latency percentiles over the last 60 minutes" });
+    expect(decodeURIComponent(latency.getAttribute("src") ?? "")).toContain('data-chart="latency"');
+    await user.click(screen.getByRole("radio", { name: "24 hours" }));
+    await screen.findByRole("img", { name: "Request rate over the last 1440 minutes" });
     await user.click(screen.getByRole("button", { name: "Check now" }));
     await user.selectOptions(screen.getByRole("combobox", { name: "Polling interval" }), "60");
     await waitFor(() => {

@@ -5,6 +5,7 @@
 
 pub mod app_info;
 pub mod audit;
+pub mod charts;
 mod console;
 pub mod environments;
 pub mod error;

@@ -8,4 +8,4 @@ export type Point = { at: string, overall: Health,
 /**
  * (dependency, status, reason when not healthy)
  */
-dependencies: Array<[string, Health, string | null]>, requestRate?: number, errorRatio?: number, p95?: number, };
+dependencies: Array<[string, Health, string | null]>, requestRate?: number, errorRatio?: number, p50?: number, p95?: number, p99?: number, };

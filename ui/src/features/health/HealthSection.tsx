@@ -1,9 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
 import { Activity } from "lucide-react";
 import { useState } from "react";
-import type { DependencyHistory, EnvHealthView, Environment, Health, MetricsReport } from "../../backend";
+import type { DependencyHistory, EnvHealthView, Environment, Health, MetricsReport, Theme } from "../../backend";
 import { healthCheckNow, healthOverview, setHealthInterval, toAppError } from "../../backend";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { Charts } from "./Charts";
 
 const INTERVALS = [
   { seconds: 10, label: "every 10 s" },
@@ -18,7 +19,7 @@ const ms = (s: number | undefined) => (s === undefined ? "—" : `${(s * 1000).t
 const pct = (r: number | undefined) => (r === undefined ? "—" : `${(r * 100).toFixed(1)}%`);
 
 /** Live status of every environment, the current one in detail: reconciled dependencies, history, metrics. */
-export function HealthSection({ current }: { current: Environment | undefined }) {
+export function HealthSection({ current, theme }: { current: Environment | undefined; theme: Theme }) {
   const overview = useQuery({ queryKey: ["health"], queryFn: healthOverview, refetchInterval: 2000, staleTime: 0 });
   const [chosen, setChosen] = useState<string | undefined>(undefined);
   const [interval, setIntervalSeconds] = useState(30);
@@ -82,12 +83,12 @@ export function HealthSection({ current }: { current: Environment | undefined })
           </li>
         ))}
       </ul>
-      {selected && <EnvironmentHealth view={selected} />}
+      {selected && <EnvironmentHealth view={selected} theme={theme} />}
     </section>
   );
 }
 
-function EnvironmentHealth({ view }: { view: EnvHealthView }) {
+function EnvironmentHealth({ view, theme }: { view: EnvHealthView; theme: Theme }) {
   const history = (name: string) => view.dependencies.find((d) => d.name === name);
   if (!view.health) return <p aria-busy>Checking {view.environment}…</p>;
   return (
@@ -114,6 +115,7 @@ function EnvironmentHealth({ view }: { view: EnvHealthView }) {
         ))}
       </div>
       <Metrics metrics={view.metrics} error={view.metricsError} />
+      <Charts env={view.environment} theme={theme} />
       <h2 className="health__subtitle">Incidents</h2>
       {view.incidents.length === 0 ? (
         <p className="muted">No state changes since the console started watching.</p>

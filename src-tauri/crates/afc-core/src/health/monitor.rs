@@ -61,7 +61,13 @@ pub struct Point {
     pub error_ratio: Option<f64>,
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub p50: Option<f64>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub p95: Option<f64>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p99: Option<f64>,
 }
 
 impl Point {
@@ -76,7 +82,9 @@ impl Point {
                 .collect(),
             request_rate: metrics.and_then(|m| m.request_rate),
             error_ratio: metrics.and_then(|m| m.error_ratio),
+            p50: metrics.and_then(|m| m.latency.p50),
             p95: metrics.and_then(|m| m.latency.p95),
+            p99: metrics.and_then(|m| m.latency.p99),
         }
     }
 
@@ -225,7 +233,9 @@ mod tests {
             ],
             request_rate: None,
             error_ratio: None,
+            p50: None,
             p95: None,
+            p99: None,
         }
     }
 

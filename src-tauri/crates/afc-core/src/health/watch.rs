@@ -164,6 +164,39 @@ impl WatchState {
         self.delay
     }
 
+    /// The polls since `since`, oldest first.
+    pub fn points_since(&self, since: DateTime<Utc>) -> Vec<Point> {
+        self.history
+            .points()
+            .filter(|p| p.at >= since)
+            .cloned()
+            .collect()
+    }
+
+    /// The history as CSV: one row per poll and dependency status, plus the traffic figures.
+    pub fn csv(&self) -> String {
+        let mut out = String::from(
+            "time,overall,dependency,status,requests_per_second,error_ratio,p50_seconds,p95_seconds,p99_seconds\n",
+        );
+        let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+        for p in self.history.points() {
+            for (name, status, _) in &p.dependencies {
+                out.push_str(&format!(
+                    "{},{},{name},{},{},{},{},{},{}\n",
+                    p.at.to_rfc3339(),
+                    health_name(p.overall),
+                    health_name(*status),
+                    num(p.request_rate),
+                    num(p.error_ratio),
+                    num(p.p50),
+                    num(p.p95),
+                    num(p.p99)
+                ));
+            }
+        }
+        out
+    }
+
     pub fn view(&self, environment: &str, now: DateTime<Utc>) -> EnvHealthView {
         let hour = now - chrono::Duration::hours(1);
         let day = now - chrono::Duration::days(1);
@@ -199,19 +232,36 @@ impl WatchState {
     }
 }
 
+fn health_name(h: Health) -> &'static str {
+    match h {
+        Health::Healthy => "healthy",
+        Health::Degraded => "degraded",
+        Health::Down => "down",
+        Health::Unknown => "unknown",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::probe::ConnectionTest;
 
     fn health() -> HealthReport {
-        HealthReport::from_test(
+        let mut h = HealthReport::from_test(
             Some("dev".into()),
             &ConnectionTest {
                 environment: "dev".into(),
                 results: vec![],
             },
-        )
+        );
+        h.dependencies.push(crate::health::Dependency {
+            name: "database".into(),
+            status: Health::Degraded,
+            latency_ms: None,
+            reason: Some("refused".into()),
+            sources: vec![],
+        });
+        h
     }
 
     #[test]
@@ -253,5 +303,19 @@ mod tests {
         // The last good figures stay on screen next to the error.
         assert!(view.metrics.is_some());
         assert_eq!(view.points.len(), 3);
+        assert_eq!(
+            w.points_since(Utc::now() - chrono::Duration::minutes(5))
+                .len(),
+            3
+        );
+        let csv = w.csv();
+        assert!(csv.starts_with("time,overall,dependency,status,requests_per_second"));
+        let rows: Vec<&str> = csv.lines().collect();
+        assert_eq!(rows.len(), 4);
+        assert!(
+            rows[2].ends_with(",unknown,database,degraded,1,0,,,"),
+            "{}",
+            rows[2]
+        );
     }
 }

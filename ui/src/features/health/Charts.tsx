@@ -1,0 +1,80 @@
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import type { Chart, Theme } from "../../backend";
+import { chooseSaveFile, exportHealthCsv, healthChart, saveChartPng, toAppError } from "../../backend";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { Segmented } from "../../components/Segmented";
+import { svgToPng } from "./png";
+
+const RANGES = [
+  { value: "15", label: "15 min" },
+  { value: "60", label: "1 hour" },
+  { value: "1440", label: "24 hours" },
+] as const;
+
+const CHARTS: { chart: Chart; title: string }[] = [
+  { chart: "request_rate", title: "Request rate" },
+  { chart: "error_ratio", title: "Error ratio" },
+  { chart: "latency", title: "Latency percentiles" },
+];
+
+/** Charts drawn in Rust (plotters, SVG) from the environment's history, with PNG and CSV export. */
+export function Charts({ env, theme }: { env: string; theme: Theme }) {
+  const [minutes, setMinutes] = useState<(typeof RANGES)[number]["value"]>("60");
+  const [error, setError] = useState<unknown>(null);
+  const exportCsv = async () => {
+    const path = await chooseSaveFile("Export the health history", `health-${env}.csv`, "csv");
+    if (path) await exportHealthCsv(env, path);
+  };
+  return (
+    <section className="health__charts" aria-label="Charts">
+      <div className="health__charts-bar">
+        <h2 className="health__subtitle">Charts</h2>
+        <Segmented options={RANGES} value={minutes} onChange={setMinutes} label="Time range" kind="radio" />
+        <button type="button" className="button button--small" onClick={() => void exportCsv().catch(setError)}>
+          Export CSV…
+        </button>
+      </div>
+      {error !== null && <ErrorNotice error={toAppError(error)} />}
+      <div className="health__chart-grid">
+        {CHARTS.map((c) => (
+          <ChartFigure key={c.chart} env={env} chart={c.chart} title={c.title} minutes={Number(minutes)} theme={theme} onError={setError} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function ChartFigure(props: { env: string; chart: Chart; title: string; minutes: number; theme: Theme; onError: (e: unknown) => void }) {
+  const { env, chart, title, minutes, theme, onError } = props;
+  const svg = useQuery({
+    queryKey: ["health-chart", env, chart, minutes, theme],
+    queryFn: () => healthChart(env, chart, minutes, theme, 640, 260),
+    refetchInterval: 10_000,
+    staleTime: 0,
+  });
+  const exportPng = async () => {
+    const path = await chooseSaveFile(`Export the ${title.toLowerCase()} chart`, `${env}-${chart}.png`, "png");
+    if (!path) return;
+    // Presentation size: full HD, in the window's current theme.
+    const large = await healthChart(env, chart, minutes, theme, 1920, 1080);
+    await saveChartPng(path, await svgToPng(large));
+  };
+  return (
+    <figure className="health__chart" data-chart={chart}>
+      <figcaption>
+        {title}
+        <button type="button" className="button button--small" onClick={() => void exportPng().catch(onError)}>
+          PNG…
+        </button>
+      </figcaption>
+      {svg.data ? (
+        <img alt={`${title} over the last ${String(minutes)} minutes`} src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg.data)}`} />
+      ) : svg.error ? (
+        <ErrorNotice error={toAppError(svg.error)} />
+      ) : (
+        <p aria-busy>Drawing…</p>
+      )}
+    </figure>
+  );
+}
