@@ -52,7 +52,7 @@ impl Monitors {
     }
 
     /// Starts a task for each environment not yet watched; stops those of deleted environments.
-    fn sync(&self, app: &AppHandle, names: &[String]) {
+    fn sync(&self, app: &AppHandle, history_dir: &std::path::Path, names: &[String]) {
         let mut watched = lock(&self.watched);
         watched.retain(|name, w| {
             let keep = names.contains(name);
@@ -63,7 +63,20 @@ impl Monitors {
         });
         for name in names {
             watched.entry(name.clone()).or_insert_with(|| {
-                let state = Arc::new(Mutex::new(WatchState::default()));
+                // Kept across restarts in the data folder, one file per environment.
+                let file: String = name
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect();
+                let state = Arc::new(Mutex::new(WatchState::open(
+                    history_dir.join(format!("{file}.jsonl")),
+                )));
                 let wake = Arc::new(Notify::new());
                 let task = tauri::async_runtime::spawn(watch(
                     app.clone(),
@@ -110,7 +123,9 @@ pub async fn health_overview(
         .into_iter()
         .map(|e| e.name)
         .collect();
-    state.monitors.sync(&app, &names);
+    state
+        .monitors
+        .sync(&app, &state.console.paths.data_dir.join("health"), &names);
     let now = chrono::Utc::now();
     let watched = lock(&state.monitors.watched);
     Ok(names

@@ -127,4 +127,11 @@ async fn health_reconciles_sources_and_shows_each_failure() {
     app.choose_theme(&profile, "Dark").await;
     app.screenshot("health-recovered-dark").await;
     app.quit().await;
+
+    // The history is kept across a restart: the incidents are still listed.
+    let app = App::launch(&profile).await;
+    app.click(".sidebar button[data-section=health]").await;
+    app.wait_contains("[aria-label=Incidents]", "api down → healthy")
+        .await;
+    app.quit().await;
 }

@@ -8,7 +8,7 @@ mod reconcile;
 pub mod watch;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::Result;
@@ -17,7 +17,7 @@ use crate::probe::{ConnectionTest, ProbeResult, ProbeTarget};
 
 pub use reconcile::reconcile;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Health {
     Healthy,

@@ -2,6 +2,8 @@
 //! the view the Health section shows. The desktop app runs the loop (one task per environment);
 //! everything it decides is here, so it is tested without a window.
 
+use std::io::Write;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -13,6 +15,13 @@ use super::{Health, HealthReport};
 use crate::console::Console;
 use crate::metrics::{MetricsReport, Scrape, fetch, parse, report};
 use crate::{AppError, ErrorCode, Result};
+
+/// How much history is kept, in memory and on disk.
+const KEEP: Duration = Duration::from_secs(24 * 3600);
+
+/// After this many appended polls the history file is rewritten with only what is still kept,
+/// so it never grows beyond about a day of polls plus this many lines.
+const COMPACT_EVERY: usize = 500;
 
 /// Route groups beyond this fold into "other" (the endpoint label's cardinality cap).
 const MAX_GROUPS: usize = 50;
@@ -57,6 +66,10 @@ pub struct EnvHealthView {
 
 pub struct WatchState {
     history: History,
+    /// Where the history is kept across restarts (one JSON line per poll), if anywhere.
+    store: Option<PathBuf>,
+    appended: usize,
+    broken_tail: bool,
     health: Option<HealthReport>,
     metrics: Option<MetricsReport>,
     metrics_error: Option<AppError>,
@@ -68,7 +81,10 @@ pub struct WatchState {
 impl Default for WatchState {
     fn default() -> Self {
         Self {
-            history: History::new(Duration::from_secs(24 * 3600)),
+            history: History::new(KEEP),
+            store: None,
+            appended: 0,
+            broken_tail: false,
             health: None,
             metrics: None,
             metrics_error: None,
@@ -105,6 +121,57 @@ fn now_secs() -> f64 {
 }
 
 impl WatchState {
+    /// A watch whose history is read from and appended to `store` (lines that cannot be read,
+    /// e.g. from a crash mid-write, are skipped).
+    pub fn open(store: PathBuf) -> Self {
+        let mut state = Self::default();
+        if let Ok(text) = std::fs::read_to_string(&store) {
+            // A crash mid-write leaves a partial last line: the next poll starts a new line.
+            state.broken_tail = !text.is_empty() && !text.ends_with('\n');
+            for point in text
+                .lines()
+                .filter_map(|l| serde_json::from_str::<Point>(l).ok())
+            {
+                state.history.push(point);
+            }
+        }
+        state.store = Some(store);
+        state
+    }
+
+    fn persist(&mut self, point: &Point) {
+        let Some(path) = &self.store else { return };
+        let result = (|| -> std::io::Result<()> {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            self.appended += 1;
+            if self.appended.is_multiple_of(COMPACT_EVERY) {
+                // Rewrite from the history (which already holds `point`), dropping what expired.
+                let lines: Vec<String> = self
+                    .history
+                    .points()
+                    .filter_map(|p| serde_json::to_string(p).ok())
+                    .collect();
+                let tmp = path.with_extension("jsonl.tmp");
+                std::fs::write(&tmp, lines.join("\n") + "\n")?;
+                return std::fs::rename(&tmp, path);
+            }
+            let mut file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)?;
+            if std::mem::take(&mut self.broken_tail) {
+                writeln!(file)?;
+            }
+            let line = serde_json::to_string(point).map_err(std::io::Error::other)?;
+            writeln!(file, "{line}")
+        })();
+        if let Err(e) = result {
+            tracing::warn!(path = %path.display(), error = %e, "could not keep the health history");
+        }
+    }
+
     /// Records a poll; returns how long to wait before the next one.
     pub fn record(&mut self, poll: Poll, policy: &PollPolicy) -> Duration {
         match poll.scrape {
@@ -157,8 +224,10 @@ impl WatchState {
             .flat_map(|p| p.facts.iter())
             .find(|f| f.label == "rate limit left this minute")
             .and_then(|f| f.value.parse().ok());
-        self.history
-            .push(Point::new(&poll.health, self.metrics.as_ref()));
+        let point = Point::new(&poll.health, self.metrics.as_ref());
+        // Pushed first: a compaction rewrites the file from the history, this poll included.
+        self.history.push(point.clone());
+        self.persist(&point);
         self.health = Some(poll.health);
         self.delay = policy.next_delay(self.failures, remaining);
         self.delay
@@ -316,6 +385,50 @@ mod tests {
             rows[2].ends_with(",unknown,database,degraded,1,0,,,"),
             "{}",
             rows[2]
+        );
+    }
+
+    #[test]
+    fn the_history_survives_a_restart_and_a_torn_last_line() {
+        let policy = PollPolicy::default();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("health").join("dev.jsonl");
+        let hour_ago = || Utc::now() - chrono::Duration::hours(1);
+        let mut first = WatchState::open(path.clone());
+        first.record(
+            Poll {
+                health: health(),
+                scrape: None,
+            },
+            &policy,
+        );
+        first.record(
+            Poll {
+                health: health(),
+                scrape: None,
+            },
+            &policy,
+        );
+        // A crash mid-write.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(b"{\"at\":\"20"))
+            .unwrap();
+        let mut second = WatchState::open(path.clone());
+        assert_eq!(second.points_since(hour_ago()).len(), 2);
+        second.record(
+            Poll {
+                health: health(),
+                scrape: None,
+            },
+            &policy,
+        );
+        let third = WatchState::open(path);
+        assert_eq!(third.points_since(hour_ago()).len(), 3);
+        assert!(
+            third.view("dev", Utc::now()).metrics_error.is_none(),
+            "only the history is kept, not stale errors"
         );
     }
 }
