@@ -3,6 +3,9 @@
 
 use std::hint::black_box;
 
+use afc_core::charts::{Chart, ChartTheme, render_svg};
+use afc_core::health::Health;
+use afc_core::health::monitor::Point;
 use afc_core::metrics::{Scrape, parse, report};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -64,5 +67,39 @@ fn benches(c: &mut Criterion) {
     });
 }
 
-criterion_group!(metrics, benches);
+/// 10,000 polls (about 3.5 days at the default interval; far more than a chart ever shows).
+fn chart_bench(c: &mut Criterion) {
+    let start = chrono::Utc::now() - chrono::Duration::seconds(10_000 * 30);
+    let points: Vec<Point> = (0..10_000)
+        .map(|i| Point {
+            at: start + chrono::Duration::seconds(i * 30),
+            overall: Health::Healthy,
+            dependencies: Vec::new(),
+            request_rate: Some(5.0 + (i % 17) as f64),
+            error_ratio: Some(0.001 * (i % 7) as f64),
+            p50: Some(0.02),
+            p95: Some(0.1 + 0.001 * (i % 50) as f64),
+            p99: Some(0.4),
+        })
+        .collect();
+    let (from, to) = (points[0].at, points[9_999].at);
+    c.bench_function(
+        "charts: latency chart of 10,000 points (3 lines, SVG 1920x1080)",
+        |b| {
+            b.iter(|| {
+                render_svg(
+                    Chart::Latency,
+                    black_box(&points),
+                    from,
+                    to,
+                    (1920, 1080),
+                    ChartTheme::Light,
+                )
+                .unwrap()
+            })
+        },
+    );
+}
+
+criterion_group!(metrics, benches, chart_bench);
 criterion_main!(metrics);

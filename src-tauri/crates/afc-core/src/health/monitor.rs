@@ -115,6 +115,7 @@ pub struct Incident {
 pub struct History {
     points: VecDeque<Point>,
     keep: Duration,
+    max_points: usize,
 }
 
 impl History {
@@ -122,15 +123,41 @@ impl History {
         Self {
             points: VecDeque::new(),
             keep,
+            max_points: usize::MAX,
         }
     }
 
-    /// Adds a poll; drops what is older than the window.
+    /// At most `max_points` polls, whatever the window (the memory budget's share).
+    pub fn with_limit(mut self, max_points: usize) -> Self {
+        self.max_points = max_points.max(1);
+        self
+    }
+
+    /// Bytes the points hold (their own size and their strings).
+    pub fn retained_bytes(&self) -> usize {
+        let dependency = std::mem::size_of::<(String, Health, Option<String>)>();
+        self.points
+            .iter()
+            .map(|p| {
+                std::mem::size_of::<Point>()
+                    + p.dependencies
+                        .iter()
+                        .map(|(n, _, r)| {
+                            dependency + n.capacity() + r.as_ref().map_or(0, String::capacity)
+                        })
+                        .sum::<usize>()
+            })
+            .sum()
+    }
+
+    /// Adds a poll; drops what is older than the window, and the oldest beyond the limit.
     pub fn push(&mut self, point: Point) {
         let horizon =
             point.at - chrono::Duration::from_std(self.keep).unwrap_or(chrono::Duration::days(1));
         self.points.push_back(point);
-        while self.points.front().is_some_and(|p| p.at < horizon) {
+        while self.points.front().is_some_and(|p| p.at < horizon)
+            || self.points.len() > self.max_points
+        {
             self.points.pop_front();
         }
     }

@@ -16,6 +16,13 @@ use crate::console::Console;
 use crate::metrics::{MetricsReport, Scrape, fetch, parse, report};
 use crate::{AppError, ErrorCode, Result};
 
+/// Memory one environment's watch may hold by default: the previous scrape (for rates) and the
+/// history of polls. Series themselves are never kept: each poll is reduced to its figures.
+pub const DEFAULT_BUDGET: usize = 8 << 20;
+
+/// A poll's share of the budget when sizing the history (a Point with a few dependencies).
+const POINT_BYTES: usize = 512;
+
 /// How much history is kept, in memory and on disk.
 const KEEP: Duration = Duration::from_secs(24 * 3600);
 
@@ -70,6 +77,7 @@ pub struct WatchState {
     store: Option<PathBuf>,
     appended: usize,
     broken_tail: bool,
+    budget: usize,
     health: Option<HealthReport>,
     metrics: Option<MetricsReport>,
     metrics_error: Option<AppError>,
@@ -81,10 +89,11 @@ pub struct WatchState {
 impl Default for WatchState {
     fn default() -> Self {
         Self {
-            history: History::new(KEEP),
+            history: History::new(KEEP).with_limit(DEFAULT_BUDGET / 2 / POINT_BYTES),
             store: None,
             appended: 0,
             broken_tail: false,
+            budget: DEFAULT_BUDGET,
             health: None,
             metrics: None,
             metrics_error: None,
@@ -137,6 +146,22 @@ impl WatchState {
         }
         state.store = Some(store);
         state
+    }
+
+    /// Holds at most about `bytes`: half for the previous scrape, half for the history.
+    pub fn with_budget(mut self, bytes: usize) -> Self {
+        self.budget = bytes;
+        self.history = std::mem::replace(&mut self.history, History::new(KEEP))
+            .with_limit(bytes / 2 / POINT_BYTES);
+        self
+    }
+
+    /// What this watch holds now, in bytes (the previous scrape and the history).
+    pub fn retained_bytes(&self) -> usize {
+        self.previous_scrape
+            .as_ref()
+            .map_or(0, |(t, _)| t.capacity())
+            + self.history.retained_bytes()
     }
 
     fn persist(&mut self, point: &Point) {
@@ -199,7 +224,9 @@ impl WatchState {
                         MAX_GROUPS,
                     ));
                     self.metrics_error = None;
-                    self.previous_scrape = Some((text, at));
+                    // An exposition too large for the budget is not kept: no rates, but no
+                    // unbounded memory either.
+                    self.previous_scrape = (text.len() <= self.budget / 2).then_some((text, at));
                 }
                 Err(e) => {
                     self.metrics_error = Some(AppError::new(
@@ -312,6 +339,62 @@ fn health_name(h: Health) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    /// 10,000 series (the cardinality the budget is set for), counters at `n`.
+    fn big_exposition(n: u64) -> String {
+        let mut t =
+            String::from("process_start_time_seconds 1\n# TYPE http_requests_total counter\n");
+        for i in 0..10_000 {
+            t.push_str(&format!("http_requests_total{{endpoint=\"/api/v1/agents/a-{i}\",method=\"GET\",status_code=\"200\"}} {n}\n"));
+        }
+        t
+    }
+
+    #[test]
+    fn ten_thousand_series_over_an_hour_stay_within_the_budget() {
+        let policy = PollPolicy::default();
+        let mut w = WatchState::default();
+        // An hour of polls at the default 30 s.
+        for poll in 0..120u64 {
+            w.record(
+                Poll {
+                    health: health(),
+                    scrape: Some(Ok((big_exposition(poll), poll as f64 * 30.0))),
+                },
+                &policy,
+            );
+            assert!(
+                w.retained_bytes() <= DEFAULT_BUDGET,
+                "{} bytes after poll {poll}",
+                w.retained_bytes()
+            );
+        }
+        let view = w.view("dev", Utc::now());
+        // 10,000 series of one request each per 30 s: 333 requests a second.
+        assert!((view.metrics.unwrap().request_rate.unwrap() - 10_000.0 / 30.0).abs() < 1e-6);
+        assert_eq!(view.points.len(), 120);
+
+        // A budget smaller than one exposition: no rates, and still within it.
+        let mut small = WatchState::default().with_budget(256 << 10);
+        for poll in 0..3u64 {
+            small.record(
+                Poll {
+                    health: health(),
+                    scrape: Some(Ok((big_exposition(poll), poll as f64 * 30.0))),
+                },
+                &policy,
+            );
+        }
+        assert!(small.retained_bytes() <= 256 << 10);
+        assert!(
+            small
+                .view("dev", Utc::now())
+                .metrics
+                .unwrap()
+                .request_rate
+                .is_none()
+        );
+    }
+
     use super::*;
     use crate::probe::ConnectionTest;
 
