@@ -14,3 +14,5 @@ scripts/test-session.sh cargo bench --locked -p afc-core --bench secrets
 scripts/test-session.sh cargo bench --locked -p afc-core --bench migrate
 # Metrics parser throughput and the report over two scrapes.
 cargo bench --locked -p afc-core --bench metrics
+# CPU used by polling ten environments every second.
+cargo bench --locked -p afc-core --bench polling
