@@ -464,12 +464,15 @@ describe("Health & Metrics", () => {
       errors: 20,
       errorRatio: 0.25,
       latency: { p50: 0.55, p95: 0.95, p99: 0.99 },
-      endpoints: [{ endpoint: "/api/v1/agents/{agent_id}", requests: 80, rate: 4, errors: 20, errorRatio: 0.25, latency: { p95: 0.95 } }],
+            endpoints: [
+        { endpoint: "/api/v1/agents/{agent_id}", requests: 80, rate: 4, errors: 20, errorRatio: 0.25, latency: { p95: 0.95 } },
+        { endpoint: "/slow", requests: 2, rate: 0.1, errors: 0, errorRatio: 0, latency: { p95: 4.2 } },
+      ],
       process: { residentMemoryBytes: 104857600, cpuCores: 0.15, restarted: false },
       samples: 10,
       notes: [],
     },
-    dependencies: [{ name: "database", uptimeHour: 0.5, uptimeDay: 0.5, lastHour: Array(60).fill("unknown"), lastDay: [] }],
+        dependencies: [{ name: "database", uptimeHour: 0.5, uptimeDay: 0.5, lastHour: Array(60).fill("unknown"), lastDay: Array(96).fill("healthy") }],
     incidents: [{ at: "2026-11-26T09:59:00Z", dependency: "database", from: "healthy", to: "degraded", reason: "Not an executable object" }],
     points: [],
     intervalSeconds: 30,
@@ -491,6 +494,11 @@ describe("Health & Metrics", () => {
     expect(screen.getByText("25.0%", { selector: "dd" })).toBeInTheDocument();
     expect(screen.getByText("550 ms / 950 ms / 990 ms")).toBeInTheDocument();
     expect(screen.getByRole("list", { name: "Incidents" })).toHaveTextContent("database healthy → degraded");
+        // Top endpoints by traffic, then by latency.
+    const firstEndpoint = () => within(screen.getByRole("table", { name: "Top endpoints" })).getAllByRole("row")[1];
+    expect(firstEndpoint()).toHaveTextContent("/api/v1/agents/{agent_id}");
+    await user.click(screen.getByRole("radio", { name: "Slowest" }));
+    expect(firstEndpoint()).toHaveTextContent("/slow");
     // Charts come from Rust as SVG; the range selector asks for another span.
     const latency = await screen.findByRole("img", { name: "Latency percentiles over the last 60 minutes" });
     expect(decodeURIComponent(latency.getAttribute("src") ?? "")).toContain('data-chart="latency"');

@@ -25,14 +25,23 @@ async fn healthy_api() {
             .iter()
             .any(|f| f.label == "rate limit left this minute" && f.value == "59")
     );
+    let ready = r.facts.iter().find(|f| f.label == "/ready").unwrap();
+    assert!(ready.value.starts_with("HTTP 200 ready"), "{}", ready.value);
 }
 
 #[tokio::test]
 async fn degraded_api_says_which_check_fails_and_why() {
     let api = FixtureApi::start();
     api.set("/health", Reply::json(503, "health-degraded-db.json"));
+    api.set("/ready", Reply::json(503, "ready-503.json"));
     let r = probe_api(&api.url(), &ApiAuth::None, None).await;
     assert_eq!(r.status, ProbeStatus::Degraded);
+    let ready = r.facts.iter().find(|f| f.label == "/ready").unwrap();
+    assert!(
+        ready.value.starts_with("HTTP 503 not ready") && ready.value.contains("follows /health"),
+        "{}",
+        ready.value
+    );
     assert!(
         r.summary.contains("database: Not an executable object"),
         "{}",

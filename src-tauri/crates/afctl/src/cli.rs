@@ -62,6 +62,9 @@ pub enum Command {
         /// How many endpoints to list.
         #[arg(long, default_value_t = 10)]
         top: usize,
+        /// Rank endpoints by requests, p95 latency or 5xx errors.
+        #[arg(long, value_enum, default_value_t = Rank::Traffic)]
+        sort: Rank,
     },
     /// Database migrations: status, plan (dry run), apply, validate, and adopt a legacy database.
     #[command(subcommand)]
@@ -165,6 +168,13 @@ pub enum Kind {
     Staging,
     Production,
     Custom,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Rank {
+    Traffic,
+    Latency,
+    Errors,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

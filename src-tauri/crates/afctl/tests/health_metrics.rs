@@ -205,6 +205,28 @@ fn metrics_from_the_api_and_from_files() {
         "{human}"
     );
 
+    // Ranked by p95 latency instead of traffic.
+    let by_latency = json(&afctl(
+        dir.path(),
+        &[
+            "--json",
+            "metrics",
+            "--api-url",
+            &api.url(),
+            "--sort",
+            "latency",
+            "--top",
+            "2",
+        ],
+    ));
+    let p95 = |i: usize| {
+        by_latency["endpoints"][i]["latency"]["p95"]
+            .as_f64()
+            .unwrap()
+    };
+    assert_eq!(by_latency["endpoints"].as_array().unwrap().len(), 2);
+    assert!(p95(0) >= p95(1));
+
     // Two scrapes a second apart: rates (zero here: the recorded exposition does not change).
     let out = afctl(
         dir.path(),

@@ -4,6 +4,7 @@ import { useState } from "react";
 import type { DependencyHistory, EnvHealthView, Environment, Health, MetricsReport, Theme } from "../../backend";
 import { healthCheckNow, healthOverview, setHealthInterval, toAppError } from "../../backend";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { Segmented } from "../../components/Segmented";
 import { Charts } from "./Charts";
 
 const INTERVALS = [
@@ -138,8 +139,13 @@ function StatusBar({ history }: { history: DependencyHistory | undefined }) {
   const up = (u: number | undefined) => (u === undefined ? "—" : `${(u * 100).toFixed(1)}%`);
   return (
     <div className="status-bar" aria-label={`Last hour of ${history.name}`}>
-      <div className="status-bar__cells">
+            <div className="status-bar__cells" title="Last hour">
         {history.lastHour.map((s: Health, i) => (
+          <span key={i} className={`status-bar__cell status-bar__cell--${s}`} />
+        ))}
+      </div>
+      <div className="status-bar__cells status-bar__cells--day" title="Last day" aria-label={`Last day of ${history.name}`}>
+        {history.lastDay.map((s: Health, i) => (
           <span key={i} className={`status-bar__cell status-bar__cell--${s}`} />
         ))}
       </div>
@@ -150,7 +156,22 @@ function StatusBar({ history }: { history: DependencyHistory | undefined }) {
   );
 }
 
+const RANKS = [
+  { value: "traffic", label: "Busiest" },
+  { value: "latency", label: "Slowest" },
+  { value: "errors", label: "Most errors" },
+] as const;
+type Rank = (typeof RANKS)[number]["value"];
+
+/** The ten endpoints first by requests, p95 latency or 5xx errors (ties by requests). */
+function ranked(endpoints: MetricsReport["endpoints"], rank: Rank) {
+  const key = (e: MetricsReport["endpoints"][number]) =>
+    rank === "traffic" ? e.requests : rank === "latency" ? (e.latency.p95 ?? -1) : e.errors;
+  return [...endpoints].sort((a, b) => key(b) - key(a) || b.requests - a.requests).slice(0, 10);
+}
+
 function Metrics({ metrics, error }: { metrics: MetricsReport | undefined; error: EnvHealthView["metricsError"] }) {
+  const [rank, setRank] = useState<Rank>("traffic");
   return (
     <section className="health__metrics" aria-label="Metrics">
       <h2 className="health__subtitle">Metrics</h2>
@@ -174,6 +195,7 @@ function Metrics({ metrics, error }: { metrics: MetricsReport | undefined; error
               {metrics.process.cpuCores !== undefined ? `, ${metrics.process.cpuCores.toFixed(2)} cores` : ""}
             </dd>
           </dl>
+                    <Segmented options={RANKS} value={rank} onChange={setRank} label="Rank endpoints" kind="radio" />
           <table className="table" aria-label="Top endpoints">
             <thead>
               <tr>
@@ -184,7 +206,7 @@ function Metrics({ metrics, error }: { metrics: MetricsReport | undefined; error
               </tr>
             </thead>
             <tbody>
-              {metrics.endpoints.map((e) => (
+                            {ranked(metrics.endpoints, rank).map((e) => (
                 <tr key={e.endpoint}>
                   <td className="mono">{e.endpoint}</td>
                   <td>{e.rate !== undefined ? `${e.rate.toFixed(2)}/s` : e.requests}</td>

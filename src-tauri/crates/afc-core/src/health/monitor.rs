@@ -20,7 +20,7 @@ pub struct PollPolicy {
 }
 
 impl Default for PollPolicy {
-    /// Three requests a round (`/live`, `/health`, `/metrics`) every 30 s is 6 a minute: a tenth of
+    /// Four requests a round (`/live`, `/ready`, `/health`, `/metrics`) every 30 s is 8 a minute: well under
     /// the API's 60-a-minute limit, which every client on this machine shares.
     fn default() -> Self {
         Self {

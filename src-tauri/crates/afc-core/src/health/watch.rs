@@ -220,7 +220,7 @@ impl WatchState {
                             exposition: current,
                             at,
                         },
-                        10,
+                        MAX_GROUPS,
                         MAX_GROUPS,
                     ));
                     self.metrics_error = None;

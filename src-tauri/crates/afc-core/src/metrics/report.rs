@@ -94,6 +94,36 @@ pub struct MetricsReport {
     pub notes: Vec<String>,
 }
 
+/// How to rank endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointOrder {
+    /// Most requests first.
+    Traffic,
+    /// Highest p95 latency first.
+    Latency,
+    /// Most 5xx responses first.
+    Errors,
+}
+
+impl MetricsReport {
+    /// The first `n` endpoints by `order` (ties by traffic).
+    pub fn top(&self, order: EndpointOrder, n: usize) -> Vec<&EndpointStats> {
+        let mut list: Vec<&EndpointStats> = self.endpoints.iter().collect();
+        let key = |e: &EndpointStats| match order {
+            EndpointOrder::Traffic => e.requests,
+            EndpointOrder::Latency => e.latency.p95.unwrap_or(f64::NEG_INFINITY),
+            EndpointOrder::Errors => e.errors,
+        };
+        list.sort_by(|a, b| {
+            key(b)
+                .total_cmp(&key(a))
+                .then(b.requests.total_cmp(&a.requests))
+        });
+        list.truncate(n);
+        list
+    }
+}
+
 /// A series' identity: its name and labels, in a stable order.
 fn key(s: &Sample<'_>) -> String {
     let mut labels: Vec<String> = s.labels.iter().map(|(n, v)| format!("{n}={v}")).collect();
@@ -345,6 +375,37 @@ mod tests {
         assert!((r.latency.p50.unwrap() - 0.55).abs() < 1e-9);
         assert_eq!(r.process.cpu_cores, Some(0.15));
         assert_eq!(r.endpoints[0].endpoint, "/api/v1/agents/{agent_id}");
+    }
+
+    #[test]
+    fn endpoints_rank_by_traffic_latency_or_errors() {
+        let text = "# TYPE http_requests_total counter\n\
+            http_requests_total{endpoint=\"/busy\",status_code=\"200\"} 100\n\
+            http_requests_total{endpoint=\"/flaky\",status_code=\"500\"} 7\n\
+            http_requests_total{endpoint=\"/slow\",status_code=\"200\"} 3\n\
+            # TYPE http_request_duration_seconds histogram\n\
+            http_request_duration_seconds_bucket{endpoint=\"/busy\",le=\"0.1\"} 100\n\
+            http_request_duration_seconds_bucket{endpoint=\"/busy\",le=\"+Inf\"} 100\n\
+            http_request_duration_seconds_bucket{endpoint=\"/slow\",le=\"0.1\"} 0\n\
+            http_request_duration_seconds_bucket{endpoint=\"/slow\",le=\"+Inf\"} 3\n";
+        let r = report(
+            None,
+            &Scrape {
+                exposition: parse(text).unwrap(),
+                at: 0.0,
+            },
+            50,
+            50,
+        );
+        let names = |order| {
+            r.top(order, 1)
+                .iter()
+                .map(|e| e.endpoint.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(EndpointOrder::Traffic), ["/busy"]);
+        assert_eq!(names(EndpointOrder::Latency), ["/slow"]);
+        assert_eq!(names(EndpointOrder::Errors), ["/flaky"]);
     }
 
     #[test]

@@ -139,6 +139,32 @@ async fn probe(base: &str, auth: &ApiAuth, secret: Option<&SecretString>) -> Res
         result.fact("rate limit left this minute", remaining);
     }
 
+    // /ready answers 503 whenever /health's database check fails, so it is reported, not judged.
+    let ready_url = url("/ready");
+    let started = Instant::now();
+    let ready = timed("The API's /ready", async {
+        client
+            .get(&ready_url)
+            .send()
+            .await
+            .map_err(|e| transport_error(&ready_url, &e))
+    })
+    .await;
+    let ready_ms = millis(started);
+    result.fact(
+        "/ready",
+        match ready {
+            Ok(r) if r.status().is_success() => {
+                format!("HTTP {} ready in {ready_ms} ms", r.status().as_u16())
+            }
+            Ok(r) => format!(
+                "HTTP {} not ready in {ready_ms} ms (it follows /health)",
+                r.status().as_u16()
+            ),
+            Err(e) => e.message,
+        },
+    );
+
     let health_url = url("/health");
     let started = Instant::now();
     let health = timed("The API's /health", async {

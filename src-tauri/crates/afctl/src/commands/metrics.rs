@@ -4,11 +4,11 @@ use std::fmt::Write;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use afc_core::metrics::{MetricsReport, Scrape, fetch, parse, report};
+use afc_core::metrics::{EndpointOrder, MetricsReport, Scrape, fetch, parse, report};
 use afc_core::{AppError, ErrorCode};
 
 use super::{block_on, console};
-use crate::cli::{Cli, Command, EnvArg};
+use crate::cli::{Cli, Command, EnvArg, Rank};
 use crate::output::Output;
 
 /// Beyond this many route groups the quietest fold into "other".
@@ -20,6 +20,7 @@ pub fn run(cli: &Cli, out: &Output) -> Result<ExitCode, AppError> {
         file,
         interval,
         top,
+        sort,
     } = &cli.command
     else {
         unreachable!("dispatched on Command::Metrics");
@@ -94,7 +95,13 @@ pub fn run(cli: &Cli, out: &Output) -> Result<ExitCode, AppError> {
         [older, newer] => (newer, Some(older)),
         _ => unreachable!("one or two scrapes"),
     };
-    let r = report(previous, current, *top, MAX_GROUPS);
+    let mut r = report(previous, current, MAX_GROUPS, MAX_GROUPS);
+    let order = match sort {
+        Rank::Traffic => EndpointOrder::Traffic,
+        Rank::Latency => EndpointOrder::Latency,
+        Rank::Errors => EndpointOrder::Errors,
+    };
+    r.endpoints = r.top(order, *top).into_iter().cloned().collect();
     out.result(&r, || describe(&r))
 }
 
