@@ -43,6 +43,7 @@ fn main() {
             "health_overview",
             "health_check_now",
             "set_health_interval",
+            "set_health_notifications",
             "health_chart",
             "export_health_csv",
             "save_chart_png",

@@ -27,6 +27,7 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(state)
         .setup(|app| Ok(window::create_main(app.handle())?))
         .on_window_event(window::on_event)
@@ -70,6 +71,7 @@ pub fn run() {
             commands::health::health_overview,
             commands::health::health_check_now,
             commands::health::set_health_interval,
+            commands::health::set_health_notifications,
             commands::health::health_chart,
             commands::health::export_health_csv,
             commands::health::save_chart_png,

@@ -3,16 +3,18 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use afc_core::charts::{Chart, ChartTheme, render_svg};
-use afc_core::health::monitor::PollPolicy;
+use afc_core::health::Health;
+use afc_core::health::monitor::{Incident, PollPolicy};
 use afc_core::health::watch::{EnvHealthView, WatchState, poll};
 use afc_core::{AppError, ErrorCode};
 use tauri::async_runtime::JoinHandle;
 use tauri::{AppHandle, Manager, State};
+use tauri_plugin_notification::NotificationExt;
 use tokio::sync::Notify;
 
 use crate::state::AppState;
@@ -27,6 +29,8 @@ struct Watched {
 pub struct Monitors {
     watched: Mutex<HashMap<String, Watched>>,
     interval_secs: AtomicU64,
+    /// Desktop notifications on state changes (off until the operator turns them on).
+    notify: AtomicBool,
 }
 
 impl Default for Monitors {
@@ -34,6 +38,7 @@ impl Default for Monitors {
         Self {
             watched: Mutex::default(),
             interval_secs: AtomicU64::new(PollPolicy::default().base.as_secs()),
+            notify: AtomicBool::new(false),
         }
     }
 }
@@ -95,7 +100,14 @@ async fn watch(app: AppHandle, env: String, state: Arc<Mutex<WatchState>>, wake:
         let app_state = app.state::<AppState>();
         let policy = app_state.monitors.policy();
         let delay = match poll(&app_state.console, &env).await {
-            Ok(p) => lock(&state).record(p, &policy),
+            Ok(p) => {
+                let mut watch = lock(&state);
+                let delay = watch.record(p, &policy);
+                if app_state.monitors.notify.load(Ordering::Relaxed) {
+                    notify(&app, &env, &watch.latest_changes());
+                }
+                delay
+            }
             // The environment was deleted: the next sync stops this task anyway.
             Err(e) if e.code == ErrorCode::NotFound => return,
             Err(e) => {
@@ -106,6 +118,22 @@ async fn watch(app: AppHandle, env: String, state: Arc<Mutex<WatchState>>, wake:
         tokio::select! {
             () = tokio::time::sleep(delay) => {}
             () = wake.notified() => {}
+        }
+    }
+}
+
+/// A desktop notification per dependency that changed state. A desktop without a notification
+/// service is not an error worth more than a log line.
+fn notify(app: &AppHandle, env: &str, changes: &[Incident]) {
+    for c in changes {
+        let body = match (&c.reason, c.to) {
+            (_, Health::Healthy) => format!("{} recovered", c.dependency),
+            (Some(reason), _) => reason.clone(),
+            (None, to) => format!("{} is {to:?}", c.dependency).to_lowercase(),
+        };
+        let title = format!("{env}: {} {:?} → {:?}", c.dependency, c.from, c.to).to_lowercase();
+        if let Err(e) = app.notification().builder().title(title).body(body).show() {
+            tracing::info!(error = %e, "no desktop notification shown");
         }
     }
 }
@@ -224,4 +252,14 @@ pub async fn save_chart_png(path: PathBuf, png: Vec<u8>) -> Result<(), AppError>
         return Err(AppError::invalid_input("The chart image is not a PNG"));
     }
     std::fs::write(&path, png).map_err(|e| AppError::io("write", &path, &e))
+}
+
+/// Turns desktop notifications of state changes on or off.
+#[tauri::command]
+pub async fn set_health_notifications(
+    state: State<'_, AppState>,
+    enabled: bool,
+) -> Result<(), AppError> {
+    state.monitors.notify.store(enabled, Ordering::Relaxed);
+    Ok(())
 }

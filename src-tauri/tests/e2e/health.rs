@@ -57,6 +57,8 @@ async fn health_reconciles_sources_and_shows_each_failure() {
 
     // The API says its database is down; the console's own check finds it fine.
     app.click(".sidebar button[data-section=health]").await;
+    // Notifications on: each change below also goes to the desktop (none is listening here).
+    app.click(".health__notify input").await;
     app.find("[data-testid=health-detail][data-env=local] [data-dependency=database][data-status=degraded]").await;
     app.wait_contains(
         "[data-dependency=database]",

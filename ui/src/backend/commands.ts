@@ -115,6 +115,7 @@ export const adoptDatabase = (env: string, confirm: string | null, onEvent: (eve
 export const healthOverview = () => call<EnvHealthView[]>("health_overview");
 export const healthCheckNow = (env: string) => call<null>("health_check_now", { env });
 export const setHealthInterval = (seconds: number) => call<null>("set_health_interval", { seconds });
+export const setHealthNotifications = (enabled: boolean) => call<null>("set_health_notifications", { enabled });
 export const healthChart = (env: string, chart: Chart, minutes: number, theme: ChartTheme, width: number, height: number) =>
   call<string>("health_chart", { env, chart, minutes, theme, width, height });
 export const exportHealthCsv = (env: string, path: string) => call<null>("export_health_csv", { env, path });

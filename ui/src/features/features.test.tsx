@@ -483,7 +483,8 @@ describe("Health & Metrics", () => {
       list_environments: () => list([LOCAL], "local"),
       health_overview: () => [view],
       health_check_now: () => null,
-      set_health_interval: () => null,
+            set_health_interval: () => null,
+      set_health_notifications: () => null,
       health_chart: (args: Record<string, unknown>) => `<svg xmlns="http://www.w3.org/2000/svg" data-chart="${String(args.chart)}" data-minutes="${String(args.minutes)}"></svg>`,
     });
     await goTo(user, "Health & Metrics");
@@ -505,10 +506,12 @@ describe("Health & Metrics", () => {
     await user.click(screen.getByRole("radio", { name: "24 hours" }));
     await screen.findByRole("img", { name: "Request rate over the last 1440 minutes" });
     await user.click(screen.getByRole("button", { name: "Check now" }));
-    await user.selectOptions(screen.getByRole("combobox", { name: "Polling interval" }), "60");
+        await user.selectOptions(screen.getByRole("combobox", { name: "Polling interval" }), "60");
+    await user.click(screen.getByRole("checkbox", { name: "Notify me of changes" }));
     await waitFor(() => {
       expect(calls.some((c) => c.command === "health_check_now" && c.args.env === "local")).toBe(true);
-      expect(calls.some((c) => c.command === "set_health_interval" && c.args.seconds === 60)).toBe(true);
+            expect(calls.some((c) => c.command === "set_health_interval" && c.args.seconds === 60)).toBe(true);
+      expect(calls.some((c) => c.command === "set_health_notifications" && c.args.enabled === true)).toBe(true);
     });
   });
 });

@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Activity } from "lucide-react";
 import { useState } from "react";
 import type { DependencyHistory, EnvHealthView, Environment, Health, MetricsReport, Theme } from "../../backend";
-import { healthCheckNow, healthOverview, setHealthInterval, toAppError } from "../../backend";
+import { healthCheckNow, healthOverview, setHealthInterval, setHealthNotifications, toAppError } from "../../backend";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Segmented } from "../../components/Segmented";
 import { Charts } from "./Charts";
@@ -23,7 +23,8 @@ const pct = (r: number | undefined) => (r === undefined ? "—" : `${(r * 100).t
 export function HealthSection({ current, theme }: { current: Environment | undefined; theme: Theme }) {
   const overview = useQuery({ queryKey: ["health"], queryFn: healthOverview, refetchInterval: 2000, staleTime: 0 });
   const [chosen, setChosen] = useState<string | undefined>(undefined);
-  const [interval, setIntervalSeconds] = useState(30);
+    const [interval, setIntervalSeconds] = useState(30);
+  const [notify, setNotify] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
   const views = overview.data ?? [];
   const selected = views.find((v) => v.environment === (chosen ?? current?.name)) ?? views[0];
@@ -49,6 +50,18 @@ export function HealthSection({ current, theme }: { current: Environment | undef
               </option>
             ))}
           </select>
+        </label>
+                <label className="checkbox health__notify">
+          <input
+            type="checkbox"
+            checked={notify}
+            onChange={(e) => {
+              const enabled = e.target.checked;
+              setNotify(enabled);
+              setHealthNotifications(enabled).catch(setActionError);
+            }}
+          />
+          Notify me of changes
         </label>
         {selected && (
           <button

@@ -182,6 +182,28 @@ impl History {
         (!seen.is_empty()).then(|| healthy as f64 / seen.len() as f64)
     }
 
+    /// What changed between the last two polls (for desktop notifications).
+    pub fn latest_changes(&self) -> Vec<Incident> {
+        let n = self.points.len();
+        if n < 2 {
+            return Vec::new();
+        }
+        let (before, now) = (&self.points[n - 2], &self.points[n - 1]);
+        now.dependencies
+            .iter()
+            .filter_map(|(name, status, reason)| {
+                let from = before.status_of(name)?;
+                (from != *status).then(|| Incident {
+                    at: now.at,
+                    dependency: name.clone(),
+                    from,
+                    to: *status,
+                    reason: reason.clone(),
+                })
+            })
+            .collect()
+    }
+
     /// Each change of a dependency's state, newest first.
     pub fn incidents(&self) -> Vec<Incident> {
         let mut out = Vec::new();
@@ -305,7 +327,22 @@ mod tests {
             (incidents[1].to, incidents[1].reason.as_deref()),
             (Health::Down, Some("refused"))
         );
-        let end = h.latest().unwrap().at;
+        assert!(
+            h.latest_changes().is_empty(),
+            "nothing changed in the last poll"
+        );
+        h.push(point(10, Health::Degraded));
+        let changes = h.latest_changes();
+        assert_eq!(changes.len(), 1);
+        assert_eq!(
+            (
+                changes[0].dependency.as_str(),
+                changes[0].from,
+                changes[0].to
+            ),
+            ("database", Health::Healthy, Health::Degraded)
+        );
+        let end = h.points().nth(9).unwrap().at;
         let bar = h.bar("database", start, end, 5);
         assert_eq!(
             bar,

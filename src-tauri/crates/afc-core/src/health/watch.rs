@@ -260,6 +260,11 @@ impl WatchState {
         self.delay
     }
 
+    /// The dependencies whose state the last poll changed.
+    pub fn latest_changes(&self) -> Vec<Incident> {
+        self.history.latest_changes()
+    }
+
     /// The polls since `since`, oldest first.
     pub fn points_since(&self, since: DateTime<Utc>) -> Vec<Point> {
         self.history
