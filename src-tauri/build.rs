@@ -45,6 +45,8 @@ fn main() {
             "set_health_interval",
             "set_health_notifications",
             "health_chart",
+            "health_settings",
+            "health_sparklines",
             "export_health_csv",
             "save_chart_png",
         ]));

@@ -73,6 +73,8 @@ pub fn run() {
             commands::health::set_health_interval,
             commands::health::set_health_notifications,
             commands::health::health_chart,
+            commands::health::health_settings,
+            commands::health::health_sparklines,
             commands::health::export_health_csv,
             commands::health::save_chart_png,
         ])

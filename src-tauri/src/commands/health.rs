@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use afc_core::charts::{Chart, ChartTheme, render_svg};
+use afc_core::charts::{Chart, ChartTheme, render_svg, sparkline_svg};
 use afc_core::health::Health;
 use afc_core::health::monitor::{Incident, PollPolicy};
 use afc_core::health::watch::{EnvHealthView, WatchState, poll};
@@ -262,4 +262,36 @@ pub async fn set_health_notifications(
 ) -> Result<(), AppError> {
     state.monitors.notify.store(enabled, Ordering::Relaxed);
     Ok(())
+}
+
+/// A sparkline (SVG) of the request rate of each endpoint the last poll ranked busiest.
+#[tauri::command]
+pub async fn health_sparklines(
+    state: State<'_, AppState>,
+    env: String,
+    minutes: u32,
+    theme: ChartTheme,
+) -> Result<Vec<(String, String)>, AppError> {
+    let now = chrono::Utc::now();
+    let from = now - chrono::Duration::minutes(i64::from(minutes.clamp(1, 24 * 60)));
+    let watched = watched_state(&state, &env)?;
+    let points = lock(&watched).points_since(from);
+    let endpoints: Vec<String> = points
+        .last()
+        .map(|p| p.endpoints.iter().map(|(e, _)| e.clone()).collect())
+        .unwrap_or_default();
+    endpoints
+        .into_iter()
+        .map(|e| sparkline_svg(&e, &points, from, now, theme).map(|svg| (e, svg)))
+        .collect()
+}
+
+/// The polling interval (seconds) and whether notifications are on, as set in this session.
+#[tauri::command]
+pub async fn health_settings(state: State<'_, AppState>) -> Result<(u64, bool), AppError> {
+    let m = &state.monitors;
+    Ok((
+        m.interval_secs.load(Ordering::Relaxed),
+        m.notify.load(Ordering::Relaxed),
+    ))
 }

@@ -79,6 +79,7 @@ async fn health_reconciles_sources_and_shows_each_failure() {
     // Charts drawn in Rust (SVG) for the range chosen.
     app.find(".health__chart[data-chart=latency] img[src^='data:image/svg+xml']")
         .await;
+    app.find("img.sparkline").await;
     app.click("[role=radio][data-tab='15']").await;
     app.find("img[alt='Request rate over the last 15 minutes']")
         .await;
@@ -115,8 +116,31 @@ async fn health_reconciles_sources_and_shows_each_failure() {
         .await;
     app.wait_text("#section-title", "Environments").await;
     app.click(".sidebar button[data-section=health]").await;
+    // Settings made in this session are still in force, and shown so.
+    app.find(".health__notify input:checked").await;
     app.wait_contains("[data-dependency=api]", "did not answer within 5 seconds")
         .await;
+
+    // /health itself failing with a plain 500: the API is up but cannot say how it is.
+    api.set("/live", Reply::json(200, "live.json"));
+    api.set("/health", Reply::json(500, "error-500.json"));
+    app.click(".section__action").await;
+    app.find("[data-dependency=api][data-status=degraded]")
+        .await;
+    app.wait_contains("[data-dependency=api]", "answered HTTP 500")
+        .await;
+
+    // The API's cache is down but the console reaches Redis.
+    api.set("/health", Reply::json(503, "health-degraded-cache.json"));
+    app.click(".section__action").await;
+    app.find("[data-dependency=cache][data-status=degraded]")
+        .await;
+    app.wait_contains(
+        "[data-dependency=cache]",
+        "The API reports its cache unhealthy",
+    )
+    .await;
+    app.screenshot("health-degraded-cache").await;
 
     // Recovered.
     api.set("/live", Reply::json(200, "live.json"));
@@ -124,7 +148,7 @@ async fn health_reconciles_sources_and_shows_each_failure() {
     app.click(".section__action").await;
     app.find(".health__env[data-env=local][data-status=healthy]")
         .await;
-    app.wait_contains("[aria-label=Incidents]", "api down → healthy")
+    app.wait_contains("[aria-label=Incidents]", "api degraded → healthy")
         .await;
     app.choose_theme(&profile, "Dark").await;
     app.screenshot("health-recovered-dark").await;
@@ -133,7 +157,7 @@ async fn health_reconciles_sources_and_shows_each_failure() {
     // The history is kept across a restart: the incidents are still listed.
     let app = App::launch(&profile).await;
     app.click(".sidebar button[data-section=health]").await;
-    app.wait_contains("[aria-label=Incidents]", "api down → healthy")
+    app.wait_contains("[aria-label=Incidents]", "api degraded → healthy")
         .await;
     app.quit().await;
 }

@@ -115,8 +115,12 @@ export const adoptDatabase = (env: string, confirm: string | null, onEvent: (eve
 export const healthOverview = () => call<EnvHealthView[]>("health_overview");
 export const healthCheckNow = (env: string) => call<null>("health_check_now", { env });
 export const setHealthInterval = (seconds: number) => call<null>("set_health_interval", { seconds });
+/** [polling interval in seconds, notifications on]. */
+export const healthSettings = () => call<[number, boolean]>("health_settings");
 export const setHealthNotifications = (enabled: boolean) => call<null>("set_health_notifications", { enabled });
 export const healthChart = (env: string, chart: Chart, minutes: number, theme: ChartTheme, width: number, height: number) =>
   call<string>("health_chart", { env, chart, minutes, theme, width, height });
+export const healthSparklines = (env: string, minutes: number, theme: ChartTheme) =>
+  call<[string, string][]>("health_sparklines", { env, minutes, theme });
 export const exportHealthCsv = (env: string, path: string) => call<null>("export_health_csv", { env, path });
 export const saveChartPng = (path: string, png: number[]) => call<null>("save_chart_png", { path, png });

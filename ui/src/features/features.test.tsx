@@ -484,7 +484,9 @@ describe("Health & Metrics", () => {
       health_overview: () => [view],
       health_check_now: () => null,
             set_health_interval: () => null,
-      set_health_notifications: () => null,
+                  set_health_notifications: () => null,
+      health_settings: () => [30, false],
+      health_sparklines: () => [["/slow", '<svg xmlns="http://www.w3.org/2000/svg" width="120"></svg>']],
       health_chart: (args: Record<string, unknown>) => `<svg xmlns="http://www.w3.org/2000/svg" data-chart="${String(args.chart)}" data-minutes="${String(args.minutes)}"></svg>`,
     });
     await goTo(user, "Health & Metrics");
@@ -499,7 +501,8 @@ describe("Health & Metrics", () => {
     const firstEndpoint = () => within(screen.getByRole("table", { name: "Top endpoints" })).getAllByRole("row")[1];
     expect(firstEndpoint()).toHaveTextContent("/api/v1/agents/{agent_id}");
     await user.click(screen.getByRole("radio", { name: "Slowest" }));
-    expect(firstEndpoint()).toHaveTextContent("/slow");
+        expect(firstEndpoint()).toHaveTextContent("/slow");
+    expect(await screen.findByRole("img", { name: "/slow requests over the last hour" })).toBeInTheDocument();
     // Charts come from Rust as SVG; the range selector asks for another span.
     const latency = await screen.findByRole("img", { name: "Latency percentiles over the last 60 minutes" });
     expect(decodeURIComponent(latency.getAttribute("src") ?? "")).toContain('data-chart="latency"');

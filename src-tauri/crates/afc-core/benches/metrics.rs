@@ -80,6 +80,7 @@ fn chart_bench(c: &mut Criterion) {
             p50: Some(0.02),
             p95: Some(0.1 + 0.001 * (i % 50) as f64),
             p99: Some(0.4),
+            endpoints: Vec::new(),
         })
         .collect();
     let (from, to) = (points[0].at, points[9_999].at);

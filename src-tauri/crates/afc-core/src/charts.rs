@@ -168,6 +168,45 @@ pub fn render_svg(
     Ok(svg)
 }
 
+/// A sparkline of one endpoint's request rate over the points: a line and nothing else.
+pub fn sparkline_svg(
+    endpoint: &str,
+    points: &[Point],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    theme: ChartTheme,
+) -> Result<String> {
+    let data: Vec<(f64, f64)> = points
+        .iter()
+        .filter_map(|p| {
+            p.endpoints
+                .iter()
+                .find(|(e, _)| e == endpoint)
+                .map(|(_, r)| (p.at.timestamp_millis() as f64 / 1000.0, *r))
+        })
+        .collect();
+    let mut svg = String::new();
+    {
+        let colors = palette(theme);
+        let root = SVGBackend::with_string(&mut svg, (120, 24)).into_drawing_area();
+        let y_max = data
+            .iter()
+            .map(|(_, y)| *y)
+            .fold(0.0_f64, f64::max)
+            .max(f64::MIN_POSITIVE)
+            * 1.1;
+        let (x0, x1) = (from.timestamp() as f64, to.timestamp() as f64);
+        let mut ctx = ChartBuilder::on(&root)
+            .margin(2)
+            .build_cartesian_2d(x0..x1.max(x0 + 1.0), 0.0..y_max)
+            .map_err(chart_error)?;
+        ctx.draw_series(LineSeries::new(data, colors.lines[0].stroke_width(1)))
+            .map_err(chart_error)?;
+        root.present().map_err(chart_error)?;
+    }
+    Ok(svg)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,6 +223,7 @@ mod tests {
                 p50: Some(0.02),
                 p95: Some(0.2),
                 p99: Some(0.5),
+                endpoints: vec![("/a".into(), i as f64)],
             })
             .collect()
     }
@@ -216,6 +256,16 @@ mod tests {
         )
         .unwrap();
         assert!(light.contains("requests per second") && light.contains("#FFFFFF"));
+    }
+
+    #[test]
+    fn sparklines_draw_one_endpoint_without_axes() {
+        let p = points(30);
+        let svg = sparkline_svg("/a", &p, p[0].at, p[29].at, ChartTheme::Light).unwrap();
+        assert!(svg.contains("width=\"120\"") && svg.contains("stroke=\"#4338CA\""));
+        assert!(!svg.contains("<text"), "no labels on a sparkline");
+        let none = sparkline_svg("/missing", &p, p[0].at, p[29].at, ChartTheme::Light).unwrap();
+        assert!(!none.contains("#4338CA"));
     }
 
     #[test]

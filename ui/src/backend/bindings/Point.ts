@@ -8,4 +8,8 @@ export type Point = { at: string, overall: Health,
 /**
  * (dependency, status, reason when not healthy)
  */
-dependencies: Array<[string, Health, string | null]>, requestRate?: number, errorRatio?: number, p50?: number, p95?: number, p99?: number, };
+dependencies: Array<[string, Health, string | null]>, requestRate?: number, errorRatio?: number, p50?: number, p95?: number, p99?: number, 
+/**
+ * Requests per second of the busiest endpoints (for the sparklines).
+ */
+endpoints?: Array<[string, number]>, };

@@ -1,8 +1,16 @@
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Activity } from "lucide-react";
 import { useState } from "react";
 import type { DependencyHistory, EnvHealthView, Environment, Health, MetricsReport, Theme } from "../../backend";
-import { healthCheckNow, healthOverview, setHealthInterval, setHealthNotifications, toAppError } from "../../backend";
+import {
+  healthCheckNow,
+  healthOverview,
+  healthSettings,
+  healthSparklines,
+  setHealthInterval,
+  setHealthNotifications,
+  toAppError,
+} from "../../backend";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Segmented } from "../../components/Segmented";
 import { Charts } from "./Charts";
@@ -23,8 +31,13 @@ const pct = (r: number | undefined) => (r === undefined ? "—" : `${(r * 100).t
 export function HealthSection({ current, theme }: { current: Environment | undefined; theme: Theme }) {
   const overview = useQuery({ queryKey: ["health"], queryFn: healthOverview, refetchInterval: 2000, staleTime: 0 });
   const [chosen, setChosen] = useState<string | undefined>(undefined);
-    const [interval, setIntervalSeconds] = useState(30);
-  const [notify, setNotify] = useState(false);
+      // Kept by the backend for the session, so leaving and coming back shows what is in force.
+  const settings = useQuery({ queryKey: ["health-settings"], queryFn: healthSettings, staleTime: 0 });
+  const client = useQueryClient();
+  const [interval, notify] = settings.data ?? [30, false];
+  const change = (p: Promise<unknown>) => {
+    p.catch(setActionError).finally(() => void client.invalidateQueries({ queryKey: ["health-settings"] }));
+  };
   const [actionError, setActionError] = useState<unknown>(null);
   const views = overview.data ?? [];
   const selected = views.find((v) => v.environment === (chosen ?? current?.name)) ?? views[0];
@@ -39,9 +52,7 @@ export function HealthSection({ current, theme }: { current: Environment | undef
             value={interval}
             aria-label="Polling interval"
             onChange={(e) => {
-              const seconds = Number(e.target.value);
-              setIntervalSeconds(seconds);
-              setHealthInterval(seconds).catch(setActionError);
+                            change(setHealthInterval(Number(e.target.value)));
             }}
           >
             {INTERVALS.map((i) => (
@@ -56,9 +67,7 @@ export function HealthSection({ current, theme }: { current: Environment | undef
             type="checkbox"
             checked={notify}
             onChange={(e) => {
-              const enabled = e.target.checked;
-              setNotify(enabled);
-              setHealthNotifications(enabled).catch(setActionError);
+                            change(setHealthNotifications(e.target.checked));
             }}
           />
           Notify me of changes
@@ -128,7 +137,7 @@ function EnvironmentHealth({ view, theme }: { view: EnvHealthView; theme: Theme 
           </article>
         ))}
       </div>
-      <Metrics metrics={view.metrics} error={view.metricsError} />
+            <Metrics env={view.environment} theme={theme} metrics={view.metrics} error={view.metricsError} />
       <Charts env={view.environment} theme={theme} />
       <h2 className="health__subtitle">Incidents</h2>
       {view.incidents.length === 0 ? (
@@ -183,8 +192,23 @@ function ranked(endpoints: MetricsReport["endpoints"], rank: Rank) {
   return [...endpoints].sort((a, b) => key(b) - key(a) || b.requests - a.requests).slice(0, 10);
 }
 
-function Metrics({ metrics, error }: { metrics: MetricsReport | undefined; error: EnvHealthView["metricsError"] }) {
+interface MetricsProps {
+  env: string;
+  theme: Theme;
+  metrics: MetricsReport | undefined;
+  error: EnvHealthView["metricsError"];
+}
+
+function Metrics({ env, theme, metrics, error }: MetricsProps) {
   const [rank, setRank] = useState<Rank>("traffic");
+  // The last hour of each busy endpoint's request rate, drawn in Rust.
+  const sparklines = useQuery({
+    queryKey: ["health-sparklines", env, theme],
+    queryFn: () => healthSparklines(env, 60, theme),
+    refetchInterval: 10_000,
+    staleTime: 0,
+  });
+  const trend = (endpoint: string) => sparklines.data?.find(([e]) => e === endpoint)?.[1];
   return (
     <section className="health__metrics" aria-label="Metrics">
       <h2 className="health__subtitle">Metrics</h2>
@@ -215,7 +239,8 @@ function Metrics({ metrics, error }: { metrics: MetricsReport | undefined; error
                 <th>Endpoint</th>
                 <th>Requests</th>
                 <th>Errors</th>
-                <th>p95</th>
+                                <th>p95</th>
+                <th>Last hour</th>
               </tr>
             </thead>
             <tbody>
@@ -224,7 +249,12 @@ function Metrics({ metrics, error }: { metrics: MetricsReport | undefined; error
                   <td className="mono">{e.endpoint}</td>
                   <td>{e.rate !== undefined ? `${e.rate.toFixed(2)}/s` : e.requests}</td>
                   <td>{pct(e.errorRatio)}</td>
-                  <td>{ms(e.latency.p95)}</td>
+                                    <td>{ms(e.latency.p95)}</td>
+                  <td>
+                    {trend(e.endpoint) && (
+                      <img className="sparkline" alt={`${e.endpoint} requests over the last hour`} src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(trend(e.endpoint) ?? "")}`} />
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{Health, HealthReport};
-use crate::metrics::MetricsReport;
+use crate::metrics::{EndpointOrder, MetricsReport};
 
 /// Poll every `base`; after failures wait twice as long each time, up to `max`.
 #[derive(Debug, Clone, Copy)]
@@ -68,6 +68,9 @@ pub struct Point {
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub p99: Option<f64>,
+    /// Requests per second of the busiest endpoints (for the sparklines).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<(String, f64)>,
 }
 
 impl Point {
@@ -85,6 +88,14 @@ impl Point {
             p50: metrics.and_then(|m| m.latency.p50),
             p95: metrics.and_then(|m| m.latency.p95),
             p99: metrics.and_then(|m| m.latency.p99),
+            endpoints: metrics
+                .map(|m| {
+                    m.top(EndpointOrder::Traffic, 10)
+                        .into_iter()
+                        .filter_map(|e| e.rate.map(|r| (e.endpoint.clone(), r)))
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
 
@@ -285,6 +296,7 @@ mod tests {
             p50: None,
             p95: None,
             p99: None,
+            endpoints: Vec::new(),
         }
     }
 

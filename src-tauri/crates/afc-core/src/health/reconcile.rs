@@ -5,6 +5,8 @@ use crate::probe::{CheckLine, ProbeResult, ProbeStatus};
 
 fn api_view(api: &ProbeResult) -> Dependency {
     let status = match api.status {
+        // Alive but /health itself failed (a 500, bad JSON): nothing else reports for it.
+        ProbeStatus::Degraded if api.checks.is_empty() => Health::Degraded,
         ProbeStatus::Ok | ProbeStatus::Degraded => Health::Healthy,
         ProbeStatus::Failed => Health::Down,
         ProbeStatus::Skipped => Health::Unknown,
