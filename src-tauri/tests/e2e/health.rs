@@ -80,6 +80,16 @@ async fn health_reconciles_sources_and_shows_each_failure() {
     app.find(".health__chart[data-chart=latency] img[src^='data:image/svg+xml']")
         .await;
     app.find("img.sparkline").await;
+    // PNG export draws the chart through a canvas: WebKit must not taint it (a tainted canvas
+    // would refuse toDataURL). The save dialog itself cannot be driven over WebDriver.
+    let png = app
+        .eval(
+            "const img = document.querySelector('.health__chart[data-chart=latency] img'); \
+             const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight; \
+             c.getContext('2d').drawImage(img, 0, 0); return c.toDataURL('image/png').slice(0, 22);",
+        )
+        .await;
+    assert_eq!(png, "data:image/png;base64,");
     app.click("[role=radio][data-tab='15']").await;
     app.find("img[alt='Request rate over the last 15 minutes']")
         .await;
