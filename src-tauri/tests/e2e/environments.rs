@@ -6,22 +6,12 @@ use test_support::leaks::files_containing;
 
 use std::time::Duration;
 
-use crate::harness::{App, Profile, afctl_binary, wait_until, wait_until_within};
+use crate::harness::{App, Profile, afctl, wait_until, wait_until_within};
 
 const DB_PW: &str = "e2e-db-pw-Kq7";
 const JWT: &str = "e2e-jwt-secret-0123456789abcdefghijklmnopqrstuv";
 const IMPORTED: &str = "sk-ant-e2e-imported-key-55";
 const PROD_ONLY: &str = "sk-prod-only-openai-99";
-
-fn afctl(profile: &Profile, args: &[&str], stdin: &str) -> String {
-    let out = test_support::afctl::run(&afctl_binary(), &profile.config_dir(), args, stdin, &[]);
-    assert!(
-        out.status.success(),
-        "afctl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
-}
 
 fn clipboard() -> Option<String> {
     let out = std::process::Command::new("xclip")

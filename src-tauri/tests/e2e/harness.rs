@@ -100,6 +100,18 @@ impl Profile {
 }
 
 /// The afctl binary, built beside the app by `cargo test --workspace` and `cargo bench`.
+/// Runs afctl on the profile's configuration folder, as an operator would beside the window, and
+/// returns what it printed; a failure fails the test.
+pub fn afctl(profile: &Profile, args: &[&str], stdin: &str) -> String {
+    let out = test_support::afctl::run(&afctl_binary(), &profile.config_dir(), args, stdin, &[]);
+    assert!(
+        out.status.success(),
+        "afctl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    test_support::afctl::text(&out)
+}
+
 pub fn afctl_binary() -> PathBuf {
     Path::new(env!("CARGO_BIN_EXE_agent-factory-console")).with_file_name("afctl")
 }

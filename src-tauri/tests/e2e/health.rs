@@ -6,16 +6,7 @@ use std::time::Duration;
 
 use test_support::fixture_api::{FixtureApi, Reply, closed_port};
 
-use crate::harness::{App, Profile, afctl_binary};
-
-fn afctl(profile: &Profile, args: &[&str]) {
-    let out = test_support::afctl::run(&afctl_binary(), &profile.config_dir(), args, "", &[]);
-    assert!(
-        out.status.success(),
-        "afctl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use crate::harness::{App, Profile, afctl};
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real window: run through scripts/test.sh"]
@@ -38,6 +29,7 @@ async fn health_reconciles_sources_and_shows_each_failure() {
             "--redis-url",
             "redis://127.0.0.1:6379/0",
         ],
+        "",
     );
     let gone = format!("http://127.0.0.1:{}", closed_port());
     afctl(
@@ -51,8 +43,9 @@ async fn health_reconciles_sources_and_shows_each_failure() {
             "--api-url",
             &gone,
         ],
+        "",
     );
-    afctl(&profile, &["env", "use", "local"]);
+    afctl(&profile, &["env", "use", "local"], "");
     let app = App::launch(&profile).await;
 
     // The API says its database is down; the console's own check finds it fine.

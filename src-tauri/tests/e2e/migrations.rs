@@ -5,16 +5,7 @@
 use test_support::fixture_api::closed_port;
 use test_support::postgres::{TestDb, legacy_dump};
 
-use crate::harness::{App, Profile, afctl_binary};
-
-fn afctl(profile: &Profile, args: &[&str]) {
-    let out = test_support::afctl::run(&afctl_binary(), &profile.config_dir(), args, "", &[]);
-    assert!(
-        out.status.success(),
-        "afctl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use crate::harness::{App, Profile, afctl};
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real window: run through scripts/test.sh"]
@@ -36,6 +27,7 @@ async fn plan_apply_validate_and_adopt_in_the_window() {
             "--db-url",
             &fresh.url(),
         ],
+        "",
     );
     afctl(
         &profile,
@@ -48,6 +40,7 @@ async fn plan_apply_validate_and_adopt_in_the_window() {
             "--db-url",
             &legacy.url(),
         ],
+        "",
     );
     afctl(
         &profile,
@@ -60,6 +53,7 @@ async fn plan_apply_validate_and_adopt_in_the_window() {
             "--db-url",
             &prod.url(),
         ],
+        "",
     );
     let gone = format!(
         "postgresql://postgres@127.0.0.1:{}/x?sslmode=disable",
@@ -68,8 +62,9 @@ async fn plan_apply_validate_and_adopt_in_the_window() {
     afctl(
         &profile,
         &["env", "add", "gone", "--kind", "custom", "--db-url", &gone],
+        "",
     );
-    afctl(&profile, &["env", "use", "dev"]);
+    afctl(&profile, &["env", "use", "dev"], "");
     let app = App::launch(&profile).await;
 
     // Status: three pending, row-level security not applicable here.

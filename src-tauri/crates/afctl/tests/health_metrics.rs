@@ -5,7 +5,9 @@
 
 use std::path::Path;
 use std::process::Output;
+
 use std::time::Duration;
+use test_support::afctl::{json, text};
 
 use test_support::fixture_api::{FixtureApi, Reply, closed_port, fixture};
 
@@ -16,19 +18,6 @@ fn afctl(config: &Path, args: &[&str]) -> Output {
         args,
         "",
         &[],
-    )
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
     )
 }
 

@@ -3,6 +3,8 @@
 use std::path::Path;
 use std::process::Output;
 
+use test_support::afctl::{json, text};
+
 use test_support::postgres::{TestDb, legacy_dump};
 
 fn afctl(config: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
@@ -12,19 +14,6 @@ fn afctl(config: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         args,
         "",
         env,
-    )
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
     )
 }
 

@@ -31,3 +31,18 @@ pub fn run(
         .expect("afctl reads stdin");
     child.wait_with_output().expect("afctl finishes")
 }
+
+/// stdout as JSON (afctl's `--json` output), or a panic showing what was printed instead.
+pub fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// Everything afctl printed: stdout, then stderr.
+pub fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
