@@ -111,23 +111,24 @@ pub(crate) async fn rows(conn: &mut PgConnection, set: &MigrationSet) -> Result<
     let mut out = Vec::new();
     for m in set.iter() {
         let done = applied.iter().find(|a| a.version == m.version);
-        let state = match done {
-            Some(a) if !a.success => MigrationState::Dirty,
-            Some(a) if a.checksum != m.checksum => MigrationState::Modified,
-            Some(a) if a.kind == "baseline" => MigrationState::Baselined,
-            Some(_) => MigrationState::Applied,
-            None => match unmet_requirement(conn, m).await? {
-                Some(_) => MigrationState::NotApplicable,
-                None => MigrationState::Pending,
-            },
+        // Asked once: the missing requirement is both the state and the note.
+        let unmet = match done {
+            None => unmet_requirement(conn, m).await?,
+            Some(_) => None,
         };
-        let note = if state == MigrationState::NotApplicable {
-            unmet_requirement(conn, m).await?
-        } else {
+        let state = match (done, &unmet) {
+            (Some(a), _) if !a.success => MigrationState::Dirty,
+            (Some(a), _) if a.checksum != m.checksum => MigrationState::Modified,
+            (Some(a), _) if a.kind == "baseline" => MigrationState::Baselined,
+            (Some(_), _) => MigrationState::Applied,
+            (None, Some(_)) => MigrationState::NotApplicable,
+            (None, None) => MigrationState::Pending,
+        };
+        let note = unmet.or_else(|| {
             m.irreversible
                 .as_ref()
                 .map(|r| format!("irreversible: {r}"))
-        };
+        });
         out.push(row(
             m.version,
             &m.name,
