@@ -320,11 +320,35 @@ impl App {
 
     /// Waits until the element's text is `expected`.
     pub async fn wait_text(&self, css: &str, expected: &str) {
-        wait_until(&format!("{css} to read {expected:?}"), || async {
-            let el = self.client.find(Locator::Css(css)).await.ok()?;
-            (el.text().await.ok()? == expected).then_some(())
-        })
-        .await;
+        self.wait_for_text(css, &format!("read {expected:?}"), |t| t == expected)
+            .await;
+    }
+
+    /// Waits until the text of the element matching `css` passes `ok`. On timeout the panic says
+    /// what the element read last (or that it was absent) and what the section showed, so a
+    /// failure in CI explains itself without a rerun.
+    async fn wait_for_text(&self, css: &str, what: &str, ok: impl Fn(&str) -> bool) {
+        let start = Instant::now();
+        loop {
+            let text = match self.client.find(Locator::Css(css)).await {
+                Ok(el) => el.text().await.ok(),
+                Err(_) => None,
+            };
+            if text.as_deref().is_some_and(&ok) {
+                return;
+            }
+            if start.elapsed() >= DEADLINE {
+                let shown = match self.client.find(Locator::Css("main")).await {
+                    Ok(main) => main.text().await.unwrap_or_default(),
+                    Err(_) => String::new(),
+                };
+                panic!(
+                    "timed out after {DEADLINE:?} waiting for {css} to {what}; it read {text:?}\n\
+                     --- the section showed ---\n{shown}"
+                );
+            }
+            tokio::time::sleep(POLL).await;
+        }
     }
 
     /// Replaces the text of an input or textarea by typing, as an operator would.
@@ -363,11 +387,8 @@ impl App {
 
     /// Waits until the element's text contains `needle`.
     pub async fn wait_contains(&self, css: &str, needle: &str) {
-        wait_until(&format!("{css} to contain {needle:?}"), || async {
-            let el = self.client.find(Locator::Css(css)).await.ok()?;
-            el.text().await.ok()?.contains(needle).then_some(())
-        })
-        .await;
+        self.wait_for_text(css, &format!("contain {needle:?}"), |t| t.contains(needle))
+            .await;
     }
 
     /// Waits until no element matches.
