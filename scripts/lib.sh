@@ -12,7 +12,7 @@ BUILD_PACKAGES=(build-essential pkg-config file libssl-dev libgtk-3-dev libwebki
 # keyring, screenshots, the database and cache the console administers, and a shell linter.
 # shellcheck disable=SC2034
 TEST_PACKAGES=(xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools keyutils
-  imagemagick xclip postgresql-client redis-tools shellcheck)
+  imagemagick xclip xdotool postgresql-client redis-tools shellcheck)
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 2; }

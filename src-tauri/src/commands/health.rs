@@ -3,13 +3,12 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
 
 use afc_core::charts::{Chart, ChartTheme, render_svg, sparkline_svg};
 use afc_core::health::Health;
-use afc_core::health::monitor::{Incident, PollPolicy};
+use afc_core::health::monitor::Incident;
+use afc_core::health::settings::HealthSettings;
 use afc_core::health::watch::{EnvHealthView, WatchState, poll};
 use afc_core::{AppError, ErrorCode};
 use tauri::async_runtime::JoinHandle;
@@ -25,22 +24,11 @@ struct Watched {
     task: JoinHandle<()>,
 }
 
-/// The environments being watched, and the polling interval chosen in the window.
+/// The environments being watched. How they are watched (interval, notifications, memory) is
+/// in the settings file, read at every poll.
+#[derive(Default)]
 pub struct Monitors {
     watched: Mutex<HashMap<String, Watched>>,
-    interval_secs: AtomicU64,
-    /// Desktop notifications on state changes (off until the operator turns them on).
-    notify: AtomicBool,
-}
-
-impl Default for Monitors {
-    fn default() -> Self {
-        Self {
-            watched: Mutex::default(),
-            interval_secs: AtomicU64::new(PollPolicy::default().base.as_secs()),
-            notify: AtomicBool::new(false),
-        }
-    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -49,15 +37,14 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Monitors {
-    fn policy(&self) -> PollPolicy {
-        PollPolicy {
-            base: Duration::from_secs(self.interval_secs.load(Ordering::Relaxed).max(1)),
-            ..PollPolicy::default()
-        }
-    }
-
     /// Starts a task for each environment not yet watched; stops those of deleted environments.
-    fn sync(&self, app: &AppHandle, history_dir: &std::path::Path, names: &[String]) {
+    fn sync(
+        &self,
+        app: &AppHandle,
+        history_dir: &std::path::Path,
+        names: &[String],
+        settings: &HealthSettings,
+    ) {
         let mut watched = lock(&self.watched);
         watched.retain(|name, w| {
             let keep = names.contains(name);
@@ -79,9 +66,10 @@ impl Monitors {
                         }
                     })
                     .collect();
-                let state = Arc::new(Mutex::new(WatchState::open(
-                    history_dir.join(format!("{file}.jsonl")),
-                )));
+                let state = Arc::new(Mutex::new(
+                    WatchState::open(history_dir.join(format!("{file}.jsonl")))
+                        .with_budget(settings.budget_bytes()),
+                ));
                 let wake = Arc::new(Notify::new());
                 let task = tauri::async_runtime::spawn(watch(
                     app.clone(),
@@ -98,12 +86,13 @@ impl Monitors {
 async fn watch(app: AppHandle, env: String, state: Arc<Mutex<WatchState>>, wake: Arc<Notify>) {
     loop {
         let app_state = app.state::<AppState>();
-        let policy = app_state.monitors.policy();
+        let settings = app_state.console.health_settings();
+        let policy = settings.policy();
         let delay = match poll(&app_state.console, &env).await {
             Ok(p) => {
                 let mut watch = lock(&state);
                 let delay = watch.record(p, &policy);
-                if app_state.monitors.notify.load(Ordering::Relaxed) {
+                if settings.notifications {
                     notify(&app, &env, &watch.latest_changes());
                 }
                 delay
@@ -151,9 +140,12 @@ pub async fn health_overview(
         .into_iter()
         .map(|e| e.name)
         .collect();
-    state
-        .monitors
-        .sync(&app, &state.console.paths.data_dir.join("health"), &names);
+    state.monitors.sync(
+        &app,
+        &state.console.paths.data_dir.join("health"),
+        &names,
+        &state.console.health_settings(),
+    );
     let now = chrono::Utc::now();
     let watched = lock(&state.monitors.watched);
     Ok(names
@@ -177,22 +169,28 @@ pub async fn health_check_now(state: State<'_, AppState>, env: String) -> Result
     }
 }
 
-/// The polling interval, in seconds (at least 5: the API allows 60 requests a minute per client).
+/// How health is watched: the polling interval, notifications, memory per environment.
 #[tauri::command]
-pub async fn set_health_interval(state: State<'_, AppState>, seconds: u64) -> Result<(), AppError> {
-    if !(5..=3600).contains(&seconds) {
-        return Err(AppError::invalid_input(
-            "The interval must be between 5 seconds and an hour",
-        ));
-    }
-    state
-        .monitors
-        .interval_secs
-        .store(seconds, Ordering::Relaxed);
+pub async fn health_settings(state: State<'_, AppState>) -> Result<HealthSettings, AppError> {
+    Ok(state.console.health_settings())
+}
+
+/// Saves how health is watched and applies it at once: every watch takes the new budget, and
+/// a new interval counts from now (each watch polls again).
+#[tauri::command]
+pub async fn save_health_settings(
+    state: State<'_, AppState>,
+    settings: HealthSettings,
+) -> Result<HealthSettings, AppError> {
+    let before = state.console.health_settings();
+    let saved = state.console.save_health_settings(settings)?;
     for w in lock(&state.monitors.watched).values() {
-        w.wake.notify_one();
+        lock(&w.state).set_budget(saved.budget_bytes());
+        if saved.interval_seconds != before.interval_seconds {
+            w.wake.notify_one();
+        }
     }
-    Ok(())
+    Ok(saved)
 }
 
 /// One environment's watch state, if it is being watched.
@@ -254,16 +252,6 @@ pub async fn save_chart_png(path: PathBuf, png: Vec<u8>) -> Result<(), AppError>
     std::fs::write(&path, png).map_err(|e| AppError::io("write", &path, &e))
 }
 
-/// Turns desktop notifications of state changes on or off.
-#[tauri::command]
-pub async fn set_health_notifications(
-    state: State<'_, AppState>,
-    enabled: bool,
-) -> Result<(), AppError> {
-    state.monitors.notify.store(enabled, Ordering::Relaxed);
-    Ok(())
-}
-
 /// A sparkline (SVG) of the request rate of each endpoint the last poll ranked busiest.
 #[tauri::command]
 pub async fn health_sparklines(
@@ -284,14 +272,4 @@ pub async fn health_sparklines(
         .into_iter()
         .map(|e| sparkline_svg(&e, &points, from, now, theme).map(|svg| (e, svg)))
         .collect()
-}
-
-/// The polling interval (seconds) and whether notifications are on, as set in this session.
-#[tauri::command]
-pub async fn health_settings(state: State<'_, AppState>) -> Result<(u64, bool), AppError> {
-    let m = &state.monitors;
-    Ok((
-        m.interval_secs.load(Ordering::Relaxed),
-        m.notify.load(Ordering::Relaxed),
-    ))
 }

@@ -122,6 +122,15 @@ pub struct App {
     _one_app: tokio::sync::MutexGuard<'static, ()>,
 }
 
+/// Waits until the file at `path` is there and `check` accepts its bytes (a file still being
+/// written is read again), and returns them.
+pub async fn wait_file(path: &Path, check: impl Fn(&[u8]) -> bool) -> Vec<u8> {
+    wait_until(&format!("{} to be written", path.display()), || async {
+        std::fs::read(path).ok().filter(|bytes| check(bytes))
+    })
+    .await
+}
+
 /// Polls `check` until it returns `Some`, or panics with `what` after the deadline.
 pub async fn wait_until<T, F, Fut>(what: &str, check: F) -> T
 where
@@ -472,6 +481,36 @@ impl App {
             "document.querySelector({css:?}).scrollIntoView({{block: 'start'}}); return null"
         ))
         .await;
+    }
+
+    /// Answers the native save dialog titled `title` (GTK's, opened by tauri-plugin-dialog) with
+    /// `path`, typed into its name field as an operator would. WebDriver
+    /// cannot reach native windows; xdotool drives this one through the X server the app is on.
+    pub async fn save_dialog(&self, title: &str, path: &Path) {
+        let xdotool = |args: &[&str]| {
+            let mut command = Command::new("xdotool");
+            command.args(args);
+            async move {
+                let out = command
+                    .output()
+                    .await
+                    .expect("xdotool runs (scripts/test.sh installs it)");
+                String::from_utf8_lossy(&out.stdout).trim().to_owned()
+            }
+        };
+        let pattern = format!("^{title}$");
+        let window = wait_until(&format!("the {title:?} dialog"), || async {
+            let found = xdotool(&["search", "--onlyvisible", "--name", &pattern]).await;
+            found.lines().next().map(str::to_owned)
+        })
+        .await;
+        // No window manager here: give the dialog the keyboard, replace the suggested name with
+        // the whole path (GTK accepts a path in the name field) and press Enter.
+        xdotool(&["windowfocus", "--sync", &window]).await;
+        xdotool(&["key", "--clearmodifiers", "ctrl+a"]).await;
+        let path_text = path.to_str().expect("a UTF-8 path");
+        xdotool(&["type", "--delay", "5", path_text]).await;
+        xdotool(&["key", "Return"]).await;
     }
 
     /// Saves a PNG of the screen to target/e2e-screenshots/<name>.png for review. Taken from the

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use test_support::fixture_api::{FixtureApi, Reply, closed_port};
 
-use crate::harness::{App, Profile, afctl};
+use crate::harness::{App, Profile, afctl, wait_file, wait_until};
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real window: run through scripts/test.sh"]
@@ -52,6 +52,15 @@ async fn health_reconciles_sources_and_shows_each_failure() {
     app.click(".sidebar button[data-section=health]").await;
     // Notifications on: each change below also goes to the desktop (none is listening here).
     app.click(".health__notify input").await;
+    // A smaller memory budget, saved to the settings file and in force at once.
+    app.select("select[aria-label='Memory per environment']", "2")
+        .await;
+    wait_until("the budget to be saved", || async {
+        (profile.settings()?["health"]["memoryBudgetMib"] == 2).then_some(())
+    })
+    .await;
+    app.wait_contains("[data-testid=health-memory]", "of 2.0 MiB")
+        .await;
     app.find("[data-testid=health-detail][data-env=local] [data-dependency=database][data-status=degraded]").await;
     app.wait_contains(
         "[data-dependency=database]",
@@ -73,16 +82,32 @@ async fn health_reconciles_sources_and_shows_each_failure() {
     app.find(".health__chart[data-chart=latency] img[src^='data:image/svg+xml']")
         .await;
     app.find("img.sparkline").await;
-    // PNG export draws the chart through a canvas: WebKit must not taint it (a tainted canvas
-    // would refuse toDataURL). The save dialog itself cannot be driven over WebDriver.
-    let png = app
-        .eval(
-            "const img = document.querySelector('.health__chart[data-chart=latency] img'); \
-             const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight; \
-             c.getContext('2d').drawImage(img, 0, 0); return c.toDataURL('image/png').slice(0, 22);",
-        )
+    // PNG export at presentation size, through the native save dialog (the chart is drawn
+    // through a canvas, which WebKit must not taint).
+    let png = profile.dir("latency.png");
+    app.click(".health__chart[data-chart=latency] figcaption button")
         .await;
-    assert_eq!(png, "data:image/png;base64,");
+    app.save_dialog("Export the latency percentiles chart", &png)
+        .await;
+    wait_file(&png, |b| {
+        // The signature, then IHDR's width and height (big-endian) at bytes 16..24.
+        b.starts_with(b"\x89PNG\r\n\x1a\n")
+            && b.get(16..24) == Some(&[0, 0, 0x07, 0x80, 0, 0, 0x04, 0x38][..])
+            && b.ends_with(b"IEND\xaeB`\x82")
+    })
+    .await;
+    // The history as CSV: a row per poll and dependency.
+    let csv = profile.dir("history.csv");
+    app.click(".health__charts-bar > button").await;
+    app.save_dialog("Export the health history", &csv).await;
+    let text = wait_file(&csv, |b| {
+        String::from_utf8_lossy(b).matches(",database,").count() >= 2
+    })
+    .await;
+    assert!(
+        String::from_utf8_lossy(&text)
+            .starts_with("time,overall,dependency,status,requests_per_second,"),
+    );
     app.click("[role=radio][data-tab='15']").await;
     app.find("img[alt='Request rate over the last 15 minutes']")
         .await;
@@ -162,5 +187,15 @@ async fn health_reconciles_sources_and_shows_each_failure() {
     app.click(".sidebar button[data-section=health]").await;
     app.wait_contains("[aria-label=Incidents]", "api degraded → healthy")
         .await;
+    // So are the settings.
+    app.wait_contains("[data-testid=health-memory]", "of 2.0 MiB")
+        .await;
+    assert!(
+        app.find(".health__notify input")
+            .await
+            .is_selected()
+            .await
+            .expect("the checkbox's state")
+    );
     app.quit().await;
 }

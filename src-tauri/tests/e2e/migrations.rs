@@ -5,7 +5,7 @@
 use test_support::fixture_api::closed_port;
 use test_support::postgres::{TestDb, legacy_dump};
 
-use crate::harness::{App, Profile, afctl};
+use crate::harness::{App, Profile, afctl, wait_file};
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real window: run through scripts/test.sh"]
@@ -103,6 +103,27 @@ async fn plan_apply_validate_and_adopt_in_the_window() {
     )
     .await;
     app.screenshot("migrations-validate-clean").await;
+    // The report exported through the native save dialog, as JSON and as Markdown.
+    let json = profile.dir("validation.json");
+    app.click(".migrations__actions button:first-child").await;
+    app.save_dialog("Export the validation report", &json).await;
+    let report = wait_file(&json, |b| {
+        serde_json::from_slice::<serde_json::Value>(b).is_ok()
+    })
+    .await;
+    let report: serde_json::Value = serde_json::from_slice(&report).expect("JSON");
+    assert_eq!(
+        (report["errors"].as_u64(), report["warnings"].as_u64()),
+        (Some(0), Some(0))
+    );
+    let markdown = profile.dir("validation.md");
+    app.click(".migrations__actions button:last-child").await;
+    app.save_dialog("Export the validation report", &markdown)
+        .await;
+    wait_file(&markdown, |b| {
+        String::from_utf8_lossy(b).contains("- Result: 0 errors, 0 warnings")
+    })
+    .await;
 
     // The legacy database: apply would refuse; the wizard shows the repair, then adopts.
     app.select("#env-switch", "legacy").await;

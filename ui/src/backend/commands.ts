@@ -8,6 +8,7 @@ import type { ApplyReport } from "./bindings/ApplyReport";
 import type { Chart } from "./bindings/Chart";
 import type { ChartTheme } from "./bindings/ChartTheme";
 import type { EnvHealthView } from "./bindings/EnvHealthView";
+import type { HealthSettings } from "./bindings/HealthSettings";
 import type { OverviewRow } from "./bindings/OverviewRow";
 import type { Plan } from "./bindings/Plan";
 import type { StatusReport } from "./bindings/StatusReport";
@@ -114,10 +115,8 @@ export const adoptDatabase = (env: string, confirm: string | null, onEvent: (eve
 
 export const healthOverview = () => call<EnvHealthView[]>("health_overview");
 export const healthCheckNow = (env: string) => call<null>("health_check_now", { env });
-export const setHealthInterval = (seconds: number) => call<null>("set_health_interval", { seconds });
-/** [polling interval in seconds, notifications on]. */
-export const healthSettings = () => call<[number, boolean]>("health_settings");
-export const setHealthNotifications = (enabled: boolean) => call<null>("set_health_notifications", { enabled });
+export const healthSettings = () => call<HealthSettings>("health_settings");
+export const saveHealthSettings = (settings: HealthSettings) => call<HealthSettings>("save_health_settings", { settings });
 export const healthChart = (env: string, chart: Chart, minutes: number, theme: ChartTheme, width: number, height: number) =>
   call<string>("health_chart", { env, chart, minutes, theme, width, height });
 export const healthSparklines = (env: string, minutes: number, theme: ChartTheme) =>

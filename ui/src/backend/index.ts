@@ -60,6 +60,8 @@ export type { Shape } from "./bindings/Shape";
 export type { StatusReport } from "./bindings/StatusReport";
 export type { ValidationReport } from "./bindings/ValidationReport";
 export type { EnvHealthView } from "./bindings/EnvHealthView";
+export type { HealthSettings } from "./bindings/HealthSettings";
+export type { MemoryUse } from "./bindings/MemoryUse";
 export type { Health } from "./bindings/Health";
 export type { HealthReport } from "./bindings/HealthReport";
 export type { Dependency } from "./bindings/Dependency";

@@ -427,6 +427,32 @@ describe("Migrations", () => {
     });
   });
 
+  it("after an apply, a validation begun before it is not what the Validate tab shows", async () => {
+    const report = (errors: number) => ({ target: status.target, shape: { kind: "console_managed" }, checkedAt: "2026-11-26T10:00:00Z", errors, warnings: 0, infos: 0, findings: [] });
+    let releaseEarly: (value: unknown) => void = () => undefined;
+    let validations = 0;
+    const { user } = setup({
+      list_environments: () => list([LOCAL], "local"),
+      migration_status: () => status,
+      audit_log: () => ({ entries: [], path: "/tmp/audit.jsonl" }),
+      // The first validation (before the apply) answers only when released, after the apply.
+      validate_schema: () => {
+        validations += 1;
+        return validations === 1 ? new Promise((resolve) => (releaseEarly = resolve)) : report(0);
+      },
+      apply_migrations: () => ({ target: status.target, applied: [2], skipped: [], cancelled: false, durationMs: 9 }),
+    });
+    await goTo(user, "Migrations");
+    await user.click(screen.getByRole("tab", { name: "Validate" }));
+    await user.click(screen.getByRole("tab", { name: "Status" }));
+    await user.click(await screen.findByRole("button", { name: "Apply 1 pending…" }));
+    await user.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Apply" }));
+    await screen.findByText(/Done/);
+    await user.click(screen.getByRole("tab", { name: "Validate" }));
+    releaseEarly(report(3));
+    expect(await screen.findByTestId("validation-summary")).toHaveTextContent("Clean: 0 errors, 0 warnings");
+  });
+
   it("a read-only environment offers no apply", async () => {
     const { user } = setup({
       list_environments: () => list([{ ...LOCAL, safety: "read-only" }], "local"),
@@ -464,7 +490,7 @@ describe("Health & Metrics", () => {
       errors: 20,
       errorRatio: 0.25,
       latency: { p50: 0.55, p95: 0.95, p99: 0.99 },
-            endpoints: [
+      endpoints: [
         { endpoint: "/api/v1/agents/{agent_id}", requests: 80, rate: 4, errors: 20, errorRatio: 0.25, latency: { p95: 0.95 } },
         { endpoint: "/slow", requests: 2, rate: 0.1, errors: 0, errorRatio: 0, latency: { p95: 4.2 } },
       ],
@@ -472,20 +498,21 @@ describe("Health & Metrics", () => {
       samples: 10,
       notes: [],
     },
-        dependencies: [{ name: "database", uptimeHour: 0.5, uptimeDay: 0.5, lastHour: Array(60).fill("unknown"), lastDay: Array(96).fill("healthy") }],
+    dependencies: [{ name: "database", uptimeHour: 0.5, uptimeDay: 0.5, lastHour: Array(60).fill("unknown"), lastDay: Array(96).fill("healthy") }],
     incidents: [{ at: "2026-11-26T09:59:00Z", dependency: "database", from: "healthy", to: "degraded", reason: "Not an executable object" }],
     points: [],
     intervalSeconds: 30,
+    memory: { retainedBytes: 524288, budgetBytes: 8388608, polls: 120, maxPolls: 8192 },
   };
 
-  it("shows reconciled dependencies, uptime, metrics and incidents, and checks on demand", async () => {
+  it("shows reconciled dependencies, uptime, metrics and incidents, checks on demand, and saves its settings", async () => {
+    let settings = { intervalSeconds: 30, notifications: false, memoryBudgetMib: 8 };
     const { user, calls } = setup({
       list_environments: () => list([LOCAL], "local"),
       health_overview: () => [view],
       health_check_now: () => null,
-            set_health_interval: () => null,
-                  set_health_notifications: () => null,
-      health_settings: () => [30, false],
+      health_settings: () => settings,
+      save_health_settings: (args: Record<string, unknown>) => (settings = args.settings as typeof settings),
       health_sparklines: () => [["/slow", '<svg xmlns="http://www.w3.org/2000/svg" width="120"></svg>']],
       health_chart: (args: Record<string, unknown>) => `<svg xmlns="http://www.w3.org/2000/svg" data-chart="${String(args.chart)}" data-minutes="${String(args.minutes)}"></svg>`,
     });
@@ -497,11 +524,12 @@ describe("Health & Metrics", () => {
     expect(screen.getByText("25.0%", { selector: "dd" })).toBeInTheDocument();
     expect(screen.getByText("550 ms / 950 ms / 990 ms")).toBeInTheDocument();
     expect(screen.getByRole("list", { name: "Incidents" })).toHaveTextContent("database healthy → degraded");
-        // Top endpoints by traffic, then by latency.
+    expect(screen.getByTestId("health-memory")).toHaveTextContent("History: 120 polls, 0.50 MiB of 8.0 MiB; room for the last day at this interval.");
+    // Top endpoints by traffic, then by latency.
     const firstEndpoint = () => within(screen.getByRole("table", { name: "Top endpoints" })).getAllByRole("row")[1];
     expect(firstEndpoint()).toHaveTextContent("/api/v1/agents/{agent_id}");
     await user.click(screen.getByRole("radio", { name: "Slowest" }));
-        expect(firstEndpoint()).toHaveTextContent("/slow");
+    expect(firstEndpoint()).toHaveTextContent("/slow");
     expect(await screen.findByRole("img", { name: "/slow requests over the last hour" })).toBeInTheDocument();
     // Charts come from Rust as SVG; the range selector asks for another span.
     const latency = await screen.findByRole("img", { name: "Latency percentiles over the last 60 minutes" });
@@ -509,12 +537,14 @@ describe("Health & Metrics", () => {
     await user.click(screen.getByRole("radio", { name: "24 hours" }));
     await screen.findByRole("img", { name: "Request rate over the last 1440 minutes" });
     await user.click(screen.getByRole("button", { name: "Check now" }));
-        await user.selectOptions(screen.getByRole("combobox", { name: "Polling interval" }), "60");
+    // Three changes in quick succession: each shows at once, and none undoes another when saved.
+    await user.selectOptions(screen.getByRole("combobox", { name: "Polling interval" }), "60");
+    await user.selectOptions(screen.getByRole("combobox", { name: "Memory per environment" }), "32");
     await user.click(screen.getByRole("checkbox", { name: "Notify me of changes" }));
+    expect(screen.getByRole("combobox", { name: "Memory per environment" })).toHaveValue("32");
     await waitFor(() => {
       expect(calls.some((c) => c.command === "health_check_now" && c.args.env === "local")).toBe(true);
-            expect(calls.some((c) => c.command === "set_health_interval" && c.args.seconds === 60)).toBe(true);
-      expect(calls.some((c) => c.command === "set_health_notifications" && c.args.enabled === true)).toBe(true);
+      expect(settings).toEqual({ intervalSeconds: 60, notifications: true, memoryBudgetMib: 32 });
     });
   });
 });

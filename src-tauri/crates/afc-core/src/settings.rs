@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::environments::Environment;
+use crate::health::settings::HealthSettings;
 use crate::window_geometry::WindowGeometry;
 use crate::{AppError, Result};
 
@@ -71,6 +72,9 @@ pub struct Settings {
     pub environments: Vec<Environment>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_environment: Option<String>,
+    /// How health is watched (see [`crate::health::settings`]).
+    #[serde(skip_serializing_if = "HealthSettings::is_default")]
+    pub health: HealthSettings,
     #[serde(flatten)]
     pub other: serde_json::Map<String, serde_json::Value>,
 }

@@ -36,6 +36,7 @@ fn export_all(dir: &Path) {
     afc_core::schema::ValidationReport::export_all(&cfg).unwrap();
     afc_core::schema::AdoptionPlan::export_all(&cfg).unwrap();
     afc_core::health::watch::EnvHealthView::export_all(&cfg).unwrap();
+    afc_core::health::settings::HealthSettings::export_all(&cfg).unwrap();
     afc_core::metrics::MetricsReport::export_all(&cfg).unwrap();
     afc_core::charts::Chart::export_all(&cfg).unwrap();
     afc_core::charts::ChartTheme::export_all(&cfg).unwrap();

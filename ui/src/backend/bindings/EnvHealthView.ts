@@ -3,6 +3,7 @@ import type { AppError } from "./AppError";
 import type { DependencyHistory } from "./DependencyHistory";
 import type { HealthReport } from "./HealthReport";
 import type { Incident } from "./Incident";
+import type { MemoryUse } from "./MemoryUse";
 import type { MetricsReport } from "./MetricsReport";
 import type { Point } from "./Point";
 
@@ -18,4 +19,4 @@ incidents: Array<Incident>,
 /**
  * The last hour of polls, oldest first (for the charts).
  */
-points: Array<Point>, intervalSeconds: bigint, };
+points: Array<Point>, intervalSeconds: number, memory: MemoryUse, };

@@ -1,26 +1,42 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Activity } from "lucide-react";
-import { useState } from "react";
-import type { DependencyHistory, EnvHealthView, Environment, Health, MetricsReport, Theme } from "../../backend";
+import { useRef, useState } from "react";
+import type { DependencyHistory, EnvHealthView, Environment, Health, HealthSettings, MemoryUse, MetricsReport, Theme } from "../../backend";
 import {
   healthCheckNow,
   healthOverview,
   healthSettings,
   healthSparklines,
-  setHealthInterval,
-  setHealthNotifications,
+  saveHealthSettings,
   toAppError,
 } from "../../backend";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Segmented } from "../../components/Segmented";
 import { Charts } from "./Charts";
 
-const INTERVALS = [
-  { seconds: 10, label: "every 10 s" },
-  { seconds: 30, label: "every 30 s" },
-  { seconds: 60, label: "every minute" },
-  { seconds: 300, label: "every 5 minutes" },
+interface Choice {
+  value: number;
+  label: string;
+}
+
+const INTERVALS: Choice[] = [
+  { value: 10, label: "every 10 s" },
+  { value: 30, label: "every 30 s" },
+  { value: 60, label: "every minute" },
+  { value: 300, label: "every 5 minutes" },
 ];
+
+const BUDGETS: Choice[] = [
+  { value: 2, label: "2 MiB" },
+  { value: 8, label: "8 MiB" },
+  { value: 32, label: "32 MiB" },
+  { value: 128, label: "128 MiB" },
+];
+
+/** The choices, plus the value in force when it is not one of them (set by hand in the settings file). */
+function withCurrent(choices: Choice[], current: number, label: (n: number) => string): Choice[] {
+  return choices.some((c) => c.value === current) ? choices : [...choices, { value: current, label: label(current) }];
+}
 
 const LABELS: Record<string, string> = { api: "API", database: "Database", cache: "Cache (Redis)", llm_providers: "LLM providers" };
 
@@ -31,47 +47,83 @@ const pct = (r: number | undefined) => (r === undefined ? "—" : `${(r * 100).t
 export function HealthSection({ current, theme }: { current: Environment | undefined; theme: Theme }) {
   const overview = useQuery({ queryKey: ["health"], queryFn: healthOverview, refetchInterval: 2000, staleTime: 0 });
   const [chosen, setChosen] = useState<string | undefined>(undefined);
-      // Kept by the backend for the session, so leaving and coming back shows what is in force.
   const settings = useQuery({ queryKey: ["health-settings"], queryFn: healthSettings, staleTime: 0 });
   const client = useQueryClient();
-  const [interval, notify] = settings.data ?? [30, false];
-  const change = (p: Promise<unknown>) => {
-    p.catch(setActionError).finally(() => void client.invalidateQueries({ queryKey: ["health-settings"] }));
-  };
   const [actionError, setActionError] = useState<unknown>(null);
+  // Shown at once, then saved to the settings file (applied to every watch) one save after the
+  // other, each with every change made so far, so quick changes in a row cannot undo each other.
+  const saving = useRef<Promise<unknown>>(Promise.resolve());
+  const change = (patch: Partial<HealthSettings>) => {
+    const current = client.getQueryData<HealthSettings>(["health-settings"]);
+    if (!current) return;
+    const next = { ...current, ...patch };
+    client.setQueryData(["health-settings"], next);
+    saving.current = saving.current
+      .then(() => saveHealthSettings(next))
+      .then(
+        () => client.invalidateQueries({ queryKey: ["health"] }),
+        (e: unknown) => {
+          setActionError(e);
+          // Show what is really in force.
+          return client.invalidateQueries({ queryKey: ["health-settings"] });
+        },
+      );
+  };
   const views = overview.data ?? [];
   const selected = views.find((v) => v.environment === (chosen ?? current?.name)) ?? views[0];
+  const s = settings.data;
   return (
     <section className="section section--wide" aria-labelledby="section-title" data-section="health">
       <header className="section__header">
         <Activity size={22} aria-hidden />
         <h1 id="section-title">Health &amp; Metrics</h1>
-        <label className="health__interval">
-          Poll{" "}
-          <select
-            value={interval}
-            aria-label="Polling interval"
-            onChange={(e) => {
-                            change(setHealthInterval(Number(e.target.value)));
-            }}
-          >
-            {INTERVALS.map((i) => (
-              <option key={i.seconds} value={i.seconds}>
-                {i.label}
-              </option>
-            ))}
-          </select>
-        </label>
-                <label className="checkbox health__notify">
-          <input
-            type="checkbox"
-            checked={notify}
-            onChange={(e) => {
-                            change(setHealthNotifications(e.target.checked));
-            }}
-          />
-          Notify me of changes
-        </label>
+        {s && (
+          <>
+            <label className="health__setting">
+              Poll{" "}
+              <select
+                value={s.intervalSeconds}
+                aria-label="Polling interval"
+                onChange={(e) => {
+                  change({ intervalSeconds: Number(e.target.value) });
+                }}
+              >
+                {withCurrent(INTERVALS, s.intervalSeconds, (n) => `every ${String(n)} s`).map((i) => (
+                  <option key={i.value} value={i.value}>
+                    {i.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="health__setting">
+              Keep{" "}
+              <select
+                value={s.memoryBudgetMib}
+                aria-label="Memory per environment"
+                title="The most one environment's history and last scrape may hold"
+                onChange={(e) => {
+                  change({ memoryBudgetMib: Number(e.target.value) });
+                }}
+              >
+                {withCurrent(BUDGETS, s.memoryBudgetMib, (n) => `${String(n)} MiB`).map((b) => (
+                  <option key={b.value} value={b.value}>
+                    {b.label} per environment
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="checkbox health__notify">
+              <input
+                type="checkbox"
+                checked={s.notifications}
+                onChange={(e) => {
+                  change({ notifications: e.target.checked });
+                }}
+              />
+              Notify me of changes
+            </label>
+          </>
+        )}
         {selected && (
           <button
             type="button"
@@ -117,7 +169,8 @@ function EnvironmentHealth({ view, theme }: { view: EnvHealthView; theme: Theme 
   return (
     <div className="health" data-testid="health-detail" data-env={view.environment}>
       <p className="muted">
-        Checked {new Date(view.health.checkedAt).toLocaleTimeString()}; next check in about {view.intervalSeconds} s.
+        Checked {new Date(view.health.checkedAt).toLocaleTimeString()}; next check in about {view.intervalSeconds} s.{" "}
+        <MemoryLine memory={view.memory} interval={view.intervalSeconds} />
       </p>
       <div className="health__cards">
         {view.health.dependencies.map((d) => (
@@ -137,7 +190,7 @@ function EnvironmentHealth({ view, theme }: { view: EnvHealthView; theme: Theme 
           </article>
         ))}
       </div>
-            <Metrics env={view.environment} theme={theme} metrics={view.metrics} error={view.metricsError} />
+      <Metrics env={view.environment} theme={theme} metrics={view.metrics} error={view.metricsError} />
       <Charts env={view.environment} theme={theme} />
       <h2 className="health__subtitle">Incidents</h2>
       {view.incidents.length === 0 ? (
@@ -156,12 +209,25 @@ function EnvironmentHealth({ view, theme }: { view: EnvHealthView; theme: Theme 
   );
 }
 
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 1)} MiB`;
+
+/** What the watch holds against its budget, and how far back that reaches at this interval. */
+function MemoryLine({ memory, interval }: { memory: MemoryUse; interval: number }) {
+  const hours = Math.min(24, (memory.maxPolls * interval) / 3600);
+  return (
+    <span data-testid="health-memory">
+      History: {memory.polls} {memory.polls === 1 ? "poll" : "polls"}, {mib(memory.retainedBytes)} of {mib(memory.budgetBytes)}; room for{" "}
+      {hours >= 24 ? "the last day" : `about ${hours.toFixed(1)} h`} at this interval.
+    </span>
+  );
+}
+
 function StatusBar({ history }: { history: DependencyHistory | undefined }) {
   if (!history) return null;
   const up = (u: number | undefined) => (u === undefined ? "—" : `${(u * 100).toFixed(1)}%`);
   return (
     <div className="status-bar" aria-label={`Last hour of ${history.name}`}>
-            <div className="status-bar__cells" title="Last hour">
+      <div className="status-bar__cells" title="Last hour">
         {history.lastHour.map((s: Health, i) => (
           <span key={i} className={`status-bar__cell status-bar__cell--${s}`} />
         ))}

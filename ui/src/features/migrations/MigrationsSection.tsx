@@ -60,9 +60,14 @@ export function MigrationsSection({ current }: { current: Environment | undefine
   );
 }
 
+/** After a write: read everything again. A read still in flight began before the write, and a view
+ * mounted now would wait for it rather than start another, so it is cancelled first. */
 function useRefresh() {
   const client = useQueryClient();
-  return () => Promise.all([["migrations"], ["audit"]].map((queryKey) => client.invalidateQueries({ queryKey })));
+  return async () => {
+    await client.cancelQueries({ queryKey: ["migrations"] });
+    await Promise.all([["migrations"], ["audit"]].map((queryKey) => client.invalidateQueries({ queryKey })));
+  };
 }
 
 function StatusView({ env }: { env: Environment }) {

@@ -5,6 +5,7 @@
 
 pub mod monitor;
 mod reconcile;
+pub mod settings;
 pub mod watch;
 
 use chrono::{DateTime, Utc};

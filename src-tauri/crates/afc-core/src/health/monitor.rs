@@ -140,8 +140,23 @@ impl History {
 
     /// At most `max_points` polls, whatever the window (the memory budget's share).
     pub fn with_limit(mut self, max_points: usize) -> Self {
-        self.max_points = max_points.max(1);
+        self.set_limit(max_points);
         self
+    }
+
+    /// Changes the limit, dropping the oldest polls beyond it.
+    pub fn set_limit(&mut self, max_points: usize) {
+        self.max_points = max_points.max(1);
+        let excess = self.points.len().saturating_sub(self.max_points);
+        self.points.drain(..excess);
+    }
+
+    pub fn limit(&self) -> usize {
+        self.max_points
+    }
+
+    pub fn count(&self) -> usize {
+        self.points.len()
     }
 
     /// Bytes the points hold (their own size and their strings).

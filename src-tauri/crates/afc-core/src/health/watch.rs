@@ -68,7 +68,22 @@ pub struct EnvHealthView {
     pub incidents: Vec<Incident>,
     /// The last hour of polls, oldest first (for the charts).
     pub points: Vec<Point>,
+    #[ts(type = "number")]
     pub interval_seconds: u64,
+    pub memory: MemoryUse,
+}
+
+/// What one environment's watch holds against its budget, shown so an operator can size it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MemoryUse {
+    #[ts(type = "number")]
+    pub retained_bytes: u64,
+    #[ts(type = "number")]
+    pub budget_bytes: u64,
+    /// Polls in the history, and the most the budget lets it keep (within the day it covers).
+    pub polls: u32,
+    pub max_polls: u32,
 }
 
 pub struct WatchState {
@@ -150,10 +165,22 @@ impl WatchState {
 
     /// Holds at most about `bytes`: half for the previous scrape, half for the history.
     pub fn with_budget(mut self, bytes: usize) -> Self {
-        self.budget = bytes;
-        self.history = std::mem::replace(&mut self.history, History::new(KEEP))
-            .with_limit(bytes / 2 / POINT_BYTES);
+        self.set_budget(bytes);
         self
+    }
+
+    /// Changes the budget in place: a smaller one drops the oldest polls (and the previous
+    /// scrape, when it no longer fits) at once, not at the next poll.
+    pub fn set_budget(&mut self, bytes: usize) {
+        self.budget = bytes;
+        self.history.set_limit(bytes / 2 / POINT_BYTES);
+        if self
+            .previous_scrape
+            .as_ref()
+            .is_some_and(|(t, _)| t.len() > bytes / 2)
+        {
+            self.previous_scrape = None;
+        }
     }
 
     /// What this watch holds now, in bytes (the previous scrape and the history).
@@ -329,6 +356,12 @@ impl WatchState {
                 .cloned()
                 .collect(),
             interval_seconds: self.delay.as_secs(),
+            memory: MemoryUse {
+                retained_bytes: self.retained_bytes() as u64,
+                budget_bytes: self.budget as u64,
+                polls: self.history.count() as u32,
+                max_polls: self.history.limit() as u32,
+            },
         }
     }
 }
@@ -398,6 +431,37 @@ mod tests {
                 .request_rate
                 .is_none()
         );
+    }
+
+    #[test]
+    fn a_smaller_budget_applies_at_once() {
+        let policy = PollPolicy::default();
+        let mut w = WatchState::default();
+        for poll in 0..100u64 {
+            w.record(
+                Poll {
+                    health: health(),
+                    scrape: Some(Ok((big_exposition(poll), poll as f64 * 30.0))),
+                },
+                &policy,
+            );
+        }
+        let before = w.view("dev", Utc::now()).memory;
+        assert_eq!(
+            (before.polls, before.budget_bytes),
+            (100, DEFAULT_BUDGET as u64)
+        );
+        assert!(
+            before.retained_bytes > 500_000,
+            "the previous scrape is kept"
+        );
+
+        // Room for 20 polls and no exposition of this size.
+        let budget = 20 * 2 * POINT_BYTES;
+        w.set_budget(budget);
+        let after = w.view("dev", Utc::now()).memory;
+        assert_eq!((after.polls, after.max_polls), (20, 20));
+        assert!(after.retained_bytes <= budget as u64, "{after:?}");
     }
 
     use super::*;

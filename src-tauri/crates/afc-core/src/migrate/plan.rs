@@ -125,7 +125,7 @@ pub(crate) fn refusal_error(reason: String) -> AppError {
 
 pub async fn plan(target: &Target, set: &MigrationSet) -> Result<Plan> {
     target.refuse_transaction_pooler()?;
-    let mut conn = target.connect().await?;
+    let mut conn = target.connect_snapshot().await?;
     let live = introspect::read(&mut conn).await?;
     let shape = Shape::detect(&live);
     let rows = rows(&mut conn, set).await?;

@@ -202,7 +202,7 @@ pub(crate) async fn server_version(conn: &mut PgConnection) -> Result<String> {
 /// The status of every shipped (and every applied) migration, the database's shape, and who
 /// holds the migration lock. Reads only.
 pub async fn status(target: &Target, set: &MigrationSet) -> Result<StatusReport> {
-    let mut conn = target.connect().await?;
+    let mut conn = target.connect_snapshot().await?;
     let live = introspect::read(&mut conn).await?;
     let migrations = rows(&mut conn, set).await?;
     Ok(StatusReport {

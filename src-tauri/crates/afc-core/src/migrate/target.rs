@@ -89,6 +89,19 @@ impl Target {
     }
 }
 
+impl Target {
+    /// A connection inside a read-only transaction with a single snapshot, so a report built from
+    /// many queries describes the database at one moment, even while a migration commits.
+    pub(crate) async fn connect_snapshot(&self) -> Result<PgConnection> {
+        let mut conn = self.connect().await?;
+        sqlx::query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .execute(&mut conn)
+            .await
+            .map_err(|e| query_error("starting a read-only snapshot", &e))?;
+        Ok(conn)
+    }
+}
+
 /// A failed query on an open connection: the server's message, or that the connection was lost.
 pub(crate) fn query_error(what: &str, e: &sqlx::Error) -> AppError {
     match e {

@@ -73,7 +73,7 @@ impl ValidationReport {
 
 /// Compares the database with the canonical schema and the shipped migrations. Reads only.
 pub async fn validate(target: &Target, set: &MigrationSet) -> Result<ValidationReport> {
-    let mut conn = target.connect().await?;
+    let mut conn = target.connect_snapshot().await?;
     let live = introspect::read(&mut conn).await?;
     let rows = crate::migrate::status_rows(&mut conn, set).await?;
     let findings = compare(&live, Some(&rows));
