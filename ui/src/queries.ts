@@ -1,5 +1,5 @@
 // Backend data through TanStack Query: one hook per command, one cache for the whole window.
-import { QueryClient, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { QueryClient, useMutation, useQuery, useQueryClient, type QueryKey } from "@tanstack/react-query";
 import {
   auditLog,
   driftBoard,
@@ -68,16 +68,19 @@ export const useDriftBoard = (enabled: boolean) =>
 
 export const useAuditLog = () => useQuery({ queryKey: ["audit"], queryFn: auditLog, staleTime: 0 });
 
+/** Reads everything under `keys` again after a write. A read still in flight began before the
+ * write, and a view mounted now would wait for it rather than start another, so it is cancelled
+ * first. */
+export async function refreshAfterWrite(client: QueryClient, keys: QueryKey[]) {
+  await Promise.all(keys.map((queryKey) => client.cancelQueries({ queryKey })));
+  await Promise.all(keys.map((queryKey) => client.invalidateQueries({ queryKey })));
+}
+
 /** A mutation whose success refreshes environments, variables, the drift board and the audit log. */
 export function useChange<A, R>(fn: (args: A) => Promise<R>) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: fn,
-    onSettled: () =>
-      Promise.all(
-        [["environments"], ["variables"], ["drift"], ["audit"], ["keyring"]].map((queryKey) =>
-          client.invalidateQueries({ queryKey }),
-        ),
-      ),
+    onSettled: () => refreshAfterWrite(client, [["environments"], ["variables"], ["drift"], ["audit"], ["keyring"]]),
   });
 }

@@ -20,6 +20,7 @@ import { ErrorNotice } from "../../components/ErrorNotice";
 import { Segmented } from "../../components/Segmented";
 import { ApplyProgress, useApplyRun } from "./ApplyRun";
 import { SqlBlock } from "./SqlBlock";
+import { refreshAfterWrite } from "../../queries";
 
 type Tab = "status" | "plan" | "validate" | "adopt" | "all";
 const TABS = [
@@ -60,14 +61,9 @@ export function MigrationsSection({ current }: { current: Environment | undefine
   );
 }
 
-/** After a write: read everything again. A read still in flight began before the write, and a view
- * mounted now would wait for it rather than start another, so it is cancelled first. */
 function useRefresh() {
   const client = useQueryClient();
-  return async () => {
-    await client.cancelQueries({ queryKey: ["migrations"] });
-    await Promise.all([["migrations"], ["audit"]].map((queryKey) => client.invalidateQueries({ queryKey })));
-  };
+  return () => refreshAfterWrite(client, [["migrations"], ["audit"]]);
 }
 
 function StatusView({ env }: { env: Environment }) {
