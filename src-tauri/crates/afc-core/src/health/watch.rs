@@ -387,19 +387,24 @@ mod tests {
         t
     }
 
+    /// Records poll number `poll` (30 s apart) with a 10,000-series scrape.
+    fn record_big(w: &mut WatchState, poll: u64) {
+        let scrape = Some(Ok((big_exposition(poll), poll as f64 * 30.0)));
+        w.record(
+            Poll {
+                health: health(),
+                scrape,
+            },
+            &PollPolicy::default(),
+        );
+    }
+
     #[test]
     fn ten_thousand_series_over_an_hour_stay_within_the_budget() {
-        let policy = PollPolicy::default();
         let mut w = WatchState::default();
         // An hour of polls at the default 30 s.
         for poll in 0..120u64 {
-            w.record(
-                Poll {
-                    health: health(),
-                    scrape: Some(Ok((big_exposition(poll), poll as f64 * 30.0))),
-                },
-                &policy,
-            );
+            record_big(&mut w, poll);
             assert!(
                 w.retained_bytes() <= DEFAULT_BUDGET,
                 "{} bytes after poll {poll}",
@@ -414,13 +419,7 @@ mod tests {
         // A budget smaller than one exposition: no rates, and still within it.
         let mut small = WatchState::default().with_budget(256 << 10);
         for poll in 0..3u64 {
-            small.record(
-                Poll {
-                    health: health(),
-                    scrape: Some(Ok((big_exposition(poll), poll as f64 * 30.0))),
-                },
-                &policy,
-            );
+            record_big(&mut small, poll);
         }
         assert!(small.retained_bytes() <= 256 << 10);
         assert!(
@@ -435,16 +434,9 @@ mod tests {
 
     #[test]
     fn a_smaller_budget_applies_at_once() {
-        let policy = PollPolicy::default();
         let mut w = WatchState::default();
         for poll in 0..100u64 {
-            w.record(
-                Poll {
-                    health: health(),
-                    scrape: Some(Ok((big_exposition(poll), poll as f64 * 30.0))),
-                },
-                &policy,
-            );
+            record_big(&mut w, poll);
         }
         let before = w.view("dev", Utc::now()).memory;
         assert_eq!(
