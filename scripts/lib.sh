@@ -9,10 +9,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_PACKAGES=(build-essential pkg-config file libssl-dev libgtk-3-dev libwebkit2gtk-4.1-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev)
 # What the tests need on top: a virtual display, WebKit's WebDriver, a D-Bus session with a
-# keyring, screenshots, the database and cache the console administers, and a shell linter.
+# keyring, screenshots, native dialogs and desktop notifications (xdotool, dunst), the database
+# and cache the console administers, and a shell linter.
 # shellcheck disable=SC2034
 TEST_PACKAGES=(xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools keyutils
-  imagemagick xclip xdotool postgresql-client redis-tools shellcheck)
+  imagemagick xclip xdotool dunst postgresql-client redis-tools shellcheck)
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 2; }

@@ -122,6 +122,50 @@ pub struct App {
     _one_app: tokio::sync::MutexGuard<'static, ()>,
 }
 
+/// A real notification daemon (dunst) on the test session's bus, to see what the app shows on
+/// the desktop. Stopped when dropped.
+pub struct Notifications {
+    _daemon: Child,
+}
+
+async fn dunstctl(args: &[&str]) -> Option<String> {
+    let out = Command::new("dunstctl").args(args).output().await.ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+impl Notifications {
+    pub async fn start() -> Self {
+        let daemon = Command::new("dunst")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("dunst runs (scripts/test.sh installs it)");
+        wait_until("the notification daemon to be on the bus", || {
+            dunstctl(&["count", "displayed"])
+        })
+        .await;
+        Self { _daemon: daemon }
+    }
+
+    /// Waits for a notification whose title is `summary`, and returns its body. Those on screen
+    /// are closed first: dunst lists only closed ones in its history.
+    pub async fn wait_for(&self, summary: &str) -> String {
+        wait_until(&format!("a notification {summary:?}"), || async {
+            dunstctl(&["close-all"]).await?;
+            let history: Value = serde_json::from_str(&dunstctl(&["history"]).await?).ok()?;
+            history["data"][0]
+                .as_array()?
+                .iter()
+                .find(|n| n["summary"]["data"] == summary)
+                .and_then(|n| n["body"]["data"].as_str().map(str::to_owned))
+        })
+        .await
+    }
+}
+
 /// Waits until the file at `path` is there and `check` accepts its bytes (a file still being
 /// written is read again), and returns them.
 pub async fn wait_file(path: &Path, check: impl Fn(&[u8]) -> bool) -> Vec<u8> {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use test_support::fixture_api::{FixtureApi, Reply, closed_port};
 
-use crate::harness::{App, Profile, afctl, wait_file, wait_until};
+use crate::harness::{App, Notifications, Profile, afctl, wait_file, wait_until};
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real window: run through scripts/test.sh"]
@@ -46,11 +46,12 @@ async fn health_reconciles_sources_and_shows_each_failure() {
         "",
     );
     afctl(&profile, &["env", "use", "local"], "");
+    let notifications = Notifications::start().await;
     let app = App::launch(&profile).await;
 
     // The API says its database is down; the console's own check finds it fine.
     app.click(".sidebar button[data-section=health]").await;
-    // Notifications on: each change below also goes to the desktop (none is listening here).
+    // Notifications on: each change below also goes to the desktop (dunst, started above).
     app.click(".health__notify input").await;
     // A smaller memory budget, saved to the settings file and in force at once.
     app.select("select[aria-label='Memory per environment']", "2")
@@ -169,6 +170,13 @@ async fn health_reconciles_sources_and_shows_each_failure() {
     )
     .await;
     app.screenshot("health-degraded-cache").await;
+    let body = notifications
+        .wait_for("local: cache healthy → degraded")
+        .await;
+    assert!(
+        body.contains("The API reports its cache unhealthy"),
+        "{body}"
+    );
 
     // Recovered.
     api.set("/live", Reply::json(200, "live.json"));
@@ -178,6 +186,12 @@ async fn health_reconciles_sources_and_shows_each_failure() {
         .await;
     app.wait_contains("[aria-label=Incidents]", "api degraded → healthy")
         .await;
+    assert_eq!(
+        notifications
+            .wait_for("local: api degraded → healthy")
+            .await,
+        "api recovered"
+    );
     app.choose_theme(&profile, "Dark").await;
     app.screenshot("health-recovered-dark").await;
     app.quit().await;
