@@ -105,7 +105,7 @@ async fn plan_apply_validate_and_adopt_in_the_window() {
     app.screenshot("migrations-validate-clean").await;
     // The report exported through the native save dialog, as JSON and as Markdown.
     let json = profile.dir("validation.json");
-    app.click(".migrations__actions button:first-child").await;
+    app.click("[data-export=json]").await;
     app.save_dialog("Export the validation report", &json).await;
     let report = wait_file(&json, |b| {
         serde_json::from_slice::<serde_json::Value>(b).is_ok()
@@ -117,7 +117,7 @@ async fn plan_apply_validate_and_adopt_in_the_window() {
         (Some(0), Some(0))
     );
     let markdown = profile.dir("validation.md");
-    app.click(".migrations__actions button:last-child").await;
+    app.click("[data-export=markdown]").await;
     app.save_dialog("Export the validation report", &markdown)
         .await;
     wait_file(&markdown, |b| {

@@ -451,6 +451,12 @@ describe("Migrations", () => {
     await user.click(screen.getByRole("tab", { name: "Validate" }));
     releaseEarly(report(3));
     expect(await screen.findByTestId("validation-summary")).toHaveTextContent("Clean: 0 errors, 0 warnings");
+    // And on request, again.
+    const before = validations;
+    await user.click(await screen.findByRole("button", { name: "Validate again" }));
+    await waitFor(() => {
+      expect(validations).toBe(before + 1);
+    });
   });
 
   it("a read-only environment offers no apply", async () => {

@@ -89,7 +89,10 @@ function StatusView({ env }: { env: Environment }) {
     <div className="migrations">
       <p className="migrations__summary">
         <strong>{s.target}</strong> ({s.mode.replaceAll("_", " ")}, PostgreSQL {s.serverVersion}): {shapeText(s.shape)}.{" "}
-        {s.pending} pending, {s.problems} problems.{managed ? "" : " Adopt it first (Adopt tab)."}
+        {s.pending} pending, {s.problems} problems.{managed ? "" : " Adopt it first (Adopt tab)."}{" "}
+        <button type="button" className="button button--small" disabled={status.isFetching} onClick={() => void status.refetch()}>
+          Refresh
+        </button>
       </p>
       {s.lockHolder && <p className="notice notice--warn">The migration lock is held by process {s.lockHolder.pid} ({s.lockHolder.application}).</p>}
       <table className="table" aria-label="Migrations">
@@ -280,8 +283,12 @@ function ValidateView({ env }: { env: string }) {
         {r.errors} errors, {r.warnings} warnings, {r.infos} {r.infos === 1 ? "note" : "notes"} ({shapeText(r.shape)})
       </p>
       <div className="migrations__actions">
-        <button type="button" className="button button--small" onClick={() => void save("json")}>Export JSON…</button>
-        <button type="button" className="button button--small" onClick={() => void save("markdown")}>Export Markdown…</button>
+        <button type="button" className="button button--small" disabled={report.isFetching} onClick={() => void report.refetch()}>
+          {report.isFetching ? "Validating…" : "Validate again"}
+        </button>
+        <button type="button" className="button button--small" data-export="json" onClick={() => void save("json")}>Export JSON…</button>
+        <button type="button" className="button button--small" data-export="markdown" onClick={() => void save("markdown")}>Export Markdown…</button>
+        <span className="muted">Checked at {new Date(r.checkedAt).toLocaleTimeString()}</span>
       </div>
       {exportError !== null && <ErrorNotice error={toAppError(exportError)} />}
       <FindingsTable findings={r.findings} />
