@@ -169,7 +169,7 @@ async fn environment_from_preset_secrets_import_export_drift_and_no_leaks() {
         "true",
     );
 
-    app.click("[role=tab][data-tab=drift]").await;
+    app.choose_tab("[role=tab][data-tab=drift]").await;
     app.find("[data-testid=drift-board] tr[data-variable=ANTHROPIC_API_KEY][data-status=missing]")
         .await;
     app.wait_contains(".drift__warnings", "The same value is used in local")
@@ -195,7 +195,7 @@ async fn environment_from_preset_secrets_import_export_drift_and_no_leaks() {
         .await;
     app.scroll_top().await;
     app.screenshot("secrets-production-dark").await;
-    app.click("[role=tab][data-tab=drift]").await;
+    app.choose_tab("[role=tab][data-tab=drift]").await;
     app.find("[data-testid=drift-board] tr[data-variable=ANTHROPIC_API_KEY]")
         .await;
     app.screenshot("drift-board-dark").await;
@@ -220,7 +220,7 @@ async fn environment_from_preset_secrets_import_export_drift_and_no_leaks() {
         .await
         .expect("set window rect");
     app.click(".sidebar button[data-section=secrets]").await;
-    app.click("[role=tab][data-tab=variables]").await;
+    app.choose_tab("[role=tab][data-tab=variables]").await;
     app.find("tr[data-variable=JWT_SECRET_KEY][data-set=true]")
         .await;
     app.scroll_top().await;

@@ -361,6 +361,23 @@ impl App {
             .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
     }
 
+    /// Opens the tab (or segment) matching `css` and waits until it is on. WebDriver computes the
+    /// point to click, then clicks it: if the page reflows in between (data arriving), the click
+    /// lands elsewhere. So it clicks again until the tab says it is on; clicking an open tab
+    /// changes nothing.
+    pub async fn choose_tab(&self, css: &str) {
+        wait_until(&format!("{css} to be on"), || async {
+            let el = self.client.find(Locator::Css(css)).await.ok()?;
+            if el.attr("data-state").await.ok()?.as_deref() == Some("on") {
+                return Some(());
+            }
+            // A failed click is retried on the next round, like a missed one.
+            let _ = el.click().await;
+            None
+        })
+        .await;
+    }
+
     /// Moves keyboard focus to the element.
     pub async fn focus(&self, css: &str) {
         let el = self.find(css).await;

@@ -109,7 +109,7 @@ async fn health_reconciles_sources_and_shows_each_failure() {
         String::from_utf8_lossy(&text)
             .starts_with("time,overall,dependency,status,requests_per_second,"),
     );
-    app.click("[role=radio][data-tab='15']").await;
+    app.choose_tab("[role=radio][data-tab='15']").await;
     app.find("img[alt='Request rate over the last 15 minutes']")
         .await;
     app.scroll_into_view(".health__charts").await;

@@ -75,14 +75,14 @@ async fn plan_apply_validate_and_adopt_in_the_window() {
     app.screenshot("migrations-status").await;
 
     // Plan: every statement with its line, nothing to lint on an empty database.
-    app.click("[role=tab][data-tab=plan]").await;
+    app.choose_tab("[role=tab][data-tab=plan]").await;
     app.wait_contains(".plan-migration", "0001_core_tables.up.sql")
         .await;
     app.find(".sql .sql__keyword").await;
     app.screenshot("migrations-plan").await;
 
     // Apply, confirmed; progress bar and live log; then every row applied.
-    app.click("[role=tab][data-tab=status]").await;
+    app.choose_tab("[role=tab][data-tab=status]").await;
     app.click(".migrations .button--primary").await;
     app.click(".modal button[type=submit]").await;
     app.wait_contains("[data-testid=apply-run]", "Done 4/4")
@@ -96,7 +96,7 @@ async fn plan_apply_validate_and_adopt_in_the_window() {
     app.screenshot("migrations-applied").await;
     assert_eq!(fresh.sql("SELECT version_num FROM alembic_version"), "003");
 
-    app.click("[role=tab][data-tab=validate]").await;
+    app.choose_tab("[role=tab][data-tab=validate]").await;
     app.wait_contains(
         "[data-testid=validation-summary]",
         "Clean: 0 errors, 0 warnings",
@@ -127,10 +127,10 @@ async fn plan_apply_validate_and_adopt_in_the_window() {
 
     // The legacy database: apply would refuse; the wizard shows the repair, then adopts.
     app.select("#env-switch", "legacy").await;
-    app.click("[role=tab][data-tab=status]").await;
+    app.choose_tab("[role=tab][data-tab=status]").await;
     app.wait_contains(".migrations__summary", "built by Alembic (revision 002)")
         .await;
-    app.click("[role=tab][data-tab=adopt]").await;
+    app.choose_tab("[role=tab][data-tab=adopt]").await;
     app.wait_contains(".wizard", "repair steps").await;
     app.wait_contains(
         "[aria-label='Repair plan']",
@@ -141,7 +141,11 @@ async fn plan_apply_validate_and_adopt_in_the_window() {
     app.click(".migrations .button--primary").await;
     app.click(".modal button[type=submit]").await;
     app.wait_contains("[data-testid=apply-run]", "Done").await;
-    app.click("[role=tab][data-tab=validate]").await;
+    // The wizard reads the database again and now finds it managed by the console. (Clicking
+    // before that lands while the page shrinks, and WebDriver's click can miss the tab.)
+    app.wait_contains(".migrations", "already managed by the console")
+        .await;
+    app.choose_tab("[role=tab][data-tab=validate]").await;
     app.wait_contains(
         "[data-testid=validation-summary]",
         "Clean: 0 errors, 0 warnings",
@@ -154,7 +158,7 @@ async fn plan_apply_validate_and_adopt_in_the_window() {
 
     // Production is protected: Apply waits for its name.
     app.select("#env-switch", "prod").await;
-    app.click("[role=tab][data-tab=status]").await;
+    app.choose_tab("[role=tab][data-tab=status]").await;
     app.find("tr[data-state=pending]").await;
     app.click(".migrations .button--primary").await;
     assert!(
@@ -188,7 +192,7 @@ async fn plan_apply_validate_and_adopt_in_the_window() {
     );
 
     // Every environment side by side, including one that cannot be reached.
-    app.click("[role=tab][data-tab=all]").await;
+    app.choose_tab("[role=tab][data-tab=all]").await;
     app.wait_contains(
         "[aria-label='Migration state of every environment']",
         "unreachable",
@@ -200,19 +204,19 @@ async fn plan_apply_validate_and_adopt_in_the_window() {
     )
     .await;
     app.screenshot("migrations-all-environments").await;
-    app.click("[role=tab][data-tab=plan]").await;
+    app.choose_tab("[role=tab][data-tab=plan]").await;
     // After the revert, the plan warns that rebuilding the indexes blocks writes to existing tables.
     app.wait_contains(".lint > summary", "Lint: 22 warnings (blocks-writes 22)")
         .await;
     app.screenshot("migrations-plan-lint").await;
     app.choose_theme(&profile, "Dark").await;
-    app.click("[role=tab][data-tab=validate]").await;
+    app.choose_tab("[role=tab][data-tab=validate]").await;
     app.find("[data-testid=validation-summary]").await;
     app.screenshot("migrations-validate-dark").await;
 
     // The drift board carries the same side-by-side view.
     app.click(".sidebar button[data-section=secrets]").await;
-    app.click("[role=tab][data-tab=drift]").await;
+    app.choose_tab("[role=tab][data-tab=drift]").await;
     app.wait_contains(
         "[data-testid=drift-board] [aria-label='Migration state of every environment']",
         "unreachable",
