@@ -122,12 +122,77 @@ pub struct ApplyReport {
     pub duration_ms: u64,
 }
 
-fn millis(since: Instant) -> u64 {
+pub(super) fn millis(since: Instant) -> u64 {
     u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
-fn to_u32(n: usize) -> u32 {
+pub(super) fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// What apply and revert share around their loop: the report, the `Locked`, `Cancelled` and
+/// `Finished` events, and the clock that started before the lock was taken.
+pub(super) struct Run<'a> {
+    report: ApplyReport,
+    total: usize,
+    started: Instant,
+    progress: &'a Progress<ApplyEvent>,
+}
+
+impl<'a> Run<'a> {
+    /// Announces how many migrations will run on `target`.
+    pub(super) fn begin(
+        target: &Target,
+        total: usize,
+        started: Instant,
+        progress: &'a Progress<ApplyEvent>,
+    ) -> Self {
+        progress.emit(ApplyEvent::Locked {
+            target: target.label.clone(),
+            pending: to_u32(total),
+        });
+        Self {
+            report: ApplyReport {
+                target: target.label.clone(),
+                applied: Vec::new(),
+                skipped: Vec::new(),
+                cancelled: false,
+                duration_ms: 0,
+            },
+            total,
+            started,
+            progress,
+        }
+    }
+
+    /// Whether the operator cancelled before migration `done + 1` (and if so, reports it).
+    pub(super) fn cancelled(&mut self, cancel: &Cancel, done: usize) -> bool {
+        if !cancel.is_cancelled() {
+            return false;
+        }
+        self.report.cancelled = true;
+        self.progress.emit(ApplyEvent::Cancelled {
+            remaining: to_u32(self.total - done),
+        });
+        true
+    }
+
+    pub(super) fn applied(&mut self, version: u32) {
+        self.report.applied.push(version);
+    }
+
+    fn skipped(&mut self, version: u32) {
+        self.report.skipped.push(version);
+    }
+
+    pub(super) fn finish(mut self) -> ApplyReport {
+        self.report.duration_ms = millis(self.started);
+        self.progress.emit(ApplyEvent::Finished {
+            applied: to_u32(self.report.applied.len()),
+            duration_ms: self.report.duration_ms,
+        });
+        self.report
+    }
 }
 
 /// A connection holding the migration lock, with DDL timeouts set. Dropping it (on any error)
@@ -300,23 +365,9 @@ pub async fn apply(
         .filter_map(|r| set.get(r.version))
         .collect();
     history::ensure(conn).await?;
-    progress.emit(ApplyEvent::Locked {
-        target: target.label.clone(),
-        pending: to_u32(pending.len()),
-    });
-    let mut report = ApplyReport {
-        target: target.label.clone(),
-        applied: Vec::new(),
-        skipped: Vec::new(),
-        cancelled: false,
-        duration_ms: 0,
-    };
+    let mut run = Run::begin(target, pending.len(), started, progress);
     for (i, m) in pending.iter().enumerate() {
-        if cancel.is_cancelled() {
-            report.cancelled = true;
-            progress.emit(ApplyEvent::Cancelled {
-                remaining: to_u32(pending.len() - i),
-            });
+        if run.cancelled(cancel, i) {
             break;
         }
         if let Some(reason) = unmet_requirement(conn, m).await? {
@@ -325,7 +376,7 @@ pub async fn apply(
                 name: m.name.clone(),
                 reason,
             });
-            report.skipped.push(m.version);
+            run.skipped(m.version);
             continue;
         }
         let statements = m.statements();
@@ -365,15 +416,10 @@ pub async fn apply(
             name: m.name.clone(),
             duration_ms: ms,
         });
-        report.applied.push(m.version);
+        run.applied(m.version);
     }
     session.close().await?;
-    report.duration_ms = millis(started);
-    progress.emit(ApplyEvent::Finished {
-        applied: to_u32(report.applied.len()),
-        duration_ms: report.duration_ms,
-    });
-    Ok(report)
+    Ok(run.finish())
 }
 
 /// The statements and the history row commit together, or not at all.

@@ -6,7 +6,9 @@ use std::time::Instant;
 
 use sqlx::Connection;
 
-use super::apply::{ApplyEvent, ApplyOptions, ApplyReport, LockedSession, failure_error};
+use super::apply::{
+    ApplyEvent, ApplyOptions, ApplyReport, LockedSession, Run, failure_error, millis, to_u32,
+};
 use super::history;
 use super::plan::refusal_error;
 use super::source::MigrationSet;
@@ -51,24 +53,9 @@ pub async fn revert(
             ),
         ));
     }
-    let total = u32::try_from(undo.len()).unwrap_or(u32::MAX);
-    progress.emit(ApplyEvent::Locked {
-        target: target.label.clone(),
-        pending: total,
-    });
-    let mut report = ApplyReport {
-        target: target.label.clone(),
-        applied: Vec::new(),
-        skipped: Vec::new(),
-        cancelled: false,
-        duration_ms: 0,
-    };
+    let mut run = Run::begin(target, undo.len(), started, progress);
     for (i, m) in undo.iter().enumerate() {
-        if cancel.is_cancelled() {
-            report.cancelled = true;
-            progress.emit(ApplyEvent::Cancelled {
-                remaining: total - u32::try_from(i).unwrap_or(0),
-            });
+        if run.cancelled(cancel, i) {
             break;
         }
         let down = m.down.as_deref().unwrap_or_default();
@@ -77,9 +64,9 @@ pub async fn revert(
         progress.emit(ApplyEvent::MigrationStarted {
             version: m.version,
             name: format!("revert {}", m.name),
-            index: u32::try_from(i + 1).unwrap_or(u32::MAX),
-            total,
-            statements: u32::try_from(statements.len()).unwrap_or(u32::MAX),
+            index: to_u32(i + 1),
+            total: to_u32(undo.len()),
+            statements: to_u32(statements.len()),
         });
         let one = Instant::now();
         let mut tx = conn
@@ -104,15 +91,10 @@ pub async fn revert(
         progress.emit(ApplyEvent::MigrationFinished {
             version: m.version,
             name: format!("revert {}", m.name),
-            duration_ms: u64::try_from(one.elapsed().as_millis()).unwrap_or(u64::MAX),
+            duration_ms: millis(one),
         });
-        report.applied.push(m.version);
+        run.applied(m.version);
     }
     session.close().await?;
-    report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    progress.emit(ApplyEvent::Finished {
-        applied: u32::try_from(report.applied.len()).unwrap_or(u32::MAX),
-        duration_ms: report.duration_ms,
-    });
-    Ok(report)
+    Ok(run.finish())
 }

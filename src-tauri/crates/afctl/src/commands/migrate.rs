@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use afc_core::environments::SafetyLevel;
-use afc_core::migrate::{self, ApplyEvent, ApplyOptions, MigrationSet, Severity, Target};
+use afc_core::migrate::{
+    self, ApplyEvent, ApplyOptions, ApplyReport, MigrationSet, Severity, Target,
+};
 use afc_core::progress::{Cancel, Progress};
 use afc_core::schema::{self, AdoptionPlan, ValidationReport};
 use afc_core::{AppError, Console, ErrorCode};
@@ -66,17 +68,14 @@ pub fn run(cli: &Cli, command: &MigrateCommand, out: &Output) -> Result<ExitCode
                 &progress(out),
                 &Cancel::default(),
             ))?;
-            match result {
-                Ok(report) => out.result(&report, || {
-                    format!(
-                        "Applied {} migration(s) to {} in {} ms.\n",
-                        report.applied.len(),
-                        t.label,
-                        report.duration_ms
-                    )
-                }),
-                Err(e) => Ok(fail(out, &e)),
-            }
+            finish(out, result, |report| {
+                format!(
+                    "Applied {} migration(s) to {} in {} ms.\n",
+                    report.applied.len(),
+                    t.label,
+                    report.duration_ms
+                )
+            })
         }
         MigrateCommand::Revert { target, write, to } => {
             let (t, set) = resolve(&console, target)?;
@@ -91,16 +90,13 @@ pub fn run(cli: &Cli, command: &MigrateCommand, out: &Output) -> Result<ExitCode
                 &progress(out),
                 &Cancel::default(),
             ))?;
-            match result {
-                Ok(report) => out.result(&report, || {
-                    format!(
-                        "Reverted {} migration(s) on {}.\n",
-                        report.applied.len(),
-                        t.label
-                    )
-                }),
-                Err(e) => Ok(fail(out, &e)),
-            }
+            finish(out, result, |report| {
+                format!(
+                    "Reverted {} migration(s) on {}.\n",
+                    report.applied.len(),
+                    t.label
+                )
+            })
         }
         MigrateCommand::Validate { target, markdown } => {
             let (t, set) = resolve(&console, target)?;
@@ -133,15 +129,12 @@ pub fn run(cli: &Cli, command: &MigrateCommand, out: &Output) -> Result<ExitCode
                 &options(write),
                 &progress(out),
             ))?;
-            match result {
-                Ok(report) => out.result(&report, || {
-                    format!(
-                        "Adopted {}: the repair ran and the baseline is recorded.\n",
-                        t.label
-                    )
-                }),
-                Err(e) => Ok(fail(out, &e)),
-            }
+            finish(out, result, |_| {
+                format!(
+                    "Adopted {}: the repair ran and the baseline is recorded.\n",
+                    t.label
+                )
+            })
         }
     }
 }
@@ -211,14 +204,21 @@ fn options(write: &MigrateWrite) -> ApplyOptions {
     }
 }
 
-/// Failures the operation itself met (a failed statement, drift, a held lock, blocking rows)
-/// exit 1; anything else means it could not run.
-fn fail(out: &Output, e: &AppError) -> ExitCode {
-    match e.code {
-        ErrorCode::MigrationFailed | ErrorCode::MigrationDrift | ErrorCode::Conflict => {
-            out.failure(e)
-        }
-        _ => out.error(e),
+/// Prints a write's report, or the failure it met. Failures the operation itself met (a failed
+/// statement, drift, a held lock, blocking rows) exit 1; anything else means it could not run.
+fn finish(
+    out: &Output,
+    result: Result<ApplyReport, AppError>,
+    human: impl FnOnce(&ApplyReport) -> String,
+) -> Result<ExitCode, AppError> {
+    match result {
+        Ok(report) => out.result(&report, || human(&report)),
+        Err(e) => Ok(match e.code {
+            ErrorCode::MigrationFailed | ErrorCode::MigrationDrift | ErrorCode::Conflict => {
+                out.failure(&e)
+            }
+            _ => out.error(&e),
+        }),
     }
 }
 
