@@ -10,7 +10,7 @@ use afc_core::health::Health;
 use afc_core::health::monitor::Incident;
 use afc_core::health::settings::HealthSettings;
 use afc_core::health::watch::{EnvHealthView, WatchState, poll};
-use afc_core::{AppError, ErrorCode};
+use afc_core::{AppError, Console, ErrorCode};
 use tauri::async_runtime::JoinHandle;
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_notification::NotificationExt;
@@ -38,13 +38,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Monitors {
     /// Starts a task for each environment not yet watched; stops those of deleted environments.
-    fn sync(
-        &self,
-        app: &AppHandle,
-        history_dir: &std::path::Path,
-        names: &[String],
-        settings: &HealthSettings,
-    ) {
+    fn sync(&self, app: &AppHandle, console: &Console, names: &[String]) {
         let mut watched = lock(&self.watched);
         watched.retain(|name, w| {
             let keep = names.contains(name);
@@ -66,9 +60,13 @@ impl Monitors {
                         }
                     })
                     .collect();
+                let history = console
+                    .paths
+                    .data_dir
+                    .join("health")
+                    .join(format!("{file}.jsonl"));
                 let state = Arc::new(Mutex::new(
-                    WatchState::open(history_dir.join(format!("{file}.jsonl")))
-                        .with_budget(settings.budget_bytes()),
+                    WatchState::open(history).with_budget(console.health_settings().budget_bytes()),
                 ));
                 let wake = Arc::new(Notify::new());
                 let task = tauri::async_runtime::spawn(watch(
@@ -140,12 +138,7 @@ pub async fn health_overview(
         .into_iter()
         .map(|e| e.name)
         .collect();
-    state.monitors.sync(
-        &app,
-        &state.console.paths.data_dir.join("health"),
-        &names,
-        &state.console.health_settings(),
-    );
+    state.monitors.sync(&app, &state.console, &names);
     let now = chrono::Utc::now();
     let watched = lock(&state.monitors.watched);
     Ok(names

@@ -27,14 +27,25 @@ impl RunningApply {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn start(&self) -> Cancel {
+    /// Registers a run; it is unregistered when the guard is dropped, however the run ends.
+    fn start(&self) -> RunGuard<'_> {
         let cancel = Cancel::default();
         *self.slot() = Some(cancel.clone());
-        cancel
+        RunGuard {
+            running: self,
+            cancel,
+        }
     }
+}
 
-    fn finish(&self) {
-        self.slot().take();
+struct RunGuard<'a> {
+    running: &'a RunningApply,
+    cancel: Cancel,
+}
+
+impl Drop for RunGuard<'_> {
+    fn drop(&mut self) {
+        self.running.slot().take();
     }
 }
 
@@ -78,8 +89,8 @@ pub async fn apply_migrations(
     events: Channel<ApplyEvent>,
 ) -> Result<ApplyReport, AppError> {
     let t = target(&state.console, &env).await?;
-    let cancel = state.running.start();
-    let result = state
+    let run = state.running.start();
+    state
         .console
         .apply_migrations(
             &t,
@@ -87,11 +98,9 @@ pub async fn apply_migrations(
             confirm.as_deref(),
             &ApplyOptions::default(),
             &progress(events),
-            &cancel,
+            &run.cancel,
         )
-        .await;
-    state.running.finish();
-    result
+        .await
 }
 
 /// Reverts the applied migrations newer than `to`, with progress; cancellable like an apply.
@@ -104,8 +113,8 @@ pub async fn revert_migrations(
     events: Channel<ApplyEvent>,
 ) -> Result<ApplyReport, AppError> {
     let t = target(&state.console, &env).await?;
-    let cancel = state.running.start();
-    let result = state
+    let run = state.running.start();
+    state
         .console
         .revert_migrations(
             &t,
@@ -114,11 +123,9 @@ pub async fn revert_migrations(
             confirm.as_deref(),
             &ApplyOptions::default(),
             &progress(events),
-            &cancel,
+            &run.cancel,
         )
-        .await;
-    state.running.finish();
-    result
+        .await
 }
 
 /// Stops the running apply before its next migration.
