@@ -298,24 +298,24 @@ function Metrics({ env, theme, metrics, error }: MetricsProps) {
               {metrics.process.cpuCores !== undefined ? `, ${metrics.process.cpuCores.toFixed(2)} cores` : ""}
             </dd>
           </dl>
-                    <Segmented options={RANKS} value={rank} onChange={setRank} label="Rank endpoints" kind="radio" />
+          <Segmented options={RANKS} value={rank} onChange={setRank} label="Rank endpoints" kind="radio" />
           <table className="table" aria-label="Top endpoints">
             <thead>
               <tr>
                 <th>Endpoint</th>
                 <th>Requests</th>
                 <th>Errors</th>
-                                <th>p95</th>
+                <th>p95</th>
                 <th>Last hour</th>
               </tr>
             </thead>
             <tbody>
-                            {ranked(metrics.endpoints, rank).map((e) => (
+              {ranked(metrics.endpoints, rank).map((e) => (
                 <tr key={e.endpoint}>
                   <td className="mono">{e.endpoint}</td>
                   <td>{e.rate !== undefined ? `${e.rate.toFixed(2)}/s` : e.requests}</td>
                   <td>{pct(e.errorRatio)}</td>
-                                    <td>{ms(e.latency.p95)}</td>
+                  <td>{ms(e.latency.p95)}</td>
                   <td>
                     {trend(e.endpoint) && (
                       <img className="sparkline" alt={`${e.endpoint} requests over the last hour`} src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(trend(e.endpoint) ?? "")}`} />
