@@ -68,7 +68,11 @@ pub async fn reveal_variable(
 ) -> Result<String, AppError> {
     let value = state
         .console
-        .reveal_variable(&environment, &name, "reveal")
+        .reveal_variable(
+            &environment,
+            &name,
+            afc_core::audit::AuditAction::SecretReveal,
+        )
         .await?;
     Ok(value.expose().to_owned())
 }
@@ -84,7 +88,11 @@ pub async fn copy_variable(
 ) -> Result<u64, AppError> {
     let value = state
         .console
-        .reveal_variable(&environment, &name, "copy")
+        .reveal_variable(
+            &environment,
+            &name,
+            afc_core::audit::AuditAction::SecretCopy,
+        )
         .await?;
     let clipboard_error = |e: tauri_plugin_clipboard_manager::Error| {
         AppError::internal("Could not use the clipboard").with_details(e.to_string())

@@ -4,9 +4,11 @@
 
 use std::hint::black_box;
 
-use afc_core::migrate::{self, ApplyOptions, MigrationSet, Target};
+use afc_core::audit::AuditAction;
+use afc_core::db::Database;
+use afc_core::guard::{self, Confirmation};
+use afc_core::migrate::{self, ApplyOptions, MigrationSet};
 use afc_core::progress::{Cancel, Progress};
-use afc_core::schema;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use test_support::postgres::TestDb;
 
@@ -34,7 +36,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| migrate::build_plan(black_box(&pending)))
     });
     let empty = TestDb::create();
-    let empty_target = Target::from_url(&empty.url()).unwrap();
+    let empty_target = Database::from_url(&empty.url()).unwrap();
     c.bench_function("plan: 500 migrations against an empty database", |b| {
         b.to_async(&runtime)
             .iter(|| migrate::plan(&empty_target, &many))
@@ -46,7 +48,7 @@ fn benches(c: &mut Criterion) {
         b.to_async(&runtime).iter_batched(
             || {
                 let db = TestDb::create();
-                let t = Target::from_url(&db.url()).unwrap();
+                let t = Database::from_url(&db.url()).unwrap();
                 (db, t)
             },
             |(db, t)| {
@@ -54,6 +56,13 @@ fn benches(c: &mut Criterion) {
                 async move {
                     migrate::apply(
                         &t,
+                        &guard::authorize(
+                            AuditAction::MigrationApply,
+                            "bench",
+                            &t.scope(),
+                            &Confirmation::yes(),
+                        )
+                        .unwrap(),
                         set,
                         &ApplyOptions::default(),
                         &Progress::none(),
@@ -68,10 +77,17 @@ fn benches(c: &mut Criterion) {
         )
     });
     let current = TestDb::create();
-    let t = Target::from_url(&current.url()).unwrap();
+    let t = Database::from_url(&current.url()).unwrap();
     runtime
         .block_on(migrate::apply(
             &t,
+            &guard::authorize(
+                AuditAction::MigrationApply,
+                "bench",
+                &t.scope(),
+                &Confirmation::yes(),
+            )
+            .unwrap(),
             &set,
             &ApplyOptions::default(),
             &Progress::none(),
@@ -82,7 +98,7 @@ fn benches(c: &mut Criterion) {
         b.to_async(&runtime).iter(|| migrate::status(&t, &set))
     });
     group.bench_function("validate an up-to-date database", |b| {
-        b.to_async(&runtime).iter(|| schema::validate(&t, &set))
+        b.to_async(&runtime).iter(|| migrate::validate(&t, &set))
     });
     group.finish();
 }

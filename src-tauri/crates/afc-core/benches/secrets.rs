@@ -6,6 +6,7 @@ use std::hint::black_box;
 
 use afc_core::Console;
 use afc_core::environments::{ConnectionSecrets, EnvKind, Environment};
+use afc_core::guard::Confirmation;
 use afc_core::paths::AppPaths;
 use afc_core::secrets::{SecretString, catalog, dotenv};
 use afc_core::settings::SettingsStore;
@@ -86,6 +87,7 @@ fn keyring_benches(c: &mut Criterion) {
                     name,
                     SecretString::new(format!("secret-value-for-{name}")),
                     None,
+                    &Confirmation::yes(),
                 )
                 .await
                 .unwrap();
@@ -98,6 +100,7 @@ fn keyring_benches(c: &mut Criterion) {
         ),
         |b| b.to_async(&runtime).iter(|| console.variables("bench")),
     );
+    let yes = Confirmation::yes();
     c.bench_function("keyring/set one secret", |b| {
         b.to_async(&runtime).iter(|| {
             console.set_variable(
@@ -105,11 +108,12 @@ fn keyring_benches(c: &mut Criterion) {
                 "JWT_SECRET_KEY",
                 SecretString::new("x".repeat(40)),
                 None,
+                &yes,
             )
         })
     });
     runtime
-        .block_on(console.delete_environment("bench"))
+        .block_on(console.delete_environment("bench", &Confirmation::yes()))
         .unwrap();
 }
 

@@ -58,13 +58,90 @@ pub struct AuditLog {
     source: &'static str,
 }
 
+/// Every kind of change the console records. The wire names are the audit log's `action`
+/// field and never change (old logs stay readable).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+pub enum AuditAction {
+    #[serde(rename = "environment.create")]
+    EnvironmentCreate,
+    #[serde(rename = "environment.update")]
+    EnvironmentUpdate,
+    #[serde(rename = "environment.duplicate")]
+    EnvironmentDuplicate,
+    #[serde(rename = "environment.delete")]
+    EnvironmentDelete,
+    #[serde(rename = "environment.switch")]
+    EnvironmentSwitch,
+    #[serde(rename = "variable.set")]
+    VariableSet,
+    #[serde(rename = "variable.delete")]
+    VariableDelete,
+    #[serde(rename = "secret.reveal")]
+    SecretReveal,
+    #[serde(rename = "secret.copy")]
+    SecretCopy,
+    #[serde(rename = "env-file.import")]
+    EnvFileImport,
+    #[serde(rename = "env-file.export")]
+    EnvFileExport,
+    #[serde(rename = "migration.apply")]
+    MigrationApply,
+    #[serde(rename = "migration.revert")]
+    MigrationRevert,
+    #[serde(rename = "migration.adopt")]
+    MigrationAdopt,
+}
+
+impl AuditAction {
+    /// The wire name (`variable.set`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::EnvironmentCreate => "environment.create",
+            Self::EnvironmentUpdate => "environment.update",
+            Self::EnvironmentDuplicate => "environment.duplicate",
+            Self::EnvironmentDelete => "environment.delete",
+            Self::EnvironmentSwitch => "environment.switch",
+            Self::VariableSet => "variable.set",
+            Self::VariableDelete => "variable.delete",
+            Self::SecretReveal => "secret.reveal",
+            Self::SecretCopy => "secret.copy",
+            Self::EnvFileImport => "env-file.import",
+            Self::EnvFileExport => "env-file.export",
+            Self::MigrationApply => "migration.apply",
+            Self::MigrationRevert => "migration.revert",
+            Self::MigrationAdopt => "migration.adopt",
+        }
+    }
+}
+
 /// One change to record, before it gets its time and source.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Event<'a> {
     pub environment: Option<&'a str>,
-    pub action: &'a str,
+    pub action: AuditAction,
     pub target: Option<&'a str>,
     pub detail: Option<String>,
+}
+
+impl<'a> Event<'a> {
+    pub fn new(action: AuditAction, environment: Option<&'a str>) -> Self {
+        Self {
+            environment,
+            action,
+            target: None,
+            detail: None,
+        }
+    }
+
+    pub fn target(mut self, target: &'a str) -> Self {
+        self.target = Some(target);
+        self
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
 }
 
 impl AuditLog {
@@ -83,7 +160,7 @@ impl AuditLog {
     /// (the app and afctl) never interleave within a line.
     pub fn record(&self, event: Event<'_>, outcome: Outcome) -> Result<()> {
         tracing::info!(
-            action = event.action,
+            action = event.action.as_str(),
             environment = event.environment.unwrap_or("-"),
             target = event.target.unwrap_or("-"),
             outcome = ?outcome,
@@ -94,7 +171,7 @@ impl AuditLog {
             at: Utc::now(),
             source: self.source.to_owned(),
             environment: event.environment.map(str::to_owned),
-            action: event.action.to_owned(),
+            action: event.action.as_str().to_owned(),
             target: event.target.map(str::to_owned),
             outcome,
             detail: event.detail,
@@ -170,6 +247,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn action_wire_names_match_serde() {
+        for a in [
+            AuditAction::EnvFileImport,
+            AuditAction::MigrationAdopt,
+            AuditAction::SecretCopy,
+        ] {
+            assert_eq!(serde_json::to_value(a).unwrap(), a.as_str());
+        }
+    }
+
+    #[test]
     fn entries_are_appended_and_read_back_newest_first() {
         let dir = tempfile::tempdir().unwrap();
         let log = AuditLog::in_dir(dir.path(), "app");
@@ -179,9 +267,10 @@ mod tests {
             target: Some("DEBUG"),
             detail: None,
         };
-        log.record(ev("variable.set"), Outcome::Ok).unwrap();
+        log.record(ev(AuditAction::VariableSet), Outcome::Ok)
+            .unwrap();
         let failed: Result<()> = Err(AppError::new(crate::ErrorCode::KeyringUnavailable, "x"));
-        assert!(log.around(ev("secret.set"), failed).is_err());
+        assert!(log.around(ev(AuditAction::SecretReveal), failed).is_err());
         std::fs::OpenOptions::new()
             .append(true)
             .open(log.path())
@@ -191,7 +280,7 @@ mod tests {
         let view = log.read().unwrap();
         assert_eq!(view.unreadable_lines, 1);
         assert_eq!(view.entries.len(), 2);
-        assert_eq!(view.entries[0].action, "secret.set");
+        assert_eq!(view.entries[0].action, "secret.reveal");
         assert_eq!(view.entries[0].outcome, Outcome::Failed);
         assert_eq!(
             view.entries[0].detail.as_deref(),

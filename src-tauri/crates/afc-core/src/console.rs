@@ -1,9 +1,11 @@
 //! [`Console`]: the settings, keyring and audit log one operator works with, opened the same way
 //! by the app and by afctl so both see and change the same environments.
 
+use crate::api::ApiClients;
 use crate::audit::AuditLog;
+use crate::db::Databases;
+use crate::keyring::SecretStore;
 use crate::paths::AppPaths;
-use crate::secrets::SecretStore;
 use crate::settings::SettingsStore;
 
 pub struct Console {
@@ -11,6 +13,10 @@ pub struct Console {
     pub settings: SettingsStore,
     pub keyring: SecretStore,
     pub audit: AuditLog,
+    /// One API client per environment, one rate-limit budget per API.
+    pub api: ApiClients,
+    /// One database (with its small pool) per environment.
+    pub databases: Databases,
 }
 
 impl Console {
@@ -23,6 +29,8 @@ impl Console {
             settings,
             keyring,
             audit,
+            api: ApiClients::default(),
+            databases: Databases::default(),
         }
     }
 }

@@ -24,6 +24,9 @@ pub enum ErrorCode {
     MigrationDrift,
     /// A migration statement failed on the server; the message names the file and statement.
     MigrationFailed,
+    /// The platform's API failed (a 5xx that is not its rate limiter); the details carry the
+    /// request id when it sent one.
+    ServerError,
     Internal,
 }
 

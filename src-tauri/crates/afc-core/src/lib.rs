@@ -3,16 +3,22 @@
 //! Each module is one feature and exposes plain functions and types; the desktop shell
 //! (`src-tauri`) and the CLI (`afctl`) are thin adapters over it. See `docs/architecture.md`.
 
+pub mod api;
 pub mod app_info;
 pub mod audit;
 pub mod charts;
 mod console;
+pub mod db;
 pub mod environments;
 pub mod error;
+pub mod guard;
 pub mod health;
+pub mod jobs;
+pub mod keyring;
 pub mod logging;
 pub mod metrics;
 pub mod migrate;
+pub mod net;
 pub mod paths;
 pub mod probe;
 pub mod progress;

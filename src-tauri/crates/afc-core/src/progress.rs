@@ -4,6 +4,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use tokio::sync::Notify;
+
 /// A sink for progress events of type `E`; `Progress::none()` discards them.
 pub struct Progress<E>(Option<Arc<dyn Fn(E) + Send + Sync>>);
 
@@ -29,16 +31,39 @@ impl<E> Clone for Progress<E> {
     }
 }
 
-/// A request to stop at the next safe point (between migrations); cloned handles share it.
+#[derive(Debug, Default)]
+struct CancelState {
+    flag: AtomicBool,
+    wake: Notify,
+}
+
+/// A request to stop at the next safe point; cloned handles share it. Work checks
+/// [`is_cancelled`](Self::is_cancelled) between steps, or awaits [`cancelled`](Self::cancelled)
+/// beside a wait.
 #[derive(Debug, Clone, Default)]
-pub struct Cancel(Arc<AtomicBool>);
+pub struct Cancel(Arc<CancelState>);
 
 impl Cancel {
     pub fn cancel(&self) {
-        self.0.store(true, Ordering::SeqCst);
+        self.0.flag.store(true, Ordering::SeqCst);
+        self.0.wake.notify_waiters();
     }
 
     pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
+        self.0.flag.load(Ordering::SeqCst)
+    }
+
+    /// Resolves once the work has been asked to stop.
+    pub async fn cancelled(&self) {
+        loop {
+            let notified = self.0.wake.notified();
+            tokio::pin!(notified);
+            // Registered before the check, so a cancel between the two still wakes us.
+            notified.as_mut().enable();
+            if self.is_cancelled() {
+                return;
+            }
+            notified.await;
+        }
     }
 }

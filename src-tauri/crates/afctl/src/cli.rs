@@ -35,40 +35,58 @@ pub enum Command {
     Secrets(SecretsCommand),
     /// What is really up: the API's probes reconciled with the console's own database and Redis
     /// checks. Exit 0 healthy, 1 degraded or down.
-    Health {
-        #[command(flatten)]
-        source: ApiSource,
-        /// Check again every --interval seconds until stopped (or --count rounds).
-        #[arg(long)]
-        watch: bool,
-        #[arg(long, value_name = "SECONDS", default_value_t = 10)]
-        interval: u64,
-        /// With --watch: stop after this many rounds.
-        #[arg(long, value_name = "N")]
-        count: Option<u64>,
-    },
+    Health(HealthArgs),
     /// Traffic, error ratio, latency percentiles, top endpoints and the API process's memory and
     /// CPU, from the API's /metrics or from saved expositions.
-    Metrics {
-        #[command(flatten)]
-        source: ApiSource,
-        /// A saved exposition instead of the API; give it twice (older first) for rates.
-        #[arg(long, value_name = "PATH", conflicts_with_all = ["env", "api_url"])]
-        file: Vec<PathBuf>,
-        /// Seconds between two scrapes of the API (0: one scrape, totals since the API started),
-        /// or between the two --file expositions.
-        #[arg(long, value_name = "SECONDS", default_value_t = 0)]
-        interval: u64,
-        /// How many endpoints to list.
-        #[arg(long, default_value_t = 10)]
-        top: usize,
-        /// Rank endpoints by requests, p95 latency or 5xx errors.
-        #[arg(long, value_enum, default_value_t = Rank::Traffic)]
-        sort: Rank,
-    },
+    Metrics(MetricsArgs),
     /// Database migrations: status, plan (dry run), apply, validate, and adopt a legacy database.
     #[command(subcommand)]
     Migrate(MigrateCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    #[command(flatten)]
+    pub source: ApiSource,
+    /// Check again every --interval seconds until stopped (or --count rounds).
+    #[arg(long)]
+    pub watch: bool,
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub interval: u64,
+    /// With --watch: stop after this many rounds.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct MetricsArgs {
+    #[command(flatten)]
+    pub source: ApiSource,
+    /// A saved exposition instead of the API; give it twice (older first) for rates.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["env", "api_url"])]
+    pub file: Vec<PathBuf>,
+    /// Seconds between two scrapes of the API (0: one scrape, totals since the API started),
+    /// or between the two --file expositions.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    pub interval: u64,
+    /// How many endpoints to list.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Rank endpoints by requests, p95 latency or 5xx errors.
+    #[arg(long, value_enum, default_value_t = Rank::Traffic)]
+    pub sort: Rank,
+}
+
+/// How the operator confirms a change the write policy asks about (see `docs/security.md`).
+#[derive(Debug, Args)]
+pub struct ConfirmArgs {
+    /// Do not ask for a yes (required when not on a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// For a protected (or read-only, for its own profile) environment: its name, typed to
+    /// confirm.
+    #[arg(long, value_name = "ENVNAME")]
+    pub confirm: Option<String>,
 }
 
 /// Which API: an environment's, or one given by URL.
@@ -99,12 +117,8 @@ pub struct MigrateTarget {
 /// What `apply` and `adopt` need to change a database.
 #[derive(Debug, Args)]
 pub struct MigrateWrite {
-    /// Do not ask (required when not on a terminal).
-    #[arg(long)]
-    pub yes: bool,
-    /// For a protected environment: its name, typed to confirm.
-    #[arg(long, value_name = "ENVNAME")]
-    pub confirm: Option<String>,
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
     /// Wait up to this many seconds for another migration's lock (default: report it at once).
     #[arg(long, value_name = "SECONDS", default_value_t = 0)]
     pub lock_wait: u64,
@@ -209,13 +223,14 @@ pub enum EnvCommand {
         rename: Option<String>,
         #[command(flatten)]
         options: EnvOptions,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
     },
     /// Remove an environment and every secret it keeps in the keyring.
     Remove {
         name: String,
-        /// Do not ask for confirmation (required when not on a terminal).
-        #[arg(long)]
-        yes: bool,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
     },
     /// Make an environment the current one (shared with the desktop app).
     Use { name: String },
@@ -233,6 +248,8 @@ pub enum EnvCommand {
         /// With api-password: the login's email address.
         #[arg(long, required_if_eq("which", "api-password"))]
         email: Option<String>,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
     },
 }
 
@@ -292,6 +309,8 @@ pub enum SecretsCommand {
         /// Keep a variable the catalog does not know in the settings file.
         #[arg(long)]
         plain: bool,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
     },
     /// Show whether a variable is set; --reveal prints its value.
     Get {
@@ -306,6 +325,8 @@ pub enum SecretsCommand {
         #[command(flatten)]
         env: EnvArg,
         var: String,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
     },
     /// Import a .env file: secrets to the keyring. --dry-run shows the preview only.
     Import {
@@ -314,6 +335,8 @@ pub enum SecretsCommand {
         file: PathBuf,
         #[arg(long)]
         dry_run: bool,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
     },
     /// Export every variable, secrets included, to a .env file readable only by you.
     Export {

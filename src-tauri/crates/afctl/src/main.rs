@@ -8,13 +8,17 @@ mod output;
 use std::process::ExitCode;
 
 use afc_core::logging::{LogTargets, Logging};
+use afc_core::progress::Cancel;
 use afc_core::settings::LogLevel;
 use clap::Parser;
 
 use cli::{Cli, Command};
+use commands::Ctx;
 use output::Output;
 
-fn main() -> ExitCode {
+/// One runtime for the whole run: afctl does one thing, then exits.
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
     let cli = Cli::parse();
     let out = Output { json: cli.json };
     // The CLI logs to stderr only (stdout is for results); quiet unless AFC_LOG asks for more.
@@ -28,13 +32,35 @@ fn main() -> ExitCode {
         Ok(logging) => logging,
         Err(e) => return out.error(&e),
     };
-    let result = match &cli.command {
-        Command::Info => commands::info::run(&cli, &out),
-        Command::Env(command) => commands::env::run(&cli, command, &out),
-        Command::Secrets(command) => commands::secrets::run(&cli, command, &out),
-        Command::Migrate(command) => commands::migrate::run(&cli, command, &out),
-        Command::Health { .. } => commands::health::run(&cli, &out),
-        Command::Metrics { .. } => commands::metrics::run(&cli, &out),
+    let ctx = Ctx {
+        out,
+        config_dir: cli.config_dir,
+        cancel: Cancel::default(),
     };
-    result.unwrap_or_else(|e| out.error(&e))
+    cancel_on_ctrl_c(ctx.cancel.clone());
+    let result = match cli.command {
+        Command::Info => commands::info::run(&ctx),
+        Command::Env(command) => commands::env::run(&ctx, command).await,
+        Command::Secrets(command) => commands::secrets::run(&ctx, command).await,
+        Command::Migrate(command) => commands::migrate::run(&ctx, command).await,
+        Command::Health(args) => commands::health::run(&ctx, args).await,
+        Command::Metrics(args) => commands::metrics::run(&ctx, args).await,
+    };
+    result.unwrap_or_else(|e| ctx.out.error(&e))
+}
+
+/// The first Ctrl-C asks the running operation to stop at its next safe point (a migration
+/// finishes or rolls back; nothing is left half-done); a second one aborts at once.
+fn cancel_on_ctrl_c(cancel: Cancel) {
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
+        }
+        cancel.cancel();
+        eprintln!("\nCancelling at the next safe point (Ctrl-C again to abort now)…");
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("Aborted.");
+            std::process::exit(130);
+        }
+    });
 }

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use afc_core::AppError;
+use afc_core::{AppError, ErrorCode};
 use serde::Serialize;
 
 /// The operation ran and found a problem (a missing variable, drift, a failed connection).
@@ -54,6 +54,8 @@ impl Output {
         ExitCode::from(EXIT_FOUND_PROBLEMS)
     }
 
+    /// An error: exit 2 (it could not run), or 1 when the write policy refused the change (a
+    /// refusal is an answer CI must see, not a breakdown).
     pub fn error(&self, error: &AppError) -> ExitCode {
         if self.json {
             println!("{}", serde_json::json!({ "error": error }));
@@ -63,6 +65,10 @@ impl Output {
                 eprintln!("  {details}");
             }
         }
-        ExitCode::from(EXIT_COULD_NOT_RUN)
+        if error.code == ErrorCode::UnsafeInProduction {
+            ExitCode::from(EXIT_FOUND_PROBLEMS)
+        } else {
+            ExitCode::from(EXIT_COULD_NOT_RUN)
+        }
     }
 }

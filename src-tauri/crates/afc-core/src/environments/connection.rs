@@ -1,161 +1,14 @@
 //! Connection details: splitting a pasted URL (the password goes to the keyring, never to the
 //! settings), recognising Supabase's connection modes, and the TLS policy rules.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
-use url::Url;
 
-use super::model::{DbConnection, RedisConnection};
-use crate::secrets::SecretString;
+use super::model::RedisConnection;
+pub use crate::db::{ConnectionMode, DbConnection, TlsPolicy, parse_database_url, tls_warning};
+use crate::keyring::SecretString;
+pub use crate::net::is_local;
 use crate::{AppError, Result};
-
-/// The PostgreSQL `sslmode`s the console supports.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "kebab-case")]
-pub enum TlsPolicy {
-    /// No TLS: only sensible on this machine.
-    Disable,
-    /// TLS if the server offers it, unverified.
-    Prefer,
-    /// TLS, certificate not verified.
-    Require,
-    /// TLS, certificate chain verified, host name not.
-    VerifyCa,
-    /// TLS, certificate and host name verified.
-    #[default]
-    VerifyFull,
-}
-
-impl TlsPolicy {
-    pub fn as_sslmode(self) -> &'static str {
-        match self {
-            Self::Disable => "disable",
-            Self::Prefer => "prefer",
-            Self::Require => "require",
-            Self::VerifyCa => "verify-ca",
-            Self::VerifyFull => "verify-full",
-        }
-    }
-
-    fn from_sslmode(mode: &str) -> Result<Self> {
-        Ok(match mode {
-            "disable" | "allow" => Self::Disable,
-            "prefer" => Self::Prefer,
-            "require" => Self::Require,
-            "verify-ca" => Self::VerifyCa,
-            "verify-full" => Self::VerifyFull,
-            other => {
-                return Err(AppError::invalid_input(format!(
-                    "sslmode={other} is not one of disable, prefer, require, verify-ca, verify-full"
-                )));
-            }
-        })
-    }
-
-    /// The default for a host: full verification unless it is this machine.
-    pub fn default_for(host: &str) -> Self {
-        if is_local(host) {
-            Self::Prefer
-        } else {
-            Self::VerifyFull
-        }
-    }
-}
-
-pub fn is_local(host: &str) -> bool {
-    matches!(host, "localhost" | "::1" | "[::1]") || host.starts_with("127.")
-}
-
-/// How the console reaches a PostgreSQL server, as far as the host and port tell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ConnectionMode {
-    Local,
-    Direct,
-    /// `db.<ref>.supabase.co:5432`.
-    SupabaseDirect,
-    /// `*.pooler.supabase.com:5432` (Supavisor, session mode): one server connection per client.
-    SupabaseSessionPooler,
-    /// Port 6543: a server connection per transaction; no advisory locks or session state, so
-    /// migrations and anything that takes a lock refuse it.
-    SupabaseTransactionPooler,
-}
-
-impl ConnectionMode {
-    pub fn detect(host: &str, port: u16) -> Self {
-        let host = host.to_ascii_lowercase();
-        if port == 6543 {
-            Self::SupabaseTransactionPooler
-        } else if host.ends_with(".pooler.supabase.com") {
-            Self::SupabaseSessionPooler
-        } else if host.starts_with("db.") && host.ends_with(".supabase.co") {
-            Self::SupabaseDirect
-        } else if is_local(&host) {
-            Self::Local
-        } else {
-            Self::Direct
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Local => "local",
-            Self::Direct => "direct",
-            Self::SupabaseDirect => "Supabase direct",
-            Self::SupabaseSessionPooler => "Supabase session pooler",
-            Self::SupabaseTransactionPooler => "Supabase transaction pooler",
-        }
-    }
-}
-
-/// A warning to show as a badge on an environment's database connection, if any.
-pub fn tls_warning(db: &DbConnection) -> Option<String> {
-    if is_local(&db.host) || db.tls == TlsPolicy::VerifyFull {
-        return None;
-    }
-    Some(match db.tls {
-        TlsPolicy::Disable => {
-            "TLS is off: the password and data cross the network in clear".to_owned()
-        }
-        TlsPolicy::Prefer => {
-            "TLS is optional and unverified: a network attacker can downgrade or intercept it"
-                .to_owned()
-        }
-        TlsPolicy::Require => "The server's certificate is not verified".to_owned(),
-        TlsPolicy::VerifyCa => "The server's host name is not verified".to_owned(),
-        TlsPolicy::VerifyFull => unreachable!(),
-    })
-}
-
-pub fn check_api_url(url: &str) -> Result<Url> {
-    let parsed = Url::parse(url.trim()).map_err(|e| {
-        AppError::invalid_input(format!("The API URL \"{url}\" is not a valid URL ({e})"))
-    })?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-        return Err(AppError::invalid_input(format!(
-            "The API URL \"{url}\" must be an http:// or https:// address"
-        )));
-    }
-    if parsed.password().is_some() || !parsed.username().is_empty() {
-        return Err(AppError::invalid_input(
-            "The API URL must not carry credentials: set an API key or login instead",
-        ));
-    }
-    Ok(parsed)
-}
-
-/// URL user-info and paths arrive percent-encoded.
-fn decoded(part: &str) -> String {
-    percent_encoding::percent_decode_str(part)
-        .decode_utf8_lossy()
-        .into_owned()
-}
-
-/// Parses `url` without ever putting it in an error message (it may hold a password).
-fn parse_secret_url(url: &str, what: &str) -> Result<Url> {
-    Url::parse(url.trim())
-        .map_err(|e| AppError::invalid_input(format!("The {what} URL is not valid ({e})")))
-}
 
 /// A pasted URL split for the form that pasted it: the password goes back to that form, which
 /// sends it to the keyring on save; it is never stored with the rest. (No `Debug`: it holds a
@@ -198,60 +51,9 @@ impl PastedRedisUrl {
     }
 }
 
-/// Splits a pasted PostgreSQL URL into connection details and its password.
-pub fn parse_database_url(url: &str) -> Result<(DbConnection, Option<SecretString>)> {
-    let parsed = parse_secret_url(url, "database")?;
-    if !matches!(parsed.scheme(), "postgresql" | "postgres") {
-        return Err(AppError::invalid_input(format!(
-            "A database URL starts with postgresql:// (this one starts with {}://)",
-            parsed.scheme()
-        )));
-    }
-    let host = parsed
-        .host_str()
-        .filter(|h| !h.is_empty())
-        .ok_or_else(|| AppError::invalid_input("The database URL has no host"))?
-        .to_owned();
-    let port = parsed.port().unwrap_or(5432);
-    let database = decoded(parsed.path().trim_start_matches('/'));
-    let user = decoded(parsed.username());
-    let mut tls = TlsPolicy::default_for(&host);
-    let mut ca_cert = None;
-    for (key, value) in parsed.query_pairs() {
-        match key.as_ref() {
-            "sslmode" => tls = TlsPolicy::from_sslmode(&value)?,
-            "sslrootcert" => ca_cert = Some(value.into_owned()),
-            _ => {}
-        }
-    }
-    let password = parsed
-        .password()
-        .map(decoded)
-        .filter(|p| !p.is_empty())
-        .map(SecretString::new);
-    let db = DbConnection {
-        database: if database.is_empty() {
-            "postgres".to_owned()
-        } else {
-            database
-        },
-        user: if user.is_empty() {
-            "postgres".to_owned()
-        } else {
-            user
-        },
-        host,
-        port,
-        tls,
-        ca_cert,
-        has_password: password.is_some(),
-    };
-    Ok((db, password))
-}
-
 /// Splits a pasted Redis URL (`redis://` or `rediss://`) into connection details and password.
 pub fn parse_redis_url(url: &str) -> Result<(RedisConnection, Option<SecretString>)> {
-    let parsed = parse_secret_url(url, "Redis")?;
+    let parsed = crate::net::parse_secret_url(url, "Redis")?;
     let tls = match parsed.scheme() {
         "redis" => false,
         "rediss" => true,
@@ -274,10 +76,11 @@ pub fn parse_redis_url(url: &str) -> Result<(RedisConnection, Option<SecretStrin
             AppError::invalid_input(format!("The Redis database \"{path}\" is not a number"))
         })?
     };
-    let username = Some(decoded(parsed.username())).filter(|u| !u.is_empty() && u != "default");
+    let username =
+        Some(crate::net::decoded(parsed.username())).filter(|u| !u.is_empty() && u != "default");
     let password = parsed
         .password()
-        .map(decoded)
+        .map(crate::net::decoded)
         .filter(|p| !p.is_empty())
         .map(SecretString::new);
     let redis = RedisConnection {
@@ -393,9 +196,14 @@ mod tests {
 
     #[test]
     fn api_urls() {
-        assert!(check_api_url("http://127.0.0.1:8000").is_ok());
-        assert!(check_api_url("ftp://x").is_err());
-        assert!(check_api_url("localhost:8000").is_err());
-        assert!(check_api_url("https://u:p@x").is_err());
+        use crate::api::check_api_url;
+        assert!(check_api_url("http://127.0.0.1:8000", false).is_ok());
+        assert!(check_api_url("ftp://x", true).is_err());
+        assert!(check_api_url("localhost:8000", true).is_err());
+        assert!(check_api_url("https://u:p@x", true).is_err());
+        let e = check_api_url("http://api.example.com", false).unwrap_err();
+        assert!(e.message.contains("plain http://"), "{e:?}");
+        assert!(check_api_url("http://api.example.com", true).is_ok());
+        assert!(check_api_url("https://api.example.com", false).is_ok());
     }
 }

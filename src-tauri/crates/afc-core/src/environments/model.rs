@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::connection::{ConnectionMode, TlsPolicy};
+use crate::db::{ConnectionMode, DbConnection};
+pub use crate::guard::SafetyLevel;
 use crate::{AppError, Result};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -44,36 +45,6 @@ impl EnvKind {
             Self::Custom => "#5c7cfa",
         }
     }
-}
-
-/// How careful the console is with an environment (see `docs/security.md`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "kebab-case")]
-pub enum SafetyLevel {
-    #[default]
-    Open,
-    /// Writes need the environment's name typed to confirm.
-    Protected,
-    /// Write actions are absent.
-    ReadOnly,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct DbConnection {
-    pub host: String,
-    pub port: u16,
-    pub database: String,
-    pub user: String,
-    pub tls: TlsPolicy,
-    /// A PEM file with the CA that signed the server's certificate, for verify-ca/verify-full
-    /// against a private CA (Supabase signs its database certificates with its own).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub ca_cert: Option<String>,
-    /// Whether a password is stored in the keyring.
-    #[serde(default)]
-    pub has_password: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -143,6 +114,10 @@ pub struct Environment {
     pub redis: Option<RedisConnection>,
     #[serde(default)]
     pub api_auth: ApiAuth,
+    /// Plain `http://` to an API host that is not this machine: credentials and data cross the
+    /// network unencrypted, so it is refused unless chosen here (and shown as a warning).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_insecure_http: bool,
     #[serde(default)]
     pub variables: BTreeMap<String, StoredVar>,
 }
@@ -158,6 +133,7 @@ impl Environment {
             database: None,
             redis: None,
             api_auth: ApiAuth::None,
+            allow_insecure_http: false,
             variables: BTreeMap::new(),
         }
     }
@@ -173,7 +149,7 @@ impl Environment {
             )));
         }
         if let Some(url) = &self.api_url {
-            super::connection::check_api_url(url)?;
+            crate::api::check_api_url(url, self.allow_insecure_http)?;
         }
         if let Some(db) = &self.database
             && [&db.host, &db.database, &db.user]
@@ -201,6 +177,11 @@ impl Environment {
             )));
         }
         Ok(())
+    }
+
+    /// What the write policy judges for a change to this environment.
+    pub fn scope(&self) -> crate::guard::Scope {
+        crate::guard::Scope::new(&self.name, self.safety, true)
     }
 
     pub fn db_mode(&self) -> Option<ConnectionMode> {

@@ -4,7 +4,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::connection::TlsPolicy;
-use super::model::{DbConnection, EnvKind, Environment, RedisConnection};
+use super::model::{EnvKind, Environment, RedisConnection};
+use crate::db::DbConnection;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -8,8 +8,9 @@ use ts_rs::TS;
 
 use super::connection::{ConnectionMode, tls_warning};
 use super::model::{ApiAuth, Environment, validate_name};
-use crate::audit::Event;
+use crate::audit::{AuditAction, Event};
 use crate::console::Console;
+use crate::guard::{self, Confirmation};
 use crate::secrets::SecretString;
 use crate::{AppError, ErrorCode, Result};
 
@@ -126,34 +127,42 @@ impl Console {
         let name = env.name.clone();
         let event = Event {
             environment: Some(&name),
-            action: "environment.create",
-            ..Event::default()
+            action: AuditAction::EnvironmentCreate,
+            target: None,
+            detail: None,
         };
         let result = self.save_environment(None, env, secrets).await;
         self.audit.around(event, result)
     }
 
     /// Saves changes to `original`; a new name renames it, moving its secrets in the keyring.
+    /// Judged by the write policy on the environment as it was (so a protected one asks for its
+    /// name even when the change makes it open).
     pub async fn update_environment(
         &self,
         original: &str,
         env: Environment,
         secrets: ConnectionSecrets,
+        answer: &Confirmation,
     ) -> Result<Environment> {
-        let detail = self
-            .environment(original)
-            .ok()
-            .map(|before| describe_changes(&before, &env, &secrets))
-            .filter(|d| !d.is_empty());
         let name = env.name.clone();
-        let event = Event {
-            environment: Some(&name),
-            action: "environment.update",
-            detail,
-            ..Event::default()
+        let mut event = Event::new(AuditAction::EnvironmentUpdate, Some(&name));
+        let before = match self.environment(original) {
+            Ok(before) => before,
+            Err(e) => return self.audit.around(event, Err(e)),
         };
-        let result = self.save_environment(Some(original), env, secrets).await;
-        self.audit.around(event, result)
+        event.detail = Some(describe_changes(&before, &env, &secrets)).filter(|d| !d.is_empty());
+        let what = guard::what(AuditAction::EnvironmentUpdate, None);
+        guard::guarded(
+            &self.audit,
+            event,
+            &what,
+            &before.scope(),
+            answer,
+            async |_| self.save_environment(Some(original), env, secrets).await,
+            |_| None,
+        )
+        .await
     }
 
     async fn save_environment(
@@ -289,9 +298,9 @@ impl Console {
     pub async fn duplicate_environment(&self, source: &str, new_name: &str) -> Result<Environment> {
         let event = Event {
             environment: Some(new_name),
-            action: "environment.duplicate",
+            action: AuditAction::EnvironmentDuplicate,
+            target: None,
             detail: Some(format!("from {source}")),
-            ..Event::default()
         };
         let result = async {
             validate_name(new_name)?;
@@ -322,13 +331,14 @@ impl Console {
     }
 
     /// Removes an environment and every secret it kept in the keyring.
-    pub async fn delete_environment(&self, name: &str) -> Result<()> {
+    pub async fn delete_environment(&self, name: &str, answer: &Confirmation) -> Result<()> {
         let event = Event {
             environment: Some(name),
-            action: "environment.delete",
-            ..Event::default()
+            action: AuditAction::EnvironmentDelete,
+            target: None,
+            detail: None,
         };
-        let result = async {
+        self.guarded_on(name, event, None, answer, async |_| {
             let env = self.environment(name)?;
             // Secrets first: if the keyring refuses, the profile stays and nothing is orphaned.
             self.delete_secrets(&env).await?;
@@ -340,17 +350,18 @@ impl Console {
                 }
                 Ok(())
             })?;
+            self.api.forget(&env.name);
             Ok(())
-        }
-        .await;
-        self.audit.around(event, result)
+        })
+        .await
     }
 
     pub fn set_current_environment(&self, name: &str) -> Result<()> {
         let event = Event {
             environment: Some(name),
-            action: "environment.switch",
-            ..Event::default()
+            action: AuditAction::EnvironmentSwitch,
+            target: None,
+            detail: None,
         };
         let owned = name.to_owned();
         let result = self.settings.try_update(move |s| {

@@ -111,12 +111,12 @@ impl Console {
 }
 
 /// The health of an API given by URL alone (no database or Redis of the console's own).
-pub async fn api_health(api_url: &str) -> HealthReport {
-    let result = crate::probe::probe_api(api_url, &crate::environments::ApiAuth::None, None).await;
+pub async fn api_health(client: &crate::api::PlatformClient) -> HealthReport {
+    let result = crate::probe::probe_api(client).await;
     HealthReport::from_test(
         None,
         &ConnectionTest {
-            environment: api_url.to_owned(),
+            environment: client.base().to_string(),
             results: vec![result],
         },
     )

@@ -124,20 +124,36 @@ pub struct Poll {
     pub health: HealthReport,
     /// The `/metrics` text and when it was taken; None when the environment has no API URL.
     pub scrape: Option<Result<(String, f64)>>,
+    /// Set while the API's rate limit is (probably) used up: the next poll waits until then.
+    pub paused_until: Option<std::time::Instant>,
 }
 
 /// Polls an environment once: its health (API probes and the console's own checks) and metrics.
 pub async fn poll(console: &Console, env: &str) -> Result<Poll> {
     let health = console.health(env).await?;
-    let api = console
-        .environment(env)?
+    let environment = console.environment(env)?;
+    let has_api = environment
         .api_url
-        .filter(|u| !u.trim().is_empty());
-    let scrape = match api {
-        Some(url) => Some(fetch(&url).await.map(|text| (text, now_secs()))),
+        .as_deref()
+        .is_some_and(|u| !u.trim().is_empty());
+    let client = if has_api {
+        Some(console.api(&environment).await)
+    } else {
+        None
+    };
+    let scrape = match &client {
+        Some(Ok(client)) => Some(fetch(client).await.map(|text| (text, now_secs()))),
+        Some(Err(e)) => Some(Err(e.clone())),
         None => None,
     };
-    Ok(Poll { health, scrape })
+    let paused_until = client
+        .and_then(Result::ok)
+        .and_then(|c| c.budget().paused_until());
+    Ok(Poll {
+        health,
+        scrape,
+        paused_until,
+    })
 }
 
 fn now_secs() -> f64 {
@@ -276,7 +292,7 @@ impl WatchState {
             .probes
             .iter()
             .flat_map(|p| p.facts.iter())
-            .find(|f| f.label == "rate limit left this minute")
+            .find(|f| f.label == crate::probe::RATE_LIMIT_FACT)
             .and_then(|f| f.value.parse().ok());
         let point = Point::new(&poll.health, self.metrics.as_ref());
         // Pushed first: a compaction rewrites the file from the history, this poll included.
@@ -284,6 +300,11 @@ impl WatchState {
         self.persist(&point);
         self.health = Some(poll.health);
         self.delay = policy.next_delay(self.failures, remaining);
+        if let Some(until) = poll.paused_until {
+            self.delay = self
+                .delay
+                .max(until.saturating_duration_since(std::time::Instant::now()));
+        }
         self.delay
     }
 
@@ -394,6 +415,7 @@ mod tests {
             Poll {
                 health: health(),
                 scrape,
+                paused_until: None,
             },
             &PollPolicy::default(),
         );
@@ -486,6 +508,7 @@ mod tests {
             Poll {
                 health: health(),
                 scrape: Some(Ok((text.into(), 0.0))),
+                paused_until: None,
             },
             &policy,
         );
@@ -494,6 +517,7 @@ mod tests {
             Poll {
                 health: health(),
                 scrape: Some(Ok((later, 30.0))),
+                paused_until: None,
             },
             &policy,
         );
@@ -503,6 +527,7 @@ mod tests {
             Poll {
                 health: health(),
                 scrape: Some(Ok(("bad{".into(), 60.0))),
+                paused_until: None,
             },
             &policy,
         );
@@ -543,6 +568,7 @@ mod tests {
             Poll {
                 health: health(),
                 scrape: None,
+                paused_until: None,
             },
             &policy,
         );
@@ -550,6 +576,7 @@ mod tests {
             Poll {
                 health: health(),
                 scrape: None,
+                paused_until: None,
             },
             &policy,
         );
@@ -565,6 +592,7 @@ mod tests {
             Poll {
                 health: health(),
                 scrape: None,
+                paused_until: None,
             },
             &policy,
         );

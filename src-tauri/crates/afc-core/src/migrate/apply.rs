@@ -16,7 +16,9 @@ use super::plan::{refusal, refusal_error};
 use super::source::{Migration, MigrationSet};
 use super::split::{Statement, line_of};
 use super::status::{MigrationState, rows, unmet_requirement};
-use super::target::{Target, query_error, timeout_setting};
+use crate::db::{Database, WriteSession, query_error, set_timeouts};
+use crate::guard::WritePermit;
+use crate::jobs::{JobEventSource, JobProgress};
 use crate::progress::{Cancel, Progress};
 use crate::schema::{Shape, introspect};
 use crate::{AppError, ErrorCode, Result};
@@ -112,6 +114,67 @@ pub enum ApplyEvent {
     },
 }
 
+impl JobEventSource for ApplyEvent {
+    /// One line of the log, as afctl prints it and the window's job log shows it.
+    fn line(&self) -> String {
+        match self {
+            Self::WaitingForLock { holder } => format!(
+                "Waiting for the migration lock, held by {}",
+                holder.describe()
+            ),
+            Self::Locked { target, pending } => format!("Locked {target}: {pending} to run"),
+            Self::MigrationStarted {
+                version,
+                name,
+                index,
+                total,
+                statements,
+            } => format!("[{index}/{total}] {version:04}_{name} ({statements} statements)"),
+            Self::Statement {
+                index,
+                total,
+                line,
+                sql,
+                ..
+            } => format!(
+                "      {index}/{total} line {line}: {}",
+                sql.lines().next().unwrap_or_default()
+            ),
+            Self::MigrationFinished { duration_ms, .. } => {
+                format!("      done in {duration_ms} ms")
+            }
+            Self::MigrationSkipped {
+                version,
+                name,
+                reason,
+            } => format!("      {version:04}_{name} {reason}"),
+            Self::MigrationFailed { failure } => format!(
+                "      FAILED at statement {}: {}\n{}",
+                failure.statement, failure.message, failure.sql
+            ),
+            Self::Cancelled { remaining } => format!("Cancelled; {remaining} not run"),
+            Self::Finished {
+                applied,
+                duration_ms,
+            } => format!("Finished: {applied} applied in {duration_ms} ms"),
+        }
+    }
+
+    fn progress(&self) -> Option<JobProgress> {
+        match self {
+            Self::Locked { pending, .. } => Some(JobProgress {
+                done: 0,
+                total: *pending,
+            }),
+            Self::MigrationStarted { index, total, .. } => Some(JobProgress {
+                done: index - 1,
+                total: *total,
+            }),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplyReport {
@@ -142,7 +205,7 @@ pub(super) struct Run<'a> {
 impl<'a> Run<'a> {
     /// Announces how many migrations will run on `target`.
     pub(super) fn begin(
-        target: &Target,
+        target: &Database,
         total: usize,
         started: Instant,
         progress: &'a Progress<ApplyEvent>,
@@ -198,27 +261,19 @@ impl<'a> Run<'a> {
 /// A connection holding the migration lock, with DDL timeouts set. Dropping it (on any error)
 /// ends the session, which releases the lock.
 pub(crate) struct LockedSession {
-    pub conn: PgConnection,
+    pub conn: WriteSession,
 }
 
 impl LockedSession {
     pub async fn open(
-        target: &Target,
+        target: &Database,
+        permit: &WritePermit,
         options: &ApplyOptions,
         progress: &Progress<ApplyEvent>,
     ) -> Result<Self> {
         target.refuse_transaction_pooler()?;
-        let mut conn = target.connect().await?;
-        let settings = format!(
-            "SET lock_timeout = '{}'; SET statement_timeout = '{}'",
-            timeout_setting(options.lock_timeout),
-            timeout_setting(options.statement_timeout)
-        );
-        // Durations formatted by us, never operator text.
-        sqlx::raw_sql(sqlx::AssertSqlSafe(settings.as_str()))
-            .execute(&mut conn)
-            .await
-            .map_err(|e| query_error("setting the DDL timeouts", &e))?;
+        let mut conn = target.write(permit, "migrate").await?;
+        set_timeouts(&mut conn, options.statement_timeout, options.lock_timeout).await?;
         lock::acquire(&mut conn, options.lock_wait, |holder| {
             progress.emit(ApplyEvent::WaitingForLock {
                 holder: holder.clone(),
@@ -230,10 +285,7 @@ impl LockedSession {
 
     pub async fn close(mut self) -> Result<()> {
         lock::release(&mut self.conn).await?;
-        self.conn
-            .close()
-            .await
-            .map_err(|e| query_error("closing the connection", &e))
+        self.conn.close().await
     }
 
     /// Runs the statements of one unit (a migration, or adoption's repair), reporting each.
@@ -339,15 +391,16 @@ pub(crate) fn failure_error(f: &Failure, rolled_back: &str) -> AppError {
 
 /// Applies every pending migration, in order.
 pub async fn apply(
-    target: &Target,
+    target: &Database,
+    permit: &WritePermit,
     set: &MigrationSet,
     options: &ApplyOptions,
     progress: &Progress<ApplyEvent>,
     cancel: &Cancel,
 ) -> Result<ApplyReport> {
     let started = Instant::now();
-    let mut session = LockedSession::open(target, options, progress).await?;
-    let conn = &mut session.conn;
+    let mut session = LockedSession::open(target, permit, options, progress).await?;
+    let conn = &mut *session.conn;
     // Decided under the lock: nobody can change the history between the check and the apply.
     let live = introspect::read(conn).await?;
     let current = rows(conn, set).await?;

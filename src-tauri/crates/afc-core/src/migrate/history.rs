@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, Row};
 
 use super::source::Migration;
-use super::target::query_error;
 use crate::Result;
+use crate::db::query_error;
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS public.afc_schema_migrations (
     version integer PRIMARY KEY,

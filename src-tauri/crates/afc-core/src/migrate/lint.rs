@@ -10,15 +10,7 @@ use ts_rs::TS;
 
 use super::source::Migration;
 use super::split::Statement;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(rename = "SchemaSeverity")]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-}
+use crate::schema::Severity;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -7,7 +7,7 @@ use serde::Serialize;
 use sqlx::{PgConnection, Row};
 use ts_rs::TS;
 
-use super::target::query_error;
+use crate::db::query_error;
 use crate::{AppError, ErrorCode, Result};
 
 /// The advisory lock key: "AFCM" in ASCII. Below 2^32, so pg_locks shows it as classid 0, objid KEY.

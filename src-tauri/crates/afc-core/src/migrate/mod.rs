@@ -1,8 +1,9 @@
 //! Database migrations: the shipped SQL (`migrations/`), status, plan (dry run with lint and lock
-//! report), and apply under the migration lock. Validation and adoption live in [`crate::schema`].
+//! report), apply and revert under the migration lock, validation against the canonical schema
+//! and the shipped checksums, and adoption of databases built the old ways.
 
+mod adopt;
 mod apply;
-mod guard;
 pub(crate) mod history;
 mod lint;
 mod lock;
@@ -12,18 +13,22 @@ mod revert;
 mod source;
 pub mod split;
 mod status;
-mod target;
+mod validate;
+mod write;
 
+pub use crate::schema::Severity;
+pub use adopt::{AdoptionPlan, Blocker, RepairStep, adoption_plan};
 pub use apply::{ApplyEvent, ApplyOptions, ApplyReport, Failure, apply};
-pub(crate) use apply::{LockedSession, failure_error};
-pub use guard::check_write_allowed;
-pub use lint::{LintFinding, Severity, lint};
+pub use lint::{LintFinding, lint};
 pub use lock::Session;
 pub use overview::OverviewRow;
 pub use plan::{Plan, PlannedMigration, PlannedStatement, build as build_plan, plan};
 pub use revert::revert;
 pub use source::{Migration, MigrationSet, Requirement};
-pub(crate) use status::rows as status_rows;
 pub use status::{MigrationRow, MigrationState, StatusReport, status};
-pub(crate) use target::query_error;
-pub use target::{APPLICATION_NAME, Target};
+pub use validate::validate;
+pub use write::decision;
+
+/// `application_name` of every migration connection: how other sessions (and the lock-holder
+/// report) recognise the console.
+pub const APPLICATION_NAME: &str = "agent-factory-console migrate";

@@ -75,7 +75,7 @@ impl Console {
             .collect();
         let mut checks = Vec::new();
         for name in envs {
-            let target = self.migration_target(&name).await;
+            let target = self.database(&name).await;
             let set = set.clone();
             checks.push((
                 name,

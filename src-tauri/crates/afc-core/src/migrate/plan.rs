@@ -8,7 +8,7 @@ use super::lint::{LintFinding, lint};
 use super::lock::{self, Session};
 use super::source::{Migration, MigrationSet};
 use super::status::{MigrationRow, MigrationState, PROBLEMS, rows};
-use super::target::Target;
+use crate::db::Database;
 use crate::environments::ConnectionMode;
 use crate::schema::{Shape, introspect};
 use crate::{AppError, ErrorCode, Result};
@@ -123,9 +123,9 @@ pub(crate) fn refusal_error(reason: String) -> AppError {
     AppError::new(ErrorCode::MigrationDrift, reason)
 }
 
-pub async fn plan(target: &Target, set: &MigrationSet) -> Result<Plan> {
+pub async fn plan(target: &Database, set: &MigrationSet) -> Result<Plan> {
     target.refuse_transaction_pooler()?;
-    let mut conn = target.connect_snapshot().await?;
+    let mut conn = target.read().await?;
     let live = introspect::read(&mut conn).await?;
     let shape = Shape::detect(&live);
     let rows = rows(&mut conn, set).await?;

@@ -14,12 +14,14 @@ use super::plan::refusal_error;
 use super::source::MigrationSet;
 use super::split::split;
 use super::status::{MigrationState, PROBLEMS, rows};
-use super::target::{Target, query_error};
+use crate::db::{Database, query_error};
+use crate::guard::WritePermit;
 use crate::progress::{Cancel, Progress};
 use crate::{AppError, ErrorCode, Result};
 
 pub async fn revert(
-    target: &Target,
+    target: &Database,
+    permit: &WritePermit,
     set: &MigrationSet,
     to: u32,
     options: &ApplyOptions,
@@ -27,8 +29,8 @@ pub async fn revert(
     cancel: &Cancel,
 ) -> Result<ApplyReport> {
     let started = Instant::now();
-    let mut session = LockedSession::open(target, options, progress).await?;
-    let conn = &mut session.conn;
+    let mut session = LockedSession::open(target, permit, options, progress).await?;
+    let conn = &mut *session.conn;
     let current = rows(conn, set).await?;
     if let Some(bad) = current.iter().find(|r| PROBLEMS.contains(&r.state)) {
         return Err(refusal_error(format!(

@@ -7,8 +7,8 @@ use ts_rs::TS;
 use super::history::{self, Applied};
 use super::lock::{self, Session};
 use super::source::{Migration, MigrationSet, Requirement};
-use super::target::{Target, query_error};
 use crate::Result;
+use crate::db::{Database, query_error};
 use crate::environments::ConnectionMode;
 use crate::schema::{Shape, introspect};
 
@@ -201,8 +201,8 @@ pub(crate) async fn server_version(conn: &mut PgConnection) -> Result<String> {
 
 /// The status of every shipped (and every applied) migration, the database's shape, and who
 /// holds the migration lock. Reads only.
-pub async fn status(target: &Target, set: &MigrationSet) -> Result<StatusReport> {
-    let mut conn = target.connect_snapshot().await?;
+pub async fn status(target: &Database, set: &MigrationSet) -> Result<StatusReport> {
+    let mut conn = target.read().await?;
     let live = introspect::read(&mut conn).await?;
     let migrations = rows(&mut conn, set).await?;
     Ok(StatusReport {

@@ -3,93 +3,11 @@
 
 use std::time::Instant;
 
-use sqlx::postgres::{PgConnectOptions, PgSslMode};
-use sqlx::{ConnectOptions, Connection, Row};
+use sqlx::{Connection, Row};
 
 use super::{ProbeResult, ProbeStatus, ProbeTarget, millis, timed};
-use crate::environments::connection::tls_warning;
-use crate::environments::{ConnectionMode, DbConnection, TlsPolicy};
-use crate::secrets::SecretString;
+use crate::db::{Database, tls_warning};
 use crate::{AppError, ErrorCode, Result};
-
-pub fn connect_options(db: &DbConnection, password: Option<&SecretString>) -> PgConnectOptions {
-    let ssl = match db.tls {
-        TlsPolicy::Disable => PgSslMode::Disable,
-        TlsPolicy::Prefer => PgSslMode::Prefer,
-        TlsPolicy::Require => PgSslMode::Require,
-        TlsPolicy::VerifyCa => PgSslMode::VerifyCa,
-        TlsPolicy::VerifyFull => PgSslMode::VerifyFull,
-    };
-    let mut options = PgConnectOptions::new_without_pgpass()
-        .host(&db.host)
-        .port(db.port)
-        .database(&db.database)
-        .username(&db.user)
-        .ssl_mode(ssl)
-        .application_name("agent-factory-console")
-        .disable_statement_logging();
-    if let Some(p) = password {
-        options = options.password(p.expose());
-    }
-    if let Some(ca) = &db.ca_cert {
-        options = options.ssl_root_cert(ca);
-    }
-    options
-}
-
-/// Turns a connection error into a code and a message that say what to fix.
-pub fn connect_error(db: &DbConnection, e: &sqlx::Error) -> AppError {
-    let target = format!("{}:{}/{}", db.host, db.port, db.database);
-    let tls_failed = |text: &str| {
-        AppError::new(
-            ErrorCode::Unreachable,
-            format!(
-                "TLS with PostgreSQL at {target} failed (policy: {})",
-                db.tls.as_sslmode()
-            ),
-        )
-        .with_details(text.to_owned())
-    };
-    match e {
-        // rustls reports certificate problems as I/O errors.
-        sqlx::Error::Io(io) if io.to_string().contains("certificate") => {
-            tls_failed(&io.to_string())
-        }
-        sqlx::Error::Io(io) => AppError::new(
-            ErrorCode::Unreachable,
-            format!("Could not connect to PostgreSQL at {target}"),
-        )
-        .with_details(io.to_string()),
-        sqlx::Error::Tls(tls) => AppError::new(
-            ErrorCode::Unreachable,
-            format!(
-                "TLS with PostgreSQL at {target} failed (policy: {})",
-                db.tls.as_sslmode()
-            ),
-        )
-        .with_details(tls.to_string()),
-        sqlx::Error::Database(d) => {
-            let code = match d.code().as_deref() {
-                Some("28P01" | "28000") => ErrorCode::Unauthorized,
-                Some("3D000") => ErrorCode::NotFound,
-                _ => ErrorCode::Unreachable,
-            };
-            AppError::new(
-                code,
-                format!(
-                    "PostgreSQL at {target} refused the connection: {}",
-                    d.message()
-                ),
-            )
-            .with_details(format!("SQLSTATE {}", d.code().unwrap_or_default()))
-        }
-        other => AppError::new(
-            ErrorCode::Unreachable,
-            format!("Could not connect to PostgreSQL at {target}"),
-        )
-        .with_details(other.to_string()),
-    }
-}
 
 /// How loaded the server is: connections against the limit, this database's size, the share of
 /// reads served from shared buffers, and the oldest transaction another session holds open.
@@ -100,19 +18,17 @@ const LOAD: &str = "SELECT (SELECT count(*) FROM pg_stat_activity WHERE datname 
      (SELECT extract(epoch FROM max(now() - xact_start))::float8 FROM pg_stat_activity \
       WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid())";
 
-pub async fn probe_database(db: &DbConnection, password: Option<&SecretString>) -> ProbeResult {
-    match probe(db, password).await {
+pub async fn probe_database(db: &Database) -> ProbeResult {
+    match probe(db).await {
         Ok(r) => r,
         Err(e) => ProbeResult::failed(ProbeTarget::Database, e),
     }
 }
 
-async fn probe(db: &DbConnection, password: Option<&SecretString>) -> Result<ProbeResult> {
-    let options = connect_options(db, password);
-    let mut conn = timed("PostgreSQL", async {
-        options.connect().await.map_err(|e| connect_error(db, &e))
-    })
-    .await?;
+async fn probe(database: &Database) -> Result<ProbeResult> {
+    let db = database.connection();
+    // A connection of its own: connecting is part of what is measured and reported.
+    let mut conn = database.connect("probe").await?;
     let query_error = |e: sqlx::Error| {
         AppError::new(
             ErrorCode::Unreachable,
@@ -177,7 +93,7 @@ async fn probe(db: &DbConnection, password: Option<&SecretString>) -> Result<Pro
     .await?;
     let _ = conn.close().await;
     let (latency, version, tls, load) = facts;
-    let mode = ConnectionMode::detect(&db.host, db.port);
+    let mode = database.mode;
     let mut result = ProbeResult::new(
         ProbeTarget::Database,
         ProbeStatus::Ok,

@@ -5,23 +5,25 @@ mod api;
 mod cache;
 mod database;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::api::PlatformClient;
 use crate::console::Console;
+use crate::db::Database;
 use crate::environments::{
     API_SECRET, ConnectionSecrets, DB_PASSWORD, Environment, REDIS_PASSWORD, SecretChange,
     has_connection_secret,
 };
-use crate::secrets::SecretString;
+use crate::keyring::SecretString;
 use crate::{AppError, ErrorCode, Result};
 
-pub use api::probe_api;
-pub(crate) use api::{client as http_client, status_error, transport_error};
+pub use api::{RATE_LIMIT_FACT, probe_api};
 pub use cache::probe_redis;
-pub use database::{connect_error, connect_options, probe_database};
+pub use database::probe_database;
 
 /// How long one request or connection attempt may take.
 pub const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -154,39 +156,39 @@ async fn timed<T>(what: &str, fut: impl Future<Output = Result<T>>) -> Result<T>
         })
 }
 
-/// The secrets a test uses, each already looked up (a failed lookup fails only its own probe).
-struct ProbeSecrets {
-    api: Result<Option<SecretString>>,
-    db: Result<Option<SecretString>>,
+/// What a test probes, each already set up (a failed set-up fails only its own probe); None
+/// where the environment has no such connection.
+struct ProbeInputs {
+    api: Option<Result<Arc<PlatformClient>>>,
+    db: Option<Result<Arc<Database>>>,
     redis: Result<Option<SecretString>>,
 }
 
 /// Runs the probes an environment has connections for (or only `only`), concurrently.
 async fn run_probes(
     env: &Environment,
-    secrets: ProbeSecrets,
+    inputs: ProbeInputs,
     only: Option<ProbeTarget>,
 ) -> ConnectionTest {
     let wanted = |t| only.is_none_or(|o| o == t);
     let api = async {
-        let url = env.api_url.as_deref().filter(|u| !u.trim().is_empty());
-        Some(match (url, secrets.api) {
+        Some(match inputs.api {
             _ if !wanted(ProbeTarget::Api) => return None,
-            (None, _) => ProbeResult::skipped(ProbeTarget::Api, "API URL"),
-            (Some(url), Ok(secret)) => probe_api(url, &env.api_auth, secret.as_ref()).await,
-            (Some(_), Err(e)) => ProbeResult::failed(ProbeTarget::Api, e),
+            None => ProbeResult::skipped(ProbeTarget::Api, "API URL"),
+            Some(Ok(client)) => probe_api(&client).await,
+            Some(Err(e)) => ProbeResult::failed(ProbeTarget::Api, e),
         })
     };
     let db = async {
-        Some(match (&env.database, secrets.db) {
+        Some(match inputs.db {
             _ if !wanted(ProbeTarget::Database) => return None,
-            (None, _) => ProbeResult::skipped(ProbeTarget::Database, "database connection"),
-            (Some(db), Ok(password)) => probe_database(db, password.as_ref()).await,
-            (Some(_), Err(e)) => ProbeResult::failed(ProbeTarget::Database, e),
+            None => ProbeResult::skipped(ProbeTarget::Database, "database connection"),
+            Some(Ok(db)) => probe_database(&db).await,
+            Some(Err(e)) => ProbeResult::failed(ProbeTarget::Database, e),
         })
     };
     let redis = async {
-        Some(match (&env.redis, secrets.redis) {
+        Some(match (&env.redis, inputs.redis) {
             _ if !wanted(ProbeTarget::Redis) => return None,
             (None, _) => ProbeResult::skipped(ProbeTarget::Redis, "Redis connection"),
             (Some(r), Ok(password)) => probe_redis(r, password.as_ref()).await,
@@ -203,6 +205,10 @@ async fn run_probes(
     }
 }
 
+fn has_api(env: &Environment) -> bool {
+    env.api_url.as_deref().is_some_and(|u| !u.trim().is_empty())
+}
+
 impl Console {
     /// Tests every configured connection of a saved environment (or only `only`).
     pub async fn test_connection(
@@ -211,12 +217,19 @@ impl Console {
         only: Option<ProbeTarget>,
     ) -> Result<ConnectionTest> {
         let env = self.environment(env_name)?;
-        let secrets = ProbeSecrets {
-            api: self.stored_secret(Some(&env), API_SECRET).await,
-            db: self.stored_secret(Some(&env), DB_PASSWORD).await,
+        let inputs = ProbeInputs {
+            api: if has_api(&env) {
+                Some(self.api(&env).await)
+            } else {
+                None
+            },
+            db: match env.database {
+                Some(_) => Some(self.database(&env.name).await),
+                None => None,
+            },
             redis: self.stored_secret(Some(&env), REDIS_PASSWORD).await,
         };
-        Ok(run_probes(&env, secrets, only).await)
+        Ok(run_probes(&env, inputs, only).await)
     }
 
     /// Tests an environment as it is being edited, before it is saved: typed secrets are used as
@@ -232,18 +245,32 @@ impl Console {
             None => None,
         };
         let saved = saved.as_ref();
-        let secrets = ProbeSecrets {
-            api: self
-                .draft_secret(saved, changes.api_secret.as_ref(), API_SECRET)
-                .await,
-            db: self
-                .draft_secret(saved, changes.db_password.as_ref(), DB_PASSWORD)
-                .await,
+        let api_secret = self
+            .draft_secret(saved, changes.api_secret.as_ref(), API_SECRET)
+            .await;
+        let db = match &draft.database {
+            None => None,
+            Some(conn) => Some(
+                self.draft_secret(saved, changes.db_password.as_ref(), DB_PASSWORD)
+                    .await
+                    .map(|password| {
+                        Arc::new(Database::new(
+                            conn.clone(),
+                            password,
+                            Some(draft.name.clone()),
+                            draft.safety,
+                        ))
+                    }),
+            ),
+        };
+        let inputs = ProbeInputs {
+            api: has_api(draft).then(|| self.draft_api(draft, api_secret).map(Arc::new)),
+            db,
             redis: self
                 .draft_secret(saved, changes.redis_password.as_ref(), REDIS_PASSWORD)
                 .await,
         };
-        Ok(run_probes(draft, secrets, None).await)
+        Ok(run_probes(draft, inputs, None).await)
     }
 
     /// The secret a draft would be saved with.

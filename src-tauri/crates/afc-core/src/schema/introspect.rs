@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use sqlx::{PgConnection, Row};
 
 use crate::Result;
-use crate::migrate::query_error;
+use crate::db::query_error;
 
 #[derive(Debug, Clone)]
 pub struct LiveColumn {

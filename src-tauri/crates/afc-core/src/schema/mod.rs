@@ -1,14 +1,13 @@
 //! The canonical Agent Factory schema: what a live database holds, how it differs, validation
-//! reports, and adoption of databases built the old ways.
+//! and validation reports. Adoption and validation against the shipped migrations live in
+//! [`crate::migrate`].
 
-pub mod adopt;
 pub mod canonical;
 pub mod introspect;
 mod report;
 mod shape;
 pub mod validate;
 
-pub use adopt::{AdoptionPlan, Blocker, RepairStep, adoption_plan};
-pub use report::{ValidationReport, validate};
+pub use report::ValidationReport;
 pub use shape::Shape;
-pub use validate::Finding;
+pub use validate::{Finding, Severity};

@@ -4,11 +4,8 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::introspect;
 use super::shape::Shape;
-use super::validate::{Finding, Severity, compare, counts};
-use crate::Result;
-use crate::migrate::{MigrationSet, Target};
+use super::validate::{Finding, Severity};
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -69,23 +66,4 @@ impl ValidationReport {
         }
         out
     }
-}
-
-/// Compares the database with the canonical schema and the shipped migrations. Reads only.
-pub async fn validate(target: &Target, set: &MigrationSet) -> Result<ValidationReport> {
-    let mut conn = target.connect_snapshot().await?;
-    let live = introspect::read(&mut conn).await?;
-    let rows = crate::migrate::status_rows(&mut conn, set).await?;
-    let findings = compare(&live, Some(&rows));
-    let (errors, warnings, infos) = counts(&findings);
-    Ok(ValidationReport {
-        target: target.label.clone(),
-        environment: target.environment.clone(),
-        shape: Shape::detect(&live),
-        checked_at: chrono::Utc::now(),
-        errors,
-        warnings,
-        infos,
-        findings,
-    })
 }

@@ -8,8 +8,16 @@ use super::canonical::{
     self, ALEMBIC_HEAD, Column, INDEXES, Index, NOW, TABLES, Table, column_ddl, create_table_sql,
 };
 use super::introspect::{LiveColumn, LiveSchema};
-pub use crate::migrate::Severity;
-use crate::migrate::{MigrationRow, MigrationState};
+
+/// How much a finding matters (validation and lint alike).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(rename = "SchemaSeverity")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -75,7 +83,7 @@ const BACKFILL: &[(&str, &str, &str, Option<&str>)] = &[
     ("workflows", "definition", "'{}'::json", None),
 ];
 
-fn finding(
+pub fn finding(
     severity: Severity,
     object: String,
     expected: impl Into<String>,
@@ -110,7 +118,7 @@ impl Finding {
 }
 
 /// Everything that differs from canonical, most severe first.
-pub fn compare(live: &LiveSchema, migrations: Option<&[MigrationRow]>) -> Vec<Finding> {
+pub fn compare(live: &LiveSchema) -> Vec<Finding> {
     let mut out = Vec::new();
     for t in TABLES {
         match live.tables.get(t.name) {
@@ -132,9 +140,6 @@ pub fn compare(live: &LiveSchema, migrations: Option<&[MigrationRow]>) -> Vec<Fi
     compare_foreign_keys(live, &mut out);
     compare_alembic(live, &mut out);
     compare_rls(live, &mut out);
-    if let Some(rows) = migrations {
-        compare_history(live, rows, &mut out);
-    }
     out.sort_by_key(|f| f.severity);
     out
 }
@@ -570,43 +575,6 @@ fn compare_rls(live: &LiveSchema, out: &mut Vec<Finding>) {
                 ),
             ));
         }
-    }
-}
-
-fn compare_history(live: &LiveSchema, rows: &[MigrationRow], out: &mut Vec<Finding>) {
-    if !live.console_history {
-        out.push(finding(
-            Severity::Warning,
-            "migration history".into(),
-            "managed by the console",
-            "no console history: adopt this database (afctl migrate adopt)",
-        ));
-        return;
-    }
-    for r in rows {
-        let (severity, found) = match r.state {
-            MigrationState::Applied | MigrationState::Baselined | MigrationState::NotApplicable => {
-                continue;
-            }
-            MigrationState::Pending => (Severity::Warning, "pending".to_owned()),
-            MigrationState::Modified => (
-                Severity::Error,
-                "the shipped file changed after it was applied (checksum differs)".to_owned(),
-            ),
-            MigrationState::Missing => {
-                (Severity::Error, "applied, but no longer shipped".to_owned())
-            }
-            MigrationState::Dirty => (
-                Severity::Error,
-                "started and did not finish (dirty)".to_owned(),
-            ),
-        };
-        out.push(finding(
-            severity,
-            format!("migration {}", r.file),
-            "applied, checksum as shipped",
-            found,
-        ));
     }
 }
 

@@ -4,11 +4,20 @@
 pub mod catalog;
 pub mod dotenv;
 pub mod drift;
-mod store;
 pub mod validate;
-mod value;
 mod variables;
 
-pub use store::{HOW_TO_START, KeyringStatus, SecretStore};
-pub use value::SecretString;
+pub use crate::keyring::{HOW_TO_START, KeyringStatus, SecretStore, SecretString};
 pub use variables::*;
+
+impl crate::Console {
+    /// Whether the keyring answers, and the namespace the console uses in it.
+    pub async fn keyring_status(&self) -> KeyringStatus {
+        let error = self.keyring.probe().await.err();
+        KeyringStatus {
+            available: error.is_none(),
+            service: self.keyring.service().to_owned(),
+            error,
+        }
+    }
+}

@@ -11,9 +11,10 @@ use super::SecretString;
 use super::catalog::{self, Category, Requirement};
 use super::dotenv::{self, DotenvProblem, ParsedDotenv};
 use super::validate::{self, Finding, Severity};
-use crate::audit::{Event, Outcome};
+use crate::audit::{AuditAction, Event, Outcome};
 use crate::console::Console;
 use crate::environments::{Environment, StoredVar, account, not_found};
+use crate::guard::Confirmation;
 use crate::{AppError, ErrorCode, Result};
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -263,14 +264,15 @@ impl Console {
         name: &str,
         value: SecretString,
         secret: Option<bool>,
+        answer: &Confirmation,
     ) -> Result<Vec<Finding>> {
         let event = Event {
             environment: Some(env_name),
-            action: "variable.set",
+            action: AuditAction::VariableSet,
             target: Some(name),
-            ..Event::default()
+            detail: None,
         };
-        let result = async {
+        self.guarded_on(env_name, event, Some(name), answer, async |_| {
             if !catalog::is_valid_name(name) {
                 return Err(AppError::invalid_input(format!(
                     "\"{name}\" is not a variable name (letters, digits and _, not starting with a digit)"
@@ -283,9 +285,8 @@ impl Console {
             };
             self.store_variables(&env, vec![(name.to_owned(), value.clone(), secret)]).await?;
             Ok(validate::check_value(name, value.expose(), env.kind))
-        }
-        .await;
-        self.audit.around(event, result)
+        })
+        .await
     }
 
     /// Writes values: secrets to the keyring first, then one settings update. If the settings
@@ -346,14 +347,19 @@ impl Console {
         Ok(())
     }
 
-    pub async fn remove_variable(&self, env_name: &str, name: &str) -> Result<()> {
+    pub async fn remove_variable(
+        &self,
+        env_name: &str,
+        name: &str,
+        answer: &Confirmation,
+    ) -> Result<()> {
         let event = Event {
             environment: Some(env_name),
-            action: "variable.delete",
+            action: AuditAction::VariableDelete,
             target: Some(name),
-            ..Event::default()
+            detail: None,
         };
-        let result = async {
+        self.guarded_on(env_name, event, Some(name), answer, async |_| {
             let env = self.environment(env_name)?;
             let stored = env.variables.get(name).ok_or_else(|| {
                 AppError::new(
@@ -372,9 +378,8 @@ impl Console {
                 Ok(())
             })?;
             Ok(())
-        }
-        .await;
-        self.audit.around(event, result)
+        })
+        .await
     }
 
     /// A variable's value for an operator who asked to see or copy it. Secret reads are audited.
@@ -382,7 +387,7 @@ impl Console {
         &self,
         env_name: &str,
         name: &str,
-        purpose: &str,
+        action: AuditAction,
     ) -> Result<SecretString> {
         let env = self.environment(env_name)?;
         let secret = env.variables.get(name).is_some_and(|v| v.secret);
@@ -395,12 +400,11 @@ impl Console {
             })
         });
         if secret {
-            let action = format!("secret.{purpose}");
             let event = Event {
                 environment: Some(env_name),
-                action: &action,
+                action,
                 target: Some(name),
-                ..Event::default()
+                detail: None,
             };
             return self.audit.around(event, result);
         }
@@ -448,14 +452,20 @@ impl Console {
 
     /// Imports `text` (the same text the preview was made from): valid entries are written,
     /// invalid lines skipped and counted.
-    pub async fn import(&self, env_name: &str, text: &str, source: &str) -> Result<ImportSummary> {
+    pub async fn import(
+        &self,
+        env_name: &str,
+        text: &str,
+        source: &str,
+        answer: &Confirmation,
+    ) -> Result<ImportSummary> {
         let event = Event {
             environment: Some(env_name),
-            action: "env-file.import",
+            action: AuditAction::EnvFileImport,
+            target: None,
             detail: Some(source.to_owned()),
-            ..Event::default()
         };
-        let result = async {
+        self.guarded_on(env_name, event, Some(source), answer, async |_| {
             let env = self.environment(env_name)?;
             let parsed = dotenv::parse(text);
             let rows = self.plan_import(&env, &parsed).await?;
@@ -490,16 +500,15 @@ impl Console {
             for name in &names {
                 let event = Event {
                     environment: Some(env_name),
-                    action: "variable.set",
+                    action: AuditAction::VariableSet,
                     target: Some(name),
                     detail: Some(format!("imported from {source}")),
                 };
                 self.audit.record(event, Outcome::Ok)?;
             }
             Ok(summary)
-        }
-        .await;
-        self.audit.around(event, result)
+        })
+        .await
     }
 
     /// Writes every variable of an environment to a `.env` file (mode 0600), secrets included.
@@ -507,9 +516,9 @@ impl Console {
     pub async fn export(&self, env_name: &str, path: &Path) -> Result<ExportSummary> {
         let event = Event {
             environment: Some(env_name),
-            action: "env-file.export",
+            action: AuditAction::EnvFileExport,
+            target: None,
             detail: Some(path.display().to_string()),
-            ..Event::default()
         };
         let result = async {
             let env = self.environment(env_name)?;

@@ -1,22 +1,32 @@
 //! `afctl env …`: environment profiles.
 
 use std::fmt::Write;
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
+use afc_core::audit::AuditAction;
 use afc_core::environments::connection::{parse_database_url, parse_redis_url, tls_warning};
 use afc_core::environments::{
     ApiAuth, ConnectionSecrets, EnvKind, Environment, SafetyLevel, SecretChange,
 };
 use afc_core::probe::ProbeStatus;
-use afc_core::{AppError, ErrorCode};
+use afc_core::{AppError, Console};
 
-use super::{block_on, console, wire_name};
-use crate::cli::{Cli, Credential, EnvCommand, EnvOptions, Kind, Safety};
-use crate::output::Output;
+use super::{Ctx, answer, wire_name};
+use crate::cli::{ConfirmArgs, Credential, EnvCommand, EnvOptions, Kind, Safety};
 
-pub fn run(cli: &Cli, command: &EnvCommand, out: &Output) -> Result<ExitCode, AppError> {
-    let console = console(cli)?;
+/// The operator's answer for `action` on environment `name`.
+fn confirmed(
+    console: &Console,
+    name: &str,
+    action: AuditAction,
+    flags: &ConfirmArgs,
+) -> Result<afc_core::guard::Confirmation, AppError> {
+    answer(&console.decision(name, action, None)?, flags)
+}
+
+pub async fn run(ctx: &Ctx, command: EnvCommand) -> Result<ExitCode, AppError> {
+    let console = ctx.console()?;
+    let out = &ctx.out;
     match command {
         EnvCommand::List => {
             let list = console.environments()?;
@@ -33,7 +43,7 @@ pub fn run(cli: &Cli, command: &EnvCommand, out: &Output) -> Result<ExitCode, Ap
             })
         }
         EnvCommand::Show { name } => {
-            let env = console.environment(name)?;
+            let env = console.environment(&name)?;
             out.result(&env, || describe(&env))
         }
         EnvCommand::Add {
@@ -41,9 +51,9 @@ pub fn run(cli: &Cli, command: &EnvCommand, out: &Output) -> Result<ExitCode, Ap
             kind,
             options,
         } => {
-            let mut env = Environment::new(name, env_kind(*kind));
-            let secrets = apply(options, &mut env)?;
-            let saved = block_on(console.create_environment(env, secrets))??;
+            let mut env = Environment::new(&name, env_kind(kind));
+            let secrets = apply(&options, &mut env)?;
+            let saved = console.create_environment(env, secrets).await?;
             out.result(&saved, || {
                 format!(
                     "Added {} ({}).\n{}",
@@ -58,40 +68,35 @@ pub fn run(cli: &Cli, command: &EnvCommand, out: &Output) -> Result<ExitCode, Ap
             kind,
             rename,
             options,
+            confirm,
         } => {
-            let mut env = console.environment(name)?;
+            let mut env = console.environment(&name)?;
             if let Some(kind) = kind {
-                env.kind = env_kind(*kind);
+                env.kind = env_kind(kind);
                 // As in the window: becoming production makes it protected unless told otherwise.
                 if env.kind == EnvKind::Production && options.safety.is_none() {
                     env.safety = SafetyLevel::Protected;
                 }
             }
             if let Some(new_name) = rename {
-                env.name = new_name.clone();
+                env.name = new_name;
             }
-            let secrets = apply(options, &mut env)?;
-            let saved = block_on(console.update_environment(name, env, secrets))??;
+            let secrets = apply(&options, &mut env)?;
+            let answer = confirmed(&console, &name, AuditAction::EnvironmentUpdate, &confirm)?;
+            let saved = console
+                .update_environment(&name, env, secrets, &answer)
+                .await?;
             out.result(&saved, || describe(&saved))
         }
-        EnvCommand::Remove { name, yes } => {
-            let env = console.environment(name)?;
-            if !yes {
-                confirm(
-                    &format!(
-                        "Remove environment \"{}\" and every secret it keeps in the keyring? Type its name to confirm: ",
-                        env.name
-                    ),
-                    &env.name,
-                )?;
-            }
-            block_on(console.delete_environment(name))??;
+        EnvCommand::Remove { name, confirm } => {
+            let answer = confirmed(&console, &name, AuditAction::EnvironmentDelete, &confirm)?;
+            console.delete_environment(&name, &answer).await?;
             out.result(&serde_json::json!({ "removed": name }), || {
                 format!("Removed {name}.\n")
             })
         }
         EnvCommand::Use { name } => {
-            console.set_current_environment(name)?;
+            console.set_current_environment(&name)?;
             out.result(&serde_json::json!({ "current": name }), || {
                 format!("{name} is now the current environment.\n")
             })
@@ -101,9 +106,10 @@ pub fn run(cli: &Cli, command: &EnvCommand, out: &Output) -> Result<ExitCode, Ap
             which,
             clear,
             email,
+            confirm,
         } => {
-            let mut env = console.environment(name)?;
-            let change = if *clear {
+            let mut env = console.environment(&name)?;
+            let change = if clear {
                 SecretChange::Clear
             } else {
                 let label = match which {
@@ -127,7 +133,7 @@ pub fn run(cli: &Cli, command: &EnvCommand, out: &Output) -> Result<ExitCode, Ap
                     secrets.api_secret = Some(change);
                 }
                 Credential::ApiPassword => {
-                    let email = email.clone().unwrap_or_default();
+                    let email = email.unwrap_or_default();
                     env.api_auth = ApiAuth::Login {
                         email,
                         has_password: false,
@@ -135,11 +141,14 @@ pub fn run(cli: &Cli, command: &EnvCommand, out: &Output) -> Result<ExitCode, Ap
                     secrets.api_secret = Some(change);
                 }
             }
-            let saved = block_on(console.update_environment(name, env, secrets))??;
+            let answer = confirmed(&console, &name, AuditAction::EnvironmentUpdate, &confirm)?;
+            let saved = console
+                .update_environment(&name, env, secrets, &answer)
+                .await?;
             out.result(&saved, || describe(&saved))
         }
         EnvCommand::Test { name } => {
-            let test = block_on(console.test_connection(name, None))??;
+            let test = console.test_connection(&name, None).await?;
             let failed = matches!(test.worst(), ProbeStatus::Failed | ProbeStatus::Degraded);
             out.report(&test, failed, || {
                 let mut s = String::new();
@@ -288,26 +297,4 @@ fn describe(env: &Environment) -> String {
     }
     let _ = writeln!(s, "variables {}", env.variables.len());
     s
-}
-
-/// Asks on the terminal for `expected` to be typed; refuses when there is no terminal.
-pub fn confirm(prompt: &str, expected: &str) -> Result<(), AppError> {
-    if !std::io::stdin().is_terminal() {
-        return Err(AppError::invalid_input(
-            "Confirmation needed: run on a terminal, or pass --yes",
-        ));
-    }
-    eprint!("{prompt}");
-    let mut answer = String::new();
-    std::io::stdin()
-        .read_line(&mut answer)
-        .map_err(|e| AppError::internal("Could not read the answer").with_details(e.to_string()))?;
-    if answer.trim() == expected {
-        Ok(())
-    } else {
-        Err(AppError::new(
-            ErrorCode::InvalidInput,
-            "Not confirmed: nothing was changed",
-        ))
-    }
 }

@@ -5,47 +5,59 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use afc_core::AppError;
+use afc_core::api::{Credentials, PlatformClient};
 use afc_core::health::{Health, HealthReport, api_health};
 
-use super::{block_on, console, wire_name};
-use crate::cli::{ApiSource, Cli, Command};
-use crate::output::Output;
+use super::{Ctx, wire_name};
+use crate::cli::{EnvArg, HealthArgs};
 
-pub fn run(cli: &Cli, out: &Output) -> Result<ExitCode, AppError> {
-    let Command::Health {
-        source,
-        watch,
-        interval,
-        count,
-    } = &cli.command
-    else {
-        unreachable!("dispatched on Command::Health");
+/// What is checked: an API given by URL (one client for every round, so the rate-limit budget
+/// is counted across them), or an environment.
+enum Source {
+    Url(PlatformClient),
+    Env(afc_core::Console, String),
+}
+
+pub async fn run(ctx: &Ctx, args: HealthArgs) -> Result<ExitCode, AppError> {
+    let rounds = if args.watch {
+        args.count.unwrap_or(u64::MAX)
+    } else {
+        1
     };
-    let rounds = if *watch { count.unwrap_or(u64::MAX) } else { 1 };
+    let source = match &args.source.api_url {
+        Some(url) => Source::Url(PlatformClient::new(
+            url,
+            Credentials::None,
+            Default::default(),
+            false,
+        )?),
+        None => {
+            let console = ctx.console()?;
+            let name = super::env_name(
+                &console,
+                &EnvArg {
+                    env: args.source.env.clone(),
+                },
+            )?;
+            Source::Env(console, name)
+        }
+    };
     let mut code = ExitCode::SUCCESS;
     for round in 0..rounds {
         if round > 0 {
-            std::thread::sleep(Duration::from_secs(*interval));
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_secs(args.interval)) => {}
+                () = ctx.cancel.cancelled() => break,
+            }
         }
-        let report = check(cli, source)?;
+        let report = match &source {
+            Source::Url(client) => api_health(client).await,
+            Source::Env(console, name) => console.health(name).await?,
+        };
         let unhealthy = report.overall != Health::Healthy;
-        code = out.report(&report, unhealthy, || describe(&report))?;
+        code = ctx.out.report(&report, unhealthy, || describe(&report))?;
     }
     Ok(code)
-}
-
-fn check(cli: &Cli, source: &ApiSource) -> Result<HealthReport, AppError> {
-    if let Some(url) = &source.api_url {
-        return block_on(api_health(url));
-    }
-    let console = console(cli)?;
-    let name = super::env_name(
-        &console,
-        &crate::cli::EnvArg {
-            env: source.env.clone(),
-        },
-    )?;
-    block_on(console.health(&name))?
 }
 
 fn describe(r: &HealthReport) -> String {

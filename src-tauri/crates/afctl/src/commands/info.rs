@@ -7,8 +7,7 @@ use afc_core::paths::AppPaths;
 use afc_core::settings::{self, Preferences};
 use serde::Serialize;
 
-use crate::cli::Cli;
-use crate::output::Output;
+use super::Ctx;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -19,8 +18,8 @@ struct Info {
     preferences: Preferences,
 }
 
-pub fn run(cli: &Cli, out: &Output) -> Result<ExitCode, AppError> {
-    let paths = AppPaths::resolve(cli.config_dir.as_deref())?;
+pub fn run(ctx: &Ctx) -> Result<ExitCode, AppError> {
+    let paths = AppPaths::resolve(ctx.config_dir.as_deref())?;
     let settings_file = paths.settings_file();
     let settings_file_exists = match std::fs::metadata(&settings_file) {
         Ok(_) => true,
@@ -33,7 +32,7 @@ pub fn run(cli: &Cli, out: &Output) -> Result<ExitCode, AppError> {
         settings_file_exists,
         preferences,
     };
-    out.result(&info, || human(&info))
+    ctx.out.result(&info, || human(&info))
 }
 
 fn human(info: &Info) -> String {

@@ -4,75 +4,21 @@ use std::fmt::Write;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use afc_core::api::{Credentials, PlatformClient};
 use afc_core::metrics::{EndpointOrder, MetricsReport, Scrape, fetch, parse, report};
 use afc_core::{AppError, ErrorCode};
 
-use super::{block_on, console};
-use crate::cli::{Cli, Command, EnvArg, Rank};
-use crate::output::Output;
+use super::Ctx;
+use crate::cli::{EnvArg, MetricsArgs, Rank};
 
 /// Beyond this many route groups the quietest fold into "other".
 const MAX_GROUPS: usize = 50;
 
-pub fn run(cli: &Cli, out: &Output) -> Result<ExitCode, AppError> {
-    let Command::Metrics {
-        source,
-        file,
-        interval,
-        top,
-        sort,
-    } = &cli.command
-    else {
-        unreachable!("dispatched on Command::Metrics");
-    };
-    let texts: Vec<(String, String, f64)> = if file.is_empty() {
-        let url = match &source.api_url {
-            Some(url) => url.clone(),
-            None => {
-                let console = console(cli)?;
-                let name = super::env_name(
-                    &console,
-                    &EnvArg {
-                        env: source.env.clone(),
-                    },
-                )?;
-                console
-                    .environment(&name)?
-                    .api_url
-                    .filter(|u| !u.trim().is_empty())
-                    .ok_or_else(|| {
-                        AppError::invalid_input(format!("Environment \"{name}\" has no API URL"))
-                    })?
-            }
-        };
-        let mut scrapes = vec![(url.clone(), block_on(fetch(&url))??, now())];
-        if *interval > 0 {
-            std::thread::sleep(Duration::from_secs(*interval));
-            scrapes.push((url.clone(), block_on(fetch(&url))??, now()));
-        }
-        scrapes
+pub async fn run(ctx: &Ctx, args: MetricsArgs) -> Result<ExitCode, AppError> {
+    let texts = if args.file.is_empty() {
+        scrape(ctx, &args).await?
     } else {
-        if file.len() > 2 {
-            return Err(AppError::invalid_input(
-                "Give one --file, or two (older first)",
-            ));
-        }
-        if file.len() == 2 && *interval == 0 {
-            return Err(AppError::invalid_input(
-                "Two --file expositions need --interval SECONDS between them",
-            ));
-        }
-        file.iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let text = std::fs::read_to_string(p).map_err(|e| AppError::io("read", p, &e))?;
-                Ok((
-                    p.display().to_string(),
-                    text,
-                    (i as f64) * (*interval as f64),
-                ))
-            })
-            .collect::<Result<_, AppError>>()?
+        read_files(&args)?
     };
     let mut scrapes = Vec::new();
     for (from, text, at) in &texts {
@@ -90,19 +36,79 @@ pub fn run(cli: &Cli, out: &Output) -> Result<ExitCode, AppError> {
             at: *at,
         });
     }
-    let (current, previous) = match scrapes.as_slice() {
-        [one] => (one, None),
-        [older, newer] => (newer, Some(older)),
-        _ => unreachable!("one or two scrapes"),
+    // One or two scrapes (both sources make sure of it): the newest, and the older one if any.
+    let Some((current, older)) = scrapes.split_last() else {
+        return Err(AppError::invalid_input("No metrics to report"));
     };
+    let previous = older.last();
     let mut r = report(previous, current, MAX_GROUPS, MAX_GROUPS);
-    let order = match sort {
+    let order = match args.sort {
         Rank::Traffic => EndpointOrder::Traffic,
         Rank::Latency => EndpointOrder::Latency,
         Rank::Errors => EndpointOrder::Errors,
     };
-    r.endpoints = r.top(order, *top).into_iter().cloned().collect();
-    out.result(&r, || describe(&r))
+    r.endpoints = r.top(order, args.top).into_iter().cloned().collect();
+    ctx.out.result(&r, || describe(&r))
+}
+
+/// The API's `/metrics`, once or twice `--interval` apart (a cancel skips the second).
+async fn scrape(ctx: &Ctx, args: &MetricsArgs) -> Result<Vec<(String, String, f64)>, AppError> {
+    let client = match &args.source.api_url {
+        Some(url) => std::sync::Arc::new(PlatformClient::new(
+            url,
+            Credentials::None,
+            Default::default(),
+            false,
+        )?),
+        None => {
+            let console = ctx.console()?;
+            let name = super::env_name(
+                &console,
+                &EnvArg {
+                    env: args.source.env.clone(),
+                },
+            )?;
+            let env = console.environment(&name)?;
+            console.api(&env).await?
+        }
+    };
+    let from = client.base().to_string();
+    let mut scrapes = vec![(from.clone(), fetch(&client).await?, now())];
+    if args.interval > 0 {
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs(args.interval)) => {
+                scrapes.push((from, fetch(&client).await?, now()));
+            }
+            () = ctx.cancel.cancelled() => {}
+        }
+    }
+    Ok(scrapes)
+}
+
+/// One or two saved expositions, `--interval` seconds apart.
+fn read_files(args: &MetricsArgs) -> Result<Vec<(String, String, f64)>, AppError> {
+    if args.file.len() > 2 {
+        return Err(AppError::invalid_input(
+            "Give one --file, or two (older first)",
+        ));
+    }
+    if args.file.len() == 2 && args.interval == 0 {
+        return Err(AppError::invalid_input(
+            "Two --file expositions need --interval SECONDS between them",
+        ));
+    }
+    args.file
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let text = std::fs::read_to_string(p).map_err(|e| AppError::io("read", p, &e))?;
+            Ok((
+                p.display().to_string(),
+                text,
+                (i as f64) * (args.interval as f64),
+            ))
+        })
+        .collect()
 }
 
 fn now() -> f64 {

@@ -2,29 +2,32 @@
 //! Migrations section, with progress on stderr and exit codes CI can act on.
 
 use std::fmt::Write;
-use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
-use afc_core::environments::SafetyLevel;
+use afc_core::audit::AuditAction;
+use afc_core::db::Database;
+use afc_core::guard::Confirmation;
+use afc_core::jobs::JobEventSource;
 use afc_core::migrate::{
-    self, ApplyEvent, ApplyOptions, ApplyReport, MigrationSet, Severity, Target,
+    self, AdoptionPlan, ApplyEvent, ApplyOptions, ApplyReport, MigrationSet, Severity,
 };
-use afc_core::progress::{Cancel, Progress};
-use afc_core::schema::{self, AdoptionPlan, ValidationReport};
+use afc_core::progress::Progress;
+use afc_core::schema::ValidationReport;
 use afc_core::{AppError, Console, ErrorCode};
 
-use super::env::confirm;
-use super::{block_on, console, wire_name};
-use crate::cli::{Cli, MigrateCommand, MigrateTarget, MigrateWrite};
+use super::{Ctx, answer, wire_name};
+use crate::cli::{MigrateCommand, MigrateTarget, MigrateWrite};
 use crate::output::Output;
 
-pub fn run(cli: &Cli, command: &MigrateCommand, out: &Output) -> Result<ExitCode, AppError> {
-    let console = console(cli)?;
+pub async fn run(ctx: &Ctx, command: MigrateCommand) -> Result<ExitCode, AppError> {
+    let console = ctx.console()?;
+    let out = &ctx.out;
     match command {
         MigrateCommand::Status { target } => {
-            let (t, set) = resolve(&console, target)?;
-            let report = block_on(migrate::status(&t, &set))??;
+            let (t, set) = resolve(&console, &target).await?;
+            let report = migrate::status(&t, &set).await?;
             let unclean = report.pending > 0 || report.problems > 0;
             out.report(&report, unclean, || {
                 let mut s = format!("{} — {}\n", t.label, report.shape.describe());
@@ -51,23 +54,25 @@ pub fn run(cli: &Cli, command: &MigrateCommand, out: &Output) -> Result<ExitCode
             })
         }
         MigrateCommand::Plan { target } => {
-            let (t, set) = resolve(&console, target)?;
-            let plan = block_on(migrate::plan(&t, &set))??;
+            let (t, set) = resolve(&console, &target).await?;
+            let plan = migrate::plan(&t, &set).await?;
             let bad =
                 plan.refusal.is_some() || plan.lint.iter().any(|l| l.severity == Severity::Error);
             out.report(&plan, bad, || describe_plan(&plan))
         }
         MigrateCommand::Apply { target, write } => {
-            let (t, set) = resolve(&console, target)?;
-            let confirmed = confirmation(&t, write, "apply the pending migrations")?;
-            let result = block_on(console.apply_migrations(
-                &t,
-                &set,
-                confirmed.as_deref(),
-                &options(write),
-                &progress(out),
-                &Cancel::default(),
-            ))?;
+            let (t, set) = resolve(&console, &target).await?;
+            let confirmed = confirmation(&t, AuditAction::MigrationApply, None, &write)?;
+            let result = console
+                .apply_migrations(
+                    &t,
+                    &set,
+                    &confirmed,
+                    &options(&write),
+                    &progress(out),
+                    &ctx.cancel,
+                )
+                .await;
             finish(out, result, |report| {
                 format!(
                     "Applied {} migration(s) to {} in {} ms.\n",
@@ -78,18 +83,19 @@ pub fn run(cli: &Cli, command: &MigrateCommand, out: &Output) -> Result<ExitCode
             })
         }
         MigrateCommand::Revert { target, write, to } => {
-            let (t, set) = resolve(&console, target)?;
-            let confirmed =
-                confirmation(&t, write, &format!("revert the migrations after {to:04}"))?;
-            let result = block_on(console.revert_migrations(
-                &t,
-                &set,
-                *to,
-                confirmed.as_deref(),
-                &options(write),
-                &progress(out),
-                &Cancel::default(),
-            ))?;
+            let (t, set) = resolve(&console, &target).await?;
+            let confirmed = confirmation(&t, AuditAction::MigrationRevert, Some(to), &write)?;
+            let result = console
+                .revert_migrations(
+                    &t,
+                    &set,
+                    to,
+                    &confirmed,
+                    &options(&write),
+                    &progress(out),
+                    &ctx.cancel,
+                )
+                .await;
             finish(out, result, |report| {
                 format!(
                     "Reverted {} migration(s) on {}.\n",
@@ -99,11 +105,11 @@ pub fn run(cli: &Cli, command: &MigrateCommand, out: &Output) -> Result<ExitCode
             })
         }
         MigrateCommand::Validate { target, markdown } => {
-            let (t, set) = resolve(&console, target)?;
-            let report = block_on(schema::validate(&t, &set))??;
+            let (t, set) = resolve(&console, &target).await?;
+            let report = migrate::validate(&t, &set).await?;
             if let Some(path) = markdown {
-                std::fs::write(path, report.to_markdown())
-                    .map_err(|e| AppError::io("write", path, &e))?;
+                std::fs::write(&path, report.to_markdown())
+                    .map_err(|e| AppError::io("write", &path, &e))?;
             }
             out.report(&report, !report.is_clean(), || describe_validation(&report))
         }
@@ -112,23 +118,19 @@ pub fn run(cli: &Cli, command: &MigrateCommand, out: &Output) -> Result<ExitCode
             write,
             dry_run,
         } => {
-            let (t, set) = resolve(&console, target)?;
-            let plan = block_on(schema::adoption_plan(&t, &set))??;
+            let (t, set) = resolve(&console, &target).await?;
+            let plan = migrate::adoption_plan(&t, &set).await?;
             let blocked = plan.refusal.is_some() || !plan.blockers.is_empty();
-            if *dry_run || blocked {
+            if dry_run || blocked {
                 return out.report(&plan, blocked, || describe_adoption(&plan));
             }
             if !out.json {
                 eprint!("{}", describe_adoption(&plan));
             }
-            let confirmed = confirmation(&t, write, "run this repair")?;
-            let result = block_on(console.adopt_database(
-                &t,
-                &set,
-                confirmed.as_deref(),
-                &options(write),
-                &progress(out),
-            ))?;
+            let confirmed = confirmation(&t, AuditAction::MigrationAdopt, None, &write)?;
+            let result = console
+                .adopt_database(&t, &set, &confirmed, &options(&write), &progress(out))
+                .await;
             finish(out, result, |_| {
                 format!(
                     "Adopted {}: the repair ran and the baseline is recorded.\n",
@@ -141,7 +143,10 @@ pub fn run(cli: &Cli, command: &MigrateCommand, out: &Output) -> Result<ExitCode
 
 /// The database and the migrations a command works on: `--env`, `--database-url`, `DATABASE_URL`,
 /// then the current environment.
-fn resolve(console: &Console, target: &MigrateTarget) -> Result<(Target, MigrationSet), AppError> {
+async fn resolve(
+    console: &Console,
+    target: &MigrateTarget,
+) -> Result<(Arc<Database>, MigrationSet), AppError> {
     let set = match &target.migrations_dir {
         Some(dir) => MigrationSet::from_dir(dir)?,
         None => MigrationSet::embedded(),
@@ -154,47 +159,26 @@ fn resolve(console: &Console, target: &MigrateTarget) -> Result<(Target, Migrati
             .flatten()
     });
     let t = match (&target.env, url) {
-        (Some(name), _) => block_on(console.migration_target(name))??,
-        (None, Some(url)) => Target::from_url(&url)?,
+        (Some(name), _) => console.database(name).await?,
+        (None, Some(url)) => Arc::new(Database::from_url(&url)?),
         (None, None) => {
             let name = console.environments()?.current.ok_or_else(|| {
                 AppError::invalid_input("No database given: pass --env NAME or --database-url URL (or set DATABASE_URL)")
             })?;
-            block_on(console.migration_target(&name))??
+            console.database(&name).await?
         }
     };
     Ok((t, set))
 }
 
-/// What the operator confirmed with: the environment's name for a protected one.
-fn confirmation(t: &Target, write: &MigrateWrite, what: &str) -> Result<Option<String>, AppError> {
-    let name = t.environment.clone().unwrap_or_else(|| t.label.clone());
-    match t.safety {
-        SafetyLevel::ReadOnly => Err(AppError::new(
-            ErrorCode::UnsafeInProduction,
-            format!("Environment \"{name}\" is read-only: migrations cannot be applied to it"),
-        )),
-        SafetyLevel::Protected => match &write.confirm {
-            Some(typed) => Ok(Some(typed.clone())),
-            None => {
-                confirm(
-                    &format!("\"{name}\" is protected. Type its name to {what}: "),
-                    &name,
-                )?;
-                Ok(Some(name))
-            }
-        },
-        SafetyLevel::Open if write.yes => Ok(None),
-        SafetyLevel::Open => {
-            if !std::io::stdin().is_terminal() {
-                return Err(AppError::invalid_input(
-                    "Confirmation needed: run on a terminal, or pass --yes",
-                ));
-            }
-            confirm(&format!("Type yes to {what} on {}: ", t.label), "yes")?;
-            Ok(None)
-        }
-    }
+/// The operator's answer to what the write policy asks before `action` on `t`.
+fn confirmation(
+    t: &Database,
+    action: AuditAction,
+    to: Option<u32>,
+    write: &MigrateWrite,
+) -> Result<Confirmation, AppError> {
+    answer(&migrate::decision(action, t, to), &write.confirm)
 }
 
 fn options(write: &MigrateWrite) -> ApplyOptions {
@@ -222,50 +206,16 @@ fn finish(
     }
 }
 
-/// Progress on stderr, so stdout stays the result (and JSON stays parseable).
+/// Progress on stderr, so stdout stays the result (and JSON stays parseable); the same lines
+/// as the window's job log.
 fn progress(out: &Output) -> Progress<ApplyEvent> {
     if out.json {
         return Progress::none();
     }
-    Progress::new(|e| match e {
-        ApplyEvent::WaitingForLock { holder } => eprintln!(
-            "Waiting for the migration lock, held by {}",
-            holder.describe()
-        ),
-        ApplyEvent::Locked { target, pending } => eprintln!("Locked {target}: {pending} to run"),
-        ApplyEvent::MigrationStarted {
-            name,
-            index,
-            total,
-            statements,
-            version,
-        } => {
-            eprintln!("[{index}/{total}] {version:04}_{name} ({statements} statements)");
+    Progress::new(|e: ApplyEvent| {
+        if !matches!(e, ApplyEvent::Finished { .. }) {
+            eprintln!("{}", e.line());
         }
-        ApplyEvent::MigrationFinished { duration_ms, .. } => {
-            eprintln!("      done in {duration_ms} ms")
-        }
-        ApplyEvent::MigrationSkipped {
-            version,
-            name,
-            reason,
-        } => eprintln!("      {version:04}_{name} {reason}"),
-        ApplyEvent::MigrationFailed { failure } => eprintln!(
-            "      FAILED at statement {}:\n{}",
-            failure.statement, failure.sql
-        ),
-        ApplyEvent::Cancelled { remaining } => eprintln!("Cancelled; {remaining} not run"),
-        ApplyEvent::Statement {
-            index,
-            total,
-            line,
-            sql,
-            ..
-        } => {
-            let first = sql.lines().next().unwrap_or_default();
-            eprintln!("      {index}/{total} line {line}: {first}");
-        }
-        ApplyEvent::Finished { .. } => {}
     })
 }
 

@@ -5,18 +5,34 @@ pub mod metrics;
 pub mod migrate;
 pub mod secrets;
 
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use afc_core::guard::{Confirmation, Decision};
 use afc_core::paths::AppPaths;
+use afc_core::progress::Cancel;
 use afc_core::settings::SettingsStore;
 use afc_core::{AppError, Console, ErrorCode};
 
-use crate::cli::{Cli, EnvArg};
+use crate::cli::{ConfirmArgs, EnvArg};
+use crate::output::Output;
 
-/// The console as afctl sees it: the shared settings (a malformed file is an error, never moved
-/// aside), the keyring namespace and the audit log.
-pub fn console(cli: &Cli) -> Result<Console, AppError> {
-    let paths = AppPaths::resolve(cli.config_dir.as_deref())?;
-    let settings = SettingsStore::load(paths.settings_file())?;
-    Ok(Console::new(paths, settings, "afctl"))
+/// What every subcommand receives besides its own arguments.
+pub struct Ctx {
+    pub out: Output,
+    pub config_dir: Option<PathBuf>,
+    /// Set by Ctrl-C: long operations stop at their next safe point.
+    pub cancel: Cancel,
+}
+
+impl Ctx {
+    /// The console as afctl sees it: the shared settings (a malformed file is an error, never
+    /// moved aside), the keyring namespace and the audit log.
+    pub fn console(&self) -> Result<Console, AppError> {
+        let paths = AppPaths::resolve(self.config_dir.as_deref())?;
+        let settings = SettingsStore::load(paths.settings_file())?;
+        Ok(Console::new(paths, settings, "afctl"))
+    }
 }
 
 /// `--env NAME`, or the current environment.
@@ -32,15 +48,53 @@ pub fn env_name(console: &Console, arg: &EnvArg) -> Result<String, AppError> {
     })
 }
 
-/// Runs an async operation on a small runtime (afctl does one thing, then exits).
-pub fn block_on<T>(fut: impl Future<Output = T>) -> Result<T, AppError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            AppError::internal("Could not start the async runtime").with_details(e.to_string())
-        })?;
-    Ok(runtime.block_on(fut))
+/// The operator's answer to what the write policy asks: `--yes` / `--confirm NAME`, or asked
+/// on the terminal. Off a terminal without them, the change is refused (exit 1); a refusal by
+/// the policy itself is left to the guarded call, which records it in the audit log.
+pub fn answer(decision: &Decision, flags: &ConfirmArgs) -> Result<Confirmation, AppError> {
+    let on_terminal = std::io::stdin().is_terminal();
+    let given = Confirmation {
+        yes: flags.yes,
+        name: flags.confirm.clone(),
+    };
+    match decision {
+        Decision::Allowed { .. } | Decision::Refused { .. } => Ok(given),
+        Decision::ConfirmYes { .. } if flags.yes => Ok(given),
+        Decision::ConfirmName { .. } if flags.confirm.is_some() => Ok(given),
+        Decision::ConfirmYes { sentence } if on_terminal => {
+            ask(&format!("{sentence} Type yes to go on: "), "yes")?;
+            Ok(Confirmation::yes())
+        }
+        Decision::ConfirmName { name, sentence } if on_terminal => {
+            ask(&format!("{sentence} Name: "), name)?;
+            Ok(Confirmation::name(name))
+        }
+        Decision::ConfirmYes { sentence } => Err(AppError::new(
+            ErrorCode::UnsafeInProduction,
+            format!("Confirmation needed: {sentence} Pass --yes (not on a terminal)."),
+        )),
+        Decision::ConfirmName { name, sentence } => Err(AppError::new(
+            ErrorCode::UnsafeInProduction,
+            format!("Confirmation needed: {sentence} Pass --confirm {name}."),
+        )),
+    }
+}
+
+/// Asks on the terminal for `expected` to be typed.
+fn ask(prompt: &str, expected: &str) -> Result<(), AppError> {
+    eprint!("{prompt}");
+    let mut typed = String::new();
+    std::io::stdin()
+        .read_line(&mut typed)
+        .map_err(|e| AppError::internal("Could not read the answer").with_details(e.to_string()))?;
+    if typed.trim() == expected {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            ErrorCode::UnsafeInProduction,
+            "Not confirmed: nothing was changed",
+        ))
+    }
 }
 
 /// A serde enum's wire name (`read-only`, `production`), for human output.

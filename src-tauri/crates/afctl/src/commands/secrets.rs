@@ -5,21 +5,22 @@ use std::fmt::Write;
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
+use afc_core::audit::AuditAction;
 use afc_core::secrets::drift::DriftStatus;
 use afc_core::secrets::validate::{Finding, Severity};
 use afc_core::secrets::{SecretString, read_env_file};
 use afc_core::{AppError, ErrorCode};
 
-use super::{block_on, console, env_name, wire_name};
-use crate::cli::{Cli, SecretsCommand};
-use crate::output::Output;
+use super::{Ctx, answer, env_name, wire_name};
+use crate::cli::SecretsCommand;
 
-pub fn run(cli: &Cli, command: &SecretsCommand, out: &Output) -> Result<ExitCode, AppError> {
-    let console = console(cli)?;
+pub async fn run(ctx: &Ctx, command: SecretsCommand) -> Result<ExitCode, AppError> {
+    let console = ctx.console()?;
+    let out = &ctx.out;
     match command {
         SecretsCommand::List { env } => {
-            let env = env_name(&console, env)?;
-            let view = block_on(console.variables(&env))??;
+            let env = env_name(&console, &env)?;
+            let view = console.variables(&env).await?;
             out.result(&view, || {
                 let mut s = String::new();
                 for row in view
@@ -55,17 +56,22 @@ pub fn run(cli: &Cli, command: &SecretsCommand, out: &Output) -> Result<ExitCode
             var,
             secret,
             plain,
+            confirm,
         } => {
-            let env = env_name(&console, env)?;
-            let value = read_value(var)?;
-            let kind = if *secret {
+            let env = env_name(&console, &env)?;
+            let decision = console.decision(&env, AuditAction::VariableSet, Some(&var))?;
+            let confirmed = answer(&decision, &confirm)?;
+            let value = read_value(&var)?;
+            let kind = if secret {
                 Some(true)
-            } else if *plain {
+            } else if plain {
                 Some(false)
             } else {
                 None
             };
-            let findings = block_on(console.set_variable(&env, var, value, kind))??;
+            let findings = console
+                .set_variable(&env, &var, value, kind, &confirmed)
+                .await?;
             let json =
                 serde_json::json!({ "environment": env, "variable": var, "findings": findings });
             out.result(&json, || {
@@ -73,16 +79,18 @@ pub fn run(cli: &Cli, command: &SecretsCommand, out: &Output) -> Result<ExitCode
             })
         }
         SecretsCommand::Get { env, var, reveal } => {
-            let env = env_name(&console, env)?;
-            if *reveal {
-                let value = block_on(console.reveal_variable(&env, var, "reveal"))??;
+            let env = env_name(&console, &env)?;
+            if reveal {
+                let value = console
+                    .reveal_variable(&env, &var, AuditAction::SecretReveal)
+                    .await?;
                 let json = serde_json::json!({ "environment": env, "variable": var, "value": value.expose() });
                 return out.result(&json, || format!("{}\n", value.expose()));
             }
             let stored = console
                 .environment(&env)?
                 .variables
-                .get(var)
+                .get(&var)
                 .cloned()
                 .ok_or_else(|| {
                     AppError::new(ErrorCode::NotFound, format!("{var} is not set in {env}"))
@@ -93,18 +101,26 @@ pub fn run(cli: &Cli, command: &SecretsCommand, out: &Output) -> Result<ExitCode
                 _ => "•••••••• (in the keyring; add --reveal to print it)\n".to_owned(),
             })
         }
-        SecretsCommand::Remove { env, var } => {
-            let env = env_name(&console, env)?;
-            block_on(console.remove_variable(&env, var))??;
+        SecretsCommand::Remove { env, var, confirm } => {
+            let env = env_name(&console, &env)?;
+            let decision = console.decision(&env, AuditAction::VariableDelete, Some(&var))?;
+            console
+                .remove_variable(&env, &var, &answer(&decision, &confirm)?)
+                .await?;
             out.result(
                 &serde_json::json!({ "environment": env, "removed": var }),
                 || format!("Removed {var} from {env}.\n"),
             )
         }
-        SecretsCommand::Import { env, file, dry_run } => {
-            let env = env_name(&console, env)?;
-            let text = read_env_file(file)?;
-            let preview = block_on(console.import_preview(&env, &text))??;
+        SecretsCommand::Import {
+            env,
+            file,
+            dry_run,
+            confirm,
+        } => {
+            let env = env_name(&console, &env)?;
+            let text = read_env_file(&file)?;
+            let preview = console.import_preview(&env, &text).await?;
             let mut human = String::new();
             for p in &preview.problems {
                 let _ = writeln!(
@@ -126,10 +142,13 @@ pub fn run(cli: &Cli, command: &SecretsCommand, out: &Output) -> Result<ExitCode
                 );
                 human.push_str(&findings_text(&r.findings));
             }
-            if *dry_run {
+            if dry_run {
                 return out.result(&preview, || human + "Dry run: nothing was written.\n");
             }
-            let summary = block_on(console.import(&env, &text, &file.display().to_string()))??;
+            let source = file.display().to_string();
+            let decision = console.decision(&env, AuditAction::EnvFileImport, Some(&source))?;
+            let confirmed = answer(&decision, &confirm)?;
+            let summary = console.import(&env, &text, &source, &confirmed).await?;
             out.result(&serde_json::json!({ "preview": preview, "summary": summary }), || {
                 format!(
                     "{human}Imported into {env}: {} new, {} changed, {} unchanged ({} secrets in the keyring), {} invalid lines skipped.\n",
@@ -138,12 +157,12 @@ pub fn run(cli: &Cli, command: &SecretsCommand, out: &Output) -> Result<ExitCode
             })
         }
         SecretsCommand::Export { env, file } => {
-            let env = env_name(&console, env)?;
+            let env = env_name(&console, &env)?;
             eprintln!(
                 "warning: {} will contain secret values in clear; it is created readable only by you. Delete it when done.",
                 file.display()
             );
-            let summary = block_on(console.export(&env, file))??;
+            let summary = console.export(&env, &file).await?;
             out.result(&summary, || {
                 format!(
                     "Exported {} variables ({} secrets) from {env} to {}.\n",
@@ -152,8 +171,8 @@ pub fn run(cli: &Cli, command: &SecretsCommand, out: &Output) -> Result<ExitCode
             })
         }
         SecretsCommand::Check { env } => {
-            let env = env_name(&console, env)?;
-            let view = block_on(console.variables(&env))??;
+            let env = env_name(&console, &env)?;
+            let view = console.variables(&env).await?;
             let errors = view.errors();
             out.report(&view, errors > 0, || {
                 let mut s = String::new();
@@ -173,7 +192,7 @@ pub fn run(cli: &Cli, command: &SecretsCommand, out: &Output) -> Result<ExitCode
             })
         }
         SecretsCommand::Diff { env1, env2 } => {
-            let board = block_on(console.drift(&[env1.clone(), env2.clone()]))??;
+            let board = console.drift(&[env1.clone(), env2.clone()]).await?;
             out.report(&board, board.drifted() > 0, || {
                 let mut s = String::new();
                 let _ = writeln!(s, "{:<32} {:<24} {:<24}", "variable", env1, env2);

@@ -148,14 +148,3 @@ pub struct KeyringStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<AppError>,
 }
-
-impl crate::Console {
-    pub async fn keyring_status(&self) -> KeyringStatus {
-        let error = self.keyring.probe().await.err();
-        KeyringStatus {
-            available: error.is_none(),
-            service: self.keyring.service().to_owned(),
-            error,
-        }
-    }
-}

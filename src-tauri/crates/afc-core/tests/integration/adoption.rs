@@ -1,12 +1,13 @@
 //! Adoption of the legacy databases in the platform's spec: each dump is loaded into a real
 //! database, filled with rows, adopted, validated clean, and every row and value is proven kept.
 
-mod common;
-
 use afc_core::ErrorCode;
-use afc_core::migrate::{self, ApplyOptions, MigrationSet, MigrationState, Target};
+use afc_core::audit::AuditAction;
+use afc_core::db::Database;
+use afc_core::guard::{self, Confirmation, WritePermit};
+use afc_core::migrate::{self, ApplyOptions, MigrationSet, MigrationState};
 use afc_core::progress::{Cancel, Progress};
-use afc_core::schema::{self, Shape};
+use afc_core::schema::Shape;
 use serde_json::Value;
 use test_support::postgres::{TestDb, legacy_dump};
 
@@ -84,18 +85,19 @@ fn snapshot(db: &TestDb) -> Vec<(String, Vec<Value>)> {
         .collect()
 }
 
-fn legacy(dump: &str) -> (TestDb, Target) {
+fn legacy(dump: &str) -> (TestDb, Database) {
     let db = TestDb::create();
     db.load(&legacy_dump(dump));
     db.sql(ROWS);
     db.sql(shape_rows(dump));
-    let t = Target::from_url(&db.url()).unwrap();
+    let t = Database::from_url(&db.url()).unwrap();
     (db, t)
 }
 
-async fn apply(t: &Target, set: &MigrationSet) -> afc_core::Result<migrate::ApplyReport> {
+async fn apply(t: &Database, set: &MigrationSet) -> afc_core::Result<migrate::ApplyReport> {
     migrate::apply(
         t,
+        &permit(t),
         set,
         &ApplyOptions::default(),
         &Progress::none(),
@@ -104,10 +106,16 @@ async fn apply(t: &Target, set: &MigrationSet) -> afc_core::Result<migrate::Appl
     .await
 }
 
-async fn adopt(t: &Target, set: &MigrationSet) -> afc_core::Result<migrate::ApplyReport> {
-    let tc = common::console();
+async fn adopt(t: &Database, set: &MigrationSet) -> afc_core::Result<migrate::ApplyReport> {
+    let tc = crate::common::console();
     tc.console
-        .adopt_database(t, set, None, &ApplyOptions::default(), &Progress::none())
+        .adopt_database(
+            t,
+            set,
+            &Confirmation::yes(),
+            &ApplyOptions::default(),
+            &Progress::none(),
+        )
         .await
 }
 
@@ -125,18 +133,18 @@ async fn adopts_without_losing_a_row(dump: &str, shape: Shape) {
     let err = apply(&t, &set).await.unwrap_err();
     assert!(err.message.contains("adopt it first"), "{}", err.message);
 
-    let plan = schema::adoption_plan(&t, &set).await.unwrap();
+    let plan = migrate::adoption_plan(&t, &set).await.unwrap();
     assert!(
         plan.refusal.is_none() && plan.blockers.is_empty(),
         "{plan:#?}"
     );
     assert!(!plan.steps.is_empty());
     assert!(plan.script().starts_with("-- Adoption repair"));
-    assert!(!schema::validate(&t, &set).await.unwrap().is_clean());
+    assert!(!migrate::validate(&t, &set).await.unwrap().is_clean());
 
     adopt(&t, &set).await.unwrap();
 
-    let report = schema::validate(&t, &set).await.unwrap();
+    let report = migrate::validate(&t, &set).await.unwrap();
     assert!(
         report.is_clean(),
         "{dump}: {:#?}",
@@ -228,7 +236,7 @@ async fn rows_that_violate_a_new_constraint_stop_adoption_by_name() {
     let (db, t) = legacy("alembic-002.sql");
     db.sql("INSERT INTO api_keys (id, key_hash, name, user_id, tenant_id) VALUES ('k3', 'hash-1', NULL, 'u1', 't1')");
     let set = MigrationSet::embedded();
-    let plan = schema::adoption_plan(&t, &set).await.unwrap();
+    let plan = migrate::adoption_plan(&t, &set).await.unwrap();
     let blockers: Vec<_> = plan
         .blockers
         .iter()
@@ -258,7 +266,7 @@ async fn rows_that_violate_a_new_constraint_stop_adoption_by_name() {
 async fn partial_empty_and_managed_databases_are_not_adopted() {
     let set = MigrationSet::embedded();
     let db = TestDb::create();
-    let t = Target::from_url(&db.url()).unwrap();
+    let t = Database::from_url(&db.url()).unwrap();
     assert!(adopt(&t, &set).await.unwrap_err().message.contains("empty"));
     db.sql("CREATE TABLE tenants (id varchar PRIMARY KEY); CREATE TABLE users (id varchar PRIMARY KEY)");
     let status = migrate::status(&t, &set).await.unwrap();
@@ -268,7 +276,7 @@ async fn partial_empty_and_managed_databases_are_not_adopted() {
     let err = adopt(&t, &set).await.unwrap_err();
     assert!(err.message.contains("does not guess"), "{}", err.message);
     let managed = TestDb::create();
-    let t = Target::from_url(&managed.url()).unwrap();
+    let t = Database::from_url(&managed.url()).unwrap();
     apply(&t, &set).await.unwrap();
     assert!(
         adopt(&t, &set)
@@ -277,4 +285,15 @@ async fn partial_empty_and_managed_databases_are_not_adopted() {
             .message
             .contains("already managed")
     );
+}
+
+/// What the write policy gives a test that writes to its own scratch database.
+fn permit(db: &Database) -> WritePermit {
+    guard::authorize(
+        AuditAction::MigrationApply,
+        "test",
+        &db.scope(),
+        &Confirmation::yes(),
+    )
+    .unwrap()
 }

@@ -2,22 +2,23 @@
 //! and validates clean; row-level security works on a Supabase-like database; and every fault
 //! the issue lists behaves as described.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use afc_core::ErrorCode;
+use afc_core::audit::AuditAction;
+use afc_core::db::Database;
 use afc_core::environments::SafetyLevel;
+use afc_core::guard::{self, Confirmation, WritePermit};
 use afc_core::migrate::{
-    self, APPLICATION_NAME, ApplyEvent, ApplyOptions, MigrationSet, MigrationState, Target,
+    self, APPLICATION_NAME, ApplyEvent, ApplyOptions, MigrationSet, MigrationState,
 };
 use afc_core::progress::{Cancel, Progress};
-use afc_core::schema::{self, Shape};
+use afc_core::schema::Shape;
 use test_support::postgres::TestDb;
 
-fn target(db: &TestDb) -> Target {
-    Target::from_url(&db.url()).unwrap()
+fn target(db: &TestDb) -> Database {
+    Database::from_url(&db.url()).unwrap()
 }
 
 fn recorder() -> (Progress<ApplyEvent>, Arc<Mutex<Vec<ApplyEvent>>>) {
@@ -26,9 +27,10 @@ fn recorder() -> (Progress<ApplyEvent>, Arc<Mutex<Vec<ApplyEvent>>>) {
     (Progress::new(move |e| sink.lock().unwrap().push(e)), events)
 }
 
-async fn apply(t: &Target, set: &MigrationSet) -> afc_core::Result<migrate::ApplyReport> {
+async fn apply(t: &Database, set: &MigrationSet) -> afc_core::Result<migrate::ApplyReport> {
     migrate::apply(
         t,
+        &permit(t),
         set,
         &ApplyOptions::default(),
         &Progress::none(),
@@ -46,7 +48,7 @@ async fn a_fresh_database_reaches_the_canonical_schema_and_validates_clean() {
     let db = TestDb::create();
     let t = target(&db);
     let set = MigrationSet::embedded();
-    let tc = common::console();
+    let tc = crate::common::console();
 
     let before = migrate::status(&t, &set).await.unwrap();
     assert_eq!(before.shape, Shape::Empty);
@@ -85,7 +87,7 @@ async fn a_fresh_database_reaches_the_canonical_schema_and_validates_clean() {
         .apply_migrations(
             &t,
             &set,
-            None,
+            &Confirmation::yes(),
             &ApplyOptions::default(),
             &progress,
             &Cancel::default(),
@@ -110,7 +112,7 @@ async fn a_fresh_database_reaches_the_canonical_schema_and_validates_clean() {
     assert_eq!(states(&after), [Applied, Applied, Applied, NotApplicable]);
     assert!(after.migrations[0].applied_at.is_some());
 
-    let report = schema::validate(&t, &set).await.unwrap();
+    let report = migrate::validate(&t, &set).await.unwrap();
     assert!(report.is_clean(), "{:#?}", report.findings);
     assert_eq!(db.sql("SELECT version_num FROM alembic_version"), "003");
     assert_eq!(
@@ -138,7 +140,7 @@ async fn row_level_security_applies_on_supabase_and_isolates_tenants_without_rec
     let t = target(&db);
     let set = MigrationSet::embedded();
     assert_eq!(apply(&t, &set).await.unwrap().applied, [1, 2, 3, 4]);
-    assert!(schema::validate(&t, &set).await.unwrap().is_clean());
+    assert!(migrate::validate(&t, &set).await.unwrap().is_clean());
 
     let (u1, u2) = (
         "11111111-1111-1111-1111-111111111111",
@@ -190,7 +192,7 @@ async fn revert_runs_the_down_migrations_newest_first_and_refuses_irreversible_o
     db.add_supabase_auth();
     let t = target(&db);
     let set = MigrationSet::embedded();
-    let tc = common::console();
+    let tc = crate::common::console();
     apply(&t, &set).await.unwrap();
     let revert = |to: u32| {
         let (console, t, set) = (&tc.console, &t, &set);
@@ -201,7 +203,7 @@ async fn revert_runs_the_down_migrations_newest_first_and_refuses_irreversible_o
                     t,
                     set,
                     to,
-                    None,
+                    &Confirmation::yes(),
                     &ApplyOptions::default(),
                     &progress,
                     &Cancel::default(),
@@ -242,7 +244,7 @@ async fn revert_runs_the_down_migrations_newest_first_and_refuses_irreversible_o
     assert_eq!(states(&status), [Applied, Pending, Pending, Pending]);
     // And forward again.
     assert_eq!(apply(&t, &set).await.unwrap().applied, [2, 3, 4]);
-    assert!(schema::validate(&t, &set).await.unwrap().is_clean());
+    assert!(migrate::validate(&t, &set).await.unwrap().is_clean());
     let audit = tc.console.audit.read().unwrap();
     assert_eq!(
         audit
@@ -343,9 +345,16 @@ async fn two_appliers_never_both_apply() {
         lock_wait: Duration::from_secs(60),
         ..ApplyOptions::default()
     };
-    let second = migrate::apply(&t, &set, &options, &progress, &Cancel::default())
-        .await
-        .unwrap();
+    let second = migrate::apply(
+        &t,
+        &permit(&t),
+        &set,
+        &options,
+        &progress,
+        &Cancel::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(first.await.unwrap().unwrap().applied, [1, 2]);
     assert!(second.applied.is_empty());
     assert!(
@@ -407,6 +416,7 @@ async fn malformed_sql_names_the_migration_statement_and_position_and_changes_no
     let (progress, events) = recorder();
     let err = migrate::apply(
         &t,
+        &permit(&t),
         &set,
         &ApplyOptions::default(),
         &progress,
@@ -476,9 +486,16 @@ async fn cancel_stops_between_migrations() {
             stop.cancel();
         }
     });
-    let report = migrate::apply(&t, &set, &ApplyOptions::default(), &progress, &cancel)
-        .await
-        .unwrap();
+    let report = migrate::apply(
+        &t,
+        &permit(&t),
+        &set,
+        &ApplyOptions::default(),
+        &progress,
+        &cancel,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         (report.applied.as_slice(), report.cancelled),
         (&[1][..], true)
@@ -490,7 +507,7 @@ async fn cancel_stops_between_migrations() {
 #[tokio::test]
 async fn unreachable_databases_fail_clearly_within_the_timeout() {
     let closed = test_support::fixture_api::closed_port();
-    let t = Target::from_url(&format!(
+    let t = Database::from_url(&format!(
         "postgresql://postgres@127.0.0.1:{closed}/x?sslmode=disable"
     ))
     .unwrap();
@@ -503,7 +520,7 @@ async fn unreachable_databases_fail_clearly_within_the_timeout() {
     // A server that accepts and never answers.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = silent.local_addr().unwrap().port();
-    let t = Target::from_url(&format!(
+    let t = Database::from_url(&format!(
         "postgresql://postgres@127.0.0.1:{port}/x?sslmode=disable"
     ))
     .unwrap();
@@ -520,7 +537,7 @@ async fn unreachable_databases_fail_clearly_within_the_timeout() {
 async fn the_transaction_pooler_and_unconfirmed_protected_environments_are_refused() {
     let set = MigrationSet::embedded();
     let pooler =
-        Target::from_url("postgresql://postgres.ref@aws-0-eu.pooler.supabase.com:6543/postgres")
+        Database::from_url("postgresql://postgres.ref@aws-0-eu.pooler.supabase.com:6543/postgres")
             .unwrap();
     let err = migrate::plan(&pooler, &set).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::UnsafeInProduction);
@@ -531,19 +548,20 @@ async fn the_transaction_pooler_and_unconfirmed_protected_environments_are_refus
     );
 
     let db = TestDb::create();
-    let tc = common::console();
+    let tc = crate::common::console();
     let mut t = target(&db);
     t.environment = Some("production".into());
     t.safety = SafetyLevel::Protected;
-    let run = |confirm: Option<&'static str>, t: Target| {
+    let run = |confirm: Option<&'static str>, t: Database| {
         let console = &tc.console;
         let set = &set;
         async move {
+            let answer = confirm.map(Confirmation::name).unwrap_or_default();
             console
                 .apply_migrations(
                     &t,
                     set,
-                    confirm,
+                    &answer,
                     &ApplyOptions::default(),
                     &Progress::none(),
                     &Cancel::default(),
@@ -610,4 +628,15 @@ async fn the_plan_names_the_lock_holder_and_sessions_that_would_block_ddl() {
         .unwrap();
     assert!(blocker.query.contains("SELECT * FROM tenants"));
     assert!(blocker.state.contains("idle in transaction"));
+}
+
+/// What the write policy gives a test that writes to its own scratch database.
+fn permit(db: &Database) -> WritePermit {
+    guard::authorize(
+        AuditAction::MigrationApply,
+        "test",
+        &db.scope(),
+        &Confirmation::yes(),
+    )
+    .unwrap()
 }

@@ -1,18 +1,33 @@
 //! "Test connection" against real parts: the fixture API on 127.0.0.1 (recorded bodies and
 //! scripted failures), the machine's PostgreSQL and Redis, and closed ports.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use afc_core::ErrorCode;
-use afc_core::environments::{ApiAuth, DbConnection, RedisConnection, TlsPolicy};
+use afc_core::api::{Credentials, PlatformClient};
+use afc_core::db::Database;
+use afc_core::environments::{DbConnection, RedisConnection, SafetyLevel, TlsPolicy};
 use afc_core::probe::{PROBE_TIMEOUT, ProbeStatus, probe_api, probe_database, probe_redis};
 use afc_core::secrets::SecretString;
 use test_support::fixture_api::{FixtureApi, Reply, closed_port};
 
+pub fn client(url: &str, credentials: Credentials) -> PlatformClient {
+    PlatformClient::new(url, credentials, Arc::default(), false).unwrap()
+}
+
+async fn probe(url: &str) -> afc_core::probe::ProbeResult {
+    probe_api(&client(url, Credentials::None)).await
+}
+
+fn database(conn: DbConnection) -> Database {
+    Database::new(conn, None, None, SafetyLevel::Open)
+}
+
 #[tokio::test]
 async fn healthy_api() {
     let api = FixtureApi::start();
-    let r = probe_api(&api.url(), &ApiAuth::None, None).await;
+    let r = probe(&api.url()).await;
     assert_eq!(r.status, ProbeStatus::Ok, "{r:?}");
     assert!(r.checks.iter().all(|c| c.healthy));
     assert!(
@@ -23,7 +38,9 @@ async fn healthy_api() {
     assert!(
         r.facts
             .iter()
-            .any(|f| f.label == "rate limit left this minute" && f.value == "59")
+            .any(|f| f.label == "rate limit left this minute" && f.value == "57"),
+        "three requests of the fixture's 60: {:?}",
+        r.facts
     );
     let ready = r.facts.iter().find(|f| f.label == "/ready").unwrap();
     assert!(ready.value.starts_with("HTTP 200 ready"), "{}", ready.value);
@@ -34,7 +51,7 @@ async fn degraded_api_says_which_check_fails_and_why() {
     let api = FixtureApi::start();
     api.set("/health", Reply::json(503, "health-degraded-db.json"));
     api.set("/ready", Reply::json(503, "ready-503.json"));
-    let r = probe_api(&api.url(), &ApiAuth::None, None).await;
+    let r = probe(&api.url()).await;
     assert_eq!(r.status, ProbeStatus::Degraded);
     let ready = r.facts.iter().find(|f| f.label == "/ready").unwrap();
     assert!(
@@ -60,21 +77,48 @@ async fn degraded_api_says_which_check_fails_and_why() {
 }
 
 #[tokio::test]
-async fn rate_limited_500_is_reported_as_rate_limited() {
+async fn a_bare_500_on_live_is_the_rate_limiter_not_an_outage() {
     let api = FixtureApi::start();
-    api.set("/live", Reply::rate_limited());
-    let r = probe_api(&api.url(), &ApiAuth::None, None).await;
-    assert_eq!(r.status, ProbeStatus::Failed);
+    api.set("/live", Reply::error_500());
+    let r = probe(&api.url()).await;
+    assert_eq!(r.status, ProbeStatus::Degraded, "{r:?}");
+    assert!(
+        r.summary.starts_with("rate-limited (probably)"),
+        "{}",
+        r.summary
+    );
     let e = r.error.unwrap();
     assert_eq!(e.code, ErrorCode::RateLimited);
-    assert!(e.details.unwrap().contains("request id fixture-1"));
+    assert!(e.details.unwrap().contains("/live answered 500"));
+}
+
+#[tokio::test]
+async fn the_real_limit_reached_by_probing_is_reported_as_rate_limited() {
+    // Four requests a minute: the first probe (live, ready, health) leaves one.
+    let api = FixtureApi::builder().rate_limit(4, 1000).start();
+    let c = client(&api.url(), Credentials::None);
+    assert_eq!(probe_api(&c).await.status, ProbeStatus::Ok);
+    let r = probe_api(&c).await;
+    assert!(r.summary.starts_with("rate-limited (probably)"), "{r:?}");
+    assert!(
+        r.facts.iter().any(
+            |f| f.label == "rate limit" && f.value.starts_with("rate-limited (probably) until")
+        ),
+        "{:?}",
+        r.facts
+    );
+    // Paused: the next probe sends nothing.
+    let sent = api.requests();
+    let again = probe_api(&c).await;
+    assert_eq!(again.error.unwrap().code, ErrorCode::RateLimited);
+    assert_eq!(api.requests(), sent, "no request while paused");
 }
 
 #[tokio::test]
 async fn plain_500_and_slow_answers_and_closed_ports() {
     let api = FixtureApi::start();
     api.set("/health", Reply::json(500, "error-500.json"));
-    let r = probe_api(&api.url(), &ApiAuth::None, None).await;
+    let r = probe(&api.url()).await;
     assert_eq!(r.status, ProbeStatus::Degraded, "alive, but /health failed");
     assert!(r.summary.contains("HTTP 500"), "{}", r.summary);
 
@@ -82,31 +126,36 @@ async fn plain_500_and_slow_answers_and_closed_ports() {
         "/live",
         Reply::json(200, "live.json").delayed(PROBE_TIMEOUT + Duration::from_secs(2)),
     );
-    let r = probe_api(&api.url(), &ApiAuth::None, None).await;
+    let r = probe(&api.url()).await;
     assert_eq!(r.error.unwrap().code, ErrorCode::Timeout);
 
-    let r = probe_api(
-        &format!("http://127.0.0.1:{}", closed_port()),
-        &ApiAuth::None,
-        None,
-    )
-    .await;
+    let r = probe(&format!("http://127.0.0.1:{}", closed_port())).await;
     assert_eq!(r.error.unwrap().code, ErrorCode::Unreachable);
 
-    let r = probe_api("not a url", &ApiAuth::None, None).await;
-    assert_eq!(r.error.unwrap().code, ErrorCode::InvalidInput);
+    let e = PlatformClient::new("not a url", Credentials::None, Arc::default(), false)
+        .err()
+        .unwrap();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
 }
 
 #[tokio::test]
 async fn rejected_credentials_degrade_the_result() {
     let api = FixtureApi::start();
-    let key = SecretString::new("af_not_a_real_key_123");
-    let r = probe_api(&api.url(), &ApiAuth::ApiKey { has_key: true }, Some(&key)).await;
+    api.add_api_key("af_the_right_key_123");
+    let key = |k: &str| Credentials::ApiKey(SecretString::new(k));
+    let r = probe_api(&client(&api.url(), key("af_not_a_real_key_123"))).await;
     assert_eq!(r.status, ProbeStatus::Degraded);
     let line = r.checks.iter().find(|c| c.name == "credentials").unwrap();
     assert!(
-        !line.healthy && line.reason.as_deref().unwrap().contains("401"),
+        !line.healthy && line.reason.as_deref().unwrap().contains("Invalid API key"),
         "{line:?}"
+    );
+    let r = probe_api(&client(&api.url(), key("af_the_right_key_123"))).await;
+    assert_eq!(r.status, ProbeStatus::Ok, "{r:?}");
+    let line = r.checks.iter().find(|c| c.name == "credentials").unwrap();
+    assert_eq!(
+        line.reason.as_deref(),
+        Some("accepted by /api/v1/telemetry/metrics")
     );
 }
 
@@ -124,7 +173,7 @@ fn local_db(port: u16, database: &str) -> DbConnection {
 
 #[tokio::test]
 async fn database_reports_version_tls_and_latency() {
-    let r = probe_database(&local_db(5432, "test"), None).await;
+    let r = probe_database(&database(local_db(5432, "test"))).await;
     assert_eq!(r.status, ProbeStatus::Ok, "{r:?}");
     let fact = |l: &str| r.facts.iter().find(|f| f.label == l).unwrap().value.clone();
     // Load figures the Health section shows.
@@ -149,11 +198,14 @@ async fn database_reports_version_tls_and_latency() {
         fact("TLS in use")
     );
     assert_eq!(fact("connection mode"), "local");
-    assert!(r.latency_ms.unwrap() >= 0.0);
+    assert_eq!(
+        fact("round trip (SELECT 1)"),
+        format!("{} ms", r.latency_ms.unwrap())
+    );
 
     let mut plain = local_db(5432, "test");
     plain.tls = TlsPolicy::Disable;
-    let r = probe_database(&plain, None).await;
+    let r = probe_database(&database(plain)).await;
     assert_eq!(
         r.facts
             .iter()
@@ -166,14 +218,14 @@ async fn database_reports_version_tls_and_latency() {
 
 #[tokio::test]
 async fn database_errors_have_codes() {
-    let r = probe_database(&local_db(5432, "no_such_database_afc"), None).await;
+    let r = probe_database(&database(local_db(5432, "no_such_database_afc"))).await;
     assert_eq!(r.error.unwrap().code, ErrorCode::NotFound);
-    let r = probe_database(&local_db(closed_port(), "test"), None).await;
+    let r = probe_database(&database(local_db(closed_port(), "test"))).await;
     assert_eq!(r.error.unwrap().code, ErrorCode::Unreachable);
     // Full verification refuses the machine's self-signed certificate.
     let mut verified = local_db(5432, "test");
     verified.tls = TlsPolicy::VerifyFull;
-    let e = probe_database(&verified, None).await.error.unwrap();
+    let e = probe_database(&database(verified)).await.error.unwrap();
     assert_eq!(e.code, ErrorCode::Unreachable);
     assert!(
         e.message.contains("TLS") && e.message.contains("verify-full"),
@@ -220,11 +272,8 @@ async fn verify_ca_with_the_servers_own_ca_file() {
     let mut conn = local_db(5432, "test");
     conn.tls = TlsPolicy::Disable;
     let cert_file: String = {
-        use sqlx::{ConnectOptions, Connection};
-        let mut c = afc_core::probe::connect_options(&conn, None)
-            .connect()
-            .await
-            .unwrap();
+        use sqlx::Connection;
+        let mut c = database(conn).connect("test").await.unwrap();
         let path = sqlx::query_scalar("SHOW ssl_cert_file")
             .fetch_one(&mut c)
             .await
@@ -235,12 +284,12 @@ async fn verify_ca_with_the_servers_own_ca_file() {
     let mut verified = local_db(5432, "test");
     verified.tls = TlsPolicy::VerifyCa;
     assert_eq!(
-        probe_database(&verified, None).await.status,
+        probe_database(&database(verified.clone())).await.status,
         ProbeStatus::Failed,
         "unknown CA"
     );
     verified.ca_cert = Some(cert_file);
-    let r = probe_database(&verified, None).await;
+    let r = probe_database(&database(verified)).await;
     assert_eq!(r.status, ProbeStatus::Ok, "{r:?}");
     assert!(
         r.facts

@@ -34,7 +34,7 @@ fn export_all(dir: &Path) {
     afc_core::migrate::ApplyReport::export_all(&cfg).unwrap();
     afc_core::migrate::OverviewRow::export_all(&cfg).unwrap();
     afc_core::schema::ValidationReport::export_all(&cfg).unwrap();
-    afc_core::schema::AdoptionPlan::export_all(&cfg).unwrap();
+    afc_core::migrate::AdoptionPlan::export_all(&cfg).unwrap();
     afc_core::health::watch::EnvHealthView::export_all(&cfg).unwrap();
     afc_core::health::settings::HealthSettings::export_all(&cfg).unwrap();
     afc_core::metrics::MetricsReport::export_all(&cfg).unwrap();

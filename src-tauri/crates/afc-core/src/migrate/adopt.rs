@@ -9,15 +9,16 @@ use serde::Serialize;
 use sqlx::{Connection, PgConnection};
 use ts_rs::TS;
 
-use super::introspect::{self, LiveSchema};
-use super::shape::Shape;
-use super::validate::{CheckKind, DataCheck, Finding, Severity, compare};
-use crate::environments::ConnectionMode;
-use crate::migrate::{
-    ApplyEvent, ApplyOptions, ApplyReport, LintFinding, LockedSession, MigrationSet, Target,
-    failure_error, history, lint, query_error, split,
-};
+use super::apply::{ApplyEvent, ApplyOptions, ApplyReport, LockedSession, failure_error};
+use super::lint::{LintFinding, lint};
+use super::source::{Migration, MigrationSet};
+use super::{history, split};
+use crate::db::{ConnectionMode, Database, query_error};
+use crate::guard::WritePermit;
 use crate::progress::Progress;
+use crate::schema::Shape;
+use crate::schema::introspect::{self, LiveSchema};
+use crate::schema::validate::{CheckKind, DataCheck, Finding, Severity, compare};
 use crate::{AppError, ErrorCode, Result};
 
 /// Existing rows that stop the repair: it would add a constraint they violate.
@@ -103,12 +104,12 @@ fn refusal(shape: &Shape) -> Option<String> {
 
 async fn build(
     conn: &mut PgConnection,
-    target: &Target,
+    target: &Database,
     set: &MigrationSet,
 ) -> Result<AdoptionPlan> {
     let live = introspect::read(conn).await?;
     let shape = Shape::detect(&live);
-    let differences = compare(&live, None);
+    let differences = compare(&live);
     let mut fixes: Vec<&Finding> = differences
         .iter()
         .filter(|f| f.severity != Severity::Info && f.fix.is_some())
@@ -134,7 +135,7 @@ async fn build(
         })
         .collect();
     let script: String = steps.iter().map(|s| format!("{};\n", s.sql)).collect();
-    let repair = crate::migrate::Migration::repair(script);
+    let repair = Migration::repair(script);
     let lint = lint(&[(&repair, repair.statements())]);
     Ok(AdoptionPlan {
         target: target.label.clone(),
@@ -152,7 +153,7 @@ async fn build(
 
 /// The migrations adoption records as done: every unconditional one (a conditional one, like
 /// Supabase's row-level security, stays pending where it applies).
-fn baseline(set: &MigrationSet) -> impl Iterator<Item = &crate::migrate::Migration> {
+fn baseline(set: &MigrationSet) -> impl Iterator<Item = &Migration> {
     set.iter().filter(|m| m.requires.is_empty())
 }
 
@@ -222,22 +223,23 @@ fn qualify(expr: &str, alias: &str) -> String {
 }
 
 /// What adopting this database would do. Reads only.
-pub async fn adoption_plan(target: &Target, set: &MigrationSet) -> Result<AdoptionPlan> {
+pub async fn adoption_plan(target: &Database, set: &MigrationSet) -> Result<AdoptionPlan> {
     target.refuse_transaction_pooler()?;
-    let mut conn = target.connect().await?;
+    let mut conn = target.read().await?;
     build(&mut conn, target, set).await
 }
 
 /// Runs the repair and records the baseline, all or nothing. The plan is rebuilt under the lock,
 /// so it is exactly what the database needs at that moment.
 pub async fn adopt(
-    target: &Target,
+    target: &Database,
+    permit: &WritePermit,
     set: &MigrationSet,
     options: &ApplyOptions,
     progress: &Progress<ApplyEvent>,
 ) -> Result<ApplyReport> {
     let started = Instant::now();
-    let mut session = LockedSession::open(target, options, progress).await?;
+    let mut session = LockedSession::open(target, permit, options, progress).await?;
     let plan = build(&mut session.conn, target, set).await?;
     if let Some(reason) = plan.refusal {
         return Err(AppError::new(ErrorCode::Conflict, reason));
@@ -269,7 +271,7 @@ pub async fn adopt(
         total: 1,
         statements: u32::try_from(statements.len()).unwrap_or(u32::MAX),
     });
-    let conn = &mut session.conn;
+    let conn = &mut *session.conn;
     let mut tx = conn
         .begin()
         .await

@@ -1,18 +1,17 @@
 //! Environments and their secrets against the real OS keyring (Secret Service in the test
 //! session that `scripts/test.sh` starts). Nothing here falls back to a fake keyring.
 
-mod common;
-
+use crate::common::console;
 use afc_core::ErrorCode;
 use afc_core::environments::connection::parse_database_url;
 use afc_core::environments::presets::presets;
 use afc_core::environments::{
     ApiAuth, ConnectionSecrets, DB_PASSWORD, EnvKind, SafetyLevel, SecretChange, account,
 };
+use afc_core::guard::Confirmation;
 use afc_core::secrets::drift::DriftStatus;
 use afc_core::secrets::validate::Severity;
 use afc_core::secrets::{ImportAction, SecretString};
-use common::console;
 use test_support::leaks::files_containing;
 
 const DB_PW: &str = "db-pa55word-Zq81";
@@ -68,7 +67,12 @@ async fn environment_lifecycle_keeps_passwords_only_in_the_keyring() {
     renamed.name = "dev-box".into();
     renamed.database.as_mut().unwrap().has_password = false; // ignored: the keyring decides
     let saved = c
-        .update_environment("local", renamed, ConnectionSecrets::default())
+        .update_environment(
+            "local",
+            renamed,
+            ConnectionSecrets::default(),
+            &Confirmation::yes(),
+        )
         .await
         .unwrap();
     assert!(saved.database.unwrap().has_password);
@@ -104,7 +108,9 @@ async fn environment_lifecycle_keeps_passwords_only_in_the_keyring() {
             .expose(),
         DB_PW
     );
-    c.delete_environment("dev-copy").await.unwrap();
+    c.delete_environment("dev-copy", &Confirmation::yes())
+        .await
+        .unwrap();
     assert!(
         c.keyring
             .get(&account("dev-copy", DB_PASSWORD))
@@ -123,7 +129,12 @@ async fn environment_lifecycle_keeps_passwords_only_in_the_keyring() {
         ..Default::default()
     };
     let cleared = c
-        .update_environment("dev-box", c.environment("dev-box").unwrap(), clear)
+        .update_environment(
+            "dev-box",
+            c.environment("dev-box").unwrap(),
+            clear,
+            &Confirmation::yes(),
+        )
         .await
         .unwrap();
     assert!(!cleared.database.unwrap().has_password);
@@ -147,10 +158,15 @@ async fn environment_lifecycle_keeps_passwords_only_in_the_keyring() {
     let mut bad_url = c.environment("dev-box").unwrap();
     bad_url.api_url = Some("localhost:8000".into());
     assert_eq!(
-        c.update_environment("dev-box", bad_url, ConnectionSecrets::default())
-            .await
-            .unwrap_err()
-            .code,
+        c.update_environment(
+            "dev-box",
+            bad_url,
+            ConnectionSecrets::default(),
+            &Confirmation::yes()
+        )
+        .await
+        .unwrap_err()
+        .code,
         ErrorCode::InvalidInput
     );
 
@@ -186,7 +202,12 @@ async fn environment_lifecycle_keeps_passwords_only_in_the_keyring() {
     let mut keyed = prod.clone();
     keyed.api_auth = ApiAuth::ApiKey { has_key: false };
     let keyed = c
-        .update_environment("production", keyed, ConnectionSecrets::default())
+        .update_environment(
+            "production",
+            keyed,
+            ConnectionSecrets::default(),
+            &Confirmation::name("production"),
+        )
         .await
         .unwrap();
     assert_eq!(keyed.api_auth, ApiAuth::ApiKey { has_key: false });
@@ -197,14 +218,24 @@ async fn environment_lifecycle_keeps_passwords_only_in_the_keyring() {
         db_password: set("again-pw-1"),
         ..Default::default()
     };
-    c.update_environment("dev-box", c.environment("dev-box").unwrap(), again)
-        .await
-        .unwrap();
+    c.update_environment(
+        "dev-box",
+        c.environment("dev-box").unwrap(),
+        again,
+        &Confirmation::yes(),
+    )
+    .await
+    .unwrap();
     let mut no_db = c.environment("dev-box").unwrap();
     no_db.database = None;
-    c.update_environment("dev-box", no_db, ConnectionSecrets::default())
-        .await
-        .unwrap();
+    c.update_environment(
+        "dev-box",
+        no_db,
+        ConnectionSecrets::default(),
+        &Confirmation::yes(),
+    )
+    .await
+    .unwrap();
     assert!(
         c.connection_secret("dev-box", DB_PASSWORD)
             .await
@@ -290,7 +321,10 @@ async fn variables_import_validate_reveal_and_export() {
     // Nothing is written by a preview.
     assert!(c.environment("local").unwrap().variables.is_empty());
 
-    let summary = c.import("local", &text, "pasted").await.unwrap();
+    let summary = c
+        .import("local", &text, "pasted", &Confirmation::yes())
+        .await
+        .unwrap();
     assert_eq!((summary.added, summary.secrets, summary.skipped), (6, 3, 1));
     let env = c.environment("local").unwrap();
     assert_eq!(
@@ -302,14 +336,18 @@ async fn variables_import_validate_reveal_and_export() {
         env.variables["JWT_SECRET_KEY"].secret && env.variables["JWT_SECRET_KEY"].value.is_none()
     );
     assert_eq!(
-        c.reveal_variable("local", "JWT_SECRET_KEY", "reveal")
-            .await
-            .unwrap()
-            .expose(),
+        c.reveal_variable(
+            "local",
+            "JWT_SECRET_KEY",
+            afc_core::audit::AuditAction::SecretReveal
+        )
+        .await
+        .unwrap()
+        .expose(),
         JWT
     );
     assert_eq!(
-        c.reveal_variable("local", "MULTI", "reveal")
+        c.reveal_variable("local", "MULTI", afc_core::audit::AuditAction::SecretReveal)
             .await
             .unwrap()
             .expose(),
@@ -336,6 +374,7 @@ async fn variables_import_validate_reveal_and_export() {
         "DATABASE_URL",
         SecretString::new(format!("postgresql://u:{DB_PW}@db/app")),
         None,
+        &Confirmation::yes(),
     )
     .await
     .unwrap();
@@ -370,7 +409,9 @@ async fn variables_import_validate_reveal_and_export() {
         round.rows
     );
 
-    c.remove_variable("local", "MY_TOKEN").await.unwrap();
+    c.remove_variable("local", "MY_TOKEN", &Confirmation::yes())
+        .await
+        .unwrap();
     assert!(
         c.keyring
             .get(&account("local", "MY_TOKEN"))
@@ -379,17 +420,23 @@ async fn variables_import_validate_reveal_and_export() {
             .is_none()
     );
     assert_eq!(
-        c.remove_variable("local", "MY_TOKEN")
+        c.remove_variable("local", "MY_TOKEN", &Confirmation::yes())
             .await
             .unwrap_err()
             .code,
         ErrorCode::NotFound
     );
     assert_eq!(
-        c.set_variable("local", "1BAD", SecretString::new("x"), None)
-            .await
-            .unwrap_err()
-            .code,
+        c.set_variable(
+            "local",
+            "1BAD",
+            SecretString::new("x"),
+            None,
+            &Confirmation::yes()
+        )
+        .await
+        .unwrap_err()
+        .code,
         ErrorCode::InvalidInput
     );
 
@@ -447,18 +494,31 @@ async fn drift_board_compares_secrets_without_revealing_them() {
             .unwrap();
     }
     for (env, debug) in [("staging", "true"), ("production", "true")] {
-        c.set_variable(env, "JWT_SECRET_KEY", SecretString::new(JWT), None)
-            .await
-            .unwrap();
-        c.set_variable(env, "DEBUG", SecretString::new(debug), None)
-            .await
-            .unwrap();
+        c.set_variable(
+            env,
+            "JWT_SECRET_KEY",
+            SecretString::new(JWT),
+            None,
+            &Confirmation::name(env),
+        )
+        .await
+        .unwrap();
+        c.set_variable(
+            env,
+            "DEBUG",
+            SecretString::new(debug),
+            None,
+            &Confirmation::name(env),
+        )
+        .await
+        .unwrap();
     }
     c.set_variable(
         "production",
         "OPENAI_API_KEY",
         SecretString::new("sk-prod-1234567"),
         None,
+        &Confirmation::name("production"),
     )
     .await
     .unwrap();
@@ -467,12 +527,19 @@ async fn drift_board_compares_secrets_without_revealing_them() {
         "OPENAI_API_KEY",
         SecretString::new("sk-staging-1234567"),
         None,
+        &Confirmation::yes(),
     )
     .await
     .unwrap();
-    c.set_variable("staging", "CORS_ORIGINS", SecretString::new("*"), None)
-        .await
-        .unwrap();
+    c.set_variable(
+        "staging",
+        "CORS_ORIGINS",
+        SecretString::new("*"),
+        None,
+        &Confirmation::yes(),
+    )
+    .await
+    .unwrap();
 
     let board = c.drift(&[]).await.unwrap();
     let row = |n: &str| board.rows.iter().find(|r| r.name == n).unwrap();
@@ -512,6 +579,7 @@ async fn drift_board_compares_secrets_without_revealing_them() {
         "JWT_SECRET_KEY",
         SecretString::new("change-me-in-production"),
         None,
+        &Confirmation::name("production"),
     )
     .await
     .unwrap();

@@ -1,0 +1,13 @@
+//! afc-core against real parts: the machine's PostgreSQL and Redis, a real Secret Service
+//! keyring (scripts/test-session.sh), and the fixture API server on 127.0.0.1. One test binary,
+//! so the crate links once.
+
+mod adoption;
+mod api;
+mod bindings;
+mod common;
+mod db;
+mod environments;
+mod logging;
+mod migrations;
+mod probes;
