@@ -1,7 +1,31 @@
+import { readdirSync } from "node:fs";
 import js from "@eslint/js";
 import globals from "globals";
 import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
+
+// Features do not import one another: what two features share lives in components/, jobs/ or
+// queries.ts (the shell). One rule per feature, naming every other feature's folder.
+const features = readdirSync(new URL("./src/features", import.meta.url), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
+const featureBoundaries = features.map((feature) => ({
+  files: [`src/features/${feature}/**`],
+  rules: {
+    "no-restricted-imports": [
+      "error",
+      {
+        patterns: [
+          { group: ["@tauri-apps/*"], message: "Import from src/backend instead." },
+          {
+            group: features.filter((f) => f !== feature).flatMap((f) => [`../${f}/*`, `../../features/${f}/*`, `**/features/${f}/*`]),
+            message: "Features do not import one another: move what they share to components/ (or jobs/, queries.ts).",
+          },
+        ],
+      },
+    ],
+  },
+}));
 
 export default tseslint.config(
   { ignores: ["dist", "src/backend/bindings"] },
@@ -23,6 +47,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...featureBoundaries,
   {
     files: ["src/backend/**"],
     rules: { "no-restricted-imports": "off" },

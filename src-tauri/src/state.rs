@@ -1,23 +1,27 @@
 //! What the app holds for its whole life, set up before the window opens.
 
+use std::sync::{Arc, OnceLock};
+
+use afc_core::health::watchers::Watchers;
+use afc_core::jobs::Jobs;
 use afc_core::logging::{LogTargets, Logging};
 use afc_core::paths::AppPaths;
 use afc_core::settings::{LogLevel, SettingsStore};
 use afc_core::{AppError, Console, ErrorCode, Result};
 
-use crate::commands::health::Monitors;
-use crate::commands::migrations::RunningApply;
 use crate::commands::secrets::PendingImports;
 
 pub struct AppState {
     /// Settings, keyring and audit log, shared with afctl through the configuration folder.
-    pub console: Console,
+    pub console: Arc<Console>,
     pub logging: Logging,
     /// Problems found at start-up that the operator should hear about (shown once the UI is up).
     pub notices: Vec<AppError>,
     pub imports: PendingImports,
-    pub running: RunningApply,
-    pub monitors: Monitors,
+    /// Every job of this run (migrations, imports, the health watchers), with their logs.
+    pub jobs: Arc<Jobs>,
+    /// Started once the app exists (they push events to the window): see `events::start`.
+    pub watchers: OnceLock<Arc<Watchers>>,
 }
 
 impl AppState {
@@ -43,13 +47,19 @@ impl AppState {
             );
         }
         Ok(Self {
-            console: Console::new(paths, opened.store, "app"),
+            console: Arc::new(Console::new(paths, opened.store, "app")),
             logging,
             notices,
             imports: PendingImports::default(),
-            running: RunningApply::default(),
-            monitors: Monitors::default(),
+            jobs: Arc::new(Jobs::default()),
+            watchers: OnceLock::new(),
         })
+    }
+
+    pub fn watchers(&self) -> Result<&Arc<Watchers>> {
+        self.watchers
+            .get()
+            .ok_or_else(|| AppError::internal("The health watchers have not started yet"))
     }
 }
 

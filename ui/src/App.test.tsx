@@ -1,7 +1,8 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { failWith } from "./backend/mock";
+import { emitBackendEvent, failWith } from "./backend/mock";
 import { SECTIONS } from "./sections";
+import sectionsData from "./sections.json";
 import { INFO, setup } from "./test/renderApp";
 
 const BUILT = new Set(["environments", "secrets", "migrations", "health", "audit"]);
@@ -17,6 +18,36 @@ async function toastWith(text: string | RegExp) {
 const theme = () => document.documentElement.dataset.theme;
 
 describe("the shell", () => {
+  it("the section registry agrees with sections.json (which the end-to-end tests read)", () => {
+    expect(SECTIONS.map((s) => [s.id, s.title, s.shortcut, s.component !== null])).toEqual(
+      sectionsData.map((s, i) => [s.id, s.title, i + 1, s.built]),
+    );
+    expect(new Set(sectionsData.filter((s) => s.built).map((s) => s.id))).toEqual(BUILT);
+  });
+
+  it("opens at the section it was left on", async () => {
+    setup({}, "light", undefined, { section: "audit" });
+    expect(await heading()).toHaveTextContent("Audit log");
+  });
+
+  it("reads the environments again when the backend says they changed (afctl, not polling)", async () => {
+    let reads = 0;
+    setup({
+      list_environments: () => {
+        reads += 1;
+        return { environments: [], notes: {} };
+      },
+    });
+    await heading();
+    await waitFor(() => {
+      expect(reads).toBe(1);
+    });
+    await act(() => emitBackendEvent("environments-changed"));
+    await waitFor(() => {
+      expect(reads).toBe(2);
+    });
+  });
+
   it("lists every section and says plainly which are not built yet", async () => {
     const { user } = setup();
     const nav = await screen.findByRole("navigation", { name: "Sections" });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { Suspense, useCallback, useEffect, useState } from "react";
 import { setCurrentEnvironment, toAppError, type Environment, type Preferences } from "./backend";
 import { AboutDialog } from "./components/AboutDialog";
 import { PreferencesDialog } from "./components/PreferencesDialog";
@@ -8,26 +8,24 @@ import { useShowError } from "./components/Toasts";
 import { TopBar } from "./components/TopBar";
 import { useResolvedTheme } from "./hooks/useResolvedTheme";
 import { useShortcuts } from "./hooks/useShortcuts";
-import { AuditSection } from "./features/audit/AuditSection";
-import { EnvironmentsSection } from "./features/environments/EnvironmentsSection";
-import { HealthSection } from "./features/health/HealthSection";
-import { MigrationsSection } from "./features/migrations/MigrationsSection";
-import { SecretsSection } from "./features/secrets/SecretsSection";
-import { useChange, useEnvironments, usePreferences, useSavePreferences, useStartupNotices } from "./queries";
+import { shellKeys, useBackendEvents, useEnvironments, usePreferences, useSavePreferences, useStartupNotices, useWrite } from "./queries";
 import { SECTIONS, type SectionId } from "./sections";
+import { useViewChoice } from "./viewState";
 
 const DEFAULT_PREFERENCES: Preferences = { theme: "system", logLevel: "info" };
+const SECTION_IDS = SECTIONS.map((s) => s.id);
 
 export function App() {
   const preferencesQuery = usePreferences();
   const notices = useStartupNotices();
   const save = useSavePreferences();
   const showError = useShowError();
-  const [active, setActive] = useState<SectionId>("environments");
+  const [active, setActive] = useViewChoice<SectionId>("section", SECTION_IDS, "environments");
   const [aboutOpen, setAboutOpen] = useState(false);
   const [preferencesOpen, setPreferencesOpen] = useState(false);
   const environments = useEnvironments();
-  const switchEnvironment = useChange(setCurrentEnvironment);
+  const switchEnvironment = useWrite(setCurrentEnvironment, [shellKeys.environments]);
+  useBackendEvents();
 
   const preferences = preferencesQuery.data ?? DEFAULT_PREFERENCES;
   const theme = useResolvedTheme(preferencesQuery.isPending ? undefined : preferences.theme);
@@ -53,10 +51,13 @@ export function App() {
   const openPreferences = useCallback(() => {
     setPreferencesOpen(true);
   }, []);
-  const selectSectionAt = useCallback((index: number) => {
-    const section = SECTIONS[index];
-    if (section) setActive(section.id);
-  }, []);
+  const selectSectionAt = useCallback(
+    (index: number) => {
+      const section = SECTIONS[index];
+      if (section) setActive(section.id);
+    },
+    [setActive],
+  );
   const focusEnvironment = useCallback(() => {
     document.getElementById("env-switch")?.focus();
   }, []);
@@ -75,6 +76,7 @@ export function App() {
   const manage = () => {
     setActive("environments");
   };
+  const Component = section?.component;
   return (
     <div
       className="app"
@@ -101,19 +103,13 @@ export function App() {
         onManage={manage}
       />
       <main className="content">
-        {section?.id === "environments" ? (
-          <EnvironmentsSection />
-        ) : section?.id === "secrets" ? (
-          <SecretsSection current={current} onManage={manage} />
-        ) : section?.id === "migrations" ? (
-          <MigrationsSection current={current} />
-        ) : section?.id === "health" ? (
-          <HealthSection current={current} theme={theme} />
-        ) : section?.id === "audit" ? (
-          <AuditSection />
-        ) : (
-          section && <SectionView key={section.id} section={section} />
-        )}
+        <Suspense fallback={<p aria-busy>Loading…</p>}>
+          {Component ? (
+            <Component key={section.id} current={current} theme={theme} onManage={manage} />
+          ) : (
+            section && <SectionView key={section.id} section={section} />
+          )}
+        </Suspense>
       </main>
       <AboutDialog open={aboutOpen} onOpenChange={setAboutOpen} />
       <PreferencesDialog

@@ -1,15 +1,19 @@
-// Backend data through TanStack Query: one hook per command, one cache for the whole window.
+// Backend data through TanStack Query: one cache for the whole window. This file holds what the
+// shell uses (preferences, environments, jobs) and the write helper every feature uses; each
+// feature keeps its own query keys and hooks in features/<feature>/queries.ts.
 import { QueryClient, useMutation, useQuery, useQueryClient, type QueryKey } from "@tanstack/react-query";
+import { useEffect } from "react";
 import {
-  auditLog,
-  driftBoard,
+  ENVIRONMENTS_CHANGED,
+  HEALTH_UPDATED,
+  JOBS_CHANGED,
   environmentPresets,
   getAppInfo,
   getPreferences,
   getStartupNotices,
-  keyringStatus,
   listEnvironments,
-  listVariables,
+  listJobs,
+  onBackendEvent,
   savePreferences,
   type Preferences,
 } from "./backend";
@@ -21,11 +25,23 @@ export function createQueryClient() {
   });
 }
 
-export const useAppInfo = (enabled = true) => useQuery({ queryKey: ["appInfo"], queryFn: getAppInfo, enabled });
+/** The shell's query keys. Every write invalidates the audit log (it records every change). */
+export const shellKeys = {
+  appInfo: ["appInfo"],
+  preferences: ["preferences"],
+  notices: ["startupNotices"],
+  environments: ["environments"],
+  presets: ["presets"],
+  audit: ["audit"],
+  jobs: ["jobs"],
+  health: ["health"],
+} as const satisfies Record<string, QueryKey>;
 
-export const usePreferences = () => useQuery({ queryKey: ["preferences"], queryFn: getPreferences });
+export const useAppInfo = (enabled = true) => useQuery({ queryKey: shellKeys.appInfo, queryFn: getAppInfo, enabled });
 
-export const useStartupNotices = () => useQuery({ queryKey: ["startupNotices"], queryFn: getStartupNotices });
+export const usePreferences = () => useQuery({ queryKey: shellKeys.preferences, queryFn: getPreferences });
+
+export const useStartupNotices = () => useQuery({ queryKey: shellKeys.notices, queryFn: getStartupNotices });
 
 /** Saves preferences, showing the change at once and rolling it back if the save fails. */
 export function useSavePreferences() {
@@ -33,54 +49,59 @@ export function useSavePreferences() {
   return useMutation({
     mutationFn: savePreferences,
     onMutate: async (next: Preferences) => {
-      await client.cancelQueries({ queryKey: ["preferences"] });
-      const previous = client.getQueryData<Preferences>(["preferences"]);
-      client.setQueryData(["preferences"], next);
+      await client.cancelQueries({ queryKey: shellKeys.preferences });
+      const previous = client.getQueryData<Preferences>(shellKeys.preferences);
+      client.setQueryData(shellKeys.preferences, next);
       return { previous };
     },
     onError: (_error, _next, context) => {
-      if (context?.previous) client.setQueryData(["preferences"], context.previous);
+      if (context?.previous) client.setQueryData(shellKeys.preferences, context.previous);
     },
-    onSuccess: (saved) => client.setQueryData(["preferences"], saved),
+    onSuccess: (saved) => client.setQueryData(shellKeys.preferences, saved),
   });
 }
 
-// Environments and secrets. Every change invalidates what it can affect, so each view refetches.
-// afctl shares these files, so each view refetches when it is shown rather than trusting a cache,
-// and the environment list (a small local file) is re-read every few seconds.
-export const useEnvironments = () =>
-  useQuery({ queryKey: ["environments"], queryFn: listEnvironments, staleTime: 0, refetchInterval: 3000 });
+/** The environments; read again when the backend says they changed (here or by afctl). */
+export const useEnvironments = () => useQuery({ queryKey: shellKeys.environments, queryFn: listEnvironments });
 
-export const usePresets = () => useQuery({ queryKey: ["presets"], queryFn: environmentPresets });
+export const usePresets = () => useQuery({ queryKey: shellKeys.presets, queryFn: environmentPresets });
 
-export const useKeyringStatus = () => useQuery({ queryKey: ["keyring"], queryFn: keyringStatus, staleTime: 0 });
-
-export const useVariables = (environment: string | undefined) =>
-  useQuery({
-    queryKey: ["variables", environment],
-    queryFn: () => listVariables(environment ?? ""),
-    enabled: environment !== undefined,
-    staleTime: 0,
-  });
-
-export const useDriftBoard = (enabled: boolean) =>
-  useQuery({ queryKey: ["drift"], queryFn: driftBoard, enabled, staleTime: 0 });
-
-export const useAuditLog = () => useQuery({ queryKey: ["audit"], queryFn: auditLog, staleTime: 0 });
+export const useJobs = () => useQuery({ queryKey: [...shellKeys.jobs, "list"], queryFn: listJobs });
 
 /** Reads everything under `keys` again after a write. A read still in flight began before the
  * write, and a view mounted now would wait for it rather than start another, so it is cancelled
  * first. */
-export async function refreshAfterWrite(client: QueryClient, keys: QueryKey[]) {
+export async function refreshAfterWrite(client: QueryClient, keys: readonly QueryKey[]) {
   await Promise.all(keys.map((queryKey) => client.cancelQueries({ queryKey })));
   await Promise.all(keys.map((queryKey) => client.invalidateQueries({ queryKey })));
 }
 
-/** A mutation whose success refreshes environments, variables, the drift board and the audit log. */
-export function useChange<A, R>(fn: (args: A) => Promise<R>) {
+/** A write: when it settles, what it `invalidates` (and the audit log) is read again. */
+export function useWrite<A, R>(fn: (args: A) => Promise<R>, invalidates: readonly QueryKey[]) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: fn,
-    onSettled: () => refreshAfterWrite(client, [["environments"], ["variables"], ["drift"], ["audit"], ["keyring"]]),
+    onSettled: () => refreshAfterWrite(client, [...invalidates, shellKeys.audit]),
   });
+}
+
+/** Turns the backend's events into fresh reads, instead of polling. */
+export function useBackendEvents() {
+  const client = useQueryClient();
+  useEffect(() => {
+    const stops = [
+      onBackendEvent(JOBS_CHANGED, () => void client.invalidateQueries({ queryKey: [...shellKeys.jobs, "list"] })),
+      onBackendEvent(HEALTH_UPDATED, () => void client.invalidateQueries({ queryKey: shellKeys.health })),
+      // Anything may depend on an environment: read every shown view again (job logs are streams).
+      onBackendEvent(
+        ENVIRONMENTS_CHANGED,
+        () => void client.invalidateQueries({ predicate: (q) => q.queryKey[0] !== shellKeys.jobs[0] }),
+      ),
+    ];
+    return () => {
+      stops.forEach((stop) => {
+        stop();
+      });
+    };
+  }, [client]);
 }

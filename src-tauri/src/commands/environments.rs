@@ -4,6 +4,7 @@ use afc_core::AppError;
 use afc_core::environments::connection::{PastedDatabaseUrl, PastedRedisUrl};
 use afc_core::environments::presets::{Preset, presets};
 use afc_core::environments::{ConnectionSecrets, Environment, EnvironmentList};
+use afc_core::guard::Confirmation;
 use afc_core::probe::{ConnectionTest, ProbeTarget};
 use tauri::State;
 
@@ -34,10 +35,11 @@ pub async fn update_environment(
     original: String,
     environment: Environment,
     secrets: ConnectionSecrets,
+    confirmation: Confirmation,
 ) -> Result<Environment, AppError> {
     state
         .console
-        .update_environment(&original, environment, secrets)
+        .update_environment(&original, environment, secrets, &confirmation)
         .await
 }
 
@@ -51,8 +53,12 @@ pub async fn duplicate_environment(
 }
 
 #[tauri::command]
-pub async fn delete_environment(state: State<'_, AppState>, name: String) -> Result<(), AppError> {
-    state.console.delete_environment(&name).await
+pub async fn delete_environment(
+    state: State<'_, AppState>,
+    name: String,
+    confirmation: Confirmation,
+) -> Result<(), AppError> {
+    state.console.delete_environment(&name, &confirmation).await
 }
 
 #[tauri::command]

@@ -1,165 +1,33 @@
 //! Health and metrics: one background task per environment polls it (afc-core decides how often
 //! and keeps the history); the window reads the views.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use afc_core::AppError;
 use afc_core::charts::{Chart, ChartTheme, render_svg, sparkline_svg};
-use afc_core::health::Health;
-use afc_core::health::monitor::Incident;
 use afc_core::health::settings::HealthSettings;
-use afc_core::health::watch::{EnvHealthView, WatchState, poll};
-use afc_core::{AppError, Console, ErrorCode};
-use tauri::async_runtime::JoinHandle;
-use tauri::{AppHandle, Manager, State};
-use tauri_plugin_notification::NotificationExt;
-use tokio::sync::Notify;
+use afc_core::health::watch::{EnvHealthView, WatchState};
+use tauri::State;
 
 use crate::state::AppState;
-
-struct Watched {
-    state: Arc<Mutex<WatchState>>,
-    wake: Arc<Notify>,
-    task: JoinHandle<()>,
-}
-
-/// The environments being watched. How they are watched (interval, notifications, memory) is
-/// in the settings file, read at every poll.
-#[derive(Default)]
-pub struct Monitors {
-    watched: Mutex<HashMap<String, Watched>>,
-}
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // Nothing here is left half-updated by a panic: use the data as it is.
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-impl Monitors {
-    /// Starts a task for each environment not yet watched; stops those of deleted environments.
-    fn sync(&self, app: &AppHandle, console: &Console, names: &[String]) {
-        let mut watched = lock(&self.watched);
-        watched.retain(|name, w| {
-            let keep = names.contains(name);
-            if !keep {
-                w.task.abort();
-            }
-            keep
-        });
-        for name in names {
-            watched.entry(name.clone()).or_insert_with(|| {
-                // Kept across restarts in the data folder, one file per environment.
-                let file: String = name
-                    .chars()
-                    .map(|c| {
-                        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                            c
-                        } else {
-                            '_'
-                        }
-                    })
-                    .collect();
-                let history = console
-                    .paths
-                    .data_dir
-                    .join("health")
-                    .join(format!("{file}.jsonl"));
-                let state = Arc::new(Mutex::new(
-                    WatchState::open(history).with_budget(console.health_settings().budget_bytes()),
-                ));
-                let wake = Arc::new(Notify::new());
-                let task = tauri::async_runtime::spawn(watch(
-                    app.clone(),
-                    name.clone(),
-                    state.clone(),
-                    wake.clone(),
-                ));
-                Watched { state, wake, task }
-            });
-        }
-    }
-}
-
-async fn watch(app: AppHandle, env: String, state: Arc<Mutex<WatchState>>, wake: Arc<Notify>) {
-    loop {
-        let app_state = app.state::<AppState>();
-        let settings = app_state.console.health_settings();
-        let policy = settings.policy();
-        let delay = match poll(&app_state.console, &env).await {
-            Ok(p) => {
-                let mut watch = lock(&state);
-                let delay = watch.record(p, &policy);
-                if settings.notifications {
-                    notify(&app, &env, &watch.latest_changes());
-                }
-                delay
-            }
-            // The environment was deleted: the next sync stops this task anyway.
-            Err(e) if e.code == ErrorCode::NotFound => return,
-            Err(e) => {
-                tracing::warn!(environment = %env, error = %e.message, "health poll failed");
-                policy.max
-            }
-        };
-        tokio::select! {
-            () = tokio::time::sleep(delay) => {}
-            () = wake.notified() => {}
-        }
-    }
-}
-
-/// A desktop notification per dependency that changed state. A desktop without a notification
-/// service is not an error worth more than a log line.
-fn notify(app: &AppHandle, env: &str, changes: &[Incident]) {
-    for c in changes {
-        let body = match (&c.reason, c.to) {
-            (_, Health::Healthy) => format!("{} recovered", c.dependency),
-            (Some(reason), _) => reason.clone(),
-            (None, to) => format!("{} is {to:?}", c.dependency).to_lowercase(),
-        };
-        let title = format!("{env}: {} {:?} → {:?}", c.dependency, c.from, c.to).to_lowercase();
-        if let Err(e) = app.notification().builder().title(title).body(body).show() {
-            tracing::info!(error = %e, "no desktop notification shown");
-        }
-    }
-}
-
-/// Every environment's latest health, metrics and history (starting their watchers if needed).
+/// Every environment's latest health, metrics and history (the watchers keep them; the window
+/// reads again when told `health-updated`).
 #[tauri::command]
-pub async fn health_overview(
-    app: AppHandle,
-    state: State<'_, AppState>,
-) -> Result<Vec<EnvHealthView>, AppError> {
-    let names: Vec<String> = state
-        .console
-        .environments()?
-        .environments
-        .into_iter()
-        .map(|e| e.name)
-        .collect();
-    state.monitors.sync(&app, &state.console, &names);
-    let now = chrono::Utc::now();
-    let watched = lock(&state.monitors.watched);
-    Ok(names
-        .iter()
-        .filter_map(|n| watched.get(n).map(|w| lock(&w.state).view(n, now)))
-        .collect())
+pub async fn health_overview(state: State<'_, AppState>) -> Result<Vec<EnvHealthView>, AppError> {
+    state.watchers()?.views(chrono::Utc::now())
 }
 
 /// Polls an environment now instead of at its next turn.
 #[tauri::command]
 pub async fn health_check_now(state: State<'_, AppState>, env: String) -> Result<(), AppError> {
-    match lock(&state.monitors.watched).get(&env) {
-        Some(w) => {
-            w.wake.notify_one();
-            Ok(())
-        }
-        None => Err(AppError::new(
-            ErrorCode::NotFound,
-            format!("\"{env}\" is not being watched"),
-        )),
-    }
+    state.watchers()?.check_now(&env)
 }
 
 /// How health is watched: the polling interval, notifications, memory per environment.
@@ -175,28 +43,12 @@ pub async fn save_health_settings(
     state: State<'_, AppState>,
     settings: HealthSettings,
 ) -> Result<HealthSettings, AppError> {
-    let before = state.console.health_settings();
-    let saved = state.console.save_health_settings(settings)?;
-    for w in lock(&state.monitors.watched).values() {
-        lock(&w.state).set_budget(saved.budget_bytes());
-        if saved.interval_seconds != before.interval_seconds {
-            w.wake.notify_one();
-        }
-    }
-    Ok(saved)
+    state.watchers()?.save_settings(settings)
 }
 
-/// One environment's watch state, if it is being watched.
+/// One environment's watch state.
 fn watched_state(state: &AppState, env: &str) -> Result<Arc<Mutex<WatchState>>, AppError> {
-    lock(&state.monitors.watched)
-        .get(env)
-        .map(|w| w.state.clone())
-        .ok_or_else(|| {
-            AppError::new(
-                ErrorCode::NotFound,
-                format!("\"{env}\" is not being watched"),
-            )
-        })
+    state.watchers()?.state(env)
 }
 
 /// A chart of the last `minutes` of an environment's history, as SVG of `width`×`height`.

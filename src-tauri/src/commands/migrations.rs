@@ -1,137 +1,126 @@
-//! Migrations: status, plan, apply and adopt (progress streamed over a channel), validation and
-//! its export, and the overview of every environment.
+//! Migrations: status, plan, validation and its export, the overview of every environment; and
+//! apply, revert and adopt, which run as jobs (their logs outlive the section that started them).
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::Arc;
 
+use afc_core::guard::Confirmation;
+use afc_core::jobs::JobId;
 use afc_core::migrate::{
-    self, ApplyEvent, ApplyOptions, ApplyReport, MigrationSet, OverviewRow, Plan, StatusReport,
+    self, AdoptionPlan, ApplyOptions, MigrationSet, OverviewRow, Plan, StatusReport,
 };
-use afc_core::progress::{Cancel, Progress};
-use afc_core::schema::{self, AdoptionPlan, ValidationReport};
+use afc_core::schema::ValidationReport;
 use afc_core::{AppError, Console};
 use tauri::State;
-use tauri::ipc::Channel;
 
 use crate::state::AppState;
-
-/// The cancel handle of the apply or revert that is running, if one is.
-#[derive(Default)]
-pub struct RunningApply(Mutex<Option<Cancel>>);
-
-impl RunningApply {
-    fn slot(&self) -> std::sync::MutexGuard<'_, Option<Cancel>> {
-        // A panic while holding this lock cannot leave the Option half-written.
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Registers a run; it is unregistered when the guard is dropped, however the run ends.
-    fn start(&self) -> RunGuard<'_> {
-        let cancel = Cancel::default();
-        *self.slot() = Some(cancel.clone());
-        RunGuard {
-            running: self,
-            cancel,
-        }
-    }
-}
-
-struct RunGuard<'a> {
-    running: &'a RunningApply,
-    cancel: Cancel,
-}
-
-impl Drop for RunGuard<'_> {
-    fn drop(&mut self) {
-        self.running.slot().take();
-    }
-}
-
-fn progress(channel: Channel<ApplyEvent>) -> Progress<ApplyEvent> {
-    Progress::new(move |event| {
-        // A closed window drops the channel; the apply itself carries on and is audited.
-        let _ = channel.send(event);
-    })
-}
-
-async fn target(console: &Console, env: &str) -> Result<migrate::Target, AppError> {
-    console.migration_target(env).await
-}
 
 #[tauri::command]
 pub async fn migration_status(
     state: State<'_, AppState>,
     env: String,
 ) -> Result<StatusReport, AppError> {
-    migrate::status(
-        &target(&state.console, &env).await?,
-        &MigrationSet::embedded(),
-    )
-    .await
+    let db = state.console.database(&env).await?;
+    migrate::status(&db, &MigrationSet::embedded()).await
 }
 
 #[tauri::command]
 pub async fn migration_plan(state: State<'_, AppState>, env: String) -> Result<Plan, AppError> {
-    migrate::plan(
-        &target(&state.console, &env).await?,
-        &MigrationSet::embedded(),
-    )
-    .await
+    let db = state.console.database(&env).await?;
+    migrate::plan(&db, &MigrationSet::embedded()).await
 }
 
+/// The kinds of migration write, run as jobs of the same shape.
+#[derive(Clone, Copy)]
+enum Write {
+    Apply,
+    Revert(u32),
+    Adopt,
+}
+
+async fn run(
+    console: Arc<Console>,
+    env: String,
+    write: Write,
+    answer: Confirmation,
+    job: afc_core::jobs::JobHandle,
+) -> afc_core::Result<afc_core::migrate::ApplyReport> {
+    let db = console.database(&env).await?;
+    let set = MigrationSet::embedded();
+    let options = ApplyOptions::default();
+    let progress = job.progress();
+    match write {
+        Write::Apply => {
+            console
+                .apply_migrations(&db, &set, &answer, &options, &progress, job.cancel())
+                .await
+        }
+        Write::Revert(to) => {
+            console
+                .revert_migrations(&db, &set, to, &answer, &options, &progress, job.cancel())
+                .await
+        }
+        Write::Adopt => {
+            console
+                .adopt_database(&db, &set, &answer, &options, &progress)
+                .await
+        }
+    }
+}
+
+fn start(state: &AppState, env: String, write: Write, answer: Confirmation) -> JobId {
+    let (kind, title, cancellable) = match write {
+        Write::Apply => (
+            "migration.apply",
+            format!("Apply migrations to {env}"),
+            true,
+        ),
+        Write::Revert(to) => (
+            "migration.revert",
+            format!("Revert {env}'s migrations after {to:04}"),
+            true,
+        ),
+        // One transaction from start to end: nothing to stop between.
+        Write::Adopt => ("migration.adopt", format!("Adopt {env}'s database"), false),
+    };
+    let console = state.console.clone();
+    let job_env = env.clone();
+    state
+        .jobs
+        .spawn(kind, Some(&job_env), &title, cancellable, move |job| {
+            run(console, env, write, answer, job)
+        })
+}
+
+/// Applies the pending migrations as a job (its log: `job_events`); returns the job's id.
 #[tauri::command]
 pub async fn apply_migrations(
     state: State<'_, AppState>,
     env: String,
-    confirm: Option<String>,
-    events: Channel<ApplyEvent>,
-) -> Result<ApplyReport, AppError> {
-    let t = target(&state.console, &env).await?;
-    let run = state.running.start();
-    state
-        .console
-        .apply_migrations(
-            &t,
-            &MigrationSet::embedded(),
-            confirm.as_deref(),
-            &ApplyOptions::default(),
-            &progress(events),
-            &run.cancel,
-        )
-        .await
+    confirmation: Confirmation,
+) -> Result<u64, AppError> {
+    Ok(start(&state, env, Write::Apply, confirmation))
 }
 
-/// Reverts the applied migrations newer than `to`, with progress; cancellable like an apply.
+/// Reverts the applied migrations newer than `to`, as a job; cancellable like an apply.
 #[tauri::command]
 pub async fn revert_migrations(
     state: State<'_, AppState>,
     env: String,
     to: u32,
-    confirm: Option<String>,
-    events: Channel<ApplyEvent>,
-) -> Result<ApplyReport, AppError> {
-    let t = target(&state.console, &env).await?;
-    let run = state.running.start();
-    state
-        .console
-        .revert_migrations(
-            &t,
-            &MigrationSet::embedded(),
-            to,
-            confirm.as_deref(),
-            &ApplyOptions::default(),
-            &progress(events),
-            &run.cancel,
-        )
-        .await
+    confirmation: Confirmation,
+) -> Result<u64, AppError> {
+    Ok(start(&state, env, Write::Revert(to), confirmation))
 }
 
-/// Stops the running apply before its next migration.
+/// Adopts a database built the old ways, as a job.
 #[tauri::command]
-pub async fn cancel_migrations(state: State<'_, AppState>) -> Result<bool, AppError> {
-    Ok(state.running.slot().as_ref().map(Cancel::cancel).is_some())
+pub async fn adopt_database(
+    state: State<'_, AppState>,
+    env: String,
+    confirmation: Confirmation,
+) -> Result<u64, AppError> {
+    Ok(start(&state, env, Write::Adopt, confirmation))
 }
 
 #[tauri::command]
@@ -139,11 +128,8 @@ pub async fn validate_schema(
     state: State<'_, AppState>,
     env: String,
 ) -> Result<ValidationReport, AppError> {
-    schema::validate(
-        &target(&state.console, &env).await?,
-        &MigrationSet::embedded(),
-    )
-    .await
+    let db = state.console.database(&env).await?;
+    migrate::validate(&db, &MigrationSet::embedded()).await
 }
 
 /// Validates again and writes the report as `json` or `markdown` to `path`.
@@ -174,31 +160,8 @@ pub async fn adoption_plan(
     state: State<'_, AppState>,
     env: String,
 ) -> Result<AdoptionPlan, AppError> {
-    schema::adoption_plan(
-        &target(&state.console, &env).await?,
-        &MigrationSet::embedded(),
-    )
-    .await
-}
-
-#[tauri::command]
-pub async fn adopt_database(
-    state: State<'_, AppState>,
-    env: String,
-    confirm: Option<String>,
-    events: Channel<ApplyEvent>,
-) -> Result<ApplyReport, AppError> {
-    let t = target(&state.console, &env).await?;
-    state
-        .console
-        .adopt_database(
-            &t,
-            &MigrationSet::embedded(),
-            confirm.as_deref(),
-            &ApplyOptions::default(),
-            &progress(events),
-        )
-        .await
+    let db = state.console.database(&env).await?;
+    migrate::adoption_plan(&db, &MigrationSet::embedded()).await
 }
 
 #[tauri::command]

@@ -1,9 +1,13 @@
-//! IPC commands, one module per feature. Every type crossing IPC lives in afc-core and derives
-//! `ts_rs::TS`, so the UI's types are generated (ui/src/backend/bindings/).
+//! IPC commands, one module per feature. Each `#[tauri::command]` here is the one declaration
+//! of that command: build.rs registers and grants it, and `npm run bindings` writes its
+//! TypeScript function (the command-surface crate). Every type crossing IPC lives in afc-core
+//! and derives `ts_rs::TS`, so the UI's types are generated (ui/src/backend/bindings/).
 
 pub mod app_info;
 pub mod environments;
+pub mod guard;
 pub mod health;
+pub mod jobs;
 pub mod migrations;
 pub mod preferences;
 pub mod secrets;

@@ -7,7 +7,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use afc_core::audit::AuditLogView;
+use afc_core::audit::{AuditAction, AuditLogView};
+use afc_core::guard::Confirmation;
 use afc_core::secrets::drift::DriftBoard;
 use afc_core::secrets::validate::Finding;
 use afc_core::secrets::{
@@ -43,10 +44,11 @@ pub async fn set_variable(
     name: String,
     value: SecretString,
     secret: Option<bool>,
+    confirmation: Confirmation,
 ) -> Result<Vec<Finding>, AppError> {
     state
         .console
-        .set_variable(&environment, &name, value, secret)
+        .set_variable(&environment, &name, value, secret, &confirmation)
         .await
 }
 
@@ -55,8 +57,12 @@ pub async fn remove_variable(
     state: State<'_, AppState>,
     environment: String,
     name: String,
+    confirmation: Confirmation,
 ) -> Result<(), AppError> {
-    state.console.remove_variable(&environment, &name).await
+    state
+        .console
+        .remove_variable(&environment, &name, &confirmation)
+        .await
 }
 
 /// The one way a secret value reaches the window: the operator clicked "Reveal".
@@ -68,11 +74,7 @@ pub async fn reveal_variable(
 ) -> Result<String, AppError> {
     let value = state
         .console
-        .reveal_variable(
-            &environment,
-            &name,
-            afc_core::audit::AuditAction::SecretReveal,
-        )
+        .reveal_variable(&environment, &name, AuditAction::SecretReveal)
         .await?;
     Ok(value.expose().to_owned())
 }
@@ -88,11 +90,7 @@ pub async fn copy_variable(
 ) -> Result<u64, AppError> {
     let value = state
         .console
-        .reveal_variable(
-            &environment,
-            &name,
-            afc_core::audit::AuditAction::SecretCopy,
-        )
+        .reveal_variable(&environment, &name, AuditAction::SecretCopy)
         .await?;
     let clipboard_error = |e: tauri_plugin_clipboard_manager::Error| {
         AppError::internal("Could not use the clipboard").with_details(e.to_string())
@@ -157,8 +155,13 @@ pub async fn preview_import(
     Ok(PreviewedImport { id, preview })
 }
 
+/// Imports exactly what the preview `id` showed, as a job whose result is the summary.
 #[tauri::command]
-pub async fn apply_import(state: State<'_, AppState>, id: u64) -> Result<ImportSummary, AppError> {
+pub async fn apply_import(
+    state: State<'_, AppState>,
+    id: u64,
+    confirmation: Confirmation,
+) -> Result<u64, AppError> {
     let pending = state
         .imports
         .pending
@@ -171,10 +174,25 @@ pub async fn apply_import(state: State<'_, AppState>, id: u64) -> Result<ImportS
                 "This preview is no longer current: preview the file again",
             )
         })?;
-    state
-        .console
-        .import(&pending.environment, &pending.text, &pending.source)
-        .await
+    let console = state.console.clone();
+    let title = format!("Import {} into {}", pending.source, pending.environment);
+    Ok(state.jobs.spawn(
+        "secrets.import",
+        Some(&pending.environment.clone()),
+        &title,
+        false,
+        move |job| async move {
+            job.log(format!("Importing {}", pending.source));
+            let summary: ImportSummary = console
+                .import(&pending.environment, &pending.text, &pending.source, &confirmation)
+                .await?;
+            job.log(format!(
+                "{} new, {} changed, {} unchanged ({} secrets in the keyring), {} invalid lines skipped",
+                summary.added, summary.changed, summary.unchanged, summary.secrets, summary.skipped
+            ));
+            Ok(summary)
+        },
+    ))
 }
 
 #[tauri::command]

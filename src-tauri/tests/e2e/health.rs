@@ -126,7 +126,7 @@ async fn health_reconciles_sources_and_shows_each_failure() {
     app.find("[data-field=requests]").await;
 
     // Rate-limited: the platform's 500 with its headers is recognised.
-    api.set("/live", Reply::rate_limited());
+    api.set("/live", Reply::error_500());
     app.click(".section__action").await;
     app.find("[data-dependency=api][data-status=down]").await;
     app.wait_contains("[data-dependency=api]", "rate limit is used up")

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { getAppInfo } from "./commands";
+import { getAppInfo } from "./commands.gen";
 import { BackendError, toAppError } from "./ipc";
 import { mockBackend } from "./mock";
 

@@ -1,3 +1,4 @@
+import "./AboutDialog.css";
 import { Fragment } from "react";
 import iconUrl from "../../../icons/icon.svg";
 import { toAppError, type AppInfo } from "../backend";

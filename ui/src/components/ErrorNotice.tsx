@@ -1,3 +1,4 @@
+import "./ErrorNotice.css";
 import { CircleAlert } from "lucide-react";
 import type { AppError } from "../backend";
 import { errorReport } from "../errors";

@@ -1,3 +1,4 @@
+import "./Modal.css";
 import * as Dialog from "@radix-ui/react-dialog";
 import { X } from "lucide-react";
 import type { ReactNode } from "react";

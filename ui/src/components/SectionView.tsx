@@ -1,3 +1,4 @@
+import "./SectionView.css";
 import { Hammer } from "lucide-react";
 import type { Section } from "../sections";
 

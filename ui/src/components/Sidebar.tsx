@@ -1,3 +1,4 @@
+import "./Sidebar.css";
 import { Info } from "lucide-react";
 import { useRef, type KeyboardEvent } from "react";
 import iconUrl from "../../../icons/icon.svg";

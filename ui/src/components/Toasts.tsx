@@ -1,3 +1,4 @@
+import "./Toasts.css";
 import * as Toast from "@radix-ui/react-toast";
 import { X } from "lucide-react";
 import { createContext, useCallback, useContext, useRef, useState, type ReactNode } from "react";

@@ -1,5 +1,7 @@
+import "./TopBar.css";
 import { Info, Settings } from "lucide-react";
 import type { Environment, ThemePreference } from "../backend";
+import { JobsIndicator } from "../jobs/JobsIndicator";
 import { ThemeSwitch } from "./ThemeSwitch";
 
 interface Props {
@@ -52,6 +54,7 @@ export function TopBar({ theme, onTheme, onPreferences, onAbout, environments, c
         )}
       </div>
       <div className="topbar__actions">
+        <JobsIndicator />
         <ThemeSwitch value={theme} onChange={onTheme} />
         <button type="button" className="icon-button" aria-label="Preferences" title="Preferences (Ctrl+,)" onClick={onPreferences}>
           <Settings size={17} aria-hidden />

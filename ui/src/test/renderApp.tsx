@@ -2,11 +2,13 @@
 import { QueryClientProvider } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import type { AppInfo, Preferences } from "../backend";
+import type { AppInfo, AuditAction, Decision, Environment, EnvironmentList, Preferences, ViewState } from "../backend";
 import { mockBackend, type Handler } from "../backend/mock";
 import { App } from "../App";
 import { ToastProvider } from "../components/Toasts";
+import { resetJobLogs } from "../jobs/jobLog";
 import { createQueryClient } from "../queries";
+import { ViewStateProvider } from "../viewState";
 
 export const INFO: AppInfo = {
   name: "Agent Factory Console",
@@ -23,14 +25,28 @@ export const INFO: AppInfo = {
   },
 };
 
+/** The write policy's table (afc-core's guard), for the environments a test lists. */
+function decide(action: AuditAction, env: Environment | undefined): Decision {
+  const name = env?.name ?? "?";
+  const on = `environment "${name}"`;
+  const ownProfile = action === "environment.update" || action === "environment.delete";
+  const write = action === "variable.set" || action === "environment.update";
+  if (env?.safety === "read-only" && !ownProfile) return { verdict: "refused", reason: `${on} is read-only: ${action} is not allowed` };
+  if (env?.safety !== "open") return { verdict: "confirm_name", name, sentence: `${on} is protected. Type its name to ${action}.` };
+  return write ? { verdict: "allowed", sentence: action } : { verdict: "confirm_yes", sentence: `${action} on ${on}?` };
+}
+
 export function setup(
   overrides: Record<string, Handler> = {},
   systemTheme: "light" | "dark" = "light",
   initial: Preferences = { theme: "system", logLevel: "info" },
+  viewState: ViewState = {},
 ) {
   let saved = initial;
+  const environments = () => ((overrides.list_environments?.({}) as EnvironmentList | undefined)?.environments ?? []);
   const calls = mockBackend(
     {
+      write_decision: (args) => decide(args.action as AuditAction, environments().find((e) => e.name === args.env)),
       get_preferences: () => saved,
       save_preferences: (args) => {
         saved = args.preferences as Preferences;
@@ -42,16 +58,20 @@ export function setup(
       keyring_status: () => ({ available: true, service: "dev.agentfactory.console.debug" }),
       environment_presets: () => [],
       audit_log: () => ({ entries: [], unreadableLines: 0, path: "/tmp/audit.jsonl" }),
+      list_jobs: () => [],
       ...overrides,
     },
     systemTheme,
   );
   const user = userEvent.setup();
+  resetJobLogs();
   render(
     <QueryClientProvider client={createQueryClient()}>
-      <ToastProvider>
-        <App />
-      </ToastProvider>
+      <ViewStateProvider initial={viewState}>
+        <ToastProvider>
+          <App />
+        </ToastProvider>
+      </ViewStateProvider>
     </QueryClientProvider>,
   );
   return { user, calls };

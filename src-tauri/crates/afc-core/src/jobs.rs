@@ -45,6 +45,8 @@ pub struct JobProgress {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct JobEvent {
+    /// Numbers the events of one job from 1, so a subscriber can tell a repeat.
+    #[ts(type = "number")]
     pub seq: u64,
     #[ts(type = "string")]
     pub at: DateTime<Utc>,
@@ -71,7 +73,12 @@ pub enum JobOutcome {
     Failed {
         error: AppError,
     },
-    Cancelled,
+    /// Stopped at a safe point; what was done by then, if the work reports it.
+    Cancelled {
+        #[ts(optional, type = "unknown")]
+        #[serde(skip_serializing_if = "Option::is_none")]
+        result: Option<serde_json::Value>,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -99,13 +106,16 @@ pub struct JobInfo {
     #[ts(type = "number")]
     pub dropped_events: u64,
     pub cancellable: bool,
+    /// Runs for the program's life (a health watcher), rather than to an end.
+    pub background: bool,
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<JobOutcome>,
 }
 
-/// What a subscriber receives after the replay.
-#[derive(Debug, Clone)]
+/// What a subscriber receives: each event of the log, then the job's end.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum JobUpdate {
     Event(JobEvent),
     Finished(JobInfo),
@@ -133,12 +143,14 @@ struct Registry {
     jobs: Vec<Entry>,
 }
 
+type OnChange = Arc<dyn Fn(&JobInfo) + Send + Sync>;
+
 /// Every job of this program, running and recently finished.
 #[derive(Default)]
 pub struct Jobs {
     registry: Mutex<Registry>,
     /// Told whenever a job starts or finishes (the window's jobs indicator).
-    on_change: Mutex<Option<Arc<dyn Fn(&JobInfo) + Send + Sync>>>,
+    on_change: Mutex<Option<OnChange>>,
 }
 
 /// What [`Jobs::subscribe`] returns: the log so far, then the updates.
@@ -186,6 +198,28 @@ impl Jobs {
         title: &str,
         cancellable: bool,
     ) -> JobHandle {
+        self.register(kind, environment, title, cancellable, false)
+    }
+
+    /// Registers work that runs for the program's life (it is stopped by the program, not the
+    /// operator).
+    pub fn start_background(
+        self: &Arc<Self>,
+        kind: &str,
+        environment: Option<&str>,
+        title: &str,
+    ) -> JobHandle {
+        self.register(kind, environment, title, false, true)
+    }
+
+    fn register(
+        self: &Arc<Self>,
+        kind: &str,
+        environment: Option<&str>,
+        title: &str,
+        cancellable: bool,
+        background: bool,
+    ) -> JobHandle {
         let cancel = Cancel::default();
         let info = {
             let mut r = self.lock();
@@ -202,6 +236,7 @@ impl Jobs {
                 last_message: String::new(),
                 dropped_events: 0,
                 cancellable,
+                background,
                 outcome: None,
             };
             r.jobs.push(Entry {
@@ -248,10 +283,9 @@ impl Jobs {
         let task = tokio::spawn(work(handle));
         tokio::spawn(async move {
             let outcome = match task.await {
-                Ok(Ok(value)) if finisher.cancel.is_cancelled() => {
-                    let _ = value;
-                    JobOutcome::Cancelled
-                }
+                Ok(Ok(value)) if finisher.cancel.is_cancelled() => JobOutcome::Cancelled {
+                    result: serde_json::to_value(value).ok(),
+                },
                 Ok(Ok(value)) => JobOutcome::Succeeded {
                     result: serde_json::to_value(value).unwrap_or(serde_json::Value::Null),
                 },
@@ -384,7 +418,7 @@ impl Jobs {
             entry.info.state = match &outcome {
                 JobOutcome::Succeeded { .. } => JobState::Succeeded,
                 JobOutcome::Failed { .. } => JobState::Failed,
-                JobOutcome::Cancelled => JobState::Cancelled,
+                JobOutcome::Cancelled { .. } => JobState::Cancelled,
             };
             if let JobOutcome::Failed { error } = &outcome {
                 entry.info.last_message.clone_from(&error.message);
@@ -594,7 +628,7 @@ mod tests {
         assert_eq!(sub.replay.len(), EVENT_CAPACITY);
         assert_eq!(sub.replay[0].message, "line 5");
         assert_eq!(sub.info.dropped_events, 5);
-        job.finish(JobOutcome::Cancelled);
+        job.finish(JobOutcome::Cancelled { result: None });
         assert_eq!(jobs.info(job.id).unwrap().state, JobState::Cancelled);
     }
 
@@ -604,7 +638,7 @@ mod tests {
         let running = jobs.start("test", None, "still running", false);
         for _ in 0..KEEP_FINISHED + 3 {
             jobs.start("test", None, "done", false)
-                .finish(JobOutcome::Cancelled);
+                .finish(JobOutcome::Cancelled { result: None });
         }
         let list = jobs.list();
         assert_eq!(list.len(), KEEP_FINISHED + 1);

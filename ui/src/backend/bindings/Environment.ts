@@ -10,4 +10,9 @@ export type Environment = { name: string, kind: EnvKind,
 /**
  * `#rrggbb`, shown in the top bar and on every screen while the environment is current.
  */
-color: string, safety: SafetyLevel, apiUrl?: string, database?: DbConnection, redis?: RedisConnection, apiAuth: ApiAuth, variables: { [key in string]: StoredVar }, };
+color: string, safety: SafetyLevel, apiUrl?: string, database?: DbConnection, redis?: RedisConnection, apiAuth: ApiAuth, 
+/**
+ * Plain `http://` to an API host that is not this machine: credentials and data cross the
+ * network unencrypted, so it is refused unless chosen here (and shown as a warning).
+ */
+allowInsecureHttp?: boolean, variables: { [key in string]: StoredVar }, };

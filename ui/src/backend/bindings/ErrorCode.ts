@@ -3,4 +3,4 @@
 /**
  * Stable, machine-readable error categories (serialised in `snake_case`).
  */
-export type ErrorCode = "not_found" | "invalid_input" | "unreachable" | "timeout" | "unauthorized" | "rate_limited" | "conflict" | "unsafe_in_production" | "keyring_unavailable" | "migration_drift" | "migration_failed" | "internal";
+export type ErrorCode = "not_found" | "invalid_input" | "unreachable" | "timeout" | "unauthorized" | "rate_limited" | "conflict" | "unsafe_in_production" | "keyring_unavailable" | "migration_drift" | "migration_failed" | "server_error" | "internal";

@@ -1,13 +1,31 @@
 import { RefreshCw, ScrollText } from "lucide-react";
 import { useMemo, useState } from "react";
-import { toAppError } from "../../backend";
+import { toAppError, type AuditEntry } from "../../backend";
+import { DataTable, type Column } from "../../components/DataTable";
 import { ErrorNotice } from "../../components/ErrorNotice";
-import { useAuditLog } from "../../queries";
+import { useAuditLog } from "./queries";
+import "./audit.css";
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
 
+const COLUMNS: Column<AuditEntry>[] = [
+  { key: "at", header: "When", width: 190, text: (e) => e.at, render: (e) => when.format(new Date(e.at)) },
+  { key: "source", header: "By", width: 70, text: (e) => e.source },
+  { key: "environment", header: "Environment", width: 130, text: (e) => e.environment ?? "—" },
+  { key: "action", header: "Action", width: 170, text: (e) => e.action, render: (e) => <span className="mono">{e.action}</span> },
+  { key: "target", header: "Target", width: 200, text: (e) => e.target ?? "", render: (e) => <span className="mono">{e.target ?? ""}</span> },
+  {
+    key: "outcome",
+    header: "Outcome",
+    width: 90,
+    text: (e) => e.outcome,
+    render: (e) => <span className={`badge badge--outcome-${e.outcome}`}>{e.outcome}</span>,
+  },
+  { key: "detail", header: "Detail", width: 320, text: (e) => e.detail ?? "" },
+];
+
 /** The local, append-only audit log: every change, never a value. */
-export function AuditSection() {
+export default function AuditSection() {
   const log = useAuditLog();
   const [environment, setEnvironment] = useState("");
   const [failedOnly, setFailedOnly] = useState(false);
@@ -90,34 +108,14 @@ export function AuditSection() {
       )}
       {log.data?.entries.length === 0 && <p className="empty">Nothing has been changed yet.</p>}
       {entries.length > 0 && (
-        <table className="table audit-table">
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>By</th>
-              <th>Environment</th>
-              <th>Action</th>
-              <th>Target</th>
-              <th>Outcome</th>
-              <th>Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((e, i) => (
-              <tr key={`${e.at}-${String(i)}`} data-action={e.action} data-outcome={e.outcome}>
-                <td>{when.format(new Date(e.at))}</td>
-                <td>{e.source}</td>
-                <td>{e.environment ?? "—"}</td>
-                <td className="mono">{e.action}</td>
-                <td className="mono">{e.target ?? ""}</td>
-                <td>
-                  <span className={`badge badge--outcome-${e.outcome}`}>{e.outcome}</span>
-                </td>
-                <td>{e.detail ?? ""}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          id="audit"
+          label="Audit log"
+          columns={COLUMNS}
+          rows={entries}
+          rowKey={(e) => `${e.at}-${e.action}-${e.target ?? ""}-${e.environment ?? ""}`}
+          rowData={(e) => ({ action: e.action, outcome: e.outcome })}
+        />
       )}
     </section>
   );

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from "react";
+import { useState } from "react";
 import {
   splitDatabaseUrl,
   splitRedisUrl,
@@ -14,6 +14,7 @@ import {
   type TlsPolicy,
 } from "../../backend";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { Field, TextField } from "../../components/Field";
 import { Modal } from "../../components/Modal";
 import { ConnectionResults } from "./ConnectionResults";
 
@@ -51,6 +52,7 @@ interface Props {
   draft: Environment;
   original?: string;
   onClose: () => void;
+  /** Resolves to undefined when the operator cancelled the confirmation (the editor stays open). */
   onSave: (env: Environment, secrets: ConnectionSecrets) => Promise<unknown>;
 }
 
@@ -116,15 +118,21 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
 
   const save = () => {
     setSaving(true);
-    onSave(cleaned(), secrets()).then(onClose, (e: unknown) => {
-      setError(toAppError(e));
-      setSaving(false);
-    });
+    onSave(cleaned(), secrets()).then(
+      (saved) => {
+        if (saved === undefined) setSaving(false);
+        else onClose();
+      },
+      (e: unknown) => {
+        setError(toAppError(e));
+        setSaving(false);
+      },
+    );
   };
   const runTest = () => {
     setTesting(true);
     setTest(undefined);
-    testDraftConnection(original, cleaned(), secrets())
+    testDraftConnection(original ?? null, cleaned(), secrets())
       .then(setTest, (e: unknown) => {
         setError(toAppError(e));
       })
@@ -459,38 +467,6 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
 }
 
 /** A labelled text (or number) input whose changes arrive as strings. */
-function TextField({
-  label,
-  hint,
-  onChange,
-  ...input
-}: { label: string; hint?: string; onChange: (value: string) => void } & Omit<
-  React.InputHTMLAttributes<HTMLInputElement>,
-  "onChange"
->) {
-  return (
-    <Field label={label} hint={hint}>
-      <input
-        className="input"
-        {...input}
-        onChange={(e) => {
-          onChange(e.target.value);
-        }}
-      />
-    </Field>
-  );
-}
-
-function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
-  return (
-    <label className="form__row">
-      <span className="form__label">{label}</span>
-      {children}
-      {hint && <span className="form__hint">{hint}</span>}
-    </label>
-  );
-}
-
 function Paste(props: {
   label: string;
   /** The Split button's accessible name. */

@@ -9,19 +9,24 @@ import {
   toAppError,
   updateEnvironment,
   type AppError,
+  type Confirmation,
   type ConnectionSecrets,
   type ConnectionTest,
   type Environment,
   type EnvironmentNotes,
 } from "../../backend";
-import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { useGuard } from "../../components/ConfirmDialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Modal } from "../../components/Modal";
 import { useShowError } from "../../components/Toasts";
-import { useChange, useEnvironments } from "../../queries";
+import { shellKeys, useEnvironments, useWrite } from "../../queries";
 import { ConnectionResults } from "./ConnectionResults";
 import { EnvironmentEditor } from "./EnvironmentEditor";
 import { FirstRun } from "./FirstRun";
+import "./environments.css";
+
+/** What an environment write makes stale (the backend's environments-changed event refreshes the rest). */
+const WRITES = [shellKeys.environments];
 
 const BLANK: Environment = {
   name: "",
@@ -34,18 +39,45 @@ const BLANK: Environment = {
 
 type Editing = { draft: Environment; original?: string } | undefined;
 
-export function EnvironmentsSection() {
+export default function EnvironmentsSection() {
   const environments = useEnvironments();
   const [editing, setEditing] = useState<Editing>();
-  const [deleting, setDeleting] = useState<Environment>();
   const [duplicating, setDuplicating] = useState<Environment>();
   const showError = useShowError();
-  const create = useChange(({ env, secrets }: { env: Environment; secrets: ConnectionSecrets }) => createEnvironment(env, secrets));
-  const update = useChange(({ original, env, secrets }: { original: string; env: Environment; secrets: ConnectionSecrets }) =>
-    updateEnvironment(original, env, secrets),
+  const guard = useGuard();
+  const create = useWrite(({ env, secrets }: { env: Environment; secrets: ConnectionSecrets }) => createEnvironment(env, secrets), WRITES);
+  const update = useWrite(
+    ({ original, env, secrets, confirmation }: { original: string; env: Environment; secrets: ConnectionSecrets; confirmation: Confirmation }) =>
+      updateEnvironment(original, env, secrets, confirmation),
+    WRITES,
   );
-  const remove = useChange(deleteEnvironment);
-  const switchTo = useChange(setCurrentEnvironment);
+  const remove = useWrite(({ name, confirmation }: { name: string; confirmation: Confirmation }) => deleteEnvironment(name, confirmation), WRITES);
+  const switchTo = useWrite(setCurrentEnvironment, WRITES);
+  const askDelete = async (env: Environment) => {
+    const confirmation = await guard.ask({
+      env: env.name,
+      action: "environment.delete",
+      alwaysAsk: true,
+      title: `Delete ${env.name}?`,
+      confirmLabel: "Delete environment",
+      body: (
+        <p>
+          This removes the profile and every secret it keeps in the OS keyring ({Object.keys(env.variables).length}{" "}
+          variables). It cannot be undone; export a .env first if you may need them.
+        </p>
+      ),
+    });
+    if (confirmation) {
+      remove.mutate(
+        { name: env.name, confirmation },
+        {
+          onError: (e) => {
+            showError(toAppError(e));
+          },
+        },
+      );
+    }
+  };
 
   const list = environments.data;
   return (
@@ -95,7 +127,7 @@ export function EnvironmentsSection() {
               setDuplicating(env);
             }}
             onDelete={() => {
-              setDeleting(env);
+              void askDelete(env);
             }}
             onMakeCurrent={() => {
               switchTo.mutate(env.name, { onError: (e) => { showError(toAppError(e)); } });
@@ -111,41 +143,22 @@ export function EnvironmentsSection() {
           onClose={() => {
             setEditing(undefined);
           }}
-          onSave={(env, secrets) => {
+          onSave={async (env, secrets) => {
             const original = editing.original;
-            return original === undefined
-              ? create.mutateAsync({ env, secrets })
-              : update.mutateAsync({ original, env, secrets });
+            if (original === undefined) return create.mutateAsync({ env, secrets });
+            const confirmation = await guard.ask({
+              env: original,
+              action: "environment.update",
+              title: `Save the changes to ${original}?`,
+              confirmLabel: "Save",
+            });
+            // Cancelled: the editor stays open with the changes.
+            if (!confirmation) return undefined;
+            return update.mutateAsync({ original, env, secrets, confirmation });
           }}
         />
       )}
-      {deleting && (
-        <ConfirmDialog
-          open
-          onOpenChange={(open) => {
-            if (!open) setDeleting(undefined);
-          }}
-          title={`Delete ${deleting.name}?`}
-          confirmLabel="Delete environment"
-          typeToConfirm={deleting.safety === "open" ? undefined : deleting.name}
-          busy={remove.isPending}
-          onConfirm={() => {
-            remove.mutate(deleting.name, {
-              onSuccess: () => {
-                setDeleting(undefined);
-              },
-              onError: (e) => {
-                showError(toAppError(e));
-              },
-            });
-          }}
-        >
-          <p>
-            This removes the profile and every secret it keeps in the OS keyring ({Object.keys(deleting.variables).length}{" "}
-            variables). It cannot be undone; export a .env first if you may need them.
-          </p>
-        </ConfirmDialog>
-      )}
+      {guard.dialog}
       {duplicating && (
         <DuplicateDialog
           source={duplicating}
@@ -160,7 +173,7 @@ export function EnvironmentsSection() {
 
 function DuplicateDialog({ source, onClose }: { source: Environment; onClose: () => void }) {
   const [name, setName] = useState(`${source.name}-copy`);
-  const duplicate = useChange(({ from, to }: { from: string; to: string }) => duplicateEnvironment(from, to));
+  const duplicate = useWrite(({ from, to }: { from: string; to: string }) => duplicateEnvironment(from, to), WRITES);
   return (
     <Modal
       open
@@ -219,7 +232,7 @@ function EnvironmentCard({ env, notes, current, onEdit, onDuplicate, onDelete, o
   const runTest = () => {
     setTesting(true);
     setTestError(undefined);
-    testConnection(env.name)
+    testConnection(env.name, null)
       .then(setTest, (e: unknown) => {
         setTestError(toAppError(e));
       })

@@ -1,16 +1,18 @@
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Chart, Theme } from "../../backend";
 import { chooseSaveFile, exportHealthCsv, healthChart, saveChartPng, toAppError } from "../../backend";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Segmented } from "../../components/Segmented";
+import { useViewChoice } from "../../viewState";
 import { svgToPng } from "./png";
+import { useChart } from "./queries";
 
 const RANGES = [
   { value: "15", label: "15 min" },
   { value: "60", label: "1 hour" },
   { value: "1440", label: "24 hours" },
 ] as const;
+const RANGE_VALUES = RANGES.map((r) => r.value);
 
 const CHARTS: { chart: Chart; title: string }[] = [
   { chart: "request_rate", title: "Request rate" },
@@ -20,7 +22,7 @@ const CHARTS: { chart: Chart; title: string }[] = [
 
 /** Charts drawn in Rust (plotters, SVG) from the environment's history, with PNG and CSV export. */
 export function Charts({ env, theme }: { env: string; theme: Theme }) {
-  const [minutes, setMinutes] = useState<(typeof RANGES)[number]["value"]>("60");
+  const [minutes, setMinutes] = useViewChoice("health.range", RANGE_VALUES, "60");
   const [error, setError] = useState<unknown>(null);
   const exportCsv = async () => {
     const path = await chooseSaveFile("Export the health history", `health-${env}.csv`, "csv");
@@ -47,12 +49,7 @@ export function Charts({ env, theme }: { env: string; theme: Theme }) {
 
 function ChartFigure(props: { env: string; chart: Chart; title: string; minutes: number; theme: Theme; onError: (e: unknown) => void }) {
   const { env, chart, title, minutes, theme, onError } = props;
-  const svg = useQuery({
-    queryKey: ["health-chart", env, chart, minutes, theme],
-    queryFn: () => healthChart(env, chart, minutes, theme, 640, 260),
-    refetchInterval: 10_000,
-    staleTime: 0,
-  });
+  const svg = useChart(env, chart, minutes, theme);
   const exportPng = async () => {
     const path = await chooseSaveFile(`Export the ${title.toLowerCase()} chart`, `${env}-${chart}.png`, "png");
     if (!path) return;

@@ -1,18 +1,14 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { Activity } from "lucide-react";
 import { useRef, useState } from "react";
-import type { DependencyHistory, EnvHealthView, Environment, Health, HealthSettings, MemoryUse, MetricsReport, Theme } from "../../backend";
-import {
-  healthCheckNow,
-  healthOverview,
-  healthSettings,
-  healthSparklines,
-  saveHealthSettings,
-  toAppError,
-} from "../../backend";
+import type { DependencyHistory, EnvHealthView, Health, HealthSettings, MemoryUse, MetricsReport, Theme } from "../../backend";
+import { healthCheckNow, saveHealthSettings, toAppError } from "../../backend";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Segmented } from "../../components/Segmented";
+import type { SectionProps } from "../../sections";
 import { Charts } from "./Charts";
+import { healthKeys, useHealthOverview, useHealthSettings, useSparklines } from "./queries";
+import "./health.css";
 
 interface Choice {
   value: number;
@@ -44,28 +40,28 @@ const ms = (s: number | undefined) => (s === undefined ? "—" : `${(s * 1000).t
 const pct = (r: number | undefined) => (r === undefined ? "—" : `${(r * 100).toFixed(1)}%`);
 
 /** Live status of every environment, the current one in detail: reconciled dependencies, history, metrics. */
-export function HealthSection({ current, theme }: { current: Environment | undefined; theme: Theme }) {
-  const overview = useQuery({ queryKey: ["health"], queryFn: healthOverview, refetchInterval: 2000, staleTime: 0 });
+export default function HealthSection({ current, theme }: SectionProps) {
+  const overview = useHealthOverview();
   const [chosen, setChosen] = useState<string | undefined>(undefined);
-  const settings = useQuery({ queryKey: ["health-settings"], queryFn: healthSettings, staleTime: 0 });
+  const settings = useHealthSettings();
   const client = useQueryClient();
   const [actionError, setActionError] = useState<unknown>(null);
   // Shown at once, then saved to the settings file (applied to every watch) one save after the
   // other, each with every change made so far, so quick changes in a row cannot undo each other.
   const saving = useRef<Promise<unknown>>(Promise.resolve());
   const change = (patch: Partial<HealthSettings>) => {
-    const current = client.getQueryData<HealthSettings>(["health-settings"]);
+    const current = client.getQueryData<HealthSettings>(healthKeys.settings);
     if (!current) return;
     const next = { ...current, ...patch };
-    client.setQueryData(["health-settings"], next);
+    client.setQueryData(healthKeys.settings, next);
     saving.current = saving.current
       .then(() => saveHealthSettings(next))
       .then(
-        () => client.invalidateQueries({ queryKey: ["health"] }),
+        () => client.invalidateQueries({ queryKey: healthKeys.overview }),
         (e: unknown) => {
           setActionError(e);
           // Show what is really in force.
-          return client.invalidateQueries({ queryKey: ["health-settings"] });
+          return client.invalidateQueries({ queryKey: healthKeys.settings });
         },
       );
   };
@@ -267,13 +263,7 @@ interface MetricsProps {
 
 function Metrics({ env, theme, metrics, error }: MetricsProps) {
   const [rank, setRank] = useState<Rank>("traffic");
-  // The last hour of each busy endpoint's request rate, drawn in Rust.
-  const sparklines = useQuery({
-    queryKey: ["health-sparklines", env, theme],
-    queryFn: () => healthSparklines(env, 60, theme),
-    refetchInterval: 10_000,
-    staleTime: 0,
-  });
+  const sparklines = useSparklines(env, theme);
   const trend = (endpoint: string) => sparklines.data?.find(([e]) => e === endpoint)?.[1];
   return (
     <section className="health__metrics" aria-label="Metrics">

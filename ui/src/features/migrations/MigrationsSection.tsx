@@ -1,26 +1,27 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { DatabaseZap } from "lucide-react";
 import { useState } from "react";
 import type { Environment, LintFinding, SchemaFinding } from "../../backend";
 import {
   adoptDatabase,
-  adoptionPlan,
   applyMigrations,
   chooseReportFile,
   exportValidation,
-  migrationOverview,
-  migrationPlan,
-  migrationStatus,
   revertMigrations,
   toAppError,
-  validateSchema,
 } from "../../backend";
-import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { useGuard } from "../../components/ConfirmDialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { MigrationOverview, shapeText } from "../../components/MigrationOverview";
 import { Segmented } from "../../components/Segmented";
-import { ApplyProgress, useApplyRun } from "./ApplyRun";
+import { JobLogView } from "../../jobs/JobLog";
+import { useFinishedJob } from "../../jobs/jobLog";
+import { useJobs } from "../../queries";
+import type { SectionProps } from "../../sections";
+import { useViewChoice } from "../../viewState";
+import { MIGRATION_WRITES, useAdoptionPlan, usePlan, useStatus, useValidation } from "./queries";
 import { SqlBlock } from "./SqlBlock";
-import { refreshAfterWrite } from "../../queries";
+import "./migrations.css";
 
 type Tab = "status" | "plan" | "validate" | "adopt" | "all";
 const TABS = [
@@ -30,10 +31,11 @@ const TABS = [
   { value: "adopt", label: "Adopt" },
   { value: "all", label: "All environments" },
 ] as const;
+const TAB_VALUES = TABS.map((t) => t.value);
 
 /** Status, plan, apply, validation and adoption of the current environment's database. */
-export function MigrationsSection({ current }: { current: Environment | undefined }) {
-  const [tab, setTab] = useState<Tab>("status");
+export default function MigrationsSection({ current }: SectionProps) {
+  const [tab, setTab] = useViewChoice<Tab>("migrations.tab", TAB_VALUES, "status");
   const env = current?.database ? current.name : undefined;
   return (
     <section className="section section--wide" aria-labelledby="section-title" data-section="migrations">
@@ -61,30 +63,67 @@ export function MigrationsSection({ current }: { current: Environment | undefine
   );
 }
 
-function useRefresh() {
+/** The newest migration job of `env` (`kinds`), which may have been started before this view was
+ * shown, and refreshes the section's reads when it ends. */
+function useMigrationJob(env: string, kinds: string[]) {
+  const jobs = useJobs();
+  const job = jobs.data?.find((j) => j.environment === env && kinds.includes(j.kind));
+  const log = useFinishedJob(job?.id, MIGRATION_WRITES);
+  const running = log?.info?.state === "running" || job?.state === "running";
+  return { job, running };
+}
+
+/** Starts a migration job (listed at once); an error before it started is shown in place. */
+function useStartJob() {
   const client = useQueryClient();
-  return () => refreshAfterWrite(client, [["migrations"], ["audit"]]);
+  const [error, setError] = useState<unknown>(null);
+  const start = (run: () => Promise<number>) => {
+    setError(null);
+    run().then(() => void client.invalidateQueries({ queryKey: ["jobs", "list"] }), setError);
+  };
+  return { start, error };
 }
 
 function StatusView({ env }: { env: Environment }) {
-  const status = useQuery({ queryKey: ["migrations", "status", env.name], queryFn: () => migrationStatus(env.name), staleTime: 0 });
-  const { run, begin } = useApplyRun();
-  const [confirming, setConfirming] = useState<{ revertTo: number } | "apply" | null>(null);
-  const refresh = useRefresh();
+  const status = useStatus(env.name);
+  const guard = useGuard();
+  const { job, running } = useMigrationJob(env.name, ["migration.apply", "migration.revert"]);
+  const { start, error: startError } = useStartJob();
   const s = status.data;
   if (status.error) return <ErrorNotice error={toAppError(status.error)} />;
   if (!s) return <p aria-busy>Reading the migration history…</p>;
   const managed = s.shape.kind === "empty" || s.shape.kind === "console_managed";
   const canApply = env.safety !== "read-only" && managed && s.pending > 0 && s.problems === 0;
-  const busy = run !== null && !run.done;
   const done = s.migrations.filter((m) => m.state === "applied" || m.state === "baselined");
   // Reverting keeps `version` and runs the down files of every newer applied migration.
   const revertible = (version: number) => {
     const newer = done.filter((m) => m.version > version);
     return env.safety !== "read-only" && s.problems === 0 && newer.length > 0 && newer.every((m) => m.reversible);
   };
-  const confirmName = env.safety === "protected" ? env.name : null;
-  const reverting = confirming !== null && confirming !== "apply" ? confirming.revertTo : null;
+  const askApply = async () => {
+    const confirmation = await guard.ask({
+      env: env.name,
+      action: "migration.apply",
+      alwaysAsk: true,
+      title: `Apply ${String(s.pending)} migrations to ${env.name}?`,
+      confirmLabel: "Apply",
+      body: <p>Each migration runs in its own transaction under the migration lock. Review the Plan tab first.</p>,
+    });
+    if (confirmation) start(() => applyMigrations(env.name, confirmation));
+  };
+  const askRevert = async (to: number) => {
+    const version = String(to).padStart(4, "0");
+    const confirmation = await guard.ask({
+      env: env.name,
+      action: "migration.revert",
+      subject: version,
+      alwaysAsk: true,
+      title: `Revert the migrations after ${version} on ${env.name}?`,
+      confirmLabel: "Revert",
+      body: <p>The down files of every newer migration run, newest first, each in its own transaction.</p>,
+    });
+    if (confirmation) start(() => revertMigrations(env.name, to, confirmation));
+  };
   return (
     <div className="migrations">
       <p className="migrations__summary">
@@ -120,7 +159,7 @@ function StatusView({ env }: { env: Environment }) {
               <td>{m.note ?? (m.reversible ? "reversible" : "")}</td>
               <td>
                 {done.includes(m) && revertible(m.version) && (
-                  <button type="button" className="button button--small" disabled={busy} onClick={() => { setConfirming({ revertTo: m.version }); }}>
+                  <button type="button" className="button button--small" disabled={running} onClick={() => void askRevert(m.version)}>
                     Revert newer…
                   </button>
                 )}
@@ -132,55 +171,15 @@ function StatusView({ env }: { env: Environment }) {
       {env.safety === "read-only" ? (
         <p className="notice">This environment is read-only: migrations cannot be applied to it.</p>
       ) : (
-        <button type="button" className="button button--primary" disabled={!canApply || busy} onClick={() => { setConfirming("apply"); }}>
+        <button type="button" className="button button--primary" disabled={!canApply || running} onClick={() => void askApply()}>
           {s.pending > 0 ? `Apply ${String(s.pending)} pending…` : "Up to date"}
         </button>
       )}
-      {run && <ApplyProgress run={run} cancellable />}
-      <ConfirmDialog
-        open={confirming !== null}
-        onOpenChange={(open) => {
-          if (!open) setConfirming(null);
-        }}
-        title={
-          reverting === null
-            ? `Apply ${String(s.pending)} migrations to ${env.name}?`
-            : `Revert the migrations after ${String(reverting).padStart(4, "0")} on ${env.name}?`
-        }
-        confirmLabel={reverting === null ? "Apply" : "Revert"}
-        typeToConfirm={confirmName ?? undefined}
-        onConfirm={() => {
-          setConfirming(null);
-          void begin((onEvent) =>
-            reverting === null
-              ? applyMigrations(env.name, confirmName, onEvent)
-              : revertMigrations(env.name, reverting, confirmName, onEvent),
-          ).then(refresh);
-        }}
-      >
-        {reverting === null ? (
-          <p>Each migration runs in its own transaction under the migration lock. Review the Plan tab first.</p>
-        ) : (
-          <p>The down files of every newer migration run, newest first, each in its own transaction.</p>
-        )}
-      </ConfirmDialog>
+      {startError !== null && <ErrorNotice error={toAppError(startError)} />}
+      {job && <JobLogView id={job.id} />}
+      {guard.dialog}
     </div>
   );
-}
-
-function shapeText(shape: { kind: string; revision?: string }) {
-  switch (shape.kind) {
-    case "console_managed":
-      return "managed by the console";
-    case "alembic":
-      return `built by Alembic (revision ${shape.revision ?? "?"})`;
-    case "api_created":
-      return "created by the API at start-up";
-    case "partial":
-      return "partial (some tables, no bookkeeping)";
-    default:
-      return "empty";
-  }
 }
 
 /** "2 errors, 22 warnings (blocks-writes 22, destructive 2)". */
@@ -196,7 +195,7 @@ function lintSummary(lint: LintFinding[]) {
 }
 
 function PlanView({ env }: { env: string }) {
-  const plan = useQuery({ queryKey: ["migrations", "plan", env], queryFn: () => migrationPlan(env), staleTime: 0 });
+  const plan = usePlan(env);
   if (plan.error) return <ErrorNotice error={toAppError(plan.error)} />;
   const p = plan.data;
   if (!p) return <p aria-busy>Planning…</p>;
@@ -267,7 +266,7 @@ function FindingsTable({ findings }: { findings: SchemaFinding[] }) {
 }
 
 function ValidateView({ env }: { env: string }) {
-  const report = useQuery({ queryKey: ["migrations", "validate", env], queryFn: () => validateSchema(env), staleTime: 0 });
+  const report = useValidation(env);
   const [exportError, setExportError] = useState<unknown>(null);
   const r = report.data;
   if (report.error) return <ErrorNotice error={toAppError(report.error)} />;
@@ -297,14 +296,25 @@ function ValidateView({ env }: { env: string }) {
 }
 
 function AdoptView({ env }: { env: Environment }) {
-  const plan = useQuery({ queryKey: ["migrations", "adopt", env.name], queryFn: () => adoptionPlan(env.name), staleTime: 0 });
-  const { run, begin } = useApplyRun();
-  const [confirming, setConfirming] = useState(false);
-  const refresh = useRefresh();
+  const plan = useAdoptionPlan(env.name);
+  const guard = useGuard();
+  const { job, running } = useMigrationJob(env.name, ["migration.adopt"]);
+  const { start, error: startError } = useStartJob();
   const p = plan.data;
   if (plan.error) return <ErrorNotice error={toAppError(plan.error)} />;
   if (!p) return <p aria-busy>Comparing with the canonical schema…</p>;
   const harmless = p.differences.filter((d) => d.severity === "info");
+  const askAdopt = async () => {
+    const confirmation = await guard.ask({
+      env: env.name,
+      action: "migration.adopt",
+      alwaysAsk: true,
+      title: `Adopt the database of ${env.name}?`,
+      confirmLabel: "Run the repair",
+      body: <p>The repair runs in one transaction under the migration lock; no column or row is dropped.</p>,
+    });
+    if (confirmation) start(() => adoptDatabase(env.name, confirmation));
+  };
   return (
     <div className="migrations">
       <ol className="wizard">
@@ -320,65 +330,17 @@ function AdoptView({ env }: { env: Environment }) {
       ))}
       {!p.refusal && <SqlBlock sql={p.steps.map((s) => `-- ${s.object}: ${s.found} → ${s.expected}\n${s.sql};`).join("\n\n")} label="Repair plan" />}
       {!p.refusal && env.safety !== "read-only" && (
-        <button type="button" className="button button--primary" disabled={p.blockers.length > 0 || (run !== null && !run.done)} onClick={() => { setConfirming(true); }}>
+        <button type="button" className="button button--primary" disabled={p.blockers.length > 0 || running} onClick={() => void askAdopt()}>
           Adopt…
         </button>
       )}
-      {run && <ApplyProgress run={run} cancellable={false} />}
+      {startError !== null && <ErrorNotice error={toAppError(startError)} />}
+      {job && <JobLogView id={job.id} />}
       <details>
         <summary>All differences ({p.differences.length})</summary>
         <FindingsTable findings={p.differences} />
       </details>
-      <ConfirmDialog
-        open={confirming}
-        onOpenChange={setConfirming}
-        title={`Adopt the database of ${env.name}?`}
-        confirmLabel="Run the repair"
-        typeToConfirm={env.safety === "protected" ? env.name : undefined}
-        onConfirm={() => {
-          setConfirming(false);
-          void begin((onEvent) => adoptDatabase(env.name, env.safety === "protected" ? env.name : null, onEvent)).then(refresh);
-        }}
-      >
-        <p>The repair runs in one transaction under the migration lock; no column or row is dropped.</p>
-      </ConfirmDialog>
+      {guard.dialog}
     </div>
-  );
-}
-
-/** Every environment's migration state, checked live (also on the drift board). */
-export function MigrationOverview() {
-  const rows = useQuery({ queryKey: ["migrations", "overview"], queryFn: migrationOverview, staleTime: 0 });
-  if (rows.error) return <ErrorNotice error={toAppError(rows.error)} />;
-  if (!rows.data) return <p aria-busy>Checking every environment…</p>;
-  return <OverviewTable rows={rows.data} />;
-}
-
-function OverviewTable({ rows }: { rows: Awaited<ReturnType<typeof migrationOverview>> }) {
-  return (
-    <table className="table" aria-label="Migration state of every environment">
-      <thead>
-        <tr>
-          <th>Environment</th>
-          <th>Database</th>
-          <th>State</th>
-          <th>Latest</th>
-          <th>Pending</th>
-          <th>Problems</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.environment}>
-            <td>{r.environment}</td>
-            <td>{r.target ?? "—"}</td>
-            <td>{r.error ? `unreachable: ${r.error.message}` : r.shape ? shapeText(r.shape) : "—"}</td>
-            <td>{r.latest ?? "—"}</td>
-            <td>{r.pending}</td>
-            <td>{r.problems}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }

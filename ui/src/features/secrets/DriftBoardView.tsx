@@ -1,9 +1,9 @@
 import { TriangleAlert } from "lucide-react";
 import { useState } from "react";
 import { toAppError, type DriftCell } from "../../backend";
-import { MigrationOverview } from "../migrations/MigrationsSection";
+import { MigrationOverview } from "../../components/MigrationOverview";
 import { ErrorNotice } from "../../components/ErrorNotice";
-import { useDriftBoard } from "../../queries";
+import { useDriftBoard } from "./queries";
 
 function Cell({ cell, secret }: { cell: DriftCell; secret: boolean }) {
   if (!cell.present) return <span className="drift-cell drift-cell--missing">missing</span>;

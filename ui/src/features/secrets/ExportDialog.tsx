@@ -4,13 +4,13 @@ import { chooseExportFile, exportVariables, toAppError, type ExportSummary } fro
 import { BrowseButton } from "../../components/BrowseButton";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Modal } from "../../components/Modal";
-import { useChange } from "../../queries";
+import { useWrite } from "../../queries";
 
 /** Export is an explicit action with a warning: the file holds every secret in clear. */
 export function ExportDialog({ environment, onClose }: { environment: string; onClose: () => void }) {
   const [path, setPath] = useState("");
   const [done, setDone] = useState<ExportSummary>();
-  const run = useChange(() => exportVariables(environment, path.trim()));
+  const run = useWrite(() => exportVariables(environment, path.trim()), []);
   return (
     <Modal
       open

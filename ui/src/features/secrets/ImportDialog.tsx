@@ -4,6 +4,7 @@ import {
   chooseEnvFile,
   previewImport,
   toAppError,
+  type Confirmation,
   type ImportSummary,
   type PreviewedImport,
 } from "../../backend";
@@ -11,18 +12,19 @@ import { BrowseButton } from "../../components/BrowseButton";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Modal } from "../../components/Modal";
 import { Segmented } from "../../components/Segmented";
-import { useChange } from "../../queries";
+import { answerFor, DecisionField, useDecision } from "../../components/ConfirmDialog";
+import { JobLogView } from "../../jobs/JobLog";
+import { useFinishedJob } from "../../jobs/jobLog";
+import { useWrite } from "../../queries";
+import { SECRET_WRITES } from "./queries";
 import { FindingList } from "./FindingList";
 
 /** Import a .env file: preview every line first (nothing is written), then import. */
 export function ImportDialog({
   environment,
-  protectedEnv,
   onClose,
 }: {
   environment: string;
-  /** Protected and read-only environments ask for their name before an import writes. */
-  protectedEnv: boolean;
   onClose: () => void;
 }) {
   const [typed, setTyped] = useState("");
@@ -30,11 +32,19 @@ export function ImportDialog({
   const [path, setPath] = useState("");
   const [text, setText] = useState("");
   const [previewed, setPreviewed] = useState<PreviewedImport>();
-  const [summary, setSummary] = useState<ImportSummary>();
-  const preview = useChange(() =>
-    previewImport(environment, mode === "file" ? { kind: "file", path: path.trim() } : { kind: "text", text }),
+  const [job, setJob] = useState<number>();
+  const preview = useWrite(
+    () => previewImport(environment, mode === "file" ? { kind: "file", path: path.trim() } : { kind: "text", text }),
+    [],
   );
-  const apply = useChange(applyImport);
+  const apply = useWrite(({ id, confirmation }: { id: number; confirmation: Confirmation }) => applyImport(id, confirmation), []);
+  const source = mode === "file" ? path.trim() : "pasted text";
+  const decision = useDecision(environment, "env-file.import", source);
+  const answer = answerFor(decision.data, typed);
+  // The import runs as a job; its result is the summary.
+  const log = useFinishedJob(job, SECRET_WRITES);
+  const outcome = log?.info?.outcome;
+  const summary = outcome?.state === "succeeded" ? (outcome.result as ImportSummary) : undefined;
 
   const rows = previewed?.preview.rows ?? [];
   const writes = rows.filter((r) => r.action !== "unchanged").length;
@@ -106,7 +116,7 @@ export function ImportDialog({
             className="button"
             disabled={preview.isPending || (mode === "file" ? path.trim() === "" : text.trim() === "")}
             onClick={() => {
-              setSummary(undefined);
+              setJob(undefined);
               preview.mutate(undefined, { onSuccess: setPreviewed });
             }}
           >
@@ -160,21 +170,8 @@ export function ImportDialog({
             in the keyring); {summary.skipped} invalid lines skipped.
           </p>
         )}
-        {previewed && protectedEnv && writes > 0 && (
-          <label className="form__row">
-            <span className="form__label">
-              {environment} is protected: type <code>{environment}</code> to import
-            </span>
-            <input
-              className="input"
-              name="confirmName"
-              value={typed}
-              onChange={(e) => {
-                setTyped(e.target.value);
-              }}
-            />
-          </label>
-        )}
+        {previewed && writes > 0 && <DecisionField decision={decision.data} typed={typed} onTyped={setTyped} />}
+        {job !== undefined && <JobLogView id={job} />}
         {apply.error && <ErrorNotice error={toAppError(apply.error)} />}
         <div className="form__actions">
           <button type="button" className="button" onClick={onClose}>
@@ -184,15 +181,18 @@ export function ImportDialog({
             <button
               type="button"
               className="button button--primary"
-              disabled={!previewed || writes === 0 || apply.isPending || (protectedEnv && typed !== environment)}
+              disabled={!previewed || writes === 0 || apply.isPending || !answer}
               onClick={() => {
-                if (previewed)
-                  apply.mutate(previewed.id, {
-                    onSuccess: (s) => {
-                      setSummary(s);
-                      setPreviewed(undefined);
+                if (previewed && answer)
+                  apply.mutate(
+                    { id: previewed.id, confirmation: answer },
+                    {
+                      onSuccess: (id) => {
+                        setJob(id);
+                        setPreviewed(undefined);
+                      },
                     },
-                  });
+                  );
               }}
             >
               Import {writes} {writes === 1 ? "variable" : "variables"}

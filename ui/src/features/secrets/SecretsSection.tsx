@@ -1,15 +1,19 @@
 import { KeyRound } from "lucide-react";
-import { useState } from "react";
-import { toAppError, type Environment } from "../../backend";
+import { toAppError } from "../../backend";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Segmented } from "../../components/Segmented";
-import { useKeyringStatus } from "../../queries";
+import type { SectionProps } from "../../sections";
+import { useViewChoice } from "../../viewState";
+import { useKeyringStatus } from "./queries";
+import "./secrets.css";
 import { DriftBoardView } from "./DriftBoardView";
 import { KeyringUnavailable } from "./KeyringUnavailable";
 import { VariablesPanel } from "./VariablesPanel";
 
-export function SecretsSection({ current, onManage }: { current: Environment | undefined; onManage: () => void }) {
-  const [tab, setTab] = useState<"variables" | "drift">("variables");
+const TABS = ["variables", "drift"] as const;
+
+export default function SecretsSection({ current, onManage }: SectionProps) {
+  const [tab, setTab] = useViewChoice("secrets.tab", TABS, "variables");
   const keyring = useKeyringStatus();
   const keyringError = keyring.data?.error;
   return (
@@ -42,7 +46,7 @@ export function SecretsSection({ current, onManage }: { current: Environment | u
       {tab === "drift" ? (
         <DriftBoardView />
       ) : current ? (
-        <VariablesPanel environment={current.name} protectedEnv={current.safety !== "open"} keyringDown={keyringError !== undefined} />
+        <VariablesPanel environment={current.name} keyringDown={keyringError !== undefined} />
       ) : (
         <div className="empty">
           <p>Variables belong to an environment, and there is none yet.</p>

@@ -1,8 +1,10 @@
 import { useState } from "react";
-import { setVariable, toAppError } from "../../backend";
+import { setVariable, toAppError, type Confirmation } from "../../backend";
+import { answerFor, DecisionField, useDecision } from "../../components/ConfirmDialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Modal } from "../../components/Modal";
-import { useChange } from "../../queries";
+import { useWrite } from "../../queries";
+import { SECRET_WRITES } from "./queries";
 
 interface Props {
   environment: string;
@@ -18,7 +20,13 @@ export function SetVariableDialog({ environment, name: fixedName, secret: initia
   const [value, setValue] = useState("");
   const [secret, setSecret] = useState(initialSecret);
   const [multiline, setMultiline] = useState(false);
-  const save = useChange(() => setVariable(environment, name.trim(), value, fixedName ? undefined : secret));
+  const [typed, setTyped] = useState("");
+  const decision = useDecision(environment, "variable.set", name.trim() || undefined);
+  const answer = answerFor(decision.data, typed);
+  const save = useWrite(
+    (confirmation: Confirmation) => setVariable(environment, name.trim(), value, fixedName ? null : secret, confirmation),
+    SECRET_WRITES,
+  );
   return (
     <Modal
       open
@@ -31,7 +39,7 @@ export function SetVariableDialog({ environment, name: fixedName, secret: initia
         className="form"
         onSubmit={(e) => {
           e.preventDefault();
-          save.mutate(undefined, { onSuccess: onClose });
+          if (answer) save.mutate(answer, { onSuccess: onClose });
         }}
       >
         {!fixedName && (
@@ -104,12 +112,13 @@ export function SetVariableDialog({ environment, name: fixedName, secret: initia
             </label>
           )}
         </div>
+        <DecisionField decision={decision.data} typed={typed} onTyped={setTyped} />
         {save.error && <ErrorNotice error={toAppError(save.error)} />}
         <div className="form__actions">
           <button type="button" className="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="button button--primary" disabled={save.isPending || name.trim() === ""}>
+          <button type="submit" className="button button--primary" disabled={save.isPending || name.trim() === "" || !answer}>
             Save
           </button>
         </div>

@@ -6,14 +6,16 @@ import {
   revealVariable,
   toAppError,
   type Category,
+  type Confirmation,
   type VariableRow,
 } from "../../backend";
-import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { useGuard } from "../../components/ConfirmDialog";
 import { Segmented } from "../../components/Segmented";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { useShowError } from "../../components/Toasts";
 import { copyText } from "../../errors";
-import { useChange, useVariables } from "../../queries";
+import { useWrite } from "../../queries";
+import { SECRET_WRITES, useVariables } from "./queries";
 import { ExportDialog } from "./ExportDialog";
 import { FindingList } from "./FindingList";
 import { ImportDialog } from "./ImportDialog";
@@ -47,19 +49,42 @@ type Filter = "all" | "set" | "problems";
 
 interface Props {
   environment: string;
-  protectedEnv: boolean;
   keyringDown: boolean;
 }
 
-export function VariablesPanel({ environment, protectedEnv, keyringDown }: Props) {
+export function VariablesPanel({ environment, keyringDown }: Props) {
   const view = useVariables(environment);
   const [filter, setFilter] = useState<Filter>("all");
   const [search, setSearch] = useState("");
   const [setting, setSetting] = useState<{ name?: string; secret: boolean }>();
-  const [removing, setRemoving] = useState<VariableRow>();
   const [dialog, setDialog] = useState<"import" | "export">();
-  const remove = useChange((name: string) => removeVariable(environment, name));
+  const remove = useWrite(
+    ({ name, confirmation }: { name: string; confirmation: Confirmation }) => removeVariable(environment, name, confirmation),
+    SECRET_WRITES,
+  );
   const showError = useShowError();
+  const guard = useGuard();
+  const askRemove = async (row: VariableRow) => {
+    const confirmation = await guard.ask({
+      env: environment,
+      action: "variable.delete",
+      subject: row.name,
+      alwaysAsk: true,
+      title: `Remove ${row.name} from ${environment}?`,
+      confirmLabel: "Remove",
+      body: <p>{row.secret ? "Its value is deleted from the OS keyring." : "Its value is deleted from the settings."}</p>,
+    });
+    if (confirmation) {
+      remove.mutate(
+        { name: row.name, confirmation },
+        {
+          onError: (e) => {
+            showError(toAppError(e));
+          },
+        },
+      );
+    }
+  };
 
   const rows = view.data?.rows;
   const groups = useMemo(() => {
@@ -166,7 +191,7 @@ export function VariablesPanel({ environment, protectedEnv, keyringDown }: Props
                     setSetting({ name: row.name, secret: row.secret });
                   }}
                   onRemove={() => {
-                    setRemoving(row);
+                    void askRemove(row);
                   }}
                 />
               ))}
@@ -184,33 +209,10 @@ export function VariablesPanel({ environment, protectedEnv, keyringDown }: Props
           }}
         />
       )}
-      {removing && (
-        <ConfirmDialog
-          open
-          onOpenChange={(open) => {
-            if (!open) setRemoving(undefined);
-          }}
-          title={`Remove ${removing.name} from ${environment}?`}
-          confirmLabel="Remove"
-          typeToConfirm={protectedEnv ? environment : undefined}
-          onConfirm={() => {
-            remove.mutate(removing.name, {
-              onSuccess: () => {
-                setRemoving(undefined);
-              },
-              onError: (e) => {
-                showError(toAppError(e));
-              },
-            });
-          }}
-        >
-          <p>{removing.secret ? "Its value is deleted from the OS keyring." : "Its value is deleted from the settings."}</p>
-        </ConfirmDialog>
-      )}
+      {guard.dialog}
       {dialog === "import" && (
         <ImportDialog
           environment={environment}
-          protectedEnv={protectedEnv}
           onClose={() => {
             setDialog(undefined);
           }}

@@ -7,6 +7,7 @@ pub mod monitor;
 mod reconcile;
 pub mod settings;
 pub mod watch;
+pub mod watchers;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -4,7 +4,6 @@
 
 mod adoption;
 mod api;
-mod bindings;
 mod common;
 mod db;
 mod environments;

@@ -82,6 +82,8 @@ pub async fn run(ctx: &Ctx, command: EnvCommand) -> Result<ExitCode, AppError> {
                 env.name = new_name;
             }
             let secrets = apply(&options, &mut env)?;
+            // A mistake in what was typed is worth hearing before being asked to confirm.
+            env.validate()?;
             let answer = confirmed(&console, &name, AuditAction::EnvironmentUpdate, &confirm)?;
             let saved = console
                 .update_environment(&name, env, secrets, &answer)

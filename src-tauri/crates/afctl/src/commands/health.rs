@@ -14,8 +14,8 @@ use crate::cli::{EnvArg, HealthArgs};
 /// What is checked: an API given by URL (one client for every round, so the rate-limit budget
 /// is counted across them), or an environment.
 enum Source {
-    Url(PlatformClient),
-    Env(afc_core::Console, String),
+    Url(Box<PlatformClient>),
+    Env(Box<afc_core::Console>, String),
 }
 
 pub async fn run(ctx: &Ctx, args: HealthArgs) -> Result<ExitCode, AppError> {
@@ -25,12 +25,12 @@ pub async fn run(ctx: &Ctx, args: HealthArgs) -> Result<ExitCode, AppError> {
         1
     };
     let source = match &args.source.api_url {
-        Some(url) => Source::Url(PlatformClient::new(
+        Some(url) => Source::Url(Box::new(PlatformClient::new(
             url,
             Credentials::None,
             Default::default(),
             false,
-        )?),
+        )?)),
         None => {
             let console = ctx.console()?;
             let name = super::env_name(
@@ -39,7 +39,7 @@ pub async fn run(ctx: &Ctx, args: HealthArgs) -> Result<ExitCode, AppError> {
                     env: args.source.env.clone(),
                 },
             )?;
-            Source::Env(console, name)
+            Source::Env(Box::new(console), name)
         }
     };
     let mut code = ExitCode::SUCCESS;

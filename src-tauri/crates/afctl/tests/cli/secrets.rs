@@ -130,7 +130,14 @@ fn environments_and_secrets_end_to_end_without_leaks() {
 
     // Connection credentials from stdin too: a Redis password, then an API login.
     run(
-        &["env", "credential", "prod", "redis-password"],
+        &[
+            "env",
+            "credential",
+            "prod",
+            "redis-password",
+            "--confirm",
+            "prod",
+        ],
         "redis-pw-991\n",
     )
     .ok();
@@ -173,7 +180,19 @@ fn environments_and_secrets_end_to_end_without_leaks() {
         &format!("{JWT}\n"),
     )
     .ok();
-    run(&["secrets", "set", "--env", "prod", "JWT_SECRET_KEY"], JWT).ok();
+    run(
+        &[
+            "secrets",
+            "set",
+            "--env",
+            "prod",
+            "JWT_SECRET_KEY",
+            "--confirm",
+            "prod",
+        ],
+        JWT,
+    )
+    .ok();
     run(
         &["secrets", "set", "--env", "staging", "OPENAI_API_KEY"],
         OPENAI,
@@ -233,8 +252,22 @@ fn environments_and_secrets_end_to_end_without_leaks() {
         2,
         "dry run wrote nothing"
     );
-    let imported = run(
+    // An import changes many values at once: off a terminal it needs --yes, and without it
+    // nothing is written.
+    let unconfirmed = run(
         &["--json", "secrets", "import", "--env", "staging", env_path],
+        "",
+    );
+    assert_eq!(unconfirmed.code(), 1);
+    assert!(
+        unconfirmed.stdout().contains("--yes"),
+        "{}",
+        unconfirmed.stdout()
+    );
+    let imported = run(
+        &[
+            "--json", "secrets", "import", "--env", "staging", env_path, "--yes",
+        ],
         "",
     )
     .ok()
@@ -323,17 +356,29 @@ fn environments_and_secrets_end_to_end_without_leaks() {
     std::fs::remove_file(&out_file).unwrap();
     std::fs::remove_file(&env_file).unwrap(); // the operator's own input file
 
-    // remove needs confirmation off a terminal; with --yes it removes secrets too.
-    let refused = run(&["env", "remove", "prod"], "");
-    assert_eq!(refused.code(), 2);
-    assert!(refused.stderr().contains("--yes"));
+    // Removing a protected environment needs its name, off a terminal as --confirm; a refusal
+    // exits 1 and changes nothing.
+    let refused = run(&["env", "remove", "prod", "--yes"], "");
+    assert_eq!(refused.code(), 1);
+    assert!(
+        refused.stderr().contains("--confirm prod"),
+        "{}",
+        refused.stderr()
+    );
     run(&["env", "show", "prod"], "").ok();
     run(
-        &["secrets", "remove", "--env", "staging", "OPENAI_API_KEY"],
+        &[
+            "secrets",
+            "remove",
+            "--env",
+            "staging",
+            "OPENAI_API_KEY",
+            "--yes",
+        ],
         "",
     )
     .ok();
-    run(&["env", "remove", "prod", "--yes"], "").ok();
+    run(&["env", "remove", "prod", "--confirm", "prod"], "").ok();
     run(&["env", "use", "staging"], "").ok();
 
     // The leak check: no secret in any file the console wrote or any output, except the one

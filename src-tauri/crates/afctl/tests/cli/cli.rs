@@ -1,20 +1,18 @@
 //! afctl as a pipeline runs it: the real binary, real files, real exit codes.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+use test_support::afctl::json;
 
 fn afctl(config_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_afctl"))
-        .args(args)
-        .env("AFC_CONFIG_DIR", config_dir)
-        .env_remove("AFC_LOG")
-        .output()
-        .expect("afctl runs")
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    test_support::afctl::run(
+        Path::new(env!("CARGO_BIN_EXE_afctl")),
+        config_dir,
+        args,
+        "",
+        &[],
+    )
 }
 
 #[test]
@@ -129,12 +127,13 @@ fn usage_errors_and_bad_log_filters_exit_2() {
         afctl(dir.path(), &["no-such-command"]).status.code(),
         Some(2)
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_afctl"))
-        .args(["--json", "info"])
-        .env("AFC_CONFIG_DIR", dir.path())
-        .env("AFC_LOG", "info,=[")
-        .output()
-        .unwrap();
+    let out = test_support::afctl::run(
+        Path::new(env!("CARGO_BIN_EXE_afctl")),
+        dir.path(),
+        &["--json", "info"],
+        "",
+        &[("AFC_LOG", "info,=[")],
+    );
     assert_eq!(out.status.code(), Some(2));
     let v = json(&out);
     assert_eq!(v["error"]["code"], "invalid_input");

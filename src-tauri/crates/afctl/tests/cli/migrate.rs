@@ -41,7 +41,7 @@ fn status_plan_apply_validate_with_a_database_url() {
 
     // Not on a terminal: --yes is required, and nothing changes without it.
     let refused = afctl(dir.path(), &["migrate", "apply"], &with_url);
-    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(refused.status.code(), Some(1));
     assert!(text(&refused).contains("--yes"));
     assert_eq!(db.sql("SELECT to_regclass('public.tenants') IS NULL"), "t");
 
@@ -152,14 +152,14 @@ fn protected_environments_need_their_name_and_failures_exit_1() {
         &["migrate", "apply", "--env", "prod", "--yes"],
         &[],
     );
-    assert_eq!(unconfirmed.status.code(), Some(2));
+    assert_eq!(unconfirmed.status.code(), Some(1));
     let wrong = afctl(
         dir.path(),
         &["migrate", "apply", "--env", "prod", "--confirm", "staging"],
         &[],
     );
-    assert_eq!(wrong.status.code(), Some(2));
-    assert!(text(&wrong).contains("type its name"), "{}", text(&wrong));
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(text(&wrong).contains("Type its name"), "{}", text(&wrong));
     assert_eq!(db.sql("SELECT to_regclass('public.tenants') IS NULL"), "t");
     let ok = afctl(
         dir.path(),
@@ -250,4 +250,67 @@ fn revert_keeps_what_cannot_be_reversed() {
             .code(),
         Some(1)
     );
+}
+
+/// Ctrl-C asks the running apply to stop at its next safe point: the migration under way
+/// finishes (or rolls back) and none after it runs; the report says it was cancelled.
+#[test]
+fn ctrl_c_cancels_an_apply_between_migrations() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let db = TestDb::create();
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = tempfile::tempdir().unwrap();
+    std::fs::write(
+        migrations.path().join("0001_slow.up.sql"),
+        "CREATE TABLE first (id int);\nSELECT pg_sleep(2);",
+    )
+    .unwrap();
+    std::fs::write(
+        migrations.path().join("0002_second.up.sql"),
+        "CREATE TABLE second (id int);",
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_afctl"))
+        .args(["migrate", "apply", "--yes", "--migrations-dir"])
+        .arg(migrations.path())
+        .env("AFC_CONFIG_DIR", dir.path())
+        .env("DATABASE_URL", db.url())
+        .env_remove("AFC_LOG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    // Once the slow migration has started, press Ctrl-C.
+    loop {
+        let mut line = String::new();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "afctl ended early: {seen}"
+        );
+        seen.push_str(&line);
+        if line.contains("pg_sleep") {
+            break;
+        }
+    }
+    let interrupted = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{seen}{rest}");
+    assert!(rest.contains("Cancelling at the next safe point"), "{rest}");
+    assert!(rest.contains("Cancelled; 1 not run"), "{rest}");
+    assert_eq!(
+        db.sql("SELECT to_regclass('public.first') IS NOT NULL"),
+        "t"
+    );
+    assert_eq!(db.sql("SELECT to_regclass('public.second') IS NULL"), "t");
 }

@@ -1,0 +1,169 @@
+// Generated from src-tauri/src/commands/ by `npm run bindings`; do not edit.
+// One function per Tauri command; argument and result types come from ./bindings.
+import type { Channel } from "@tauri-apps/api/core";
+import { call } from "./ipc";
+import type { AdoptionPlan, AppError, AppInfo, AuditAction, AuditLogView, Chart, ChartTheme, Confirmation, ConnectionSecrets, ConnectionTest, Decision, DriftBoard, EnvHealthView, Environment, EnvironmentList, ExportSummary, Finding, HealthSettings, ImportSource, JobInfo, JobUpdate, KeyringStatus, OverviewRow, PastedDatabaseUrl, PastedRedisUrl, Plan, Preferences, Preset, PreviewedImport, ProbeTarget, StatusReport, ValidationReport, VariablesView } from "./bindings";
+
+/** Version, build, platform and file locations for the About dialog. */
+export const getAppInfo = () =>
+  call<AppInfo>("get_app_info");
+
+export const listEnvironments = () =>
+  call<EnvironmentList>("list_environments");
+
+export const environmentPresets = () =>
+  call<Preset[]>("environment_presets");
+
+export const createEnvironment = (environment: Environment, secrets: ConnectionSecrets) =>
+  call<Environment>("create_environment", { environment, secrets });
+
+export const updateEnvironment = (original: string, environment: Environment, secrets: ConnectionSecrets, confirmation: Confirmation) =>
+  call<Environment>("update_environment", { original, environment, secrets, confirmation });
+
+export const duplicateEnvironment = (source: string, name: string) =>
+  call<Environment>("duplicate_environment", { source, name });
+
+export const deleteEnvironment = (name: string, confirmation: Confirmation) =>
+  call<null>("delete_environment", { name, confirmation });
+
+export const setCurrentEnvironment = (name: string) =>
+  call<null>("set_current_environment", { name });
+
+export const testConnection = (name: string, target: ProbeTarget | null) =>
+  call<ConnectionTest>("test_connection", { name, target });
+
+/** "Test connection" inside the editor, before saving. */
+export const testDraftConnection = (original: string | null, environment: Environment, secrets: ConnectionSecrets) =>
+  call<ConnectionTest>("test_draft_connection", { original, environment, secrets });
+
+export const splitDatabaseUrl = (url: string) =>
+  call<PastedDatabaseUrl>("split_database_url", { url });
+
+export const splitRedisUrl = (url: string) =>
+  call<PastedRedisUrl>("split_redis_url", { url });
+
+/** What the operator must do before `action` on environment `env` (`subject`: what it is done to, such as a variable's name): the window shows this as its confirmation. */
+export const writeDecision = (env: string, action: AuditAction, subject: string | null) =>
+  call<Decision>("write_decision", { env, action, subject });
+
+/** Every environment's latest health, metrics and history (the watchers keep them; the window reads again when told `health-updated`). */
+export const healthOverview = () =>
+  call<EnvHealthView[]>("health_overview");
+
+/** Polls an environment now instead of at its next turn. */
+export const healthCheckNow = (env: string) =>
+  call<null>("health_check_now", { env });
+
+/** How health is watched: the polling interval, notifications, memory per environment. */
+export const healthSettings = () =>
+  call<HealthSettings>("health_settings");
+
+/** Saves how health is watched and applies it at once: every watch takes the new budget, and a new interval counts from now (each watch polls again). */
+export const saveHealthSettings = (settings: HealthSettings) =>
+  call<HealthSettings>("save_health_settings", { settings });
+
+/** A chart of the last `minutes` of an environment's history, as SVG of `width`×`height`. */
+export const healthChart = (env: string, chart: Chart, minutes: number, theme: ChartTheme, width: number, height: number) =>
+  call<string>("health_chart", { env, chart, minutes, theme, width, height });
+
+/** Writes an environment's history (up to a day) as CSV to `path`. */
+export const exportHealthCsv = (env: string, path: string) =>
+  call<null>("export_health_csv", { env, path });
+
+/** Writes a chart the window rendered to PNG (from the SVG above, at presentation size). */
+export const saveChartPng = (path: string, png: number[]) =>
+  call<null>("save_chart_png", { path, png });
+
+/** A sparkline (SVG) of the request rate of each endpoint the last poll ranked busiest. */
+export const healthSparklines = (env: string, minutes: number, theme: ChartTheme) =>
+  call<[string, string][]>("health_sparklines", { env, minutes, theme });
+
+/** Every job of this run, newest first. */
+export const listJobs = () =>
+  call<JobInfo[]>("list_jobs");
+
+/** A job's log: what happened before (replayed at once), then each new event until it ends. */
+export const jobEvents = (id: number, events: Channel<JobUpdate>) =>
+  call<JobInfo>("job_events", { id, events });
+
+/** Asks a running job to stop at its next safe point. */
+export const cancelJob = (id: number) =>
+  call<boolean>("cancel_job", { id });
+
+export const migrationStatus = (env: string) =>
+  call<StatusReport>("migration_status", { env });
+
+export const migrationPlan = (env: string) =>
+  call<Plan>("migration_plan", { env });
+
+/** Applies the pending migrations as a job (its log: `job_events`); returns the job's id. */
+export const applyMigrations = (env: string, confirmation: Confirmation) =>
+  call<number>("apply_migrations", { env, confirmation });
+
+/** Reverts the applied migrations newer than `to`, as a job; cancellable like an apply. */
+export const revertMigrations = (env: string, to: number, confirmation: Confirmation) =>
+  call<number>("revert_migrations", { env, to, confirmation });
+
+/** Adopts a database built the old ways, as a job. */
+export const adoptDatabase = (env: string, confirmation: Confirmation) =>
+  call<number>("adopt_database", { env, confirmation });
+
+export const validateSchema = (env: string) =>
+  call<ValidationReport>("validate_schema", { env });
+
+/** Validates again and writes the report as `json` or `markdown` to `path`. */
+export const exportValidation = (env: string, path: string, format: string) =>
+  call<null>("export_validation", { env, path, format });
+
+export const adoptionPlan = (env: string) =>
+  call<AdoptionPlan>("adoption_plan", { env });
+
+export const migrationOverview = () =>
+  call<OverviewRow[]>("migration_overview");
+
+export const getPreferences = () =>
+  call<Preferences>("get_preferences");
+
+/** Saves the operator's preferences and applies the log level at once. */
+export const savePreferences = (preferences: Preferences) =>
+  call<Preferences>("save_preferences", { preferences });
+
+/** Start-up problems for the UI to show once (a malformed settings file, an invalid AFC_LOG). */
+export const getStartupNotices = () =>
+  call<AppError[]>("get_startup_notices");
+
+export const keyringStatus = () =>
+  call<KeyringStatus>("keyring_status");
+
+export const listVariables = (environment: string) =>
+  call<VariablesView>("list_variables", { environment });
+
+export const setVariable = (environment: string, name: string, value: string, secret: boolean | null, confirmation: Confirmation) =>
+  call<Finding[]>("set_variable", { environment, name, value, secret, confirmation });
+
+export const removeVariable = (environment: string, name: string, confirmation: Confirmation) =>
+  call<null>("remove_variable", { environment, name, confirmation });
+
+/** The one way a secret value reaches the window: the operator clicked "Reveal". */
+export const revealVariable = (environment: string, name: string) =>
+  call<string>("reveal_variable", { environment, name });
+
+/** Puts a value on the clipboard without it passing through the window, and clears the clipboard again after 30 seconds if it still holds that value. */
+export const copyVariable = (environment: string, name: string) =>
+  call<number>("copy_variable", { environment, name });
+
+export const previewImport = (environment: string, source: ImportSource) =>
+  call<PreviewedImport>("preview_import", { environment, source });
+
+/** Imports exactly what the preview `id` showed, as a job whose result is the summary. */
+export const applyImport = (id: number, confirmation: Confirmation) =>
+  call<number>("apply_import", { id, confirmation });
+
+export const exportVariables = (environment: string, path: string) =>
+  call<ExportSummary>("export_variables", { environment, path });
+
+export const driftBoard = () =>
+  call<DriftBoard>("drift_board");
+
+export const auditLog = () =>
+  call<AuditLogView>("audit_log");

@@ -1,0 +1,88 @@
+import { CircleCheck, CircleSlash, CircleX, LoaderCircle } from "lucide-react";
+import { cancelJob, toAppError, type JobInfo } from "../backend";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { useShowError } from "../components/Toasts";
+import { useJobLog } from "./jobLog";
+import "./jobs.css";
+
+export function JobState({ info }: { info: JobInfo }) {
+  switch (info.state) {
+    case "running":
+      return (
+        <span className="job-state job-state--running">
+          <LoaderCircle size={14} aria-hidden className="spin" /> Running
+        </span>
+      );
+    case "succeeded":
+      return (
+        <span className="job-state job-state--succeeded">
+          <CircleCheck size={14} aria-hidden /> Done
+        </span>
+      );
+    case "failed":
+      return (
+        <span className="job-state job-state--failed">
+          <CircleX size={14} aria-hidden /> Failed
+        </span>
+      );
+    case "cancelled":
+      return (
+        <span className="job-state job-state--cancelled">
+          <CircleSlash size={14} aria-hidden /> Cancelled
+        </span>
+      );
+  }
+}
+
+/** How far a job is, as a bar (indeterminate until it reports a total). */
+export function JobProgressBar({ info }: { info: JobInfo }) {
+  const p = info.progress;
+  const done = info.state === "succeeded";
+  const max = Math.max(p?.total ?? 1, 1);
+  return (
+    <progress
+      className="job-progress"
+      aria-label={`Progress of ${info.title}`}
+      max={max}
+      value={done ? max : info.state === "running" && !p ? undefined : (p?.done ?? 0)}
+    />
+  );
+}
+
+/** A job's whole log with its state, progress and, while it runs, Cancel. */
+export function JobLogView({ id }: { id: number }) {
+  const log = useJobLog(id);
+  const showError = useShowError();
+  const info = log?.info;
+  if (!info) return <p aria-busy>Reading the job's log…</p>;
+  const outcome = info.outcome;
+  return (
+    <div className="job-log" data-job={id} data-state={info.state}>
+      <div className="job-log__head">
+        <JobState info={info} />
+        <JobProgressBar info={info} />
+        <span className="muted">
+          {info.progress ? `${String(info.progress.done)}/${String(info.progress.total)}` : ""}
+        </span>
+        {info.state === "running" && info.cancellable && (
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => {
+              cancelJob(id).catch((e: unknown) => {
+                showError(toAppError(e));
+              });
+            }}
+          >
+            Cancel at the next safe point
+          </button>
+        )}
+      </div>
+      {info.droppedEvents > 0 && <p className="muted">{info.droppedEvents} earlier lines were dropped (the log keeps the latest 2000).</p>}
+      <pre className="job-log__lines" aria-label="Live log" aria-live="polite">
+        {log.events.map((e) => e.message).join("\n")}
+      </pre>
+      {outcome?.state === "failed" && <ErrorNotice error={outcome.error} />}
+    </div>
+  );
+}
