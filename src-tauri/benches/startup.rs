@@ -3,13 +3,15 @@
 //! (needs the same display, D-Bus session and tauri-driver as the end-to-end tests); the figures
 //! go in docs/benchmarks.md. Not criterion: each sample is a whole app launch, measured from outside.
 
-#[allow(dead_code)] // shared with the end-to-end tests, which use more of it
-#[path = "../tests/e2e/harness.rs"]
-mod harness;
-
+use std::path::Path;
 use std::time::Instant;
 
-use harness::{App, Profile};
+use test_support::e2e::{App, Profile};
+
+/// The app binary `cargo bench` built (benches get the same variable as integration tests).
+fn app_binary() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_agent-factory-console"))
+}
 
 const LAUNCHES: usize = 10;
 const AFCTL_RUNS: usize = 50;
@@ -22,7 +24,7 @@ async fn main() {
     for _ in 0..LAUNCHES {
         let profile = Profile::new();
         let start = Instant::now();
-        let app = App::launch(&profile).await;
+        let app = App::launch(&profile, app_binary()).await;
         launch_ms.push(start.elapsed().as_secs_f64() * 1000.0);
         let fcp = app
             .eval(
@@ -53,7 +55,7 @@ async fn main() {
 
 /// Wall time of whole `afctl --json info` runs (the release afctl beside the app).
 fn afctl_runs() -> Vec<f64> {
-    let afctl = harness::afctl_binary();
+    let afctl = app_binary().with_file_name("afctl");
     let config = tempfile::tempdir().expect("a config folder");
     (0..AFCTL_RUNS)
         .map(|_| {

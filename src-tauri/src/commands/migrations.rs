@@ -30,6 +30,9 @@ pub async fn migration_plan(state: State<'_, AppState>, env: String) -> Result<P
     migrate::plan(&db, &MigrationSet::embedded()).await
 }
 
+/// How long a write started in the window waits for another applier's lock.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// The kinds of migration write, run as jobs of the same shape.
 #[derive(Clone, Copy)]
 enum Write {
@@ -47,7 +50,16 @@ async fn run(
 ) -> afc_core::Result<afc_core::migrate::ApplyReport> {
     let db = console.database(&env).await?;
     let set = MigrationSet::embedded();
-    let options = ApplyOptions::default();
+    // In the window an apply or a revert is a job the operator can cancel, so it waits for
+    // another applier's lock (saying whose) rather than giving up at once. Adoption cannot be
+    // cancelled, so it does not wait.
+    let options = ApplyOptions {
+        lock_wait: match write {
+            Write::Adopt => std::time::Duration::ZERO,
+            Write::Apply | Write::Revert(_) => LOCK_WAIT,
+        },
+        ..ApplyOptions::default()
+    };
     let progress = job.progress();
     match write {
         Write::Apply => {

@@ -1,4 +1,5 @@
 import { CircleCheck, CircleSlash, CircleX, LoaderCircle } from "lucide-react";
+import { useState } from "react";
 import { cancelJob, toAppError, type JobInfo } from "../backend";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { useShowError } from "../components/Toasts";
@@ -53,28 +54,32 @@ export function JobProgressBar({ info }: { info: JobInfo }) {
 export function JobLogView({ id }: { id: number }) {
   const log = useJobLog(id);
   const showError = useShowError();
+  const [cancelling, setCancelling] = useState(false);
   const info = log?.info;
   if (!info) return <p aria-busy>Reading the job's log…</p>;
   const outcome = info.outcome;
+  const p = info.progress;
   return (
     <div className="job-log" data-job={id} data-state={info.state}>
       <div className="job-log__head">
         <JobState info={info} />
         <JobProgressBar info={info} />
         <span className="muted">
-          {info.progress ? `${String(info.progress.done)}/${String(info.progress.total)}` : ""}
+          {p ? `${String(info.state === "succeeded" ? p.total : p.done)}/${String(p.total)}` : ""}
         </span>
         {info.state === "running" && info.cancellable && (
           <button
             type="button"
             className="button button--small"
+            data-action="cancel"
+            disabled={cancelling}
             onClick={() => {
-              cancelJob(id).catch((e: unknown) => {
+              cancelJob(id).then(setCancelling, (e: unknown) => {
                 showError(toAppError(e));
               });
             }}
           >
-            Cancel at the next safe point
+            {cancelling ? "Cancelling at the next safe point…" : "Cancel at the next safe point"}
           </button>
         )}
       </div>

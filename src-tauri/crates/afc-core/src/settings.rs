@@ -12,8 +12,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::environments::Environment;
-use crate::health::settings::HealthSettings;
+pub use crate::logging::LogLevel;
 use crate::window_geometry::WindowGeometry;
 use crate::{AppError, Result};
 
@@ -27,31 +26,6 @@ pub enum ThemePreference {
     Dark,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum LogLevel {
-    Error,
-    Warn,
-    #[default]
-    Info,
-    Debug,
-    Trace,
-}
-
-impl LogLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Error => "error",
-            Self::Warn => "warn",
-            Self::Info => "info",
-            Self::Debug => "debug",
-            Self::Trace => "trace",
-        }
-    }
-}
-
 /// What the operator chooses in Preferences.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
@@ -60,23 +34,54 @@ pub struct Preferences {
     pub log_level: LogLevel,
 }
 
-/// The whole file. Unknown keys are kept so an older console never erases a newer one's data.
+/// The whole file. The shell's own parts are typed here; each feature keeps its part under keys
+/// of its own ([`Settings::section`]), so this module knows no feature. Unknown keys are kept so
+/// an older console never erases a newer one's data.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Settings {
     pub preferences: Preferences,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<WindowGeometry>,
-    /// Environment profiles, non-secret parts only (see [`crate::environments`]).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub environments: Vec<Environment>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub current_environment: Option<String>,
-    /// How health is watched (see [`crate::health::settings`]).
-    #[serde(skip_serializing_if = "HealthSettings::is_default")]
-    pub health: HealthSettings,
+    /// Every other key: the features' sections, and keys from newer versions.
     #[serde(flatten)]
     pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Settings {
+    /// The part of the file under `keys`, read as `T` (a feature's section; missing keys are
+    /// `T`'s defaults). A malformed section is `invalid_input`, naming what is wrong.
+    pub fn section<T: serde::de::DeserializeOwned>(&self, keys: &[&str]) -> Result<T> {
+        let part: serde_json::Map<String, serde_json::Value> = keys
+            .iter()
+            .filter_map(|k| self.other.get(*k).map(|v| ((*k).to_owned(), v.clone())))
+            .collect();
+        serde_json::from_value(serde_json::Value::Object(part)).map_err(|e| {
+            AppError::invalid_input(format!(
+                "The settings file's {} is not valid",
+                keys.join(" and ")
+            ))
+            .with_details(e.to_string())
+        })
+    }
+
+    /// Stores a feature's section; its keys that serialise to nothing are removed.
+    pub fn set_section<T: Serialize>(&mut self, value: &T) -> Result<()> {
+        let serde_json::Value::Object(map) = serde_json::to_value(value).map_err(|e| {
+            AppError::internal("Could not serialise the settings").with_details(e.to_string())
+        })?
+        else {
+            return Err(AppError::internal("A settings section must be an object"));
+        };
+        for (k, v) in map {
+            if v.is_null() || v == serde_json::json!([]) {
+                self.other.remove(&k);
+            } else {
+                self.other.insert(k, v);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Reads the settings file; a missing file gives the defaults, a malformed one an

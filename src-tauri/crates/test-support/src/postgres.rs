@@ -108,3 +108,21 @@ pub fn legacy_dump(name: &str) -> std::path::PathBuf {
         .join("../../../tests/fixtures/legacy-db")
         .join(name)
 }
+
+impl TestDb {
+    /// Waits (up to 30 s) until some session holds the advisory lock `key`.
+    pub fn wait_advisory_lock(&self, key: i64) {
+        let sql = format!(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted \
+             AND classid = 0 AND objid::bigint = {key} AND objsubid = 1"
+        );
+        let start = std::time::Instant::now();
+        while self.sql(&sql) == "0" {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(30),
+                "no session took the advisory lock {key}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+}

@@ -173,6 +173,7 @@ describe("Migrations", () => {
     await waitFor(() => {
       expect(calls.some((c) => c.command === "cancel_job" && c.args.id === running)).toBe(true);
     });
+    expect(await within(dialog).findByRole("button", { name: "Cancelling at the next safe point…" })).toBeDisabled();
   });
 
   it("a read-only environment offers no apply", async () => {

@@ -8,7 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::AppError;
 use crate::Result;
-use crate::secrets::SecretString;
+use crate::keyring::SecretString;
 
 /// Renew a token this long before it expires, so no call goes out with one about to lapse.
 const RENEW_BEFORE: Duration = Duration::from_secs(60);

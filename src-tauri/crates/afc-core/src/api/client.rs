@@ -530,12 +530,12 @@ impl PlatformClient {
     }
 
     /// The login token, logging in when there is none or it is about to expire.
-    pub async fn token(&self) -> Result<crate::secrets::SecretString> {
+    pub async fn token(&self) -> Result<crate::keyring::SecretString> {
         self.token.get_or_login(|| self.login()).await
     }
 
     /// `POST /api/v1/auth/login` with the stored email and password.
-    async fn login(&self) -> Result<(crate::secrets::SecretString, Option<i64>)> {
+    async fn login(&self) -> Result<(crate::keyring::SecretString, Option<i64>)> {
         let Credentials::Login { email, password } = &self.credentials else {
             return Err(AppError::internal("login without a login configured"));
         };
@@ -562,7 +562,7 @@ impl PlatformClient {
         let login: Login = response.json()?;
         let expires = super::auth::jwt_expiry(&login.access_token);
         Ok((
-            crate::secrets::SecretString::new(login.access_token),
+            crate::keyring::SecretString::new(login.access_token),
             expires,
         ))
     }
@@ -605,8 +605,7 @@ pub fn check_api_url(url: &str, allow_http: bool) -> Result<Url> {
         ));
     }
     let host = parsed.host_str().unwrap_or_default();
-    if parsed.scheme() == "http" && !allow_http && !crate::environments::connection::is_local(host)
-    {
+    if parsed.scheme() == "http" && !allow_http && !crate::net::is_local(host) {
         return Err(AppError::invalid_input(format!(
             "The API URL \"{url}\" uses plain http:// for a host that is not this machine"
         ))

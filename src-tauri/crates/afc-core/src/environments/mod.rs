@@ -5,6 +5,7 @@ mod access;
 pub mod connection;
 mod model;
 pub mod presets;
+mod profiles;
 mod registry;
 
 pub use access::credentials;

@@ -11,7 +11,7 @@ use super::model::{ApiAuth, Environment, validate_name};
 use crate::audit::{AuditAction, Event};
 use crate::console::Console;
 use crate::guard::{self, Confirmation};
-use crate::secrets::SecretString;
+use crate::keyring::SecretString;
 use crate::{AppError, ErrorCode, Result};
 
 /// Keyring accounts of an environment's connection secrets. Variable names cannot start with `@`.
@@ -75,7 +75,7 @@ pub struct EnvironmentNotes {
 
 impl Console {
     pub fn environments(&self) -> Result<EnvironmentList> {
-        let settings = self.settings.reload()?;
+        let settings = self.profiles()?;
         let current = settings
             .current_environment
             .filter(|c| settings.environments.iter().any(|e| &e.name == c));
@@ -98,8 +98,7 @@ impl Console {
     }
 
     pub fn environment(&self, name: &str) -> Result<Environment> {
-        self.settings
-            .reload()?
+        self.profiles()?
             .environments
             .into_iter()
             .find(|e| e.name == name)
@@ -172,7 +171,7 @@ impl Console {
         secrets: ConnectionSecrets,
     ) -> Result<Environment> {
         env.validate()?;
-        let existing = self.settings.reload()?.environments;
+        let existing = self.profiles()?.environments;
         let previous = match original {
             Some(name) => Some(
                 existing
@@ -221,7 +220,7 @@ impl Console {
 
         let saved = env.clone();
         let original = original.map(str::to_owned);
-        self.settings.try_update(move |s| {
+        self.update_profiles(move |s| {
             match original.as_deref() {
                 Some(name) => {
                     let slot = s
@@ -320,7 +319,7 @@ impl Console {
             }
             self.copy_secrets(&original, new_name).await?;
             let saved = copy.clone();
-            self.settings.try_update(move |s| {
+            self.update_profiles(move |s| {
                 s.environments.push(copy);
                 Ok(())
             })?;
@@ -343,7 +342,7 @@ impl Console {
             // Secrets first: if the keyring refuses, the profile stays and nothing is orphaned.
             self.delete_secrets(&env).await?;
             let name = name.to_owned();
-            self.settings.try_update(move |s| {
+            self.update_profiles(move |s| {
                 s.environments.retain(|e| e.name != name);
                 if s.current_environment.as_deref() == Some(name.as_str()) {
                     s.current_environment = s.environments.first().map(|e| e.name.clone());
@@ -364,7 +363,7 @@ impl Console {
             detail: None,
         };
         let owned = name.to_owned();
-        let result = self.settings.try_update(move |s| {
+        let result = self.update_profiles(move |s| {
             if !s.environments.iter().any(|e| e.name == owned) {
                 return Err(not_found(&owned));
             }

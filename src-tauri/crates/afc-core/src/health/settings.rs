@@ -40,10 +40,6 @@ impl Default for HealthSettings {
 }
 
 impl HealthSettings {
-    pub fn is_default(&self) -> bool {
-        *self == Self::default()
-    }
-
     pub fn validate(&self) -> Result<()> {
         if !INTERVAL_SECONDS.contains(&self.interval_seconds) {
             return Err(AppError::invalid_input(
@@ -80,15 +76,31 @@ impl HealthSettings {
     }
 }
 
+/// Health's part of the settings file (`health`).
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Section {
+    #[serde(default)]
+    health: HealthSettings,
+}
+
 impl Console {
+    /// How health is watched; a malformed part of the file reads as the defaults (and is logged).
     pub fn health_settings(&self) -> HealthSettings {
-        self.settings.get().health
+        match self.settings.get().section::<Section>(&["health"]) {
+            Ok(section) => section.health,
+            Err(e) => {
+                tracing::warn!(error = %e.message, "the health settings are not valid; using the defaults");
+                HealthSettings::default()
+            }
+        }
     }
 
     /// Checks and saves the settings; nothing is written when they are out of range.
     pub fn save_health_settings(&self, settings: HealthSettings) -> Result<HealthSettings> {
         settings.validate()?;
-        Ok(self.settings.update(|s| s.health = settings)?.health)
+        self.settings
+            .try_update(|s| s.set_section(&Section { health: settings }))?;
+        Ok(self.health_settings())
     }
 }
 

@@ -6,15 +6,42 @@
 
 pub mod redact;
 
+use serde::{Deserialize, Serialize};
 use std::path::Path;
+use ts_rs::TS;
 
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Registry, reload};
 
-use crate::settings::LogLevel;
 use crate::{AppError, Result};
 use redact::RedactingMakeWriter;
+
+/// How much the console logs (Preferences, `AFC_LOG` overrides it).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum LogLevel {
+    Error,
+    Warn,
+    #[default]
+    Info,
+    Debug,
+    Trace,
+}
+
+impl LogLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warn => "warn",
+            Self::Info => "info",
+            Self::Debug => "debug",
+            Self::Trace => "trace",
+        }
+    }
+}
 
 /// The environment variable that overrides the configured level.
 pub const LOG_ENV: &str = "AFC_LOG";

@@ -15,7 +15,7 @@ use super::source::{Migration, MigrationSet};
 use super::{history, split};
 use crate::db::{ConnectionMode, Database, query_error};
 use crate::guard::WritePermit;
-use crate::progress::Progress;
+use crate::progress::{Cancel, Progress};
 use crate::schema::Shape;
 use crate::schema::introspect::{self, LiveSchema};
 use crate::schema::validate::{CheckKind, DataCheck, Finding, Severity, compare};
@@ -239,7 +239,10 @@ pub async fn adopt(
     progress: &Progress<ApplyEvent>,
 ) -> Result<ApplyReport> {
     let started = Instant::now();
-    let mut session = LockedSession::open(target, permit, options, progress).await?;
+    // One transaction from start to end: adoption is not cancelled, so neither is its wait.
+    let mut session = LockedSession::open(target, permit, options, progress, &Cancel::default())
+        .await?
+        .ok_or_else(|| AppError::internal("The wait for the migration lock ended without it"))?;
     let plan = build(&mut session.conn, target, set).await?;
     if let Some(reason) = plan.refusal {
         return Err(AppError::new(ErrorCode::Conflict, reason));

@@ -129,7 +129,15 @@ impl JobEventSource for ApplyEvent {
                 index,
                 total,
                 statements,
-            } => format!("[{index}/{total}] {version:04}_{name} ({statements} statements)"),
+            } => {
+                // "revert performance_indexes" is a revert of 0002; adoption's repair has no file.
+                let what = match (name.strip_prefix("revert "), version) {
+                    (Some(reverted), _) => format!("revert {version:04}_{reverted}"),
+                    (None, 0) => name.clone(),
+                    (None, _) => format!("{version:04}_{name}"),
+                };
+                format!("[{index}/{total}] {what} ({statements} statements)")
+            }
             Self::Statement {
                 index,
                 total,
@@ -152,6 +160,9 @@ impl JobEventSource for ApplyEvent {
                 "      FAILED at statement {}: {}\n{}",
                 failure.statement, failure.message, failure.sql
             ),
+            Self::Cancelled { remaining: 0 } => {
+                "Cancelled while waiting for the migration lock; nothing ran".to_owned()
+            }
             Self::Cancelled { remaining } => format!("Cancelled; {remaining} not run"),
             Self::Finished {
                 applied,
@@ -258,6 +269,22 @@ impl<'a> Run<'a> {
     }
 }
 
+/// The report of a run cancelled while it waited for the migration lock: nothing ran.
+pub(super) fn cancelled_waiting(
+    target: &Database,
+    started: Instant,
+    progress: &Progress<ApplyEvent>,
+) -> ApplyReport {
+    progress.emit(ApplyEvent::Cancelled { remaining: 0 });
+    ApplyReport {
+        target: target.label.clone(),
+        applied: Vec::new(),
+        skipped: Vec::new(),
+        cancelled: true,
+        duration_ms: millis(started),
+    }
+}
+
 /// A connection holding the migration lock, with DDL timeouts set. Dropping it (on any error)
 /// ends the session, which releases the lock.
 pub(crate) struct LockedSession {
@@ -265,22 +292,24 @@ pub(crate) struct LockedSession {
 }
 
 impl LockedSession {
+    /// The locked session, or None when the operator cancelled while it waited for the lock.
     pub async fn open(
         target: &Database,
         permit: &WritePermit,
         options: &ApplyOptions,
         progress: &Progress<ApplyEvent>,
-    ) -> Result<Self> {
+        cancel: &Cancel,
+    ) -> Result<Option<Self>> {
         target.refuse_transaction_pooler()?;
         let mut conn = target.write(permit, "migrate").await?;
         set_timeouts(&mut conn, options.statement_timeout, options.lock_timeout).await?;
-        lock::acquire(&mut conn, options.lock_wait, |holder| {
+        let locked = lock::acquire(&mut conn, options.lock_wait, cancel, |holder| {
             progress.emit(ApplyEvent::WaitingForLock {
                 holder: holder.clone(),
             });
         })
         .await?;
-        Ok(Self { conn })
+        Ok(locked.then_some(Self { conn }))
     }
 
     pub async fn close(mut self) -> Result<()> {
@@ -399,7 +428,10 @@ pub async fn apply(
     cancel: &Cancel,
 ) -> Result<ApplyReport> {
     let started = Instant::now();
-    let mut session = LockedSession::open(target, permit, options, progress).await?;
+    let Some(mut session) = LockedSession::open(target, permit, options, progress, cancel).await?
+    else {
+        return Ok(cancelled_waiting(target, started, progress));
+    };
     let conn = &mut *session.conn;
     // Decided under the lock: nobody can change the history between the check and the apply.
     let live = introspect::read(conn).await?;

@@ -8,6 +8,7 @@ use sqlx::{PgConnection, Row};
 use ts_rs::TS;
 
 use crate::db::query_error;
+use crate::progress::Cancel;
 use crate::{AppError, ErrorCode, Result};
 
 /// The advisory lock key: "AFCM" in ASCII. Below 2^32, so pg_locks shows it as classid 0, objid KEY.
@@ -102,12 +103,13 @@ pub async fn blockers(conn: &mut PgConnection) -> Result<Vec<Session>> {
 }
 
 /// Takes the lock, waiting up to `wait` for another holder to finish. `on_wait` is told who holds
-/// it once, when waiting starts.
+/// it once, when waiting starts. False when `cancel` was asked while waiting (nothing held).
 pub async fn acquire(
     conn: &mut PgConnection,
     wait: Duration,
+    cancel: &Cancel,
     on_wait: impl FnOnce(&Session),
-) -> Result<()> {
+) -> Result<bool> {
     let started = Instant::now();
     let mut on_wait = Some(on_wait);
     loop {
@@ -117,7 +119,10 @@ pub async fn acquire(
             .await
             .map_err(|e| query_error("taking the migration lock", &e))?;
         if got {
-            return Ok(());
+            return Ok(true);
+        }
+        if cancel.is_cancelled() {
+            return Ok(false);
         }
         let current = holder(conn).await?;
         if started.elapsed() >= wait {
@@ -135,7 +140,10 @@ pub async fn acquire(
         }
         // Polling the lock (rather than blocking in pg_advisory_lock) keeps the wait bounded
         // and cancellable without a server-side statement_timeout.
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_millis(200)) => {}
+            () = cancel.cancelled() => {}
+        }
     }
 }
 

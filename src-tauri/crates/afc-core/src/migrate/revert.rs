@@ -7,7 +7,8 @@ use std::time::Instant;
 use sqlx::Connection;
 
 use super::apply::{
-    ApplyEvent, ApplyOptions, ApplyReport, LockedSession, Run, failure_error, millis, to_u32,
+    ApplyEvent, ApplyOptions, ApplyReport, LockedSession, Run, cancelled_waiting, failure_error,
+    millis, to_u32,
 };
 use super::history;
 use super::plan::refusal_error;
@@ -29,7 +30,10 @@ pub async fn revert(
     cancel: &Cancel,
 ) -> Result<ApplyReport> {
     let started = Instant::now();
-    let mut session = LockedSession::open(target, permit, options, progress).await?;
+    let Some(mut session) = LockedSession::open(target, permit, options, progress, cancel).await?
+    else {
+        return Ok(cancelled_waiting(target, started, progress));
+    };
     let conn = &mut *session.conn;
     let current = rows(conn, set).await?;
     if let Some(bad) = current.iter().find(|r| PROBLEMS.contains(&r.state)) {

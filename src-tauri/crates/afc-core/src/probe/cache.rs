@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use super::{ProbeResult, ProbeStatus, ProbeTarget, millis, timed};
 use crate::environments::RedisConnection;
-use crate::secrets::SecretString;
+use crate::keyring::SecretString;
 use crate::{AppError, ErrorCode, Result};
 
 /// The connection URL, built here so the password is percent-encoded correctly. It holds the

@@ -313,7 +313,7 @@ impl Console {
             .map(|(n, _, _)| account(&env.name, n))
             .collect();
         let env_name = env.name.clone();
-        let saved = self.settings.try_update(move |s| {
+        let saved = self.update_profiles(move |s| {
             let target = s
                 .environments
                 .iter_mut()
@@ -371,7 +371,7 @@ impl Console {
                 self.keyring.delete(&account(env_name, name)).await?;
             }
             let (env_name, name) = (env_name.to_owned(), name.to_owned());
-            self.settings.try_update(move |s| {
+            self.update_profiles(move |s| {
                 if let Some(e) = s.environments.iter_mut().find(|e| e.name == env_name) {
                     e.variables.remove(&name);
                 }

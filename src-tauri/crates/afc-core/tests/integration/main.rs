@@ -4,6 +4,7 @@
 
 mod adoption;
 mod api;
+mod architecture;
 mod common;
 mod db;
 mod environments;

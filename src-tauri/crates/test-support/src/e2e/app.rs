@@ -1,120 +1,20 @@
-//! Drives the real app binary over WebDriver: tauri-driver in front of WebKitWebDriver, under
-//! whatever X display and D-Bus session the test command provides (scripts/test.sh).
-//!
-//! Each [`Profile`] is a fresh set of config/data/cache folders that survives restarts of the app,
-//! so a test can quit and relaunch to check what was remembered. Waits are on conditions with a
-//! deadline, never fixed sleeps.
+//! The real app window, driven over WebDriver. Waits are on conditions with a deadline, never
+//! fixed sleeps.
 
-use std::future::Future;
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use fantoccini::elements::Element;
-pub use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 
-/// Long enough for a cold WebKit start on a loaded 2-core machine; only reached on failure.
-const DEADLINE: Duration = Duration::from_secs(30);
-const POLL: Duration = Duration::from_millis(100);
+pub use fantoccini::key::Key;
 
-/// One app launch at a time: the machine has two cores, and parallel windows only add flakiness.
-static ONE_APP: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-pub struct Profile {
-    root: tempfile::TempDir,
-    /// When set, the app is launched with AFC_CONFIG_DIR pointing here.
-    config_override: Option<PathBuf>,
-    /// Extra environment for the app (e.g. a D-Bus address with no keyring behind it).
-    env: Vec<(String, String)>,
-}
-
-impl Profile {
-    pub fn new() -> Self {
-        let root = tempfile::tempdir().expect("temporary profile folder");
-        for dir in ["config", "data", "cache"] {
-            std::fs::create_dir_all(root.path().join(dir)).expect("profile folder");
-        }
-        Self {
-            root,
-            config_override: None,
-            env: Vec::new(),
-        }
-    }
-
-    pub fn with_env(mut self, key: &str, value: &str) -> Self {
-        self.env.push((key.to_owned(), value.to_owned()));
-        self
-    }
-
-    /// The profile's root folder: everything the app writes (config, data, cache, logs, the
-    /// driver's log with the app's stderr) is under it.
-    pub fn root(&self) -> &Path {
-        self.root.path()
-    }
-
-    /// A profile whose config folder is chosen with AFC_CONFIG_DIR, as an operator or CI would.
-    pub fn with_config_dir_env() -> Self {
-        let mut profile = Self::new();
-        profile.config_override = Some(profile.dir("shared-config"));
-        profile
-    }
-
-    pub fn dir(&self, name: &str) -> PathBuf {
-        self.root.path().join(name)
-    }
-
-    /// The console's config folder: AFC_CONFIG_DIR's, or XDG_CONFIG_HOME/<identifier>.
-    pub fn config_dir(&self) -> PathBuf {
-        match &self.config_override {
-            Some(dir) => dir.clone(),
-            None => self.dir("config").join(afc_core::paths::APP_IDENTIFIER),
-        }
-    }
-
-    pub fn settings_file(&self) -> PathBuf {
-        self.config_dir().join("settings.json")
-    }
-
-    pub fn log_dir(&self) -> PathBuf {
-        self.dir("data")
-            .join(afc_core::paths::APP_IDENTIFIER)
-            .join("logs")
-    }
-
-    pub fn settings(&self) -> Option<Value> {
-        let text = std::fs::read_to_string(self.settings_file()).ok()?;
-        serde_json::from_str(&text).ok()
-    }
-
-    /// Waits until the settings file holds `value` for the preference `key`.
-    pub async fn wait_saved_preference(&self, key: &str, value: &str) {
-        wait_until(&format!("{key} {value:?} to be saved"), || async {
-            (self.settings()?["preferences"][key] == value).then_some(())
-        })
-        .await;
-    }
-}
-
-/// The afctl binary, built beside the app by `cargo test --workspace` and `cargo bench`.
-/// Runs afctl on the profile's configuration folder, as an operator would beside the window, and
-/// returns what it printed; a failure fails the test.
-pub fn afctl(profile: &Profile, args: &[&str], stdin: &str) -> String {
-    let out = test_support::afctl::run(&afctl_binary(), &profile.config_dir(), args, stdin, &[]);
-    assert!(
-        out.status.success(),
-        "afctl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    test_support::afctl::text(&out)
-}
-
-pub fn afctl_binary() -> PathBuf {
-    Path::new(env!("CARGO_BIN_EXE_agent-factory-console")).with_file_name("afctl")
-}
+use super::driver::{DriverGroup, free_ports, tauri_driver, wait_for_port};
+use super::profile::{CONFIG_DIR_ENV, Profile};
+use super::{DEADLINE, ONE_APP, POLL, wait_until};
 
 pub struct App {
     pub client: Client,
@@ -122,169 +22,17 @@ pub struct App {
     _one_app: tokio::sync::MutexGuard<'static, ()>,
 }
 
-/// A real notification daemon (dunst) on the test session's bus, to see what the app shows on
-/// the desktop. Stopped when dropped.
-pub struct Notifications {
-    _daemon: Child,
-}
-
-async fn dunstctl(args: &[&str]) -> Option<String> {
-    let out = Command::new("dunstctl").args(args).output().await.ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-impl Notifications {
-    pub async fn start() -> Self {
-        let daemon = Command::new("dunst")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("dunst runs (scripts/test.sh installs it)");
-        wait_until("the notification daemon to be on the bus", || {
-            dunstctl(&["count", "displayed"])
-        })
-        .await;
-        Self { _daemon: daemon }
-    }
-
-    /// Waits for a notification whose title is `summary`, and returns its body. Those on screen
-    /// are closed first: dunst lists only closed ones in its history.
-    pub async fn wait_for(&self, summary: &str) -> String {
-        wait_until(&format!("a notification {summary:?}"), || async {
-            dunstctl(&["close-all"]).await?;
-            let history: Value = serde_json::from_str(&dunstctl(&["history"]).await?).ok()?;
-            history["data"][0]
-                .as_array()?
-                .iter()
-                .find(|n| n["summary"]["data"] == summary)
-                .and_then(|n| n["body"]["data"].as_str().map(str::to_owned))
-        })
-        .await
-    }
-}
-
-/// Waits until the file at `path` is there and `check` accepts its bytes (a file still being
-/// written is read again), and returns them.
-pub async fn wait_file(path: &Path, check: impl Fn(&[u8]) -> bool) -> Vec<u8> {
-    wait_until(&format!("{} to be written", path.display()), || async {
-        std::fs::read(path).ok().filter(|bytes| check(bytes))
-    })
-    .await
-}
-
-/// Polls `check` until it returns `Some`, or panics with `what` after the deadline.
-pub async fn wait_until<T, F, Fut>(what: &str, check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    wait_until_within(DEADLINE, what, check).await
-}
-
-/// [`wait_until`] with its own deadline, for conditions that take longer by design.
-pub async fn wait_until_within<T, F, Fut>(deadline: Duration, what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let start = Instant::now();
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(
-            start.elapsed() < deadline,
-            "timed out after {deadline:?} waiting for {what}"
-        );
-        tokio::time::sleep(POLL).await;
-    }
-}
-
-/// Two distinct free local ports (both are held until both are chosen).
-fn free_ports() -> (u16, u16) {
-    let bind = || TcpListener::bind("127.0.0.1:0").expect("a free local port");
-    let (a, b) = (bind(), bind());
-    let port = |l: &TcpListener| l.local_addr().expect("a bound address").port();
-    (port(&a), port(&b))
-}
-
-/// Waits until something accepts connections on the port, failing early if the driver died.
-async fn wait_for_port(driver: &mut DriverGroup, port: u16, what: &str) {
-    let start = Instant::now();
-    while tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .is_err()
-    {
-        if let Ok(Some(status)) = driver.child.try_wait() {
-            driver.fail(&format!("tauri-driver exited early: {status}"));
-        }
-        if start.elapsed() > DEADLINE {
-            driver.fail(&format!("{what} did not listen on port {port}"));
-        }
-        tokio::time::sleep(POLL).await;
-    }
-}
-
-/// tauri-driver, the WebKitWebDriver it starts and the app that one launches share a process
-/// group, which is killed as a whole when this is dropped: killing tauri-driver alone leaves the
-/// other two running (it only stops its native driver on SIGTERM), holding the display and the
-/// test runner's output open.
-struct DriverGroup {
-    child: Child,
-    /// The output of tauri-driver, WebKitWebDriver and the app. A file, not our stderr: processes
-    /// that outlived a killed test would otherwise hold the test runner's output pipe open.
-    log: PathBuf,
-}
-
-impl DriverGroup {
-    fn fail(&self, what: &str) -> ! {
-        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
-        panic!(
-            "{what}\n--- driver and app output ({}) ---\n{log}",
-            self.log.display()
-        );
-    }
-}
-
-impl Drop for DriverGroup {
-    fn drop(&mut self) {
-        if let Some(pid) = self.child.id() {
-            // SAFETY: killpg only sends a signal; the group id is our child's pid (process_group(0)).
-            unsafe { libc::killpg(pid as libc::pid_t, libc::SIGKILL) };
-        }
-    }
-}
-
-fn tauri_driver() -> PathBuf {
-    if let Some(path) = std::env::var_os("TAURI_DRIVER") {
-        return path.into();
-    }
-    let cargo_home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
-        .expect("CARGO_HOME or HOME is set");
-    let path = cargo_home.join("bin/tauri-driver");
-    assert!(
-        path.exists(),
-        "tauri-driver not found at {}: scripts/test.sh installs it",
-        path.display()
-    );
-    path
-}
-
 impl App {
     /// Launches the app binary with the profile's folders and waits for the shell to render.
-    pub async fn launch(profile: &Profile) -> Self {
+    /// `binary` is the app (the test's `CARGO_BIN_EXE_agent-factory-console`).
+    pub async fn launch(profile: &Profile, binary: &Path) -> Self {
         let one_app = ONE_APP.lock().await;
         let (port, native_port) = free_ports();
         let log = profile.dir("driver.log");
         let mut command = Command::new(tauri_driver());
         match &profile.config_override {
-            Some(dir) => command.env(afc_core::paths::CONFIG_DIR_ENV, dir),
-            None => command.env_remove(afc_core::paths::CONFIG_DIR_ENV),
+            Some(dir) => command.env(CONFIG_DIR_ENV, dir),
+            None => command.env_remove(CONFIG_DIR_ENV),
         };
         let child = command
             .args([
@@ -317,7 +65,7 @@ impl App {
 
         let caps = json!({
             "browserName": "wry",
-            "tauri:options": { "application": env!("CARGO_BIN_EXE_agent-factory-console") }
+            "tauri:options": { "application": binary }
         });
         let client = match ClientBuilder::native()
             .capabilities(caps.as_object().expect("an object").clone())
@@ -544,41 +292,11 @@ impl App {
         .await;
     }
 
-    /// Answers the native save dialog titled `title` (GTK's, opened by tauri-plugin-dialog) with
-    /// `path`, typed into its name field as an operator would. WebDriver
-    /// cannot reach native windows; xdotool drives this one through the X server the app is on.
-    pub async fn save_dialog(&self, title: &str, path: &Path) {
-        let xdotool = |args: &[&str]| {
-            let mut command = Command::new("xdotool");
-            command.args(args);
-            async move {
-                let out = command
-                    .output()
-                    .await
-                    .expect("xdotool runs (scripts/test.sh installs it)");
-                String::from_utf8_lossy(&out.stdout).trim().to_owned()
-            }
-        };
-        let pattern = format!("^{title}$");
-        let window = wait_until(&format!("the {title:?} dialog"), || async {
-            let found = xdotool(&["search", "--onlyvisible", "--name", &pattern]).await;
-            found.lines().next().map(str::to_owned)
-        })
-        .await;
-        // No window manager here: give the dialog the keyboard, replace the suggested name with
-        // the whole path (GTK accepts a path in the name field) and press Enter.
-        xdotool(&["windowfocus", "--sync", &window]).await;
-        xdotool(&["key", "--clearmodifiers", "ctrl+a"]).await;
-        let path_text = path.to_str().expect("a UTF-8 path");
-        xdotool(&["type", "--delay", "5", path_text]).await;
-        xdotool(&["key", "Return"]).await;
-    }
-
     /// Saves a PNG of the screen to target/e2e-screenshots/<name>.png for review. Taken from the
     /// X server, not WebDriver: WebKit's WebDriver snapshot leaves out some composited layers
     /// (toasts were missing), while the X server has exactly what an operator would see.
     pub async fn screenshot(&self, name: &str) {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../target/e2e-screenshots");
         std::fs::create_dir_all(&dir).expect("screenshot folder");
         let file = dir.join(format!("{name}.png"));
         let status = Command::new("import")
