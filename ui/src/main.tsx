@@ -1,11 +1,8 @@
-import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { loadViewState } from "./backend";
-import { ToastProvider } from "./components/Toasts";
-import { createQueryClient } from "./queries";
-import { ViewStateProvider } from "./viewState";
+import { Providers } from "./Providers";
 import "./styles/theme.css";
 import "./styles/app.css";
 
@@ -16,13 +13,9 @@ if (!root) throw new Error("index.html has no #root element");
 void loadViewState().then((viewState) => {
   createRoot(root).render(
     <StrictMode>
-      <QueryClientProvider client={createQueryClient()}>
-        <ViewStateProvider initial={viewState}>
-          <ToastProvider>
-            <App />
-          </ToastProvider>
-        </ViewStateProvider>
-      </QueryClientProvider>
+      <Providers viewState={viewState}>
+        <App />
+      </Providers>
     </StrictMode>,
   );
 });

@@ -3,11 +3,13 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use afc_core::guard::Confirmation;
-use afc_core::jobs::JobId;
+use afc_core::jobs::{JobHandle, JobId, JobSpec};
 use afc_core::migrate::{
-    self, AdoptionPlan, ApplyOptions, MigrationSet, OverviewRow, Plan, StatusReport,
+    self, AdoptionPlan, ApplyOptions, ApplyReport, MigrationRun, MigrationSet, MigrationWrite,
+    OverviewRow, Plan, StatusReport,
 };
 use afc_core::schema::ValidationReport;
 use afc_core::{AppError, Console};
@@ -31,77 +33,56 @@ pub async fn migration_plan(state: State<'_, AppState>, env: String) -> Result<P
 }
 
 /// How long a write started in the window waits for another applier's lock.
-const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
-
-/// The kinds of migration write, run as jobs of the same shape.
-#[derive(Clone, Copy)]
-enum Write {
-    Apply,
-    Revert(u32),
-    Adopt,
-}
+const LOCK_WAIT: Duration = Duration::from_secs(600);
 
 async fn run(
     console: Arc<Console>,
     env: String,
-    write: Write,
+    write: MigrationWrite,
     answer: Confirmation,
-    job: afc_core::jobs::JobHandle,
-) -> afc_core::Result<afc_core::migrate::ApplyReport> {
+    job: JobHandle,
+) -> afc_core::Result<ApplyReport> {
     let db = console.database(&env).await?;
     let set = MigrationSet::embedded();
     // In the window an apply or a revert is a job the operator can cancel, so it waits for
     // another applier's lock (saying whose) rather than giving up at once. Adoption cannot be
     // cancelled, so it does not wait.
     let options = ApplyOptions {
-        lock_wait: match write {
-            Write::Adopt => std::time::Duration::ZERO,
-            Write::Apply | Write::Revert(_) => LOCK_WAIT,
+        lock_wait: if write.cancellable() {
+            LOCK_WAIT
+        } else {
+            Duration::ZERO
         },
         ..ApplyOptions::default()
     };
     let progress = job.progress();
-    match write {
-        Write::Apply => {
-            console
-                .apply_migrations(&db, &set, &answer, &options, &progress, job.cancel())
-                .await
-        }
-        Write::Revert(to) => {
-            console
-                .revert_migrations(&db, &set, to, &answer, &options, &progress, job.cancel())
-                .await
-        }
-        Write::Adopt => {
-            console
-                .adopt_database(&db, &set, &answer, &options, &progress)
-                .await
-        }
-    }
+    let run = MigrationRun {
+        options: &options,
+        ..MigrationRun::new(&db, &set, &progress, job.cancel())
+    };
+    console.write_migrations(write, &run, &answer).await
 }
 
-fn start(state: &AppState, env: String, write: Write, answer: Confirmation) -> JobId {
-    let (kind, title, cancellable) = match write {
-        Write::Apply => (
-            "migration.apply",
-            format!("Apply migrations to {env}"),
-            true,
-        ),
-        Write::Revert(to) => (
+fn start(state: &AppState, env: String, write: MigrationWrite, answer: Confirmation) -> JobId {
+    let (kind, title) = match write {
+        MigrationWrite::Apply => ("migration.apply", format!("Apply migrations to {env}")),
+        MigrationWrite::Revert(to) => (
             "migration.revert",
             format!("Revert {env}'s migrations after {to:04}"),
-            true,
         ),
-        // One transaction from start to end: nothing to stop between.
-        Write::Adopt => ("migration.adopt", format!("Adopt {env}'s database"), false),
+        MigrationWrite::Adopt => ("migration.adopt", format!("Adopt {env}'s database")),
     };
     let console = state.console.clone();
+    let spec = JobSpec {
+        kind,
+        environment: Some(&env),
+        title: &title,
+        cancellable: write.cancellable(),
+    };
     let job_env = env.clone();
     state
         .jobs
-        .spawn(kind, Some(&job_env), &title, cancellable, move |job| {
-            run(console, env, write, answer, job)
-        })
+        .spawn(spec, move |job| run(console, job_env, write, answer, job))
 }
 
 /// Applies the pending migrations as a job (its log: `job_events`); returns the job's id.
@@ -111,7 +92,7 @@ pub async fn apply_migrations(
     env: String,
     confirmation: Confirmation,
 ) -> Result<u64, AppError> {
-    Ok(start(&state, env, Write::Apply, confirmation))
+    Ok(start(&state, env, MigrationWrite::Apply, confirmation))
 }
 
 /// Reverts the applied migrations newer than `to`, as a job; cancellable like an apply.
@@ -122,7 +103,7 @@ pub async fn revert_migrations(
     to: u32,
     confirmation: Confirmation,
 ) -> Result<u64, AppError> {
-    Ok(start(&state, env, Write::Revert(to), confirmation))
+    Ok(start(&state, env, MigrationWrite::Revert(to), confirmation))
 }
 
 /// Adopts a database built the old ways, as a job.
@@ -132,7 +113,7 @@ pub async fn adopt_database(
     env: String,
     confirmation: Confirmation,
 ) -> Result<u64, AppError> {
-    Ok(start(&state, env, Write::Adopt, confirmation))
+    Ok(start(&state, env, MigrationWrite::Adopt, confirmation))
 }
 
 #[tauri::command]

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use afc_core::audit::{AuditAction, AuditLogView};
 use afc_core::guard::Confirmation;
+use afc_core::jobs::JobSpec;
 use afc_core::secrets::drift::DriftBoard;
 use afc_core::secrets::validate::Finding;
 use afc_core::secrets::{
@@ -176,12 +177,14 @@ pub async fn apply_import(
         })?;
     let console = state.console.clone();
     let title = format!("Import {} into {}", pending.source, pending.environment);
-    Ok(state.jobs.spawn(
-        "secrets.import",
-        Some(&pending.environment.clone()),
-        &title,
-        false,
-        move |job| async move {
+    let environment = pending.environment.clone();
+    let spec = JobSpec {
+        kind: "secrets.import",
+        environment: Some(&environment),
+        title: &title,
+        cancellable: false,
+    };
+    Ok(state.jobs.spawn(spec, move |job| async move {
             job.log(format!("Importing {}", pending.source));
             let summary: ImportSummary = console
                 .import(&pending.environment, &pending.text, &pending.source, &confirmation)
@@ -191,8 +194,7 @@ pub async fn apply_import(
                 summary.added, summary.changed, summary.unchanged, summary.secrets, summary.skipped
             ));
             Ok(summary)
-        },
-    ))
+    }))
 }
 
 #[tauri::command]

@@ -3,10 +3,9 @@
 //! from the top bar's jobs list (nothing runs).
 
 use std::io::Write;
-use std::process::{Command, Stdio};
 
 use test_support::e2e::Profile;
-use test_support::postgres::{HOST, PORT, TestDb, USER};
+use test_support::postgres::TestDb;
 
 use crate::{afctl, launch};
 
@@ -24,23 +23,7 @@ async fn an_apply_log_outlives_the_section_and_the_apply_is_cancelled_from_the_j
         "",
     );
     // Another applier (a psql session here) holds the migration lock until told to let go.
-    let mut holder = Command::new("psql")
-        .args([
-            "-X",
-            "-q",
-            "-h",
-            HOST,
-            "-p",
-            &PORT.to_string(),
-            "-U",
-            USER,
-            "-d",
-            &db.name,
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("psql runs");
+    let mut holder = db.session();
     let mut holding = holder.stdin.take().expect("psql's stdin");
     writeln!(holding, "SELECT pg_advisory_lock({MIGRATION_LOCK});").unwrap();
     holding.flush().unwrap();

@@ -1,14 +1,11 @@
 // Renders the whole app against scripted command handlers (see backend/mock.ts).
-import { QueryClientProvider } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { AppInfo, AuditAction, Decision, Environment, EnvironmentList, Preferences, ViewState } from "../backend";
 import { mockBackend, type Handler } from "../backend/mock";
 import { App } from "../App";
-import { ToastProvider } from "../components/Toasts";
 import { resetJobLogs } from "../jobs/jobLog";
-import { createQueryClient } from "../queries";
-import { ViewStateProvider } from "../viewState";
+import { Providers } from "../Providers";
 
 export const INFO: AppInfo = {
   name: "Agent Factory Console",
@@ -66,13 +63,9 @@ export function setup(
   const user = userEvent.setup();
   resetJobLogs();
   render(
-    <QueryClientProvider client={createQueryClient()}>
-      <ViewStateProvider initial={viewState}>
-        <ToastProvider>
-          <App />
-        </ToastProvider>
-      </ViewStateProvider>
-    </QueryClientProvider>,
+    <Providers viewState={viewState}>
+      <App />
+    </Providers>,
   );
   return { user, calls };
 }

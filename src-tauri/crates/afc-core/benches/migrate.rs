@@ -7,7 +7,7 @@ use std::hint::black_box;
 use afc_core::audit::AuditAction;
 use afc_core::db::Database;
 use afc_core::guard::{self, Confirmation};
-use afc_core::migrate::{self, ApplyOptions, MigrationSet};
+use afc_core::migrate::{self, MigrationRun, MigrationSet};
 use afc_core::progress::{Cancel, Progress};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use test_support::postgres::TestDb;
@@ -24,6 +24,23 @@ fn synthetic(n: u32) -> MigrationSet {
         (format!("{v:04}_synthetic_{v}.up.sql"), sql)
     });
     MigrationSet::from_files(files).expect("synthetic migrations are well-formed")
+}
+
+/// Every migration of `set` applied to a scratch database, as the write policy allows.
+async fn apply_all(t: &Database, set: &MigrationSet) {
+    let permit = guard::authorize(
+        AuditAction::MigrationApply,
+        "bench",
+        &t.scope(),
+        &Confirmation::yes(),
+    )
+    .unwrap();
+    migrate::apply(
+        &MigrationRun::new(t, set, &Progress::none(), &Cancel::default()),
+        &permit,
+    )
+    .await
+    .unwrap();
 }
 
 fn benches(c: &mut Criterion) {
@@ -54,22 +71,7 @@ fn benches(c: &mut Criterion) {
             |(db, t)| {
                 let set = &set;
                 async move {
-                    migrate::apply(
-                        &t,
-                        &guard::authorize(
-                            AuditAction::MigrationApply,
-                            "bench",
-                            &t.scope(),
-                            &Confirmation::yes(),
-                        )
-                        .unwrap(),
-                        set,
-                        &ApplyOptions::default(),
-                        &Progress::none(),
-                        &Cancel::default(),
-                    )
-                    .await
-                    .unwrap();
+                    apply_all(&t, set).await;
                     db
                 }
             },
@@ -78,22 +80,7 @@ fn benches(c: &mut Criterion) {
     });
     let current = TestDb::create();
     let t = Database::from_url(&current.url()).unwrap();
-    runtime
-        .block_on(migrate::apply(
-            &t,
-            &guard::authorize(
-                AuditAction::MigrationApply,
-                "bench",
-                &t.scope(),
-                &Confirmation::yes(),
-            )
-            .unwrap(),
-            &set,
-            &ApplyOptions::default(),
-            &Progress::none(),
-            &Cancel::default(),
-        ))
-        .unwrap();
+    runtime.block_on(apply_all(&t, &set));
     group.bench_function("status of an up-to-date database", |b| {
         b.to_async(&runtime).iter(|| migrate::status(&t, &set))
     });

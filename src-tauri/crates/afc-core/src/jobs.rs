@@ -42,7 +42,9 @@ pub struct JobProgress {
 
 /// One line of a job's log, with its progress and the feature's own event (for the section
 /// that knows its shape).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct JobEvent {
     /// Numbers the events of one job from 1, so a subscriber can tell a repeat.
@@ -51,11 +53,8 @@ pub struct JobEvent {
     #[ts(type = "string")]
     pub at: DateTime<Utc>,
     pub message: String,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<JobProgress>,
     #[ts(optional, type = "unknown")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<serde_json::Value>,
 }
 
@@ -81,25 +80,22 @@ pub enum JobOutcome {
     },
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct JobInfo {
     #[ts(type = "number")]
     pub id: JobId,
     /// `migration.apply`, `secrets.import`, `health.watch`, …
     pub kind: String,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
     pub title: String,
     #[ts(type = "string")]
     pub started_at: DateTime<Utc>,
     #[ts(optional, type = "string")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<DateTime<Utc>>,
     pub state: JobState,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<JobProgress>,
     pub last_message: String,
     /// Events dropped from the front of the log to keep it bounded.
@@ -108,9 +104,17 @@ pub struct JobInfo {
     pub cancellable: bool,
     /// Runs for the program's life (a health watcher), rather than to an end.
     pub background: bool,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<JobOutcome>,
+}
+
+/// What a job is, for the list and the log: its kind (`migration.apply`), its environment, its
+/// title, and whether it can be stopped once started.
+#[derive(Debug, Clone, Copy)]
+pub struct JobSpec<'a> {
+    pub kind: &'a str,
+    pub environment: Option<&'a str>,
+    pub title: &'a str,
+    pub cancellable: bool,
 }
 
 /// What a subscriber receives: each event of the log, then the job's end.
@@ -141,6 +145,22 @@ struct Entry {
 struct Registry {
     next_id: JobId,
     jobs: Vec<Entry>,
+}
+
+impl Registry {
+    fn entry(&self, id: JobId) -> Result<&Entry> {
+        self.jobs
+            .iter()
+            .find(|e| e.info.id == id)
+            .ok_or_else(|| not_found(id))
+    }
+
+    fn entry_mut(&mut self, id: JobId) -> Result<&mut Entry> {
+        self.jobs
+            .iter_mut()
+            .find(|e| e.info.id == id)
+            .ok_or_else(|| not_found(id))
+    }
 }
 
 type OnChange = Arc<dyn Fn(&JobInfo) + Send + Sync>;
@@ -191,35 +211,23 @@ impl Jobs {
     }
 
     /// Registers a running job and returns its handle.
-    pub fn start(
-        self: &Arc<Self>,
-        kind: &str,
-        environment: Option<&str>,
-        title: &str,
-        cancellable: bool,
-    ) -> JobHandle {
-        self.register(kind, environment, title, cancellable, false)
+    pub fn start(self: &Arc<Self>, spec: JobSpec<'_>) -> JobHandle {
+        self.register(spec, false)
     }
 
     /// Registers work that runs for the program's life (it is stopped by the program, not the
     /// operator).
-    pub fn start_background(
-        self: &Arc<Self>,
-        kind: &str,
-        environment: Option<&str>,
-        title: &str,
-    ) -> JobHandle {
-        self.register(kind, environment, title, false, true)
+    pub fn start_background(self: &Arc<Self>, spec: JobSpec<'_>) -> JobHandle {
+        self.register(spec, true)
     }
 
-    fn register(
-        self: &Arc<Self>,
-        kind: &str,
-        environment: Option<&str>,
-        title: &str,
-        cancellable: bool,
-        background: bool,
-    ) -> JobHandle {
+    fn register(self: &Arc<Self>, spec: JobSpec<'_>, background: bool) -> JobHandle {
+        let JobSpec {
+            kind,
+            environment,
+            title,
+            cancellable,
+        } = spec;
         let cancel = Cancel::default();
         let info = {
             let mut r = self.lock();
@@ -264,20 +272,13 @@ impl Jobs {
 
     /// Runs `work` as a job on the async runtime and returns its id at once. Its `Ok` value is
     /// the job's result; an error, a cancel or a panic is its outcome too.
-    pub fn spawn<T, F, Fut>(
-        self: &Arc<Self>,
-        kind: &str,
-        environment: Option<&str>,
-        title: &str,
-        cancellable: bool,
-        work: F,
-    ) -> JobId
+    pub fn spawn<T, F, Fut>(self: &Arc<Self>, spec: JobSpec<'_>, work: F) -> JobId
     where
         T: Serialize + Send + 'static,
         F: FnOnce(JobHandle) -> Fut,
         Fut: Future<Output = Result<T>> + Send + 'static,
     {
-        let handle = self.start(kind, environment, title, cancellable);
+        let handle = self.start(spec);
         let id = handle.id;
         let finisher = handle.clone();
         let task = tokio::spawn(work(handle));
@@ -321,23 +322,14 @@ impl Jobs {
     }
 
     pub fn info(&self, id: JobId) -> Result<JobInfo> {
-        self.lock()
-            .jobs
-            .iter()
-            .find(|e| e.info.id == id)
-            .map(|e| e.info.clone())
-            .ok_or_else(|| not_found(id))
+        self.lock().entry(id).map(|e| e.info.clone())
     }
 
     /// The job's log so far and, while it runs, its updates from now on: nothing is missed or
     /// repeated between the two, because both are taken under one lock.
     pub fn subscribe(&self, id: JobId) -> Result<Subscription> {
         let mut r = self.lock();
-        let entry = r
-            .jobs
-            .iter_mut()
-            .find(|e| e.info.id == id)
-            .ok_or_else(|| not_found(id))?;
+        let entry = r.entry_mut(id)?;
         let replay = entry.events.iter().cloned().collect();
         let updates = (entry.info.state == JobState::Running).then(|| {
             let (tx, rx) = mpsc::unbounded_channel();
@@ -354,11 +346,7 @@ impl Jobs {
     /// Asks a running job to stop at its next safe point. False if it already finished.
     pub fn cancel(&self, id: JobId) -> Result<bool> {
         let r = self.lock();
-        let entry = r
-            .jobs
-            .iter()
-            .find(|e| e.info.id == id)
-            .ok_or_else(|| not_found(id))?;
+        let entry = r.entry(id)?;
         if entry.info.state != JobState::Running {
             return Ok(false);
         }
@@ -381,7 +369,7 @@ impl Jobs {
         detail: Option<serde_json::Value>,
     ) {
         let mut r = self.lock();
-        let Some(entry) = r.jobs.iter_mut().find(|e| e.info.id == id) else {
+        let Ok(entry) = r.entry_mut(id) else {
             return;
         };
         let event = JobEvent {
@@ -409,7 +397,7 @@ impl Jobs {
     fn finish(&self, id: JobId, outcome: JobOutcome) {
         let info = {
             let mut r = self.lock();
-            let Some(entry) = r.jobs.iter_mut().find(|e| e.info.id == id) else {
+            let Ok(entry) = r.entry_mut(id) else {
                 return;
             };
             if entry.info.state != JobState::Running {
@@ -502,6 +490,15 @@ impl JobHandle {
 mod tests {
     use super::*;
 
+    fn spec(title: &str, cancellable: bool) -> JobSpec<'_> {
+        JobSpec {
+            kind: "test",
+            environment: Some("dev"),
+            title,
+            cancellable,
+        }
+    }
+
     #[derive(Serialize)]
     struct Step(u32);
 
@@ -533,19 +530,13 @@ mod tests {
     async fn a_late_subscriber_gets_the_whole_log_then_the_rest() {
         let jobs = Arc::new(Jobs::default());
         let (go, wait) = tokio::sync::oneshot::channel::<()>();
-        let id = jobs.spawn(
-            "test",
-            Some("dev"),
-            "three steps",
-            false,
-            |job| async move {
-                job.emit(&Step(1));
-                job.emit(&Step(2));
-                wait.await.ok();
-                job.emit(&Step(3));
-                Ok(42)
-            },
-        );
+        let id = jobs.spawn(spec("three steps", false), |job| async move {
+            job.emit(&Step(1));
+            job.emit(&Step(2));
+            wait.await.ok();
+            job.emit(&Step(3));
+            Ok(42)
+        });
         // Subscribe once the first two steps are in.
         let mut sub = loop {
             let sub = jobs.subscribe(id).unwrap();
@@ -581,7 +572,7 @@ mod tests {
     #[tokio::test]
     async fn cancel_wakes_the_work_and_is_the_outcome() {
         let jobs = Arc::new(Jobs::default());
-        let id = jobs.spawn("test", None, "waits", true, |job| async move {
+        let id = jobs.spawn(spec("waits", true), |job| async move {
             job.cancel().cancelled().await;
             Ok(())
         });
@@ -592,7 +583,7 @@ mod tests {
             !jobs.cancel(id).unwrap(),
             "a finished job cannot be cancelled again"
         );
-        let uncancellable = jobs.spawn("test", None, "adopt", false, |_| async { Ok(()) });
+        let uncancellable = jobs.spawn(spec("adopt", false), |_| async { Ok(()) });
         let e = jobs.cancel(uncancellable);
         assert!(e.is_err() || !e.unwrap());
     }
@@ -600,7 +591,7 @@ mod tests {
     #[tokio::test]
     async fn a_job_that_panics_is_reported_failed() {
         let jobs = Arc::new(Jobs::default());
-        let id = jobs.spawn("test", None, "buggy", false, |_| async {
+        let id = jobs.spawn(spec("buggy", false), |_| async {
             if true {
                 panic!("index out of range");
             }
@@ -620,7 +611,7 @@ mod tests {
     #[tokio::test]
     async fn the_log_is_bounded_and_counts_what_it_dropped() {
         let jobs = Arc::new(Jobs::default());
-        let job = jobs.start("test", None, "chatty", false);
+        let job = jobs.start(spec("chatty", false));
         for i in 0..EVENT_CAPACITY + 5 {
             job.log(format!("line {i}"));
         }
@@ -635,9 +626,9 @@ mod tests {
     #[tokio::test]
     async fn only_the_newest_finished_jobs_are_kept() {
         let jobs = Arc::new(Jobs::default());
-        let running = jobs.start("test", None, "still running", false);
+        let running = jobs.start(spec("still running", false));
         for _ in 0..KEEP_FINISHED + 3 {
-            jobs.start("test", None, "done", false)
+            jobs.start(spec("done", false))
                 .finish(JobOutcome::Cancelled { result: None });
         }
         let list = jobs.list();

@@ -13,23 +13,16 @@ pub struct TestDb {
     pub name: String,
 }
 
+/// psql on `database` of the machine's server, quiet and unaligned.
+fn psql_command(database: &str) -> Command {
+    let mut command = Command::new("psql");
+    command.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-h", HOST, "-p"]);
+    command.args([&PORT.to_string(), "-U", USER, "-d", database]);
+    command
+}
+
 fn psql(database: &str, args: &[&str]) -> String {
-    let out = Command::new("psql")
-        .args([
-            "-X",
-            "-q",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-At",
-            "-h",
-            HOST,
-            "-p",
-            &PORT.to_string(),
-            "-U",
-            USER,
-            "-d",
-            database,
-        ])
+    let out = psql_command(database)
         .args(args)
         .output()
         .expect("psql runs (the postgresql client is installed)");
@@ -110,6 +103,16 @@ pub fn legacy_dump(name: &str) -> std::path::PathBuf {
 }
 
 impl TestDb {
+    /// A psql session of its own on this database, reading SQL from its stdin: another client,
+    /// to hold a lock or a transaction open while a test works.
+    pub fn session(&self) -> std::process::Child {
+        psql_command(&self.name)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("psql runs (the postgresql client is installed)")
+    }
+
     /// Waits (up to 30 s) until some session holds the advisory lock `key`.
     pub fn wait_advisory_lock(&self, key: i64) {
         let sql = format!(

@@ -24,22 +24,17 @@ const NEARLY_EXHAUSTED: u32 = 1;
 
 /// What the budget knows now, for display ("52 of 60 left this minute") and for callers
 /// deciding whether to start work.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct BudgetView {
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit_minute: Option<u32>,
     /// The last count the API gave, less the requests sent since (None before any response).
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining_minute: Option<u32>,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining_hour: Option<u32>,
     /// Set while calls are held back because the limit was (probably) reached.
     #[ts(optional, type = "string")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paused_until: Option<DateTime<Utc>>,
     pub summary: String,
 }

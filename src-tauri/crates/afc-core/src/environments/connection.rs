@@ -13,21 +13,21 @@ use crate::{AppError, Result};
 /// A pasted URL split for the form that pasted it: the password goes back to that form, which
 /// sends it to the keyring on save; it is never stored with the rest. (No `Debug`: it holds a
 /// password.)
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct PastedDatabaseUrl {
     pub connection: DbConnection,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct PastedRedisUrl {
     pub connection: RedisConnection,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 

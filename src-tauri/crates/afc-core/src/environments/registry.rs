@@ -50,26 +50,24 @@ pub struct ConnectionSecrets {
     pub api_secret: Option<SecretChange>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct EnvironmentList {
     pub environments: Vec<Environment>,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<String>,
     /// What the console works out about each environment, by name.
     pub notes: BTreeMap<String, EnvironmentNotes>,
 }
 
 /// Derived, never stored: how the database is reached and whether its TLS is weaker than it should be.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct EnvironmentNotes {
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub db_mode: Option<ConnectionMode>,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_warning: Option<String>,
 }
 

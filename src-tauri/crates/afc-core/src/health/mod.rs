@@ -31,28 +31,26 @@ pub enum Health {
 }
 
 /// One dependency as every source sees it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct Dependency {
     /// `api`, `database`, `cache`, `llm_providers`, …
     pub name: String,
     pub status: Health,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latency_ms: Option<f64>,
     /// Why, when not healthy; or what reconciling the sources found.
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// What each source said, e.g. `API /health: unhealthy (Not an executable object…)`.
     pub sources: Vec<String>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct HealthReport {
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
     #[ts(type = "string")]
     pub checked_at: DateTime<Utc>,

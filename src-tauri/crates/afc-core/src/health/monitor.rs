@@ -45,7 +45,9 @@ impl PollPolicy {
 }
 
 /// What one poll found, reduced to what the history needs.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct Point {
     #[ts(type = "string")]
@@ -53,22 +55,15 @@ pub struct Point {
     pub overall: Health,
     /// (dependency, status, reason when not healthy)
     pub dependencies: Vec<(String, Health, Option<String>)>,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_rate: Option<f64>,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_ratio: Option<f64>,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub p50: Option<f64>,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub p95: Option<f64>,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub p99: Option<f64>,
     /// Requests per second of the busiest endpoints (for the sparklines).
+    // (`optional = nullable` keeps the type as is: the struct's `optional_fields` only unwraps
+    // `Option`s, and this is left out when empty.)
+    #[ts(optional = nullable)]
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub endpoints: Vec<(String, f64)>,
 }
@@ -108,7 +103,9 @@ impl Point {
 }
 
 /// A dependency changing state.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct Incident {
     #[ts(type = "string")]
@@ -116,8 +113,6 @@ pub struct Incident {
     pub dependency: String,
     pub from: Health,
     pub to: Health,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 

@@ -33,15 +33,13 @@ const COMPACT_EVERY: usize = 500;
 /// Route groups beyond this fold into "other" (the endpoint label's cardinality cap).
 const MAX_GROUPS: usize = 50;
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct DependencyHistory {
     pub name: String,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uptime_hour: Option<f64>,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uptime_day: Option<f64>,
     /// The last hour in 60 one-minute slots, oldest first.
     pub last_hour: Vec<Health>,
@@ -49,19 +47,15 @@ pub struct DependencyHistory {
     pub last_day: Vec<Health>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct EnvHealthView {
     pub environment: String,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub health: Option<HealthReport>,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<MetricsReport>,
     /// Why there are no metrics (no API URL, a malformed exposition, …).
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics_error: Option<AppError>,
     pub dependencies: Vec<DependencyHistory>,
     /// Newest first.

@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 use super::settings::HealthSettings;
 use super::watch::{EnvHealthView, WatchState, poll};
 use crate::console::Console;
-use crate::jobs::{JobHandle, JobOutcome, Jobs};
+use crate::jobs::{JobHandle, JobOutcome, JobSpec, Jobs};
 use crate::{AppError, ErrorCode, Result};
 
 /// Told after every poll of an environment, with its watch (to notify, or to push the view).
@@ -75,15 +75,20 @@ impl Watchers {
         })
     }
 
-    /// Watches every saved environment: starts those not watched yet, stops those deleted.
-    pub fn sync(self: &Arc<Self>) -> Result<()> {
-        let names: Vec<String> = self
+    /// The saved environments' names, in the settings' order.
+    fn names(&self) -> Result<Vec<String>> {
+        Ok(self
             .console
             .environments()?
             .environments
             .into_iter()
             .map(|e| e.name)
-            .collect();
+            .collect())
+    }
+
+    /// Watches every saved environment: starts those not watched yet, stops those deleted.
+    pub fn sync(self: &Arc<Self>) -> Result<()> {
+        let names = self.names()?;
         let mut watched = lock(&self.watched);
         watched.retain(|name, w| {
             let keep = names.contains(name);
@@ -103,11 +108,12 @@ impl Watchers {
                 WatchState::open(history_file(&self.console, &name)).with_budget(budget),
             ));
             let wake = Arc::new(Notify::new());
-            let job = self.jobs.start_background(
-                "health.watch",
-                Some(&name),
-                &format!("Watching {name}'s health"),
-            );
+            let job = self.jobs.start_background(JobSpec {
+                kind: "health.watch",
+                environment: Some(&name),
+                title: &format!("Watching {name}'s health"),
+                cancellable: false,
+            });
             let task = tokio::spawn(self.clone().watch(
                 name.clone(),
                 state.clone(),
@@ -163,13 +169,7 @@ impl Watchers {
 
     /// Every watched environment's latest health, metrics and history, in the settings' order.
     pub fn views(&self, now: DateTime<Utc>) -> Result<Vec<EnvHealthView>> {
-        let names: Vec<String> = self
-            .console
-            .environments()?
-            .environments
-            .into_iter()
-            .map(|e| e.name)
-            .collect();
+        let names = self.names()?;
         let watched = lock(&self.watched);
         Ok(names
             .iter()

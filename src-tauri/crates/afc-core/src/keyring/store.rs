@@ -138,13 +138,13 @@ fn map_error(e: keyring::Error) -> AppError {
 }
 
 /// Whether the keyring answers, for the window's status and its "keyring unavailable" screen.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyringStatus {
     pub available: bool,
     /// The namespace the console's entries live under.
     pub service: String,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<AppError>,
 }

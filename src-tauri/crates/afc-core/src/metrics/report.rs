@@ -17,73 +17,57 @@ pub struct Scrape<'a> {
     pub at: f64,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, TS)]
+#[ts(optional_fields)]
 pub struct Percentiles {
     /// Seconds.
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub p50: Option<f64>,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub p95: Option<f64>,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub p99: Option<f64>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct EndpointStats {
     /// The route (ids grouped), or `other`.
     pub endpoint: String,
     pub requests: f64,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate: Option<f64>,
     /// Responses with a 5xx status.
     pub errors: f64,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_ratio: Option<f64>,
     pub latency: Percentiles,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct ProcessStats {
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resident_memory_bytes: Option<f64>,
     /// CPU seconds used since the process started.
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_seconds: Option<f64>,
     /// CPU cores in use over the window (1.0 = one full core).
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_cores: Option<f64>,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<f64>,
     /// The process restarted between the two scrapes (counters began again).
     pub restarted: bool,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct MetricsReport {
     /// Seconds between the two scrapes; absent for a single scrape (figures are then totals since
     /// the process started).
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub window_seconds: Option<f64>,
     pub requests: f64,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_rate: Option<f64>,
     pub errors: f64,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_ratio: Option<f64>,
     pub latency: Percentiles,
     /// Busiest first.
@@ -350,22 +334,21 @@ mod tests {
         assert!(r.endpoints.len() <= 5);
     }
 
+    /// The report over two scrapes `seconds` apart (top 10 endpoints).
+    fn between(earlier: &str, later: &str, seconds: f64) -> MetricsReport {
+        let scrape = |text, at| Scrape {
+            exposition: parse(text).unwrap(),
+            at,
+        };
+        report(Some(&scrape(earlier, 0.0)), &scrape(later, seconds), 10, 50)
+    }
+
     #[test]
     fn two_scrapes_give_rates_error_ratio_and_window_percentiles() {
-        let a = exposition(1000.0, 10.0, 100.0, 0.0, 100.0, 0.0);
-        let b = exposition(1000.0, 13.0, 160.0, 20.0, 100.0, 80.0);
-        let (a, b) = (parse(&a).unwrap(), parse(&b).unwrap());
-        let r = report(
-            Some(&Scrape {
-                exposition: a,
-                at: 0.0,
-            }),
-            &Scrape {
-                exposition: b,
-                at: 20.0,
-            },
-            10,
-            50,
+        let r = between(
+            &exposition(1000.0, 10.0, 100.0, 0.0, 100.0, 0.0),
+            &exposition(1000.0, 13.0, 160.0, 20.0, 100.0, 80.0),
+            20.0,
         );
         // 60 ok + 20 errors in 20 s.
         assert_eq!(r.requests, 80.0);
@@ -410,20 +393,10 @@ mod tests {
 
     #[test]
     fn a_restart_between_scrapes_counts_from_the_restart() {
-        let a = exposition(1000.0, 50.0, 500.0, 5.0, 500.0, 0.0);
-        let b = exposition(2000.0, 1.0, 30.0, 0.0, 30.0, 0.0);
-        let (a, b) = (parse(&a).unwrap(), parse(&b).unwrap());
-        let r = report(
-            Some(&Scrape {
-                exposition: a,
-                at: 0.0,
-            }),
-            &Scrape {
-                exposition: b,
-                at: 10.0,
-            },
-            10,
-            50,
+        let r = between(
+            &exposition(1000.0, 50.0, 500.0, 5.0, 500.0, 0.0),
+            &exposition(2000.0, 1.0, 30.0, 0.0, 30.0, 0.0),
+            10.0,
         );
         assert!(r.process.restarted);
         assert_eq!(r.requests, 30.0);

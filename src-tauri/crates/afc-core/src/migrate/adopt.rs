@@ -6,16 +6,16 @@
 use std::time::Instant;
 
 use serde::Serialize;
-use sqlx::{Connection, PgConnection};
+use sqlx::PgConnection;
 use ts_rs::TS;
 
-use super::apply::{ApplyEvent, ApplyOptions, ApplyReport, LockedSession, failure_error};
+use super::apply::{ApplyEvent, ApplyReport, LockedSession, MigrationRun, in_transaction};
 use super::lint::{LintFinding, lint};
 use super::source::{Migration, MigrationSet};
 use super::{history, split};
 use crate::db::{ConnectionMode, Database, query_error};
 use crate::guard::WritePermit;
-use crate::progress::{Cancel, Progress};
+use crate::progress::Cancel;
 use crate::schema::Shape;
 use crate::schema::introspect::{self, LiveSchema};
 use crate::schema::validate::{CheckKind, DataCheck, Finding, Severity, compare};
@@ -40,12 +40,12 @@ pub struct RepairStep {
     pub sql: String,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct AdoptionPlan {
     pub target: String,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
     pub mode: ConnectionMode,
     pub shape: Shape,
@@ -57,8 +57,6 @@ pub struct AdoptionPlan {
     /// The migrations that will be recorded as already done.
     pub baseline: Vec<String>,
     /// Why adoption cannot (or need not) run here.
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refusal: Option<String>,
 }
 
@@ -231,16 +229,15 @@ pub async fn adoption_plan(target: &Database, set: &MigrationSet) -> Result<Adop
 
 /// Runs the repair and records the baseline, all or nothing. The plan is rebuilt under the lock,
 /// so it is exactly what the database needs at that moment.
-pub async fn adopt(
-    target: &Database,
-    permit: &WritePermit,
-    set: &MigrationSet,
-    options: &ApplyOptions,
-    progress: &Progress<ApplyEvent>,
-) -> Result<ApplyReport> {
+pub async fn adopt(run: &MigrationRun<'_>, permit: &WritePermit) -> Result<ApplyReport> {
     let started = Instant::now();
+    let (target, set, progress) = (run.db, run.set, run.progress);
     // One transaction from start to end: adoption is not cancelled, so neither is its wait.
-    let mut session = LockedSession::open(target, permit, options, progress, &Cancel::default())
+    let uncancelled = MigrationRun {
+        cancel: &Cancel::default(),
+        ..*run
+    };
+    let mut session = LockedSession::open(&uncancelled, permit)
         .await?
         .ok_or_else(|| AppError::internal("The wait for the migration lock ended without it"))?;
     let plan = build(&mut session.conn, target, set).await?;
@@ -274,33 +271,23 @@ pub async fn adopt(
         total: 1,
         statements: u32::try_from(statements.len()).unwrap_or(u32::MAX),
     });
-    let conn = &mut *session.conn;
-    let mut tx = conn
-        .begin()
-        .await
-        .map_err(|e| query_error("starting a transaction", &e))?;
-    if let Err(f) = LockedSession::run_statements(
-        &mut tx,
-        (0, "adoption repair", &script),
+    let unit = (0, "adoption repair", script.as_str());
+    let rolled_back = "Nothing was changed: the repair ran in one transaction.";
+    in_transaction(
+        &mut session.conn,
+        unit,
         &statements,
         progress,
+        rolled_back,
+        async |tx| {
+            history::ensure(tx).await?;
+            for m in baseline(set) {
+                history::record(tx, m, 0, true, "baseline").await?;
+            }
+            Ok(())
+        },
     )
-    .await
-    {
-        drop(tx);
-        progress.emit(ApplyEvent::MigrationFailed { failure: f.clone() });
-        return Err(failure_error(
-            &f,
-            "Nothing was changed: the repair ran in one transaction.",
-        ));
-    }
-    history::ensure(&mut tx).await?;
-    for m in baseline(set) {
-        history::record(&mut tx, m, 0, true, "baseline").await?;
-    }
-    tx.commit()
-        .await
-        .map_err(|e| query_error("committing the repair", &e))?;
+    .await?;
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     progress.emit(ApplyEvent::MigrationFinished {
         version: 0,

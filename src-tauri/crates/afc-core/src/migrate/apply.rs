@@ -32,19 +32,26 @@ pub struct ApplyOptions {
     pub statement_timeout: Duration,
 }
 
+impl ApplyOptions {
+    /// Report a held lock at once; 10 s for a table lock, 10 minutes for a statement.
+    pub const DEFAULT: Self = Self {
+        lock_wait: Duration::ZERO,
+        lock_timeout: Duration::from_secs(10),
+        statement_timeout: Duration::from_secs(600),
+    };
+}
+
 impl Default for ApplyOptions {
     fn default() -> Self {
-        Self {
-            lock_wait: Duration::ZERO,
-            lock_timeout: Duration::from_secs(10),
-            statement_timeout: Duration::from_secs(600),
-        }
+        Self::DEFAULT
     }
 }
 
 /// Where a migration failed: enough to find the statement in the file and read the server's
 /// reason without opening the log.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct Failure {
     pub version: u32,
@@ -53,13 +60,9 @@ pub struct Failure {
     pub statement: u32,
     /// 1-based line and column in the file (the server's error position when it gave one).
     pub line: u32,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<u32>,
     pub sql: String,
     pub message: String,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sqlstate: Option<String>,
 }
 
@@ -270,7 +273,7 @@ impl<'a> Run<'a> {
 }
 
 /// The report of a run cancelled while it waited for the migration lock: nothing ran.
-pub(super) fn cancelled_waiting(
+fn cancelled_waiting(
     target: &Database,
     started: Instant,
     progress: &Progress<ApplyEvent>,
@@ -285,6 +288,50 @@ pub(super) fn cancelled_waiting(
     }
 }
 
+/// What a migration write works on and reports to.
+#[derive(Clone, Copy)]
+pub struct MigrationRun<'a> {
+    pub db: &'a Database,
+    pub set: &'a MigrationSet,
+    pub options: &'a ApplyOptions,
+    pub progress: &'a Progress<ApplyEvent>,
+    pub cancel: &'a Cancel,
+}
+
+impl<'a> MigrationRun<'a> {
+    /// A run with the default options.
+    pub fn new(
+        db: &'a Database,
+        set: &'a MigrationSet,
+        progress: &'a Progress<ApplyEvent>,
+        cancel: &'a Cancel,
+    ) -> Self {
+        Self {
+            db,
+            set,
+            options: &ApplyOptions::DEFAULT,
+            progress,
+            cancel,
+        }
+    }
+}
+
+/// Runs `work` on a session holding the migration lock, then releases it. A cancel while
+/// waiting for the lock is the run's outcome: nothing ran.
+pub(super) async fn under_lock(
+    run: &MigrationRun<'_>,
+    permit: &WritePermit,
+    work: impl AsyncFnOnce(&mut PgConnection) -> Result<ApplyReport>,
+) -> Result<ApplyReport> {
+    let started = Instant::now();
+    let Some(mut session) = LockedSession::open(run, permit).await? else {
+        return Ok(cancelled_waiting(run.db, started, run.progress));
+    };
+    let report = work(&mut session.conn).await?;
+    session.close().await?;
+    Ok(report)
+}
+
 /// A connection holding the migration lock, with DDL timeouts set. Dropping it (on any error)
 /// ends the session, which releases the lock.
 pub(crate) struct LockedSession {
@@ -293,15 +340,16 @@ pub(crate) struct LockedSession {
 
 impl LockedSession {
     /// The locked session, or None when the operator cancelled while it waited for the lock.
-    pub async fn open(
-        target: &Database,
-        permit: &WritePermit,
-        options: &ApplyOptions,
-        progress: &Progress<ApplyEvent>,
-        cancel: &Cancel,
-    ) -> Result<Option<Self>> {
-        target.refuse_transaction_pooler()?;
-        let mut conn = target.write(permit, "migrate").await?;
+    pub async fn open(run: &MigrationRun<'_>, permit: &WritePermit) -> Result<Option<Self>> {
+        let MigrationRun {
+            db,
+            options,
+            progress,
+            cancel,
+            ..
+        } = *run;
+        db.refuse_transaction_pooler()?;
+        let mut conn = db.write(permit, "migrate").await?;
         set_timeouts(&mut conn, options.statement_timeout, options.lock_timeout).await?;
         let locked = lock::acquire(&mut conn, options.lock_wait, cancel, |holder| {
             progress.emit(ApplyEvent::WaitingForLock {
@@ -317,7 +365,8 @@ impl LockedSession {
         self.conn.close().await
     }
 
-    /// Runs the statements of one unit (a migration, or adoption's repair), reporting each.
+    /// Runs the statements of one unit (a migration, or adoption's repair), reporting each and
+    /// the one that failed.
     pub async fn run_statements(
         conn: &mut PgConnection,
         unit: (u32, &str, &str),
@@ -338,7 +387,9 @@ impl LockedSession {
                 .execute(&mut *conn)
                 .await
             {
-                return Err(failure(version, file, source, index, s, &e));
+                let f = failure(version, file, source, index, s, &e);
+                progress.emit(ApplyEvent::MigrationFailed { failure: f.clone() });
+                return Err(f);
             }
         }
         Ok(())
@@ -419,126 +470,112 @@ pub(crate) fn failure_error(f: &Failure, rolled_back: &str) -> AppError {
 }
 
 /// Applies every pending migration, in order.
-pub async fn apply(
-    target: &Database,
-    permit: &WritePermit,
-    set: &MigrationSet,
-    options: &ApplyOptions,
-    progress: &Progress<ApplyEvent>,
-    cancel: &Cancel,
-) -> Result<ApplyReport> {
+pub async fn apply(run: &MigrationRun<'_>, permit: &WritePermit) -> Result<ApplyReport> {
     let started = Instant::now();
-    let Some(mut session) = LockedSession::open(target, permit, options, progress, cancel).await?
-    else {
-        return Ok(cancelled_waiting(target, started, progress));
-    };
-    let conn = &mut *session.conn;
-    // Decided under the lock: nobody can change the history between the check and the apply.
-    let live = introspect::read(conn).await?;
-    let current = rows(conn, set).await?;
-    if let Some(reason) = refusal(&Shape::detect(&live), &current) {
-        return Err(refusal_error(reason));
-    }
-    let pending: Vec<&Migration> = current
-        .iter()
-        .filter(|r| {
-            matches!(
-                r.state,
-                MigrationState::Pending | MigrationState::NotApplicable
-            )
-        })
-        .filter_map(|r| set.get(r.version))
-        .collect();
-    history::ensure(conn).await?;
-    let mut run = Run::begin(target, pending.len(), started, progress);
-    for (i, m) in pending.iter().enumerate() {
-        if run.cancelled(cancel, i) {
-            break;
+    let (db, set, progress, cancel) = (run.db, run.set, run.progress, run.cancel);
+    under_lock(run, permit, async |conn| {
+        // Decided under the lock: nobody can change the history between the check and the apply.
+        let live = introspect::read(conn).await?;
+        let current = rows(conn, set).await?;
+        if let Some(reason) = refusal(&Shape::detect(&live), &current) {
+            return Err(refusal_error(reason));
         }
-        if let Some(reason) = unmet_requirement(conn, m).await? {
-            progress.emit(ApplyEvent::MigrationSkipped {
+        let pending: Vec<&Migration> = current
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.state,
+                    MigrationState::Pending | MigrationState::NotApplicable
+                )
+            })
+            .filter_map(|r| set.get(r.version))
+            .collect();
+        history::ensure(conn).await?;
+        let mut done = Run::begin(db, pending.len(), started, progress);
+        for (i, m) in pending.iter().enumerate() {
+            if done.cancelled(cancel, i) {
+                break;
+            }
+            if let Some(reason) = unmet_requirement(conn, m).await? {
+                progress.emit(ApplyEvent::MigrationSkipped {
+                    version: m.version,
+                    name: m.name.clone(),
+                    reason,
+                });
+                done.skipped(m.version);
+                continue;
+            }
+            let statements = m.statements();
+            progress.emit(ApplyEvent::MigrationStarted {
                 version: m.version,
                 name: m.name.clone(),
-                reason,
+                index: to_u32(i + 1),
+                total: to_u32(pending.len()),
+                statements: to_u32(statements.len()),
             });
-            run.skipped(m.version);
-            continue;
-        }
-        let statements = m.statements();
-        progress.emit(ApplyEvent::MigrationStarted {
-            version: m.version,
-            name: m.name.clone(),
-            index: to_u32(i + 1),
-            total: to_u32(pending.len()),
-            statements: to_u32(statements.len()),
-        });
-        let one = Instant::now();
-        let outcome = if m.transactional {
-            apply_in_transaction(conn, m, &statements, progress).await?
-        } else {
-            apply_outside_transaction(conn, m, &statements, progress).await?
-        };
-        if let Err(f) = outcome {
-            progress.emit(ApplyEvent::MigrationFailed { failure: f.clone() });
-            let state = if m.transactional {
-                "It was rolled back: the database is as it was before this migration."
+            let one = Instant::now();
+            let unit = (m.version, m.file.as_str(), m.sql.as_str());
+            if m.transactional {
+                let rolled_back =
+                    "It was rolled back: the database is as it was before this migration.";
+                in_transaction(conn, unit, &statements, progress, rolled_back, async |tx| {
+                    history::record(tx, m, 0, true, "migration").await
+                })
+                .await?;
             } else {
-                "It ran outside a transaction, so it is marked dirty: check what it left, then retry."
-            };
-            return Err(failure_error(&f, state));
+                // Marked dirty first, so a crash midway is visible in the status and blocks
+                // further applies.
+                history::record(conn, m, 0, false, "migration").await?;
+                if let Err(f) = LockedSession::run_statements(conn, unit, &statements, progress).await
+                {
+                    return Err(failure_error(
+                        &f,
+                        "It ran outside a transaction, so it is marked dirty: check what it left, then retry.",
+                    ));
+                }
+            }
+            let ms = millis(one);
+            history::record(
+                conn,
+                m,
+                i64::try_from(ms).unwrap_or(i64::MAX),
+                true,
+                "migration",
+            )
+            .await?;
+            progress.emit(ApplyEvent::MigrationFinished {
+                version: m.version,
+                name: m.name.clone(),
+                duration_ms: ms,
+            });
+            done.applied(m.version);
         }
-        let ms = millis(one);
-        history::record(
-            conn,
-            m,
-            i64::try_from(ms).unwrap_or(i64::MAX),
-            true,
-            "migration",
-        )
-        .await?;
-        progress.emit(ApplyEvent::MigrationFinished {
-            version: m.version,
-            name: m.name.clone(),
-            duration_ms: ms,
-        });
-        run.applied(m.version);
-    }
-    session.close().await?;
-    Ok(run.finish())
+        Ok(done.finish())
+    })
+    .await
 }
 
-/// The statements and the history row commit together, or not at all.
-async fn apply_in_transaction(
+/// One unit's statements (a migration, its revert, adoption's repair) and its history change,
+/// committed together or not at all. A failed statement becomes the error, saying `rolled_back`.
+pub(super) async fn in_transaction(
     conn: &mut PgConnection,
-    m: &Migration,
+    unit: (u32, &str, &str),
     statements: &[Statement],
     progress: &Progress<ApplyEvent>,
-) -> Result<std::result::Result<(), Failure>> {
+    rolled_back: &str,
+    history_change: impl AsyncFnOnce(&mut PgConnection) -> Result<()>,
+) -> Result<()> {
     let mut tx = conn
         .begin()
         .await
         .map_err(|e| query_error("starting a transaction", &e))?;
-    let unit = (m.version, m.file.as_str(), m.sql.as_str());
     if let Err(f) = LockedSession::run_statements(&mut tx, unit, statements, progress).await {
         // Dropping the transaction rolls it back; if the connection is gone, the server did.
         drop(tx);
-        return Ok(Err(f));
+        return Err(failure_error(&f, rolled_back));
     }
-    history::record(&mut tx, m, 0, true, "migration").await?;
+    history_change(&mut tx).await?;
     tx.commit()
         .await
-        .map_err(|e| query_error("committing the migration", &e))?;
-    Ok(Ok(()))
-}
-
-/// Marked dirty first, so a crash midway is visible in the status and blocks further applies.
-async fn apply_outside_transaction(
-    conn: &mut PgConnection,
-    m: &Migration,
-    statements: &[Statement],
-    progress: &Progress<ApplyEvent>,
-) -> Result<std::result::Result<(), Failure>> {
-    history::record(conn, m, 0, false, "migration").await?;
-    let unit = (m.version, m.file.as_str(), m.sql.as_str());
-    Ok(LockedSession::run_statements(conn, unit, statements, progress).await)
+        .map_err(|e| query_error("committing the transaction", &e))
 }

@@ -15,19 +15,17 @@ use crate::{AppError, ErrorCode, Result};
 const KEY: i64 = 0x4146_434D;
 
 /// Another database session, as pg_stat_activity shows it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct Session {
     pub pid: i32,
     pub application: String,
     pub user: String,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
     pub state: String,
     /// How long its current transaction has been open, in seconds.
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_secs: Option<f64>,
     /// The start of its current or last query.
     pub query: String,

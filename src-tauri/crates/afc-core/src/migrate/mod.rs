@@ -18,7 +18,7 @@ mod write;
 
 pub use crate::schema::Severity;
 pub use adopt::{AdoptionPlan, Blocker, RepairStep, adoption_plan};
-pub use apply::{ApplyEvent, ApplyOptions, ApplyReport, Failure, apply};
+pub use apply::{ApplyEvent, ApplyOptions, ApplyReport, Failure, MigrationRun, apply};
 pub use lint::{LintFinding, lint};
 pub use lock::Session;
 pub use overview::OverviewRow;
@@ -27,7 +27,7 @@ pub use revert::revert;
 pub use source::{Migration, MigrationSet, Requirement};
 pub use status::{MigrationRow, MigrationState, StatusReport, status};
 pub use validate::validate;
-pub use write::decision;
+pub use write::MigrationWrite;
 
 /// `application_name` of every migration connection: how other sessions (and the lock-holder
 /// report) recognise the console.

@@ -10,26 +10,20 @@ use crate::console::Console;
 use crate::schema::Shape;
 use crate::{AppError, Result};
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct OverviewRow {
     pub environment: String,
     /// `host:port/database`, when the environment has a database.
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shape: Option<Shape>,
     pub applied: u32,
     pub pending: u32,
     pub problems: u32,
     /// The newest applied (or baselined) migration's file.
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latest: Option<String>,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<AppError>,
 }
 

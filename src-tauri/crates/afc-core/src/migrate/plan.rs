@@ -23,7 +23,9 @@ pub struct PlannedStatement {
     pub sql: String,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct PlannedMigration {
     pub version: u32,
@@ -31,29 +33,23 @@ pub struct PlannedMigration {
     pub file: String,
     pub transactional: bool,
     /// Why it will not run here (e.g. no Supabase auth schema); its statements are still shown.
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,
     pub statements: Vec<PlannedStatement>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
     pub target: String,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
     pub mode: ConnectionMode,
     pub shape: Shape,
     /// Why apply would refuse, if it would.
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refusal: Option<String>,
     pub migrations: Vec<PlannedMigration>,
     pub lint: Vec<LintFinding>,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lock_holder: Option<Session>,
     pub blockers: Vec<Session>,
 }

@@ -29,37 +29,31 @@ pub enum MigrationState {
     NotApplicable,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct MigrationRow {
     pub version: u32,
     pub name: String,
     pub file: String,
     pub state: MigrationState,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub applied_at: Option<String>,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<i64>,
     /// The shipped file's checksum (empty for a missing one).
     pub checksum: String,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub applied_checksum: Option<String>,
     pub reversible: bool,
     /// Why it is irreversible, or why it does not apply.
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusReport {
     pub target: String,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
     pub mode: ConnectionMode,
     pub shape: Shape,
@@ -68,8 +62,6 @@ pub struct StatusReport {
     pub pending: u32,
     /// Modified, missing and dirty migrations: apply refuses while there are any.
     pub problems: u32,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lock_holder: Option<Session>,
 }
 

@@ -2,15 +2,13 @@
 //! with the operator's answer, runs under it, and is audited, refused attempts included.
 
 use super::adopt::adopt;
-use super::apply::{ApplyEvent, ApplyOptions, ApplyReport, apply};
+use super::apply::{ApplyReport, MigrationRun, apply};
 use super::revert::revert;
-use super::source::MigrationSet;
 use crate::Result;
 use crate::audit::{AuditAction, Event};
 use crate::console::Console;
 use crate::db::Database;
 use crate::guard::{self, Confirmation, Decision};
-use crate::progress::{Cancel, Progress};
 
 fn versions(report: &ApplyReport) -> String {
     if report.applied.is_empty() {
@@ -24,94 +22,68 @@ fn versions(report: &ApplyReport) -> String {
     )
 }
 
-/// What the operator reads about each write ("revert the migrations after 0002").
-fn what(action: AuditAction, to: Option<u32>) -> String {
-    guard::what(action, to.map(|v| format!("{v:04}")).as_deref())
+/// A migration write: each is guarded, audited and run the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MigrationWrite {
+    Apply,
+    /// Reverts the applied migrations newer than this version.
+    Revert(u32),
+    /// Takes over a database built the old ways.
+    Adopt,
 }
 
-/// What the operator must do before `action` on `db` (for the window's confirmation and
-/// afctl's prompts).
-pub fn decision(action: AuditAction, db: &Database, to: Option<u32>) -> Decision {
-    guard::decide(action, &what(action, to), &db.scope())
+impl MigrationWrite {
+    pub fn action(self) -> AuditAction {
+        match self {
+            Self::Apply => AuditAction::MigrationApply,
+            Self::Revert(_) => AuditAction::MigrationRevert,
+            Self::Adopt => AuditAction::MigrationAdopt,
+        }
+    }
+
+    /// Whether it can stop between steps (adoption is one transaction from start to end).
+    pub fn cancellable(self) -> bool {
+        self != Self::Adopt
+    }
+
+    /// What the operator reads about it ("revert the migrations after 0002").
+    fn what(self) -> String {
+        let to = match self {
+            Self::Revert(to) => Some(format!("{to:04}")),
+            Self::Apply | Self::Adopt => None,
+        };
+        guard::what(self.action(), to.as_deref())
+    }
+
+    /// What the operator must do before it runs on `db` (for the window's confirmation and
+    /// afctl's prompts).
+    pub fn decision(self, db: &Database) -> Decision {
+        guard::decide(self.action(), &self.what(), &db.scope())
+    }
 }
 
 impl Console {
-    async fn migration_write(
+    /// Runs `write` with the operator's answer, if the write policy allows it; audited either way.
+    pub async fn write_migrations(
         &self,
-        action: AuditAction,
-        db: &Database,
-        to: Option<u32>,
+        write: MigrationWrite,
+        run: &MigrationRun<'_>,
         answer: &Confirmation,
-        run: impl AsyncFnOnce(guard::WritePermit) -> Result<ApplyReport>,
     ) -> Result<ApplyReport> {
-        let event = Event::new(action, db.environment.as_deref()).target(&db.label);
+        let db = run.db;
+        let event = Event::new(write.action(), db.environment.as_deref()).target(&db.label);
         guard::guarded(
             &self.audit,
             event,
-            &what(action, to),
+            &write.what(),
             &db.scope(),
             answer,
-            run,
+            async |permit| match write {
+                MigrationWrite::Apply => apply(run, &permit).await,
+                MigrationWrite::Revert(to) => revert(run, &permit, to).await,
+                MigrationWrite::Adopt => adopt(run, &permit).await,
+            },
             |r| Some(versions(r)),
-        )
-        .await
-    }
-
-    pub async fn apply_migrations(
-        &self,
-        db: &Database,
-        set: &MigrationSet,
-        answer: &Confirmation,
-        options: &ApplyOptions,
-        progress: &Progress<ApplyEvent>,
-        cancel: &Cancel,
-    ) -> Result<ApplyReport> {
-        self.migration_write(
-            AuditAction::MigrationApply,
-            db,
-            None,
-            answer,
-            async |permit| apply(db, &permit, set, options, progress, cancel).await,
-        )
-        .await
-    }
-
-    /// Reverts applied migrations newer than `to` (their down files, newest first).
-    #[allow(clippy::too_many_arguments)] // apply's arguments plus the version to keep
-    pub async fn revert_migrations(
-        &self,
-        db: &Database,
-        set: &MigrationSet,
-        to: u32,
-        answer: &Confirmation,
-        options: &ApplyOptions,
-        progress: &Progress<ApplyEvent>,
-        cancel: &Cancel,
-    ) -> Result<ApplyReport> {
-        self.migration_write(
-            AuditAction::MigrationRevert,
-            db,
-            Some(to),
-            answer,
-            async |permit| revert(db, &permit, set, to, options, progress, cancel).await,
-        )
-        .await
-    }
-
-    pub async fn adopt_database(
-        &self,
-        db: &Database,
-        set: &MigrationSet,
-        answer: &Confirmation,
-        options: &ApplyOptions,
-        progress: &Progress<ApplyEvent>,
-    ) -> Result<ApplyReport> {
-        self.migration_write(
-            AuditAction::MigrationAdopt,
-            db,
-            None,
-            answer,
-            async |permit| adopt(db, &permit, set, options, progress).await,
         )
         .await
     }

@@ -55,33 +55,29 @@ pub struct Fact {
 }
 
 /// One sub-check, e.g. each check inside the API's `/health`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckLine {
     pub name: String,
     pub status: String,
     pub healthy: bool,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latency_ms: Option<f64>,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct ProbeResult {
     pub target: ProbeTarget,
     pub status: ProbeStatus,
     pub summary: String,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latency_ms: Option<f64>,
     pub facts: Vec<Fact>,
     pub checks: Vec<CheckLine>,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<AppError>,
 }
 

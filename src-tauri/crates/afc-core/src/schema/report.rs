@@ -7,12 +7,12 @@ use ts_rs::TS;
 use super::shape::Shape;
 use super::validate::{Finding, Severity};
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct ValidationReport {
     pub target: String,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
     pub shape: Shape,
     #[ts(type = "string")]

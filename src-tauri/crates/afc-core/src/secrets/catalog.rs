@@ -236,15 +236,15 @@ pub fn is_valid_name(name: &str) -> bool {
 }
 
 /// One catalog entry as the window shows it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogEntry {
     pub name: String,
     pub category: Category,
     pub sensitivity: Sensitivity,
     pub requirement: Requirement,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     pub read: bool,
     pub note: String,

@@ -25,17 +25,15 @@ pub enum DriftStatus {
     Missing,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct DriftCell {
     pub present: bool,
     /// Plain values only.
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Secret values: cells with the same group hold the same value (1, 2, …).
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<u32>,
 }
 

@@ -17,7 +17,9 @@ use crate::environments::{Environment, StoredVar, account, not_found};
 use crate::guard::Confirmation;
 use crate::{AppError, ErrorCode, Result};
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct VariableRow {
     pub name: String,
@@ -27,27 +29,23 @@ pub struct VariableRow {
     /// Whether the platform's code reads it (the catalog says so where it does not).
     pub read: bool,
     pub note: String,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     /// Not in the catalog: added by the operator.
     pub custom: bool,
     pub is_set: bool,
     /// Plain values only; secret values are fetched on explicit reveal.
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     pub findings: Vec<Finding>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct VariablesView {
     pub environment: String,
     pub rows: Vec<VariableRow>,
     /// Set when secret values could not be read to validate them.
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keyring_error: Option<AppError>,
 }
 
@@ -69,7 +67,9 @@ pub enum ImportAction {
     Unchanged,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportRow {
     pub name: String,
@@ -77,8 +77,6 @@ pub struct ImportRow {
     pub secret: bool,
     pub action: ImportAction,
     /// The value for plain variables; secrets are never echoed.
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     pub findings: Vec<Finding>,
 }

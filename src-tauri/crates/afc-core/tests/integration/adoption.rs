@@ -1,11 +1,11 @@
 //! Adoption of the legacy databases in the platform's spec: each dump is loaded into a real
 //! database, filled with rows, adopted, validated clean, and every row and value is proven kept.
 
+use crate::common::apply;
 use afc_core::ErrorCode;
-use afc_core::audit::AuditAction;
 use afc_core::db::Database;
-use afc_core::guard::{self, Confirmation, WritePermit};
-use afc_core::migrate::{self, ApplyOptions, MigrationSet, MigrationState};
+use afc_core::guard::Confirmation;
+use afc_core::migrate::{self, MigrationRun, MigrationSet, MigrationState, MigrationWrite};
 use afc_core::progress::{Cancel, Progress};
 use afc_core::schema::Shape;
 use serde_json::Value;
@@ -94,27 +94,13 @@ fn legacy(dump: &str) -> (TestDb, Database) {
     (db, t)
 }
 
-async fn apply(t: &Database, set: &MigrationSet) -> afc_core::Result<migrate::ApplyReport> {
-    migrate::apply(
-        t,
-        &permit(t),
-        set,
-        &ApplyOptions::default(),
-        &Progress::none(),
-        &Cancel::default(),
-    )
-    .await
-}
-
 async fn adopt(t: &Database, set: &MigrationSet) -> afc_core::Result<migrate::ApplyReport> {
     let tc = crate::common::console();
     tc.console
-        .adopt_database(
-            t,
-            set,
+        .write_migrations(
+            MigrationWrite::Adopt,
+            &MigrationRun::new(t, set, &Progress::none(), &Cancel::default()),
             &Confirmation::yes(),
-            &ApplyOptions::default(),
-            &Progress::none(),
         )
         .await
 }
@@ -285,15 +271,4 @@ async fn partial_empty_and_managed_databases_are_not_adopted() {
             .message
             .contains("already managed")
     );
-}
-
-/// What the write policy gives a test that writes to its own scratch database.
-fn permit(db: &Database) -> WritePermit {
-    guard::authorize(
-        AuditAction::MigrationApply,
-        "test",
-        &db.scope(),
-        &Confirmation::yes(),
-    )
-    .unwrap()
 }

@@ -1,7 +1,12 @@
 //! A console with its own temporary configuration folder (and so its own keyring namespace).
 
 use afc_core::Console;
+use afc_core::audit::AuditAction;
+use afc_core::db::Database;
+use afc_core::guard::{self, Confirmation, WritePermit};
+use afc_core::migrate::{self, MigrationRun, MigrationSet};
 use afc_core::paths::AppPaths;
+use afc_core::progress::{Cancel, Progress};
 use afc_core::settings::SettingsStore;
 
 pub struct TestConsole {
@@ -22,4 +27,24 @@ pub fn console() -> TestConsole {
         console: Console::new(paths, settings, "test"),
         dir,
     }
+}
+
+/// What the write policy gives a test that writes to its own scratch database.
+pub fn permit(db: &Database) -> WritePermit {
+    guard::authorize(
+        AuditAction::MigrationApply,
+        "test",
+        &db.scope(),
+        &Confirmation::yes(),
+    )
+    .unwrap()
+}
+
+/// Every shipped (or given) migration applied to a scratch database.
+pub async fn apply(db: &Database, set: &MigrationSet) -> afc_core::Result<migrate::ApplyReport> {
+    migrate::apply(
+        &MigrationRun::new(db, set, &Progress::none(), &Cancel::default()),
+        &permit(db),
+    )
+    .await
 }

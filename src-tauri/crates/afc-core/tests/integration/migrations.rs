@@ -5,13 +5,14 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::common::{apply, permit};
 use afc_core::ErrorCode;
-use afc_core::audit::AuditAction;
 use afc_core::db::Database;
 use afc_core::environments::SafetyLevel;
-use afc_core::guard::{self, Confirmation, WritePermit};
+use afc_core::guard::Confirmation;
 use afc_core::migrate::{
-    self, APPLICATION_NAME, ApplyEvent, ApplyOptions, MigrationSet, MigrationState,
+    self, APPLICATION_NAME, ApplyEvent, ApplyOptions, MigrationRun, MigrationSet, MigrationState,
+    MigrationWrite,
 };
 use afc_core::progress::{Cancel, Progress};
 use afc_core::schema::Shape;
@@ -25,18 +26,6 @@ fn recorder() -> (Progress<ApplyEvent>, Arc<Mutex<Vec<ApplyEvent>>>) {
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink = events.clone();
     (Progress::new(move |e| sink.lock().unwrap().push(e)), events)
-}
-
-async fn apply(t: &Database, set: &MigrationSet) -> afc_core::Result<migrate::ApplyReport> {
-    migrate::apply(
-        t,
-        &permit(t),
-        set,
-        &ApplyOptions::default(),
-        &Progress::none(),
-        &Cancel::default(),
-    )
-    .await
 }
 
 fn states(report: &migrate::StatusReport) -> Vec<MigrationState> {
@@ -84,13 +73,10 @@ async fn a_fresh_database_reaches_the_canonical_schema_and_validates_clean() {
     let (progress, events) = recorder();
     let report = tc
         .console
-        .apply_migrations(
-            &t,
-            &set,
+        .write_migrations(
+            MigrationWrite::Apply,
+            &MigrationRun::new(&t, &set, &progress, &Cancel::default()),
             &Confirmation::yes(),
-            &ApplyOptions::default(),
-            &progress,
-            &Cancel::default(),
         )
         .await
         .unwrap();
@@ -199,14 +185,10 @@ async fn revert_runs_the_down_migrations_newest_first_and_refuses_irreversible_o
         async move {
             let (progress, events) = recorder();
             let r = console
-                .revert_migrations(
-                    t,
-                    set,
-                    to,
+                .write_migrations(
+                    MigrationWrite::Revert(to),
+                    &MigrationRun::new(t, set, &progress, &Cancel::default()),
                     &Confirmation::yes(),
-                    &ApplyOptions::default(),
-                    &progress,
-                    &Cancel::default(),
                 )
                 .await;
             (r, events)
@@ -345,16 +327,12 @@ async fn two_appliers_never_both_apply() {
         lock_wait: Duration::from_secs(60),
         ..ApplyOptions::default()
     };
-    let second = migrate::apply(
-        &t,
-        &permit(&t),
-        &set,
-        &options,
-        &progress,
-        &Cancel::default(),
-    )
-    .await
-    .unwrap();
+    let cancel = Cancel::default();
+    let run = MigrationRun {
+        options: &options,
+        ..MigrationRun::new(&t, &set, &progress, &cancel)
+    };
+    let second = migrate::apply(&run, &permit(&t)).await.unwrap();
     assert_eq!(first.await.unwrap().unwrap().applied, [1, 2]);
     assert!(second.applied.is_empty());
     assert!(
@@ -415,12 +393,8 @@ async fn malformed_sql_names_the_migration_statement_and_position_and_changes_no
     let t = target(&db);
     let (progress, events) = recorder();
     let err = migrate::apply(
-        &t,
+        &MigrationRun::new(&t, &set, &progress, &Cancel::default()),
         &permit(&t),
-        &set,
-        &ApplyOptions::default(),
-        &progress,
-        &Cancel::default(),
     )
     .await
     .unwrap_err();
@@ -487,12 +461,8 @@ async fn cancel_stops_between_migrations() {
         }
     });
     let report = migrate::apply(
-        &t,
+        &MigrationRun::new(&t, &set, &progress, &cancel),
         &permit(&t),
-        &set,
-        &ApplyOptions::default(),
-        &progress,
-        &cancel,
     )
     .await
     .unwrap();
@@ -558,13 +528,10 @@ async fn the_transaction_pooler_and_unconfirmed_protected_environments_are_refus
         async move {
             let answer = confirm.map(Confirmation::name).unwrap_or_default();
             console
-                .apply_migrations(
-                    &t,
-                    set,
+                .write_migrations(
+                    MigrationWrite::Apply,
+                    &MigrationRun::new(&t, set, &Progress::none(), &Cancel::default()),
                     &answer,
-                    &ApplyOptions::default(),
-                    &Progress::none(),
-                    &Cancel::default(),
                 )
                 .await
         }
@@ -628,15 +595,4 @@ async fn the_plan_names_the_lock_holder_and_sessions_that_would_block_ddl() {
         .unwrap();
     assert!(blocker.query.contains("SELECT * FROM tenants"));
     assert!(blocker.state.contains("idle in transaction"));
-}
-
-/// What the write policy gives a test that writes to its own scratch database.
-fn permit(db: &Database) -> WritePermit {
-    guard::authorize(
-        AuditAction::MigrationApply,
-        "test",
-        &db.scope(),
-        &Confirmation::yes(),
-    )
-    .unwrap()
 }

@@ -9,7 +9,7 @@ use afc_core::api::{Credentials, PlatformClient};
 use afc_core::health::{Health, HealthReport, api_health};
 
 use super::{Ctx, wire_name};
-use crate::cli::{EnvArg, HealthArgs};
+use crate::cli::HealthArgs;
 
 /// What is checked: an API given by URL (one client for every round, so the rate-limit budget
 /// is counted across them), or an environment.
@@ -32,13 +32,7 @@ pub async fn run(ctx: &Ctx, args: HealthArgs) -> Result<ExitCode, AppError> {
             false,
         )?)),
         None => {
-            let console = ctx.console()?;
-            let name = super::env_name(
-                &console,
-                &EnvArg {
-                    env: args.source.env.clone(),
-                },
-            )?;
+            let (console, name) = super::source_environment(ctx, &args.source)?;
             Source::Env(Box::new(console), name)
         }
     };

@@ -9,7 +9,7 @@ use afc_core::metrics::{EndpointOrder, MetricsReport, Scrape, fetch, parse, repo
 use afc_core::{AppError, ErrorCode};
 
 use super::Ctx;
-use crate::cli::{EnvArg, MetricsArgs, Rank};
+use crate::cli::{MetricsArgs, Rank};
 
 /// Beyond this many route groups the quietest fold into "other".
 const MAX_GROUPS: usize = 50;
@@ -61,15 +61,8 @@ async fn scrape(ctx: &Ctx, args: &MetricsArgs) -> Result<Vec<(String, String, f6
             false,
         )?),
         None => {
-            let console = ctx.console()?;
-            let name = super::env_name(
-                &console,
-                &EnvArg {
-                    env: args.source.env.clone(),
-                },
-            )?;
-            let env = console.environment(&name)?;
-            console.api(&env).await?
+            let (console, name) = super::source_environment(ctx, &args.source)?;
+            console.api(&console.environment(&name)?).await?
         }
     };
     let from = client.base().to_string();

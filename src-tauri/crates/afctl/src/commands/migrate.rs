@@ -6,12 +6,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use afc_core::audit::AuditAction;
 use afc_core::db::Database;
-use afc_core::guard::Confirmation;
 use afc_core::jobs::JobEventSource;
 use afc_core::migrate::{
-    self, AdoptionPlan, ApplyEvent, ApplyOptions, ApplyReport, MigrationSet, Severity,
+    self, AdoptionPlan, ApplyEvent, ApplyOptions, ApplyReport, MigrationRun, MigrationSet,
+    MigrationWrite, Severity,
 };
 use afc_core::progress::Progress;
 use afc_core::schema::ValidationReport;
@@ -62,17 +61,7 @@ pub async fn run(ctx: &Ctx, command: MigrateCommand) -> Result<ExitCode, AppErro
         }
         MigrateCommand::Apply { target, write } => {
             let (t, set) = resolve(&console, &target).await?;
-            let confirmed = confirmation(&t, AuditAction::MigrationApply, None, &write)?;
-            let result = console
-                .apply_migrations(
-                    &t,
-                    &set,
-                    &confirmed,
-                    &options(&write),
-                    &progress(out),
-                    &ctx.cancel,
-                )
-                .await;
+            let result = run_write(ctx, &console, MigrationWrite::Apply, &t, &set, &write).await;
             finish(out, result, |report| {
                 format!(
                     "Applied {} migration(s) to {} in {} ms.\n",
@@ -84,18 +73,8 @@ pub async fn run(ctx: &Ctx, command: MigrateCommand) -> Result<ExitCode, AppErro
         }
         MigrateCommand::Revert { target, write, to } => {
             let (t, set) = resolve(&console, &target).await?;
-            let confirmed = confirmation(&t, AuditAction::MigrationRevert, Some(to), &write)?;
-            let result = console
-                .revert_migrations(
-                    &t,
-                    &set,
-                    to,
-                    &confirmed,
-                    &options(&write),
-                    &progress(out),
-                    &ctx.cancel,
-                )
-                .await;
+            let result =
+                run_write(ctx, &console, MigrationWrite::Revert(to), &t, &set, &write).await;
             finish(out, result, |report| {
                 format!(
                     "Reverted {} migration(s) on {}.\n",
@@ -127,10 +106,7 @@ pub async fn run(ctx: &Ctx, command: MigrateCommand) -> Result<ExitCode, AppErro
             if !out.json {
                 eprint!("{}", describe_adoption(&plan));
             }
-            let confirmed = confirmation(&t, AuditAction::MigrationAdopt, None, &write)?;
-            let result = console
-                .adopt_database(&t, &set, &confirmed, &options(&write), &progress(out))
-                .await;
+            let result = run_write(ctx, &console, MigrationWrite::Adopt, &t, &set, &write).await;
             finish(out, result, |_| {
                 format!(
                     "Adopted {}: the repair ran and the baseline is recorded.\n",
@@ -172,20 +148,26 @@ async fn resolve(
 }
 
 /// The operator's answer to what the write policy asks before `action` on `t`.
-fn confirmation(
+/// Runs a migration write once the operator's flags answer what the write policy asks.
+async fn run_write(
+    ctx: &Ctx,
+    console: &Console,
+    write: MigrationWrite,
     t: &Database,
-    action: AuditAction,
-    to: Option<u32>,
-    write: &MigrateWrite,
-) -> Result<Confirmation, AppError> {
-    answer(&migrate::decision(action, t, to), &write.confirm)
-}
-
-fn options(write: &MigrateWrite) -> ApplyOptions {
-    ApplyOptions {
-        lock_wait: Duration::from_secs(write.lock_wait),
+    set: &MigrationSet,
+    flags: &MigrateWrite,
+) -> Result<ApplyReport, AppError> {
+    let confirmed = answer(&write.decision(t), &flags.confirm)?;
+    let options = ApplyOptions {
+        lock_wait: Duration::from_secs(flags.lock_wait),
         ..ApplyOptions::default()
-    }
+    };
+    let progress = progress(&ctx.out);
+    let run = MigrationRun {
+        options: &options,
+        ..MigrationRun::new(t, set, &progress, &ctx.cancel)
+    };
+    console.write_migrations(write, &run, &confirmed).await
 }
 
 /// Prints a write's report, or the failure it met. Failures the operation itself met (a failed

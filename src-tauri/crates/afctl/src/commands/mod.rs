@@ -14,7 +14,7 @@ use afc_core::progress::Cancel;
 use afc_core::settings::SettingsStore;
 use afc_core::{AppError, Console, ErrorCode};
 
-use crate::cli::{ConfirmArgs, EnvArg};
+use crate::cli::{ApiSource, ConfirmArgs, EnvArg};
 use crate::output::Output;
 
 /// What every subcommand receives besides its own arguments.
@@ -33,6 +33,19 @@ impl Ctx {
         let settings = SettingsStore::load(paths.settings_file())?;
         Ok(Console::new(paths, settings, "afctl"))
     }
+}
+
+/// The console and the environment an `--env`/`--api-url` command works on, when it is not given
+/// an API URL.
+pub fn source_environment(ctx: &Ctx, source: &ApiSource) -> Result<(Console, String), AppError> {
+    let console = ctx.console()?;
+    let name = env_name(
+        &console,
+        &EnvArg {
+            env: source.env.clone(),
+        },
+    )?;
+    Ok((console, name))
 }
 
 /// `--env NAME`, or the current environment.

@@ -98,24 +98,8 @@ impl Reply {
     }
 }
 
-/// One request as the server received it.
-#[derive(Debug, Clone)]
-pub struct Recorded {
-    pub method: String,
-    pub path: String,
-    /// Names lower-cased.
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Recorded {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
+/// One request as the server received it (method, path, headers with lower-cased names, body).
+pub use http::Request as Recorded;
 
 pub struct FixtureApi {
     port: u16,

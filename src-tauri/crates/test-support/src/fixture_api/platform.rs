@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::http::{Request, Response};
 use super::jwt::{self, Verdict};
-use super::{Recorded, Reply, fixture};
+use super::{Reply, fixture};
 
 /// Routes that end in `/`: the platform answers 307 to the slashed path without it.
 const COLLECTIONS: [&str; 2] = ["/api/v1/agents/", "/api/v1/executions/"];
@@ -83,7 +83,7 @@ pub struct Platform {
     /// Tokens issued before this (seconds since the epoch) are refused.
     pub not_before: i64,
     pub limiter: Limiter,
-    pub log: Vec<Recorded>,
+    pub log: Vec<Request>,
     pub answered: u64,
 }
 
@@ -145,12 +145,7 @@ impl Platform {
     pub fn handle(&mut self, request: &Request) -> Response {
         let started = Instant::now();
         self.answered += 1;
-        self.log.push(Recorded {
-            method: request.method.clone(),
-            path: request.path.clone(),
-            headers: request.headers.clone(),
-            body: request.body.clone(),
-        });
+        self.log.push(request.clone());
         let Some((left_minute, left_hour)) = self.limiter.admit(started) else {
             return bare_500();
         };
