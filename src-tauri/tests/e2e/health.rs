@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use test_support::afctl::add_local_environment;
 use test_support::e2e::{Notifications, Profile, wait_file};
 use test_support::fixture_api::{FixtureApi, Reply, closed_port};
 
@@ -15,20 +16,12 @@ use crate::{afctl, launch};
 fn environments(profile: &Profile) -> FixtureApi {
     let api = FixtureApi::builder().rate_limit(600, 10_000).start();
     api.set("/health", Reply::json(503, "health-degraded-db.json"));
-    let local = [
-        "env",
-        "add",
-        "local",
-        "--kind",
-        "dev",
-        "--api-url",
-        &api.url(),
-        "--db-url",
-        "postgresql://postgres@127.0.0.1:5432/test?sslmode=disable",
-        "--redis-url",
-        "redis://127.0.0.1:6379/0",
-    ];
-    afctl(profile, &local, "");
+    let redis = "redis://127.0.0.1:6379/0";
+    afctl(
+        profile,
+        &add_local_environment("local", &api.url(), redis),
+        "",
+    );
     let gone = format!("http://127.0.0.1:{}", closed_port());
     afctl(
         profile,

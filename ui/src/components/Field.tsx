@@ -76,3 +76,39 @@ export function SelectField<T extends string>({
     </Field>
   );
 }
+
+/** A checkbox with its label beside it; `hint` below, as on other rows. */
+export function CheckboxField({
+  label,
+  hint,
+  name,
+  checked,
+  onChange,
+}: {
+  label: string;
+  hint?: string;
+  name: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}) {
+  const box = (
+    <label className="checkbox">
+      <input
+        type="checkbox"
+        name={name}
+        checked={checked}
+        onChange={(e) => {
+          onChange(e.target.checked);
+        }}
+      />
+      {label}
+    </label>
+  );
+  if (!hint) return box;
+  return (
+    <div className="form__row">
+      {box}
+      <span className="form__hint">{hint}</span>
+    </div>
+  );
+}

@@ -11,7 +11,6 @@ use afc_core::environments::{ConnectionSecrets, EnvKind, Environment};
 use afc_core::health::monitor::PollPolicy;
 use afc_core::health::watch::{WatchState, poll};
 use afc_core::paths::AppPaths;
-use afc_core::settings::SettingsStore;
 use test_support::fixture_api::FixtureApi;
 
 fn cpu_seconds() -> f64 {
@@ -25,16 +24,7 @@ fn cpu_seconds() -> f64 {
 fn main() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let paths = AppPaths {
-        config_dir: dir.path().join("config"),
-        data_dir: dir.path().join("data"),
-        log_dir: dir.path().join("logs"),
-    };
-    let console = Console::new(
-        paths.clone(),
-        SettingsStore::open(paths.settings_file()).unwrap().store,
-        "bench",
-    );
+    let console = Console::load(AppPaths::under(dir.path()), "bench").unwrap();
     let api = FixtureApi::start();
     let names: Vec<String> = (0..10).map(|i| format!("env{i}")).collect();
     for name in &names {

@@ -9,7 +9,6 @@ use afc_core::environments::{ConnectionSecrets, EnvKind, Environment};
 use afc_core::guard::Confirmation;
 use afc_core::paths::AppPaths;
 use afc_core::secrets::{SecretString, catalog, dotenv};
-use afc_core::settings::SettingsStore;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// About 1 MiB of `.env`: plain, quoted, escaped and multi-line values, comments.
@@ -60,13 +59,7 @@ fn dotenv_benches(c: &mut Criterion) {
 fn keyring_benches(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let paths = AppPaths {
-        config_dir: dir.path().join("config"),
-        data_dir: dir.path().join("data"),
-        log_dir: dir.path().join("logs"),
-    };
-    let settings = SettingsStore::open(paths.settings_file()).unwrap().store;
-    let console = Console::new(paths, settings, "bench");
+    let console = Console::load(AppPaths::under(dir.path()), "bench").unwrap();
     let secrets: Vec<&str> = catalog::CATALOG
         .iter()
         .filter(|v| v.sensitivity.is_secret())

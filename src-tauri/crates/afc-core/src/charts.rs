@@ -32,29 +32,23 @@ struct Palette {
     lines: [RGBColor; 3],
 }
 
+/// The window's theme colours (as in its stylesheet): background, text, grid, then the lines.
 fn palette(theme: ChartTheme) -> Palette {
-    match theme {
-        ChartTheme::Light => Palette {
-            background: RGBColor(255, 255, 255),
-            text: RGBColor(26, 32, 44),
-            grid: RGBColor(221, 225, 232),
-            lines: [
-                RGBColor(67, 56, 202),
-                RGBColor(181, 71, 8),
-                RGBColor(180, 35, 24),
-            ],
-        },
-        ChartTheme::Dark => Palette {
-            background: RGBColor(22, 26, 34),
-            text: RGBColor(226, 232, 240),
-            grid: RGBColor(52, 60, 74),
-            lines: [
-                RGBColor(165, 180, 252),
-                RGBColor(253, 176, 34),
-                RGBColor(253, 162, 155),
-            ],
-        },
+    let [background, text, grid, first, second, third] = match theme {
+        ChartTheme::Light => [0xffffff, 0x1a202c, 0xdde1e8, 0x4338ca, 0xb54708, 0xb42318],
+        ChartTheme::Dark => [0x161a22, 0xe2e8f0, 0x343c4a, 0xa5b4fc, 0xfdb022, 0xfda29b],
+    };
+    Palette {
+        background: rgb(background),
+        text: rgb(text),
+        grid: rgb(grid),
+        lines: [rgb(first), rgb(second), rgb(third)],
     }
+}
+
+fn rgb(hex: u32) -> RGBColor {
+    let [_, r, g, b] = hex.to_be_bytes();
+    RGBColor(r, g, b)
 }
 
 /// A line's label and its (time, value) points.

@@ -33,4 +33,11 @@ impl Console {
             databases: Databases::default(),
         }
     }
+
+    /// The console on the settings file in `paths`; a malformed file is an error, never moved
+    /// aside (afctl, benchmarks and tests: only the window quarantines a bad file).
+    pub fn load(paths: AppPaths, source: &'static str) -> crate::Result<Self> {
+        let settings = SettingsStore::load(paths.settings_file())?;
+        Ok(Self::new(paths, settings, source))
+    }
 }

@@ -38,6 +38,15 @@ impl AppPaths {
         })
     }
 
+    /// Every folder under `root` (a sandbox, a test's scratch folder).
+    pub fn under(root: &Path) -> Self {
+        Self {
+            config_dir: root.join("config"),
+            data_dir: root.join("data"),
+            log_dir: root.join("logs"),
+        }
+    }
+
     /// Whether the configuration folder is the platform default (not `AFC_CONFIG_DIR` or
     /// `--config-dir`).
     pub fn is_default_config_dir(&self) -> bool {

@@ -270,6 +270,10 @@ pub enum Credential {
 pub struct EnvOptions {
     #[arg(long, value_name = "URL")]
     pub api_url: Option<String>,
+    /// Allow plain http:// to an API that is not on this machine (credentials then cross the
+    /// network unencrypted); `--allow-insecure-http false` withdraws it.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub allow_insecure_http: Option<bool>,
     /// A postgresql:// URL; its password is moved to the keyring.
     #[arg(long, value_name = "URL")]
     pub db_url: Option<String>,

@@ -46,3 +46,25 @@ pub fn text(out: &Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     )
 }
+
+/// `afctl env add` for a dev environment `name` on the API at `api_url`, the machine's
+/// PostgreSQL (database `test`, no TLS) and the Redis at `redis_url`.
+pub fn add_local_environment<'a>(
+    name: &'a str,
+    api_url: &'a str,
+    redis_url: &'a str,
+) -> [&'a str; 11] {
+    [
+        "env",
+        "add",
+        name,
+        "--kind",
+        "dev",
+        "--api-url",
+        api_url,
+        "--db-url",
+        "postgresql://postgres@127.0.0.1:5432/test?sslmode=disable",
+        "--redis-url",
+        redis_url,
+    ]
+}

@@ -6,3 +6,11 @@ pub mod e2e;
 pub mod fixture_api;
 pub mod leaks;
 pub mod postgres;
+
+/// Asserts that `text` contains every one of `needles`, showing the text when one is missing.
+#[track_caller]
+pub fn assert_contains(text: &str, needles: &[&str]) {
+    for needle in needles {
+        assert!(text.contains(needle), "{needle:?} is not in:\n{text}");
+    }
+}

@@ -4,18 +4,21 @@ import {
   splitRedisUrl,
   testDraftConnection,
   toAppError,
+  type ApiAuth,
   type AppError,
   type ConnectionSecrets,
   type ConnectionTest,
+  type DbConnection,
   type EnvKind,
   type Environment,
+  type RedisConnection,
   type SafetyLevel,
-  type SecretChange,
   type TlsPolicy,
 } from "../../backend";
 import { ErrorNotice } from "../../components/ErrorNotice";
-import { Field, TextField } from "../../components/Field";
+import { CheckboxField, Field, SelectField, TextField } from "../../components/Field";
 import { Modal } from "../../components/Modal";
+import { ConnectionGroup, SecretField, emptySecret, secretChange, type SecretInput } from "./ConnectionFields";
 import { ConnectionResults } from "./ConnectionResults";
 
 const KIND_COLORS: Record<EnvKind, string> = {
@@ -25,6 +28,14 @@ const KIND_COLORS: Record<EnvKind, string> = {
   custom: "#5c7cfa",
 };
 
+const KINDS = (["dev", "staging", "production", "custom"] as const).map((value) => ({ value, label: value }));
+const SAFETY_LEVELS = (["open", "protected", "read-only"] as const).map((value) => ({ value, label: value }));
+const API_AUTH = [
+  { value: "none", label: "None" },
+  { value: "api_key", label: "API key (af_…)" },
+  { value: "login", label: "Email and password" },
+] as const;
+
 const TLS_POLICIES: { value: TlsPolicy; label: string }[] = [
   { value: "verify-full", label: "Verify certificate and host name (verify-full)" },
   { value: "verify-ca", label: "Verify certificate only (verify-ca)" },
@@ -33,18 +44,13 @@ const TLS_POLICIES: { value: TlsPolicy; label: string }[] = [
   { value: "disable", label: "No TLS (disable)" },
 ];
 
-/** A password field for a secret kept in the keyring: empty keeps what is stored. */
-interface SecretInput {
-  value: string;
-  clear: boolean;
-}
+const NEW_DATABASE: DbConnection = { host: "127.0.0.1", port: 5432, database: "postgres", user: "postgres", tls: "prefer", hasPassword: false };
+const NEW_REDIS: RedisConnection = { host: "127.0.0.1", port: 6379, db: 0, tls: false, hasPassword: false };
 
-const emptySecret: SecretInput = { value: "", clear: false };
-
-function change(input: SecretInput): SecretChange | undefined {
-  if (input.value !== "") return { action: "set", value: input.value };
-  if (input.clear) return { action: "clear" };
-  return undefined;
+function newAuth(kind: ApiAuth["kind"]): ApiAuth {
+  if (kind === "api_key") return { kind, hasKey: false };
+  if (kind === "login") return { kind, email: "", hasPassword: false };
+  return { kind: "none" };
 }
 
 interface Props {
@@ -61,8 +67,6 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
   const [dbPassword, setDbPassword] = useState<SecretInput>(emptySecret);
   const [redisPassword, setRedisPassword] = useState<SecretInput>(emptySecret);
   const [apiSecret, setApiSecret] = useState<SecretInput>(emptySecret);
-  const [dbUrl, setDbUrl] = useState("");
-  const [redisUrl, setRedisUrl] = useState("");
   const [error, setError] = useState<AppError>();
   const [note, setNote] = useState<string>();
   const [saving, setSaving] = useState(false);
@@ -72,47 +76,40 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
   const update = (patch: Partial<Environment>) => {
     setEnv((e) => ({ ...e, ...patch }));
   };
+  const db = env.database;
+  const redis = env.redis;
+  const auth = env.apiAuth;
+  const setDb = (patch: Partial<DbConnection>) => {
+    if (db) update({ database: { ...db, ...patch } });
+  };
+  const setRedis = (patch: Partial<RedisConnection>) => {
+    if (redis) update({ redis: { ...redis, ...patch } });
+  };
 
   /** Fills a connection from a pasted URL; its password goes to the password field (the keyring). */
-  function paste<C>(
-    what: string,
-    split: Promise<{ connection: C; password?: string }>,
-    apply: (connection: C, password: string) => void,
-  ) {
-    split.then(
+  function paste<C>(what: string, split: Promise<{ connection: C; password?: string }>, apply: (connection: C, password: SecretInput) => void) {
+    return split.then(
       (result) => {
-        apply(result.connection, result.password ?? "");
+        apply(result.connection, { value: result.password ?? "", clear: false });
         setError(undefined);
         setNote(
           result.password
             ? `The ${what} was split; its password will be stored in the OS keyring, not with the settings.`
             : `The ${what} was split.`,
         );
+        return true;
       },
       (e: unknown) => {
         setError(toAppError(e));
+        return false;
       },
     );
   }
-  const pasteDb = () => {
-    paste("URL", splitDatabaseUrl(dbUrl), (connection, password) => {
-      update({ database: connection });
-      setDbPassword({ value: password, clear: false });
-      setDbUrl("");
-    });
-  };
-  const pasteRedis = () => {
-    paste("Redis URL", splitRedisUrl(redisUrl), (connection, password) => {
-      update({ redis: connection });
-      setRedisPassword({ value: password, clear: false });
-      setRedisUrl("");
-    });
-  };
 
   const secrets = (): ConnectionSecrets => ({
-    dbPassword: change(dbPassword),
-    redisPassword: change(redisPassword),
-    apiSecret: change(apiSecret),
+    dbPassword: secretChange(dbPassword),
+    redisPassword: secretChange(redisPassword),
+    apiSecret: secretChange(apiSecret),
   });
   const cleaned = (): Environment => ({ ...env, apiUrl: env.apiUrl?.trim() === "" ? undefined : env.apiUrl?.trim() });
 
@@ -141,9 +138,6 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
       });
   };
 
-  const db = env.database;
-  const redis = env.redis;
-  const auth = env.apiAuth;
   return (
     <Modal
       open
@@ -163,57 +157,24 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
         <fieldset className="env-form__group">
           <legend>Profile</legend>
           <div className="grid-2">
-            <TextField
-              label="Name"
-              hint="Letters, digits, - and _"
-              name="name"
-              required
-              autoFocus
-              value={env.name}
-              onChange={(v) => {
-                update({ name: v });
-              }}
+            <TextField label="Name" hint="Letters, digits, - and _" name="name" required autoFocus value={env.name} onChange={(name) => update({ name })} />
+            <SelectField
+              label="Kind"
+              name="kind"
+              value={env.kind}
+              options={KINDS}
+              onChange={(kind) => update({ kind, color: KIND_COLORS[kind], safety: kind === "production" ? "protected" : env.safety })}
             />
-            <Field label="Kind">
-              <select
-                className="select"
-                name="kind"
-                value={env.kind}
-                onChange={(e) => {
-                  const kind = e.target.value as EnvKind;
-                  update({ kind, color: KIND_COLORS[kind], safety: kind === "production" ? "protected" : env.safety });
-                }}
-              >
-                <option value="dev">dev</option>
-                <option value="staging">staging</option>
-                <option value="production">production</option>
-                <option value="custom">custom</option>
-              </select>
-            </Field>
-            <Field label="Safety level" hint="Protected: writes need the name typed. Read-only: no write actions.">
-              <select
-                className="select"
-                name="safety"
-                value={env.safety}
-                onChange={(e) => {
-                  update({ safety: e.target.value as SafetyLevel });
-                }}
-              >
-                <option value="open">open</option>
-                <option value="protected">protected</option>
-                <option value="read-only">read-only</option>
-              </select>
-            </Field>
+            <SelectField<SafetyLevel>
+              label="Safety level"
+              hint="Protected: writes need the name typed. Read-only: no write actions."
+              name="safety"
+              value={env.safety}
+              options={SAFETY_LEVELS}
+              onChange={(safety) => update({ safety })}
+            />
             <Field label="Colour" hint="Shown in the top bar on every screen">
-              <input
-                className="input input--color"
-                type="color"
-                name="color"
-                value={env.color}
-                onChange={(e) => {
-                  update({ color: e.target.value });
-                }}
-              />
+              <input className="input input--color" type="color" name="color" value={env.color} onChange={(e) => update({ color: e.target.value })} />
             </Field>
           </div>
         </fieldset>
@@ -227,44 +188,28 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
             className="input input--wide"
             placeholder="https://api.example.com"
             value={env.apiUrl ?? ""}
-            onChange={(v) => {
-              update({ apiUrl: v });
-            }}
+            onChange={(apiUrl) => update({ apiUrl })}
+          />
+          <CheckboxField
+            label="Allow plain http:// to a remote host"
+            hint="Credentials and data would cross the network unencrypted. Off, the console refuses http:// anywhere but this machine."
+            name="allowInsecureHttp"
+            checked={env.allowInsecureHttp ?? false}
+            onChange={(allowInsecureHttp) => update({ allowInsecureHttp })}
           />
           <div className="grid-2">
-            <Field label="Credentials">
-              <select
-                className="select"
-                name="apiAuth"
-                value={auth.kind}
-                onChange={(e) => {
-                  const kind = e.target.value;
-                  update({
-                    apiAuth:
-                      kind === "api_key"
-                        ? { kind: "api_key", hasKey: false }
-                        : kind === "login"
-                          ? { kind: "login", email: "", hasPassword: false }
-                          : { kind: "none" },
-                  });
-                  setApiSecret(emptySecret);
-                }}
-              >
-                <option value="none">None</option>
-                <option value="api_key">API key (af_…)</option>
-                <option value="login">Email and password</option>
-              </select>
-            </Field>
+            <SelectField
+              label="Credentials"
+              name="apiAuth"
+              value={auth.kind}
+              options={API_AUTH}
+              onChange={(kind) => {
+                update({ apiAuth: newAuth(kind) });
+                setApiSecret(emptySecret);
+              }}
+            />
             {auth.kind === "login" && (
-              <TextField
-                label="Email"
-                name="apiEmail"
-                type="email"
-                value={auth.email}
-                onChange={(v) => {
-                  update({ apiAuth: { ...auth, email: v } });
-                }}
-              />
+              <TextField label="Email" name="apiEmail" type="email" value={auth.email} onChange={(email) => update({ apiAuth: { ...auth, email } })} />
             )}
           </div>
           {auth.kind !== "none" && (
@@ -278,174 +223,83 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
           )}
         </fieldset>
 
-        <fieldset className="env-form__group">
-          <legend>
-            <label className="checkbox">
-              <input
-                type="checkbox"
-                name="hasDatabase"
-                checked={db !== undefined}
-                onChange={(e) => {
-                  update({
-                    database: e.target.checked
-                      ? { host: "127.0.0.1", port: 5432, database: "postgres", user: "postgres", tls: "prefer", hasPassword: false }
-                      : undefined,
-                  });
-                }}
-              />
-              PostgreSQL
-            </label>
-          </legend>
-          <Paste
-            label="Paste a connection URL"
-            action="Split the database URL"
-            name="dbUrl"
-            value={dbUrl}
-            placeholder="postgresql://user:password@host:5432/database?sslmode=verify-full"
-            onChange={setDbUrl}
-            onUse={pasteDb}
-          />
+        <ConnectionGroup
+          title="PostgreSQL"
+          toggleName="hasDatabase"
+          enabled={db !== undefined}
+          onToggle={(on) => update({ database: on ? NEW_DATABASE : undefined })}
+          paste={{
+            label: "Paste a connection URL",
+            action: "Split the database URL",
+            name: "dbUrl",
+            placeholder: "postgresql://user:password@host:5432/database?sslmode=verify-full",
+            split: (url) =>
+              paste("URL", splitDatabaseUrl(url), (database, password) => {
+                update({ database });
+                setDbPassword(password);
+              }),
+          }}
+        >
           {db && (
             <>
               <div className="grid-4">
-                <TextField
-                  label="Host"
-                  name="dbHost"
-                  value={db.host}
-                  onChange={(v) => {
-                    update({ database: { ...db, host: v } });
-                  }}
-                />
-                <TextField
-                  label="Port"
-                  name="dbPort"
-                  className="input input--port"
-                  type="number"
-                  min={1}
-                  max={65535}
-                  value={String(db.port)}
-                  onChange={(v) => {
-                    update({ database: { ...db, port: Number(v) } });
-                  }}
-                />
-                <TextField
-                  label="Database"
-                  name="dbName"
-                  value={db.database}
-                  onChange={(v) => {
-                    update({ database: { ...db, database: v } });
-                  }}
-                />
-                <TextField
-                  label="User"
-                  name="dbUser"
-                  value={db.user}
-                  onChange={(v) => {
-                    update({ database: { ...db, user: v } });
-                  }}
-                />
+                <TextField label="Host" name="dbHost" value={db.host} onChange={(host) => setDb({ host })} />
+                <PortField name="dbPort" value={db.port} onChange={(port) => setDb({ port })} />
+                <TextField label="Database" name="dbName" value={db.database} onChange={(database) => setDb({ database })} />
+                <TextField label="User" name="dbUser" value={db.user} onChange={(user) => setDb({ user })} />
               </div>
               <div className="grid-2">
-                <Field label="TLS" hint="Remote hosts default to full verification; anything weaker shows a warning.">
-                  <select
-                    className="select"
-                    name="dbTls"
-                    value={db.tls}
-                    onChange={(e) => {
-                      update({ database: { ...db, tls: e.target.value as TlsPolicy } });
-                    }}
-                  >
-                    {TLS_POLICIES.map((p) => (
-                      <option key={p.value} value={p.value}>
-                        {p.label}
-                      </option>
-                    ))}
-                  </select>
-                </Field>
+                <SelectField
+                  label="TLS"
+                  hint="Remote hosts default to full verification; anything weaker shows a warning."
+                  name="dbTls"
+                  value={db.tls}
+                  options={TLS_POLICIES}
+                  onChange={(tls) => setDb({ tls })}
+                />
                 <SecretField label="Password" name="dbPassword" stored={db.hasPassword} input={dbPassword} onChange={setDbPassword} />
               </div>
-              <Field
+              <TextField
                 label="CA certificate (PEM file, optional)"
                 hint="For verify-ca/verify-full against a private CA. Supabase: download it from the project's database settings."
-              >
-                <input
-                  className="input input--wide mono"
-                  name="dbCaCert"
-                  value={db.caCert ?? ""}
-                  placeholder="/path/to/prod-ca-2021.crt"
-                  onChange={(e) => {
-                    update({ database: { ...db, caCert: e.target.value.trim() === "" ? undefined : e.target.value } });
-                  }}
-                />
-              </Field>
+                className="input input--wide mono"
+                name="dbCaCert"
+                value={db.caCert ?? ""}
+                placeholder="/path/to/prod-ca-2021.crt"
+                onChange={(v) => setDb({ caCert: v.trim() === "" ? undefined : v })}
+              />
             </>
           )}
-        </fieldset>
+        </ConnectionGroup>
 
-        <fieldset className="env-form__group">
-          <legend>
-            <label className="checkbox">
-              <input
-                type="checkbox"
-                name="hasRedis"
-                checked={redis !== undefined}
-                onChange={(e) => {
-                  update({
-                    redis: e.target.checked
-                      ? { host: "127.0.0.1", port: 6379, db: 0, tls: false, hasPassword: false }
-                      : undefined,
-                  });
-                }}
-              />
-              Redis
-            </label>
-          </legend>
-          <Paste
-            label="Paste a Redis URL"
-            action="Split the Redis URL"
-            name="redisUrl"
-            value={redisUrl}
-            placeholder="rediss://default:password@host:6380/0"
-            onChange={setRedisUrl}
-            onUse={pasteRedis}
-          />
+        <ConnectionGroup
+          title="Redis"
+          toggleName="hasRedis"
+          enabled={redis !== undefined}
+          onToggle={(on) => update({ redis: on ? NEW_REDIS : undefined })}
+          paste={{
+            label: "Paste a Redis URL",
+            action: "Split the Redis URL",
+            name: "redisUrl",
+            placeholder: "rediss://default:password@host:6380/0",
+            split: (url) =>
+              paste("Redis URL", splitRedisUrl(url), (connection, password) => {
+                update({ redis: connection });
+                setRedisPassword(password);
+              }),
+          }}
+        >
           {redis && (
             <div className="grid-4">
-              <TextField
-                label="Host"
-                name="redisHost"
-                value={redis.host}
-                onChange={(v) => {
-                  update({ redis: { ...redis, host: v } });
-                }}
-              />
-              <TextField
-                label="Port"
-                name="redisPort"
-                className="input input--port"
-                type="number"
-                value={String(redis.port)}
-                onChange={(v) => {
-                  update({ redis: { ...redis, port: Number(v) } });
-                }}
-              />
+              <TextField label="Host" name="redisHost" value={redis.host} onChange={(host) => setRedis({ host })} />
+              <PortField name="redisPort" value={redis.port} onChange={(port) => setRedis({ port })} />
               <Field label="TLS (rediss)">
-                <label className="checkbox">
-                  <input
-                    type="checkbox"
-                    name="redisTls"
-                    checked={redis.tls}
-                    onChange={(e) => {
-                      update({ redis: { ...redis, tls: e.target.checked } });
-                    }}
-                  />
-                  Verified TLS
-                </label>
+                <CheckboxField label="Verified TLS" name="redisTls" checked={redis.tls} onChange={(tls) => setRedis({ tls })} />
               </Field>
               <SecretField label="Password" name="redisPassword" stored={redis.hasPassword} input={redisPassword} onChange={setRedisPassword} />
             </div>
           )}
-        </fieldset>
+        </ConnectionGroup>
 
         {note && <p className="form__hint" role="status">{note}</p>}
         {error && <ErrorNotice error={error} />}
@@ -466,81 +320,19 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
   );
 }
 
-/** A labelled text (or number) input whose changes arrive as strings. */
-function Paste(props: {
-  label: string;
-  /** The Split button's accessible name. */
-  action: string;
-  name: string;
-  value: string;
-  placeholder: string;
-  onChange: (v: string) => void;
-  onUse: () => void;
-}) {
+function PortField({ name, value, onChange }: { name: string; value: number; onChange: (port: number) => void }) {
   return (
-    <div className="form__row">
-      <span className="form__label">{props.label}</span>
-      <div className="inline-row">
-        <input
-          className="input input--wide"
-          name={props.name}
-          type="password"
-          autoComplete="off"
-          value={props.value}
-          placeholder={props.placeholder}
-          onChange={(e) => {
-            props.onChange(e.target.value);
-          }}
-        />
-        <button
-          type="button"
-          className="button"
-          aria-label={props.action}
-          disabled={props.value.trim() === ""}
-          onClick={props.onUse}
-        >
-          Split
-        </button>
-      </div>
-      <span className="form__hint">Fills the fields below; a password in the URL goes to the OS keyring.</span>
-    </div>
-  );
-}
-
-function SecretField(props: {
-  label: string;
-  name: string;
-  stored: boolean;
-  input: SecretInput;
-  onChange: (s: SecretInput) => void;
-}) {
-  const { stored, input } = props;
-  return (
-    <div className="form__row">
-      <span className="form__label">{props.label}</span>
-      <input
-        className="input"
-        name={props.name}
-        type="password"
-        autoComplete="off"
-        value={input.value}
-        placeholder={stored && !input.clear ? "Stored in the keyring (leave empty to keep)" : "Not set"}
-        onChange={(e) => {
-          props.onChange({ value: e.target.value, clear: false });
-        }}
-      />
-      {stored && (
-        <label className="checkbox form__hint">
-          <input
-            type="checkbox"
-            checked={input.clear}
-            onChange={(e) => {
-              props.onChange({ value: "", clear: e.target.checked });
-            }}
-          />
-          Remove the stored {props.label.toLowerCase()}
-        </label>
-      )}
-    </div>
+    <TextField
+      label="Port"
+      name={name}
+      className="input input--port"
+      type="number"
+      min={1}
+      max={65535}
+      value={String(value)}
+      onChange={(v) => {
+        onChange(Number(v));
+      }}
+    />
   );
 }

@@ -264,6 +264,11 @@ function EnvironmentCard({ env, notes, current, onEdit, onDuplicate, onDelete, o
             {env.apiUrl ?? <span className="muted">not set</span>}
             {auth.kind === "api_key" && <span className="badge">API key{auth.hasKey ? " in keyring" : " missing"}</span>}
             {auth.kind === "login" && <span className="badge">login {auth.email}</span>}
+            {env.allowInsecureHttp && (
+              <span className="badge badge--warn" data-testid="insecure-http" title="Plain http:// to a remote host is allowed: credentials cross the network unencrypted">
+                plain http allowed
+              </span>
+            )}
           </dd>
         </div>
         <div>

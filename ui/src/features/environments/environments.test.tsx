@@ -132,4 +132,28 @@ describe("environments", () => {
     expect(results).toHaveTextContent("unreachable");
     expect(results).toHaveTextContent("Connection refused");
   });
+
+  it("plain http:// to a remote API is allowed only when ticked, and the card then warns", async () => {
+    let saved: Environment = { ...LOCAL, apiUrl: "http://10.0.0.5:8000" };
+    const { user, calls } = setup({
+      list_environments: () => list([saved], "local"),
+      update_environment: (args) => {
+        saved = args.environment as Environment;
+        return saved;
+      },
+    });
+    const card = (await screen.findByRole("heading", { name: "local" })).closest("article");
+    if (!card) throw new Error("no card");
+    expect(within(card).queryByTestId("insecure-http")).not.toBeInTheDocument();
+    await user.click(within(card).getByRole("button", { name: /Edit/ }));
+    const dialog = await screen.findByRole("dialog", { name: "Edit local" });
+    await user.click(within(dialog).getByRole("checkbox", { name: "Allow plain http:// to a remote host" }));
+    await user.click(within(dialog).getByRole("button", { name: "Save changes" }));
+    await waitFor(() => {
+      expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    });
+    const update = calls.find((c) => c.command === "update_environment");
+    expect((update?.args.environment as Environment).allowInsecureHttp).toBe(true);
+    expect(await screen.findByTestId("insecure-http")).toHaveTextContent("plain http allowed");
+  });
 });

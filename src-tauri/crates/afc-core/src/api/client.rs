@@ -610,7 +610,7 @@ pub fn check_api_url(url: &str, allow_http: bool) -> Result<Url> {
             "The API URL \"{url}\" uses plain http:// for a host that is not this machine"
         ))
         .with_details(
-            "Credentials and data would cross the network unencrypted. Use https://, or allow plain HTTP for this environment explicitly (it is then shown with a warning).",
+            "Credentials and data would cross the network unencrypted. Use https://, or allow plain HTTP for this environment explicitly (the editor's \"Allow plain http://\" box, or afctl env set NAME --allow-insecure-http); it is then shown with a warning.",
         ));
     }
     Ok(parsed)

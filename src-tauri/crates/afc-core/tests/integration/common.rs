@@ -7,7 +7,6 @@ use afc_core::guard::{self, Confirmation, WritePermit};
 use afc_core::migrate::{self, MigrationRun, MigrationSet};
 use afc_core::paths::AppPaths;
 use afc_core::progress::{Cancel, Progress};
-use afc_core::settings::SettingsStore;
 
 pub struct TestConsole {
     pub console: Console,
@@ -17,14 +16,8 @@ pub struct TestConsole {
 
 pub fn console() -> TestConsole {
     let dir = tempfile::tempdir().unwrap();
-    let paths = AppPaths {
-        config_dir: dir.path().join("config"),
-        data_dir: dir.path().join("data"),
-        log_dir: dir.path().join("logs"),
-    };
-    let settings = SettingsStore::open(paths.settings_file()).unwrap().store;
     TestConsole {
-        console: Console::new(paths, settings, "test"),
+        console: Console::load(AppPaths::under(dir.path()), "test").unwrap(),
         dir,
     }
 }

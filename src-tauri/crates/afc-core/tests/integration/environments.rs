@@ -600,7 +600,6 @@ async fn drift_board_compares_secrets_without_revealing_them() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_draft_is_tested_with_typed_secrets_and_falls_back_to_the_stored_ones() {
-    use afc_core::environments::RedisConnection;
     use afc_core::probe::{ProbeStatus, ProbeTarget};
     let t = console();
     let c = &t.console;
@@ -608,16 +607,9 @@ async fn a_draft_is_tested_with_typed_secrets_and_falls_back_to_the_stored_ones(
     env.api_url = None;
     env.database.as_mut().unwrap().user = "postgres".into();
     env.database.as_mut().unwrap().database = "test".into();
-    env.redis = Some(RedisConnection {
-        host: "127.0.0.1".into(),
-        port: 6379,
-        db: 0,
-        username: None,
-        tls: false,
-        has_password: false,
-    });
-    // The machine's Redis has no password: a stored one makes AUTH fail, which shows which
-    // secret the test used.
+    // The preset's Redis is the machine's, which has no password: a stored one makes AUTH fail,
+    // which shows which secret the test used.
+    assert_eq!(env.redis.as_ref().unwrap().port, 6379);
     let stored = ConnectionSecrets {
         redis_password: set("stored-redis-pw"),
         ..Default::default()

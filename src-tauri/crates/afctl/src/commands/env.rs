@@ -203,6 +203,9 @@ fn apply(options: &EnvOptions, env: &mut Environment) -> Result<ConnectionSecret
     if let Some(url) = &options.api_url {
         env.api_url = Some(url.clone());
     }
+    if let Some(allow) = options.allow_insecure_http {
+        env.allow_insecure_http = allow;
+    }
     if let Some(safety) = options.safety {
         env.safety = match safety {
             Safety::Open => SafetyLevel::Open,
@@ -234,6 +237,12 @@ fn describe(env: &Environment) -> String {
     let _ = writeln!(s, "safety    {}", wire_name(env.safety));
     let _ = writeln!(s, "colour    {}", env.color);
     let _ = writeln!(s, "API       {}", env.api_url.as_deref().unwrap_or("-"));
+    if env.allow_insecure_http {
+        let _ = writeln!(
+            s,
+            "          warning: plain http:// to a remote host is allowed (credentials cross the network unencrypted)"
+        );
+    }
     if let Some(db) = &env.database {
         let password = if db.has_password {
             ", password in keyring"

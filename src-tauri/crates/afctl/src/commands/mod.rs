@@ -11,7 +11,6 @@ use std::path::PathBuf;
 use afc_core::guard::{Confirmation, Decision};
 use afc_core::paths::AppPaths;
 use afc_core::progress::Cancel;
-use afc_core::settings::SettingsStore;
 use afc_core::{AppError, Console, ErrorCode};
 
 use crate::cli::{ApiSource, ConfirmArgs, EnvArg};
@@ -29,9 +28,7 @@ impl Ctx {
     /// The console as afctl sees it: the shared settings (a malformed file is an error, never
     /// moved aside), the keyring namespace and the audit log.
     pub fn console(&self) -> Result<Console, AppError> {
-        let paths = AppPaths::resolve(self.config_dir.as_deref())?;
-        let settings = SettingsStore::load(paths.settings_file())?;
-        Ok(Console::new(paths, settings, "afctl"))
+        Console::load(AppPaths::resolve(self.config_dir.as_deref())?, "afctl")
     }
 }
 

@@ -139,3 +139,42 @@ fn usage_errors_and_bad_log_filters_exit_2() {
     assert_eq!(v["error"]["code"], "invalid_input");
     assert!(v["error"]["message"].as_str().unwrap().contains("AFC_LOG"));
 }
+
+#[test]
+fn plain_http_to_a_remote_api_needs_the_explicit_opt_in_and_is_then_shown_as_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let remote = "http://10.0.0.5:8000";
+    let refused = afctl(
+        dir.path(),
+        &["env", "add", "edge", "--kind", "dev", "--api-url", remote],
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    test_support::assert_contains(
+        &String::from_utf8_lossy(&refused.stderr),
+        &["plain http://", "--allow-insecure-http"],
+    );
+    assert_eq!(
+        json(&afctl(dir.path(), &["--json", "env", "list"]))["environments"],
+        serde_json::json!([])
+    );
+
+    let add = ["env", "add", "edge", "--kind", "dev", "--api-url", remote];
+    assert!(
+        afctl(dir.path(), &[&add[..], &["--allow-insecure-http"]].concat())
+            .status
+            .success()
+    );
+    let shown = afctl(dir.path(), &["env", "show", "edge"]);
+    test_support::assert_contains(
+        &String::from_utf8_lossy(&shown.stdout),
+        &["warning: plain http:// to a remote host is allowed"],
+    );
+    // Withdrawn: the saved URL no longer passes, so the change is refused and nothing changes.
+    let withdrawn = afctl(
+        dir.path(),
+        &["env", "set", "edge", "--allow-insecure-http", "false"],
+    );
+    assert_eq!(withdrawn.status.code(), Some(2));
+    let json_show = json(&afctl(dir.path(), &["--json", "env", "show", "edge"]));
+    assert_eq!(json_show["allowInsecureHttp"], true);
+}

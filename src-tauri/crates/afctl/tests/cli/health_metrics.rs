@@ -7,8 +7,9 @@ use std::path::Path;
 use std::process::Output;
 
 use std::time::Duration;
-use test_support::afctl::{json, text};
+use test_support::afctl::{add_local_environment, json, text};
 
+use test_support::assert_contains;
 use test_support::fixture_api::{FixtureApi, Reply, closed_port, fixture};
 
 fn afctl(config: &Path, args: &[&str]) -> Output {
@@ -32,22 +33,8 @@ fn dependency<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json::
 
 /// An environment on the fixture API with the machine's PostgreSQL and Redis (or a dead Redis).
 fn environment(dir: &Path, api: &FixtureApi, redis_port: u16) {
-    let out = afctl(
-        dir,
-        &[
-            "env",
-            "add",
-            "local",
-            "--kind",
-            "dev",
-            "--api-url",
-            &api.url(),
-            "--db-url",
-            "postgresql://postgres@127.0.0.1:5432/test?sslmode=disable",
-            "--redis-url",
-            &format!("redis://127.0.0.1:{redis_port}/0"),
-        ],
-    );
+    let redis = format!("redis://127.0.0.1:{redis_port}/0");
+    let out = afctl(dir, &add_local_environment("local", &api.url(), &redis));
     assert!(out.status.success(), "{}", text(&out));
 }
 
@@ -274,11 +261,7 @@ fn malformed_or_missing_metrics_cannot_run() {
     api.set("/metrics", Reply::json(200, "live.json"));
     let out = afctl(dir.path(), &["metrics", "--api-url", &api.url()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out).contains("did not answer with Prometheus metrics"),
-        "{}",
-        text(&out)
-    );
+    assert_contains(&text(&out), &["did not answer with Prometheus metrics"]);
     let out = afctl(
         dir.path(),
         &["metrics", "--file", "/nonexistent/metrics.txt"],

@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::process::Output;
 
+use test_support::assert_contains;
 use test_support::leaks::files_containing;
 
 const DB_PW: &str = "cli-db-pw-5x9Q2w";
@@ -259,11 +260,7 @@ fn environments_and_secrets_end_to_end_without_leaks() {
         "",
     );
     assert_eq!(unconfirmed.code(), 1);
-    assert!(
-        unconfirmed.stdout().contains("--yes"),
-        "{}",
-        unconfirmed.stdout()
-    );
+    assert_contains(&unconfirmed.stdout(), &["--yes"]);
     let imported = run(
         &[
             "--json", "secrets", "import", "--env", "staging", env_path, "--yes",
@@ -360,11 +357,7 @@ fn environments_and_secrets_end_to_end_without_leaks() {
     // exits 1 and changes nothing.
     let refused = run(&["env", "remove", "prod", "--yes"], "");
     assert_eq!(refused.code(), 1);
-    assert!(
-        refused.stderr().contains("--confirm prod"),
-        "{}",
-        refused.stderr()
-    );
+    assert_contains(&refused.stderr(), &["--confirm prod"]);
     run(&["env", "show", "prod"], "").ok();
     run(
         &[
@@ -505,11 +498,7 @@ fn test_connection_exit_codes() {
     .ok();
     let failed = run(&["env", "test", "gone"]);
     assert_eq!(failed.code(), 1);
-    assert!(
-        failed.stdout().contains("unreachable"),
-        "{}",
-        failed.stdout()
-    );
+    assert_contains(&failed.stdout(), &["unreachable"]);
 }
 
 #[test]
@@ -553,11 +542,7 @@ fn bad_files_are_clear_errors_that_change_nothing() {
     std::fs::write(&settings, "{\n  \"environments\": [\n").unwrap();
     let out = run(&["env", "list"]);
     assert_eq!(out.code(), 2);
-    assert!(
-        out.stderr().contains("settings.json") && out.stderr().contains("line"),
-        "{}",
-        out.stderr()
-    );
+    assert_contains(&out.stderr(), &["settings.json", "line"]);
     assert_eq!(
         std::fs::read_to_string(&settings).unwrap(),
         "{\n  \"environments\": [\n"
