@@ -86,9 +86,7 @@ export function App() {
       <Sidebar active={active} onSelect={setActive} onAbout={openAbout} />
       <TopBar
         theme={preferences.theme}
-        onTheme={(theme) => {
-          changePreferences({ ...preferences, theme });
-        }}
+        onTheme={(theme) => changePreferences({ ...preferences, theme })}
         onPreferences={openPreferences}
         onAbout={openAbout}
         environments={list?.environments ?? []}

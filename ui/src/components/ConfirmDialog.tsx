@@ -61,9 +61,7 @@ export function ConfirmDialog({ open, onOpenChange, title, children, confirmLabe
               name="confirm-name"
               value={typed}
               autoFocus
-              onChange={(e) => {
-                setTyped(e.target.value);
-              }}
+              onChange={(e) => setTyped(e.target.value)}
             />
           </label>
         )}
@@ -71,9 +69,7 @@ export function ConfirmDialog({ open, onOpenChange, title, children, confirmLabe
           <button
             type="button"
             className="button"
-            onClick={() => {
-              onOpenChange(false);
-            }}
+            onClick={() => onOpenChange(false)}
           >
             {decision?.verdict === "refused" ? "Close" : "Cancel"}
           </button>
@@ -180,9 +176,7 @@ export function DecisionField({ decision, typed, onTyped }: { decision: Decision
         className="input"
         name="confirm-name"
         value={typed}
-        onChange={(e) => {
-          onTyped(e.target.value);
-        }}
+        onChange={(e) => onTyped(e.target.value)}
       />
     </label>
   );

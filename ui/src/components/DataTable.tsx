@@ -118,9 +118,7 @@ export function DataTable<R>({ id, label, columns, rows, rowKey, onSort, onLoadM
               <button
                 type="button"
                 className="data-table__sort"
-                onClick={() => {
-                  toggle(c.key);
-                }}
+                onClick={() => toggle(c.key)}
               >
                 {c.header}
                 {sort?.key === c.key && (sort.descending ? <ArrowDown size={12} aria-hidden /> : <ArrowUp size={12} aria-hidden />)}
@@ -164,9 +162,7 @@ export function DataTable<R>({ id, label, columns, rows, rowKey, onSort, onLoadM
                       tabIndex={0}
                       className="data-table__cell"
                       title={c.text(row)}
-                      onKeyDown={(e) => {
-                        copyCell(e, c.text(row));
-                      }}
+                      onKeyDown={(e) => copyCell(e, c.text(row))}
                     >
                       {c.render ? c.render(row) : c.text(row)}
                     </div>
@@ -176,9 +172,7 @@ export function DataTable<R>({ id, label, columns, rows, rowKey, onSort, onLoadM
                       type="button"
                       className="icon-button icon-button--small"
                       aria-label="Copy row as JSON"
-                      onClick={() => {
-                        void copyText(JSON.stringify(Object.fromEntries(columns.map((c) => [c.key, c.text(row)]))));
-                      }}
+                      onClick={() => void copyText(JSON.stringify(Object.fromEntries(columns.map((c) => [c.key, c.text(row)]))))}
                     >
                       <Copy size={13} aria-hidden />
                     </button>

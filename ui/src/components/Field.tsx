@@ -33,9 +33,7 @@ export function TextField({
         className="input"
         aria-invalid={error ? true : undefined}
         {...input}
-        onChange={(e) => {
-          onChange(e.target.value);
-        }}
+        onChange={(e) => onChange(e.target.value)}
       />
     </Field>
   );
@@ -63,9 +61,7 @@ export function SelectField<T extends string>({
         className="select"
         name={name}
         value={value}
-        onChange={(e) => {
-          onChange(e.target.value as T);
-        }}
+        onChange={(e) => onChange(e.target.value as T)}
       >
         {options.map((o) => (
           <option key={o.value} value={o.value}>
@@ -97,9 +93,7 @@ export function CheckboxField({
         type="checkbox"
         name={name}
         checked={checked}
-        onChange={(e) => {
-          onChange(e.target.checked);
-        }}
+        onChange={(e) => onChange(e.target.checked)}
       />
       {label}
     </label>

@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { migrationOverview, toAppError, type OverviewRow, type Shape } from "../backend";
 import { ErrorNotice } from "./ErrorNotice";
+import { TableHead } from "./TableHead";
 
 /** A database's shape in words. */
 export function shapeText(shape: Shape) {
@@ -30,16 +31,7 @@ export function MigrationOverview() {
 function OverviewTable({ rows }: { rows: OverviewRow[] }) {
   return (
     <table className="table" aria-label="Migration state of every environment">
-      <thead>
-        <tr>
-          <th>Environment</th>
-          <th>Database</th>
-          <th>State</th>
-          <th>Latest</th>
-          <th>Pending</th>
-          <th>Problems</th>
-        </tr>
-      </thead>
+      <TableHead columns={["Environment", "Database", "State", "Latest", "Pending", "Problems"]} />
       <tbody>
         {rows.map((r) => (
           <tr key={r.environment}>

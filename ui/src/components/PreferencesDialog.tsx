@@ -28,9 +28,7 @@ export function PreferencesDialog({ open, onOpenChange, preferences, onChange }:
           </span>
           <ThemeSwitch
             value={preferences.theme}
-            onChange={(theme) => {
-              onChange({ ...preferences, theme });
-            }}
+            onChange={(theme) => onChange({ ...preferences, theme })}
           />
         </div>
         <div className="form__row">

@@ -30,9 +30,7 @@ export function Segmented<T extends string>({
           data-tab={o.value}
           data-state={value === o.value ? "on" : "off"}
           className="segmented__item"
-          onClick={() => {
-            onChange(o.value);
-          }}
+          onClick={() => onChange(o.value)}
         >
           {o.label}
         </button>

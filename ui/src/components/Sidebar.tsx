@@ -55,9 +55,7 @@ export function Sidebar({ active, onSelect, onAbout }: Props) {
                   aria-current={selected ? "page" : undefined}
                   tabIndex={selected ? 0 : -1}
                   data-section={section.id}
-                  onClick={() => {
-                    onSelect(section.id);
-                  }}
+                  onClick={() => onSelect(section.id)}
                 >
                   <Icon size={17} aria-hidden />
                   <span className="sidebar__label">{section.title}</span>

@@ -3,6 +3,7 @@ import { Info, Settings } from "lucide-react";
 import type { Environment, ThemePreference } from "../backend";
 import { JobsIndicator } from "../jobs/JobsIndicator";
 import { ThemeSwitch } from "./ThemeSwitch";
+import { IconButton } from "./IconButton";
 
 interface Props {
   theme: ThemePreference;
@@ -31,9 +32,7 @@ export function TopBar({ theme, onTheme, onPreferences, onAbout, environments, c
               className="select env-slot__select"
               title="Switch environment (Ctrl+E)"
               value={current.name}
-              onChange={(e) => {
-                onSwitch(e.target.value);
-              }}
+              onChange={(e) => onSwitch(e.target.value)}
             >
               {environments.map((e) => (
                 <option key={e.name} value={e.name}>
@@ -56,12 +55,8 @@ export function TopBar({ theme, onTheme, onPreferences, onAbout, environments, c
       <div className="topbar__actions">
         <JobsIndicator />
         <ThemeSwitch value={theme} onChange={onTheme} />
-        <button type="button" className="icon-button" aria-label="Preferences" title="Preferences (Ctrl+,)" onClick={onPreferences}>
-          <Settings size={17} aria-hidden />
-        </button>
-        <button type="button" className="icon-button" aria-label="About" title="About (F1)" onClick={onAbout}>
-          <Info size={17} aria-hidden />
-        </button>
+        <IconButton icon={Settings} size={17} label="Preferences" title="Preferences (Ctrl+,)" onClick={onPreferences} />
+        <IconButton icon={Info} size={17} label="About" title="About (F1)" onClick={onAbout} />
       </div>
     </header>
   );

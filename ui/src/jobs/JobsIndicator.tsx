@@ -45,9 +45,7 @@ export function JobsIndicator() {
             <button
               type="button"
               className="button button--small"
-              onClick={() => {
-                setShown(undefined);
-              }}
+              onClick={() => setShown(undefined)}
             >
               ← All jobs
             </button>
@@ -65,9 +63,7 @@ function JobRow({ job, onShow }: { job: JobInfo; onShow: (id: number) => void })
       <button
         type="button"
         className="job-row__open"
-        onClick={() => {
-          onShow(job.id);
-        }}
+        onClick={() => onShow(job.id)}
       >
         <span className="job-row__title">{job.title}</span>
         <JobState info={job} />

@@ -5,6 +5,7 @@ import { DataTable, type Column } from "../../components/DataTable";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { useAuditLog } from "./queries";
 import "./audit.css";
+import { SearchBox } from "../../components/SearchBox";
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
 
@@ -52,9 +53,7 @@ export default function AuditSection() {
         <button
           type="button"
           className="button button--small section__action"
-          onClick={() => {
-            void log.refetch();
-          }}
+          onClick={() => void log.refetch()}
         >
           <RefreshCw size={14} aria-hidden /> Refresh
         </button>
@@ -62,23 +61,12 @@ export default function AuditSection() {
       {log.error && <ErrorNotice error={toAppError(log.error)} />}
       {log.data && (
         <div className="toolbar">
-          <input
-            className="input toolbar__search"
-            type="search"
-            placeholder="Search actions and variables"
-            aria-label="Search the audit log"
-            value={search}
-            onChange={(e) => {
-              setSearch(e.target.value);
-            }}
-          />
+          <SearchBox label="Search the audit log" placeholder="Search actions and variables" value={search} onChange={setSearch} />
           <select
             className="select"
             aria-label="Environment"
             value={environment}
-            onChange={(e) => {
-              setEnvironment(e.target.value);
-            }}
+            onChange={(e) => setEnvironment(e.target.value)}
           >
             <option value="">All environments</option>
             {environments.map((name) => (
@@ -91,9 +79,7 @@ export default function AuditSection() {
             <input
               type="checkbox"
               checked={failedOnly}
-              onChange={(e) => {
-                setFailedOnly(e.target.checked);
-              }}
+              onChange={(e) => setFailedOnly(e.target.checked)}
             />
             Failures only
           </label>

@@ -35,18 +35,14 @@ export function SecretField(props: {
         autoComplete="off"
         value={input.value}
         placeholder={stored && !input.clear ? "Stored in the keyring (leave empty to keep)" : "Not set"}
-        onChange={(e) => {
-          props.onChange({ value: e.target.value, clear: false });
-        }}
+        onChange={(e) => props.onChange({ value: e.target.value, clear: false })}
       />
       {stored && (
         <label className="checkbox form__hint">
           <input
             type="checkbox"
             checked={input.clear}
-            onChange={(e) => {
-              props.onChange({ value: "", clear: e.target.checked });
-            }}
+            onChange={(e) => props.onChange({ value: "", clear: e.target.checked })}
           />
           Remove the stored {props.label.toLowerCase()}
         </label>
@@ -93,9 +89,7 @@ export function ConnectionGroup(props: {
             autoComplete="off"
             value={url}
             placeholder={paste.placeholder}
-            onChange={(e) => {
-              setUrl(e.target.value);
-            }}
+            onChange={(e) => setUrl(e.target.value)}
           />
           <button
             type="button"

@@ -330,9 +330,7 @@ function PortField({ name, value, onChange }: { name: string; value: number; onC
       min={1}
       max={65535}
       value={String(value)}
-      onChange={(v) => {
-        onChange(Number(v));
-      }}
+      onChange={(v) => onChange(Number(v))}
     />
   );
 }

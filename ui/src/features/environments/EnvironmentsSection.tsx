@@ -89,9 +89,7 @@ export default function EnvironmentsSection() {
           <button
             type="button"
             className="button button--primary section__action"
-            onClick={() => {
-              setEditing({ draft: BLANK });
-            }}
+            onClick={() => setEditing({ draft: BLANK })}
           >
             <Plus size={15} aria-hidden /> Add environment
           </button>
@@ -105,12 +103,8 @@ export default function EnvironmentsSection() {
       )}
       {list?.environments.length === 0 && (
         <FirstRun
-          onChoose={(preset) => {
-            setEditing({ draft: preset.environment });
-          }}
-          onBlank={() => {
-            setEditing({ draft: BLANK });
-          }}
+          onChoose={(preset) => setEditing({ draft: preset.environment })}
+          onBlank={() => setEditing({ draft: BLANK })}
         />
       )}
       <div className="env-grid">
@@ -120,18 +114,10 @@ export default function EnvironmentsSection() {
             env={env}
             notes={list.notes[env.name]}
             current={list.current === env.name}
-            onEdit={() => {
-              setEditing({ draft: env, original: env.name });
-            }}
-            onDuplicate={() => {
-              setDuplicating(env);
-            }}
-            onDelete={() => {
-              void askDelete(env);
-            }}
-            onMakeCurrent={() => {
-              switchTo.mutate(env.name, { onError: (e) => { showError(toAppError(e)); } });
-            }}
+            onEdit={() => setEditing({ draft: env, original: env.name })}
+            onDuplicate={() => setDuplicating(env)}
+            onDelete={() => void askDelete(env)}
+            onMakeCurrent={() => switchTo.mutate(env.name, { onError: (e) => { showError(toAppError(e)); } })}
           />
         ))}
       </div>
@@ -140,9 +126,7 @@ export default function EnvironmentsSection() {
           key={editing.original ?? "new"}
           draft={editing.draft}
           original={editing.original}
-          onClose={() => {
-            setEditing(undefined);
-          }}
+          onClose={() => setEditing(undefined)}
           onSave={async (env, secrets) => {
             const original = editing.original;
             if (original === undefined) return create.mutateAsync({ env, secrets });
@@ -162,9 +146,7 @@ export default function EnvironmentsSection() {
       {duplicating && (
         <DuplicateDialog
           source={duplicating}
-          onClose={() => {
-            setDuplicating(undefined);
-          }}
+          onClose={() => setDuplicating(undefined)}
         />
       )}
     </section>
@@ -195,9 +177,7 @@ function DuplicateDialog({ source, onClose }: { source: Environment; onClose: ()
             className="input"
             value={name}
             autoFocus
-            onChange={(e) => {
-              setName(e.target.value);
-            }}
+            onChange={(e) => setName(e.target.value)}
           />
           <span className="form__hint">Settings, variables and secrets are copied.</span>
         </label>

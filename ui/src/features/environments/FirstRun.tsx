@@ -26,9 +26,7 @@ export function FirstRun({ onChoose, onBlank }: { onChoose: (preset: Preset) => 
               type="button"
               className="preset"
               data-preset={p.id}
-              onClick={() => {
-                onChoose(p);
-              }}
+              onClick={() => onChoose(p)}
             >
               <Icon size={22} aria-hidden />
               <span className="preset__title">{p.title}</span>

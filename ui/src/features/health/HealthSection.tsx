@@ -9,6 +9,7 @@ import type { SectionProps } from "../../sections";
 import { Charts } from "./Charts";
 import { healthKeys, useHealthOverview, useHealthSettings, useSparklines } from "./queries";
 import "./health.css";
+import { TableHead } from "../../components/TableHead";
 
 interface Choice {
   value: number;
@@ -80,9 +81,7 @@ export default function HealthSection({ current, theme }: SectionProps) {
               <select
                 value={s.intervalSeconds}
                 aria-label="Polling interval"
-                onChange={(e) => {
-                  change({ intervalSeconds: Number(e.target.value) });
-                }}
+                onChange={(e) => change({ intervalSeconds: Number(e.target.value) })}
               >
                 {withCurrent(INTERVALS, s.intervalSeconds, (n) => `every ${String(n)} s`).map((i) => (
                   <option key={i.value} value={i.value}>
@@ -97,9 +96,7 @@ export default function HealthSection({ current, theme }: SectionProps) {
                 value={s.memoryBudgetMib}
                 aria-label="Memory per environment"
                 title="The most one environment's history and last scrape may hold"
-                onChange={(e) => {
-                  change({ memoryBudgetMib: Number(e.target.value) });
-                }}
+                onChange={(e) => change({ memoryBudgetMib: Number(e.target.value) })}
               >
                 {withCurrent(BUDGETS, s.memoryBudgetMib, (n) => `${String(n)} MiB`).map((b) => (
                   <option key={b.value} value={b.value}>
@@ -112,9 +109,7 @@ export default function HealthSection({ current, theme }: SectionProps) {
               <input
                 type="checkbox"
                 checked={s.notifications}
-                onChange={(e) => {
-                  change({ notifications: e.target.checked });
-                }}
+                onChange={(e) => change({ notifications: e.target.checked })}
               />
               Notify me of changes
             </label>
@@ -124,9 +119,7 @@ export default function HealthSection({ current, theme }: SectionProps) {
           <button
             type="button"
             className="button button--small section__action"
-            onClick={() => {
-              healthCheckNow(selected.environment).catch(setActionError);
-            }}
+            onClick={() => void healthCheckNow(selected.environment).catch(setActionError)}
           >
             Check now
           </button>
@@ -144,9 +137,7 @@ export default function HealthSection({ current, theme }: SectionProps) {
               aria-pressed={v === selected}
               data-env={v.environment}
               data-status={v.health?.overall ?? "checking"}
-              onClick={() => {
-                setChosen(v.environment);
-              }}
+              onClick={() => setChosen(v.environment)}
             >
               <span className={`health__dot health__dot--${v.health?.overall ?? "unknown"}`} aria-hidden />
               {v.environment}: {v.health?.overall ?? "checking…"}
@@ -290,15 +281,7 @@ function Metrics({ env, theme, metrics, error }: MetricsProps) {
           </dl>
           <Segmented options={RANKS} value={rank} onChange={setRank} label="Rank endpoints" kind="radio" />
           <table className="table" aria-label="Top endpoints">
-            <thead>
-              <tr>
-                <th>Endpoint</th>
-                <th>Requests</th>
-                <th>Errors</th>
-                <th>p95</th>
-                <th>Last hour</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Endpoint", "Requests", "Errors", "p95", "Last hour"]} />
             <tbody>
               {ranked(metrics.endpoints, rank).map((e) => (
                 <tr key={e.endpoint}>

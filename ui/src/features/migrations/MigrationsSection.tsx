@@ -22,6 +22,7 @@ import { useViewChoice } from "../../viewState";
 import { MIGRATION_WRITES, useAdoptionPlan, usePlan, useStatus, useValidation } from "./queries";
 import { SqlBlock } from "./SqlBlock";
 import "./migrations.css";
+import { TableHead } from "../../components/TableHead";
 
 type Tab = "status" | "plan" | "validate" | "adopt" | "all";
 const TABS = [
@@ -135,19 +136,7 @@ function StatusView({ env }: { env: Environment }) {
       </p>
       {s.lockHolder && <p className="notice notice--warn">The migration lock is held by process {s.lockHolder.pid} ({s.lockHolder.application}).</p>}
       <table className="table" aria-label="Migrations">
-        <thead>
-          <tr>
-            <th>Migration</th>
-            <th>State</th>
-            <th>Applied</th>
-            <th>Duration</th>
-            <th>Checksum</th>
-            <th>Notes</th>
-            <th>
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={["Migration", "State", "Applied", "Duration", "Checksum", "Notes", ""]} />
         <tbody>
           {s.migrations.map((m) => (
             <tr key={m.version} data-state={m.state}>
@@ -241,15 +230,7 @@ function PlanView({ env }: { env: string }) {
 function FindingsTable({ findings }: { findings: SchemaFinding[] }) {
   return (
     <table className="table" aria-label="Findings">
-      <thead>
-        <tr>
-          <th>Severity</th>
-          <th>Object</th>
-          <th>Expected</th>
-          <th>Found</th>
-          <th>Fix</th>
-        </tr>
-      </thead>
+      <TableHead columns={["Severity", "Object", "Expected", "Found", "Fix"]} />
       <tbody>
         {findings.map((f, i) => (
           <tr key={i} className={`finding--${f.severity}`}>

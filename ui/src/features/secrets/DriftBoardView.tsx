@@ -45,9 +45,7 @@ export function DriftBoardView() {
           <input
             type="checkbox"
             checked={onlyDrift}
-            onChange={(e) => {
-              setOnlyDrift(e.target.checked);
-            }}
+            onChange={(e) => setOnlyDrift(e.target.checked)}
           />
           Only variables that differ
         </label>

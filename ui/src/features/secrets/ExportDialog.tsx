@@ -41,9 +41,7 @@ export function ExportDialog({ environment, onClose }: { environment: string; on
               name="exportPath"
               value={path}
               placeholder={`/home/you/${environment}.env`}
-              onChange={(e) => {
-                setPath(e.target.value);
-              }}
+              onChange={(e) => setPath(e.target.value)}
             />
             <BrowseButton
               choose={() => chooseExportFile(`${environment}.env`)}

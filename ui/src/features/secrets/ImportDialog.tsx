@@ -18,6 +18,13 @@ import { useFinishedJob } from "../../jobs/jobLog";
 import { useWrite } from "../../queries";
 import { SECRET_WRITES } from "./queries";
 import { FindingList } from "./FindingList";
+import { TableHead } from "../../components/TableHead";
+
+type Source = "file" | "text";
+const SOURCES: readonly { value: Source; label: string }[] = [
+  { value: "file", label: "From a file" },
+  { value: "text", label: "Paste text" },
+];
 
 /** Import a .env file: preview every line first (nothing is written), then import. */
 export function ImportDialog({
@@ -28,7 +35,7 @@ export function ImportDialog({
   onClose: () => void;
 }) {
   const [typed, setTyped] = useState("");
-  const [mode, setMode] = useState<"file" | "text">("file");
+  const [mode, setMode] = useState<Source>("file");
   const [path, setPath] = useState("");
   const [text, setText] = useState("");
   const [previewed, setPreviewed] = useState<PreviewedImport>();
@@ -61,10 +68,7 @@ export function ImportDialog({
         <Segmented
           kind="tab"
           label="Source"
-          options={[
-            { value: "file", label: "From a file" },
-            { value: "text", label: "Paste text" },
-          ]}
+          options={SOURCES}
           value={mode}
           onChange={(m) => {
             setMode(m);
@@ -136,15 +140,7 @@ export function ImportDialog({
               </ul>
             )}
             <table className="table">
-              <thead>
-                <tr>
-                  <th>Line</th>
-                  <th>Variable</th>
-                  <th>Change</th>
-                  <th>Stored in</th>
-                  <th>Value</th>
-                </tr>
-              </thead>
+              <TableHead columns={["Line", "Variable", "Change", "Stored in", "Value"]} />
               <tbody>
                 {rows.map((r) => (
                   <tr key={r.name} data-variable={r.name}>

@@ -11,6 +11,10 @@ import { KeyringUnavailable } from "./KeyringUnavailable";
 import { VariablesPanel } from "./VariablesPanel";
 
 const TABS = ["variables", "drift"] as const;
+const VIEWS: readonly { value: (typeof TABS)[number]; label: string }[] = [
+  { value: "variables", label: "Variables" },
+  { value: "drift", label: "Drift board" },
+];
 
 export default function SecretsSection({ current, onManage }: SectionProps) {
   const [tab, setTab] = useViewChoice("secrets.tab", TABS, "variables");
@@ -21,26 +25,14 @@ export default function SecretsSection({ current, onManage }: SectionProps) {
       <header className="section__header">
         <KeyRound size={22} aria-hidden />
         <h1 id="section-title">Secrets</h1>
-        <Segmented
-          kind="tab"
-          label="View"
-          className="section__action"
-          options={[
-            { value: "variables", label: "Variables" },
-            { value: "drift", label: "Drift board" },
-          ]}
-          value={tab}
-          onChange={setTab}
-        />
+        <Segmented kind="tab" label="View" className="section__action" options={VIEWS} value={tab} onChange={setTab} />
       </header>
       {keyring.error && <ErrorNotice error={toAppError(keyring.error)} />}
       {keyringError && (
         <KeyringUnavailable
           error={keyringError}
           retrying={keyring.isFetching}
-          onRetry={() => {
-            void keyring.refetch();
-          }}
+          onRetry={() => void keyring.refetch()}
         />
       )}
       {tab === "drift" ? (

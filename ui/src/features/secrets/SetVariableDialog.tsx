@@ -51,9 +51,7 @@ export function SetVariableDialog({ environment, name: fixedName, secret: initia
               value={name}
               autoFocus
               placeholder="MY_SETTING"
-              onChange={(e) => {
-                setName(e.target.value.toUpperCase());
-              }}
+              onChange={(e) => setName(e.target.value.toUpperCase())}
             />
           </label>
         )}
@@ -66,9 +64,7 @@ export function SetVariableDialog({ environment, name: fixedName, secret: initia
               rows={5}
               value={value}
               autoFocus={Boolean(fixedName)}
-              onChange={(e) => {
-                setValue(e.target.value);
-              }}
+              onChange={(e) => setValue(e.target.value)}
             />
           ) : (
             <input
@@ -78,9 +74,7 @@ export function SetVariableDialog({ environment, name: fixedName, secret: initia
               autoComplete="off"
               value={value}
               autoFocus={Boolean(fixedName)}
-              onChange={(e) => {
-                setValue(e.target.value);
-              }}
+              onChange={(e) => setValue(e.target.value)}
             />
           )}
           <span className="form__hint">
@@ -92,9 +86,7 @@ export function SetVariableDialog({ environment, name: fixedName, secret: initia
             <input
               type="checkbox"
               checked={multiline}
-              onChange={(e) => {
-                setMultiline(e.target.checked);
-              }}
+              onChange={(e) => setMultiline(e.target.checked)}
             />
             Multi-line value
           </label>
@@ -104,9 +96,7 @@ export function SetVariableDialog({ environment, name: fixedName, secret: initia
                 type="checkbox"
                 name="variableSecret"
                 checked={secret}
-                onChange={(e) => {
-                  setSecret(e.target.checked);
-                }}
+                onChange={(e) => setSecret(e.target.checked)}
               />
               Secret (keep in the keyring)
             </label>

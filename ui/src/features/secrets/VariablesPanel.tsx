@@ -10,6 +10,7 @@ import {
   type VariableRow,
 } from "../../backend";
 import { useGuard } from "../../components/ConfirmDialog";
+import { IconButton } from "../../components/IconButton";
 import { Segmented } from "../../components/Segmented";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { useShowError } from "../../components/Toasts";
@@ -20,6 +21,7 @@ import { ExportDialog } from "./ExportDialog";
 import { FindingList } from "./FindingList";
 import { ImportDialog } from "./ImportDialog";
 import { SetVariableDialog } from "./SetVariableDialog";
+import { SearchBox } from "../../components/SearchBox";
 
 /** How long a revealed secret stays on screen. */
 const REVEAL_SECONDS = 15;
@@ -46,6 +48,11 @@ const CATEGORY_TITLES: Record<Category, string> = {
 };
 
 type Filter = "all" | "set" | "problems";
+const SHOW: readonly { value: Filter; label: string }[] = [
+  { value: "all", label: "All" },
+  { value: "set", label: "Set" },
+  { value: "problems", label: "Problems" },
+];
 
 interface Props {
   environment: string;
@@ -112,34 +119,13 @@ export function VariablesPanel({ environment, keyringDown }: Props) {
   return (
     <div className="variables">
       <div className="toolbar">
-        <input
-          className="input toolbar__search"
-          type="search"
-          placeholder="Filter variables"
-          aria-label="Filter variables"
-          value={search}
-          onChange={(e) => {
-            setSearch(e.target.value);
-          }}
-        />
-        <Segmented
-          kind="radio"
-          label="Show"
-          options={[
-            { value: "all", label: "All" },
-            { value: "set", label: "Set" },
-            { value: "problems", label: "Problems" },
-          ]}
-          value={filter}
-          onChange={setFilter}
-        />
+        <SearchBox label="Filter variables" placeholder="Filter variables" value={search} onChange={setSearch} />
+        <Segmented kind="radio" label="Show" options={SHOW} value={filter} onChange={setFilter} />
         <span className="toolbar__spacer" />
         <button
           type="button"
           className="button button--small"
-          onClick={() => {
-            setSetting({ secret: true });
-          }}
+          onClick={() => setSetting({ secret: true })}
         >
           <Plus size={14} aria-hidden /> Custom variable
         </button>
@@ -148,9 +134,7 @@ export function VariablesPanel({ environment, keyringDown }: Props) {
           className="button button--small"
           data-action="import"
           disabled={keyringDown}
-          onClick={() => {
-            setDialog("import");
-          }}
+          onClick={() => setDialog("import")}
         >
           <FileUp size={14} aria-hidden /> Import .env
         </button>
@@ -159,9 +143,7 @@ export function VariablesPanel({ environment, keyringDown }: Props) {
           className="button button--small"
           data-action="export"
           disabled={keyringDown}
-          onClick={() => {
-            setDialog("export");
-          }}
+          onClick={() => setDialog("export")}
         >
           <FileDown size={14} aria-hidden /> Export .env
         </button>
@@ -187,12 +169,8 @@ export function VariablesPanel({ environment, keyringDown }: Props) {
                   environment={environment}
                   row={row}
                   keyringDown={keyringDown}
-                  onEdit={() => {
-                    setSetting({ name: row.name, secret: row.secret });
-                  }}
-                  onRemove={() => {
-                    void askRemove(row);
-                  }}
+                  onEdit={() => setSetting({ name: row.name, secret: row.secret })}
+                  onRemove={() => void askRemove(row)}
                 />
               ))}
             </tbody>
@@ -204,26 +182,20 @@ export function VariablesPanel({ environment, keyringDown }: Props) {
           environment={environment}
           name={setting.name}
           secret={setting.secret}
-          onClose={() => {
-            setSetting(undefined);
-          }}
+          onClose={() => setSetting(undefined)}
         />
       )}
       {guard.dialog}
       {dialog === "import" && (
         <ImportDialog
           environment={environment}
-          onClose={() => {
-            setDialog(undefined);
-          }}
+          onClose={() => setDialog(undefined)}
         />
       )}
       {dialog === "export" && (
         <ExportDialog
           environment={environment}
-          onClose={() => {
-            setDialog(undefined);
-          }}
+          onClose={() => setDialog(undefined)}
         />
       )}
     </div>
@@ -339,51 +311,25 @@ function Variable({ environment, row, keyringDown, onEdit, onRemove }: VariableP
       </td>
       <td className="var-row__actions">
         {row.isSet && row.secret && (
-          <button
-            type="button"
-            className="icon-button"
-            aria-label={revealed !== undefined ? `Hide ${row.name}` : `Reveal ${row.name}`}
+          <IconButton
+            icon={revealed !== undefined ? EyeOff : Eye}
+            label={revealed !== undefined ? `Hide ${row.name}` : `Reveal ${row.name}`}
             title={revealed !== undefined ? "Hide" : `Reveal for ${String(REVEAL_SECONDS)} s`}
             disabled={secretLocked}
             onClick={reveal}
-          >
-            {revealed !== undefined ? <EyeOff size={16} aria-hidden /> : <Eye size={16} aria-hidden />}
-          </button>
+          />
         )}
         {row.isSet && (
-          <button
-            type="button"
-            className="icon-button"
-            aria-label={`Copy ${row.name}`}
+          <IconButton
+            icon={Copy}
+            label={`Copy ${row.name}`}
             title={row.secret ? "Copy (the clipboard is cleared after 30 s)" : "Copy"}
             disabled={secretLocked}
             onClick={copy}
-          >
-            <Copy size={16} aria-hidden />
-          </button>
+          />
         )}
-        <button
-          type="button"
-          className="icon-button"
-          aria-label={`Set ${row.name}`}
-          title="Set value"
-          disabled={secretLocked}
-          onClick={onEdit}
-        >
-          <Pencil size={16} aria-hidden />
-        </button>
-        {row.isSet && (
-          <button
-            type="button"
-            className="icon-button"
-            aria-label={`Remove ${row.name}`}
-            title="Remove"
-            disabled={secretLocked}
-            onClick={onRemove}
-          >
-            <Trash2 size={16} aria-hidden />
-          </button>
-        )}
+        <IconButton icon={Pencil} label={`Set ${row.name}`} title="Set value" disabled={secretLocked} onClick={onEdit} />
+        {row.isSet && <IconButton icon={Trash2} label={`Remove ${row.name}`} title="Remove" disabled={secretLocked} onClick={onRemove} />}
       </td>
     </tr>
   );
