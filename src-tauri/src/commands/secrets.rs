@@ -66,6 +66,21 @@ pub async fn remove_variable(
         .await
 }
 
+/// Moves a custom secret out of the keyring into the settings file, on the operator's explicit
+/// request (the decision for `variable.make-plain` says the value will be on disk).
+#[tauri::command]
+pub async fn make_variable_plain(
+    state: State<'_, AppState>,
+    environment: String,
+    name: String,
+    confirmation: Confirmation,
+) -> Result<(), AppError> {
+    state
+        .console
+        .make_plain(&environment, &name, &confirmation)
+        .await
+}
+
 /// The one way a secret value reaches the window: the operator clicked "Reveal".
 #[tauri::command]
 pub async fn reveal_variable(

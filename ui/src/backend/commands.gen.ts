@@ -144,6 +144,10 @@ export const setVariable = (environment: string, name: string, value: string, se
 export const removeVariable = (environment: string, name: string, confirmation: Confirmation) =>
   call<null>("remove_variable", { environment, name, confirmation });
 
+/** Moves a custom secret out of the keyring into the settings file, on the operator's explicit request (the decision for `variable.make-plain` says the value will be on disk). */
+export const makeVariablePlain = (environment: string, name: string, confirmation: Confirmation) =>
+  call<null>("make_variable_plain", { environment, name, confirmation });
+
 /** The one way a secret value reaches the window: the operator clicked "Reveal". */
 export const revealVariable = (environment: string, name: string) =>
   call<string>("reveal_variable", { environment, name });

@@ -76,6 +76,9 @@ pub enum AuditAction {
     VariableSet,
     #[serde(rename = "variable.delete")]
     VariableDelete,
+    /// A secret the operator chose to keep as plain text (its value moves to the settings file).
+    #[serde(rename = "variable.make-plain")]
+    VariableMakePlain,
     #[serde(rename = "secret.reveal")]
     SecretReveal,
     #[serde(rename = "secret.copy")]
@@ -103,6 +106,7 @@ impl AuditAction {
             Self::EnvironmentSwitch => "environment.switch",
             Self::VariableSet => "variable.set",
             Self::VariableDelete => "variable.delete",
+            Self::VariableMakePlain => "variable.make-plain",
             Self::SecretReveal => "secret.reveal",
             Self::SecretCopy => "secret.copy",
             Self::EnvFileImport => "env-file.import",

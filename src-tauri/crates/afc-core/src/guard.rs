@@ -132,7 +132,10 @@ pub fn kind_of(action: AuditAction) -> Option<ActionKind> {
     use AuditAction::*;
     match action {
         EnvironmentUpdate | VariableSet => Some(ActionKind::Write),
-        EnvironmentDelete | VariableDelete | MigrationRevert => Some(ActionKind::Destructive),
+        // Making a secret plain cannot be taken back: its value has been on disk.
+        EnvironmentDelete | VariableDelete | VariableMakePlain | MigrationRevert => {
+            Some(ActionKind::Destructive)
+        }
         EnvFileImport | MigrationApply | MigrationAdopt => Some(ActionKind::Bulk),
         EnvironmentCreate | EnvironmentDuplicate | EnvironmentSwitch | SecretReveal
         | SecretCopy | EnvFileExport => None,
@@ -150,6 +153,9 @@ pub fn what(action: AuditAction, subject: Option<&str>) -> String {
         }
         AuditAction::VariableSet => format!("set {subject}"),
         AuditAction::VariableDelete => format!("remove {subject}"),
+        AuditAction::VariableMakePlain => format!(
+            "store {subject} as plain text: its value leaves the OS keyring and is written to the settings file on disk"
+        ),
         AuditAction::EnvFileImport => format!("import {subject}"),
         AuditAction::MigrationApply => "apply the pending migrations".to_owned(),
         AuditAction::MigrationRevert => format!("revert the migrations after {subject}"),

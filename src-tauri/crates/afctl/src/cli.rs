@@ -324,6 +324,14 @@ pub enum SecretsCommand {
         #[arg(long)]
         reveal: bool,
     },
+    /// Keep a custom secret as plain text: its value leaves the keyring for the settings file.
+    MakePlain {
+        #[command(flatten)]
+        env: EnvArg,
+        var: String,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
+    },
     /// Remove a variable (and its keyring entry).
     Remove {
         #[command(flatten)]

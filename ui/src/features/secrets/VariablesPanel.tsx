@@ -1,7 +1,8 @@
-import { Copy, Eye, EyeOff, FileDown, FileUp, Pencil, Plus, Trash2 } from "lucide-react";
+import { Copy, Eye, EyeOff, FileDown, FileUp, LockOpen, Pencil, Plus, Trash2 } from "lucide-react";
 import { useEffect, useMemo, useState } from "react";
 import {
   copyVariable,
+  makeVariablePlain,
   removeVariable,
   revealVariable,
   toAppError,
@@ -65,31 +66,41 @@ export function VariablesPanel({ environment, keyringDown }: Props) {
   const [search, setSearch] = useState("");
   const [setting, setSetting] = useState<{ name?: string; secret: boolean }>();
   const [dialog, setDialog] = useState<"import" | "export">();
-  const remove = useWrite(
-    ({ name, confirmation }: { name: string; confirmation: Confirmation }) => removeVariable(environment, name, confirmation),
-    SECRET_WRITES,
-  );
+  type Change = { name: string; confirmation: Confirmation };
+  const remove = useWrite(({ name, confirmation }: Change) => removeVariable(environment, name, confirmation), SECRET_WRITES);
+  const makePlain = useWrite(({ name, confirmation }: Change) => makeVariablePlain(environment, name, confirmation), SECRET_WRITES);
   const showError = useShowError();
   const guard = useGuard();
-  const askRemove = async (row: VariableRow) => {
-    const confirmation = await guard.ask({
-      env: environment,
-      action: "variable.delete",
-      subject: row.name,
-      alwaysAsk: true,
-      title: `Remove ${row.name} from ${environment}?`,
-      confirmLabel: "Remove",
-      body: <p>{row.secret ? "Its value is deleted from the OS keyring." : "Its value is deleted from the settings."}</p>,
-    });
-    if (confirmation) {
-      remove.mutate(
-        { name: row.name, confirmation },
-        {
-          onError: (e) => {
-            showError(toAppError(e));
+  /** Removing a variable, or keeping a secret as plain text: always asked, as the policy says. */
+  const askFor = async (row: VariableRow, change: "remove" | "make-plain") => {
+    const confirmation = await guard.ask(
+      change === "remove"
+        ? {
+            env: environment,
+            action: "variable.delete",
+            subject: row.name,
+            alwaysAsk: true,
+            title: `Remove ${row.name} from ${environment}?`,
+            confirmLabel: "Remove",
+            body: <p>{row.secret ? "Its value is deleted from the OS keyring." : "Its value is deleted from the settings."}</p>,
+          }
+        : {
+            env: environment,
+            action: "variable.make-plain",
+            subject: row.name,
+            alwaysAsk: true,
+            title: `Store ${row.name} as plain text?`,
+            confirmLabel: "Store as plain text",
+            body: (
+              <p>
+                Its value leaves the OS keyring and is written to the console&apos;s settings file, where this window shows it and anyone who can
+                read your files can see it.
+              </p>
+            ),
           },
-        },
-      );
+    );
+    if (confirmation) {
+      (change === "remove" ? remove : makePlain).mutate({ name: row.name, confirmation }, { onError: (e) => showError(toAppError(e)) });
     }
   };
 
@@ -170,7 +181,8 @@ export function VariablesPanel({ environment, keyringDown }: Props) {
                   row={row}
                   keyringDown={keyringDown}
                   onEdit={() => setSetting({ name: row.name, secret: row.secret })}
-                  onRemove={() => void askRemove(row)}
+                  onRemove={() => void askFor(row, "remove")}
+                  onMakePlain={() => void askFor(row, "make-plain")}
                 />
               ))}
             </tbody>
@@ -208,9 +220,10 @@ interface VariableProps {
   keyringDown: boolean;
   onEdit: () => void;
   onRemove: () => void;
+  onMakePlain: () => void;
 }
 
-function Variable({ environment, row, keyringDown, onEdit, onRemove }: VariableProps) {
+function Variable({ environment, row, keyringDown, onEdit, onRemove, onMakePlain }: VariableProps) {
   const [revealed, setRevealed] = useState<string>();
   const [left, setLeft] = useState(0);
   const [copied, setCopied] = useState<string>();
@@ -329,6 +342,9 @@ function Variable({ environment, row, keyringDown, onEdit, onRemove }: VariableP
           />
         )}
         <IconButton icon={Pencil} label={`Set ${row.name}`} title="Set value" disabled={secretLocked} onClick={onEdit} />
+        {row.isSet && row.custom && row.secret && (
+          <IconButton icon={LockOpen} label={`Store ${row.name} as plain text`} title="Store as plain text" disabled={secretLocked} onClick={onMakePlain} />
+        )}
         {row.isSet && <IconButton icon={Trash2} label={`Remove ${row.name}`} title="Remove" disabled={secretLocked} onClick={onRemove} />}
       </td>
     </tr>

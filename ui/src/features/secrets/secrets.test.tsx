@@ -42,6 +42,27 @@ describe("secrets", () => {
     expect(calls.find((c) => c.command === "copy_variable")?.args).toEqual({ environment: "local", name: "JWT_SECRET_KEY" });
   });
 
+  it("keeps a custom secret in the keyring until the operator confirms storing it as plain text", async () => {
+    const custom = row("PARTNER_ENDPOINT_CODE", { category: "custom", custom: true });
+    const { user, calls } = setup({ ...handlers([row("JWT_SECRET_KEY"), custom]), make_variable_plain: () => null });
+    await goTo(user, "Secrets");
+    expect(await screen.findByRole("button", { name: "Store PARTNER_ENDPOINT_CODE as plain text" })).toBeInTheDocument();
+    // A catalog secret has no such action.
+    expect(screen.queryByRole("button", { name: "Store JWT_SECRET_KEY as plain text" })).not.toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Store PARTNER_ENDPOINT_CODE as plain text" }));
+    const dialog = await screen.findByRole("dialog", { name: "Store PARTNER_ENDPOINT_CODE as plain text?" });
+    expect(dialog).toHaveTextContent("written to the console's settings file");
+    expect(calls.some((c) => c.command === "make_variable_plain")).toBe(false);
+    await user.click(within(dialog).getByRole("button", { name: "Store as plain text" }));
+    await waitFor(() => {
+      expect(calls.find((c) => c.command === "make_variable_plain")?.args).toEqual({
+        environment: "local",
+        name: "PARTNER_ENDPOINT_CODE",
+        confirmation: { yes: true },
+      });
+    });
+  });
+
   it("marks what the platform never reads, validation findings and required variables", async () => {
     const { user } = setup(
       handlers([

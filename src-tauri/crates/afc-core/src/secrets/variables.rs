@@ -133,6 +133,32 @@ pub struct PreviewedImport {
 }
 
 /// The `.env` text a preview or an import reads: pasted text or a file.
+/// Whether `name` is kept in the keyring when set to `value`: the catalog decides for its
+/// variables; a custom one keeps what it is (once secret, it stays secret until the operator
+/// runs `make_plain`), and a new one is what the operator asked, or what its name suggests.
+fn kept_secret(
+    env: &Environment,
+    name: &str,
+    value: &str,
+    requested: Option<bool>,
+) -> Result<bool> {
+    if let Some(spec) = catalog::lookup(name) {
+        return Ok(spec.sensitivity.is_secret());
+    }
+    let stored = env.variables.get(name).map(|v| v.secret);
+    match (stored, requested) {
+        (Some(true), Some(false)) => Err(AppError::invalid_input(format!(
+            "{name} is kept in the OS keyring, and setting it does not change that"
+        ))
+        .with_details(
+            "To keep it as plain text instead (its value is then written to the settings file), use \"Store as plain text\" in the Secrets section or afctl secrets make-plain.",
+        )),
+        (Some(stored), None) => Ok(stored),
+        (_, Some(requested)) => Ok(requested),
+        (None, None) => Ok(catalog::is_secret(name, Some(value))),
+    }
+}
+
 pub fn read_env_file(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| AppError::io("read", path, &e))?;
     String::from_utf8(bytes).map_err(|e| {
@@ -277,10 +303,7 @@ impl Console {
                 )));
             }
             let env = self.environment(env_name)?;
-            let secret = match catalog::lookup(name) {
-                Some(spec) => spec.sensitivity.is_secret(),
-                None => secret.unwrap_or_else(|| catalog::is_secret(name, Some(value.expose()))),
-            };
+            let secret = kept_secret(&env, name, value.expose(), secret)?;
             self.store_variables(&env, vec![(name.to_owned(), value.clone(), secret)]).await?;
             Ok(validate::check_value(name, value.expose(), env.kind))
         })
@@ -304,12 +327,8 @@ impl Console {
                 }
             }
         }
-        // A variable that stops being secret leaves the keyring; one that becomes secret leaves the file.
-        let turned_plain: Vec<String> = vars
-            .iter()
-            .filter(|(n, _, s)| !s && env.variables.get(n).is_some_and(|v| v.secret))
-            .map(|(n, _, _)| account(&env.name, n))
-            .collect();
+        // A variable that becomes secret leaves the file (it never goes the other way here: see
+        // `make_plain`).
         let env_name = env.name.clone();
         let saved = self.update_profiles(move |s| {
             let target = s
@@ -339,10 +358,63 @@ impl Console {
             }
             return Err(e);
         }
-        for account in turned_plain {
-            self.keyring.delete(&account).await?;
-        }
         Ok(())
+    }
+
+    /// Moves a secret the catalog does not require to be secret out of the keyring into the
+    /// settings file, where the window shows it. Only on the operator's explicit request, with
+    /// the confirmation the write policy asks for (it says the value will be on disk).
+    pub async fn make_plain(
+        &self,
+        env_name: &str,
+        name: &str,
+        answer: &Confirmation,
+    ) -> Result<()> {
+        let event = Event {
+            environment: Some(env_name),
+            action: AuditAction::VariableMakePlain,
+            target: Some(name),
+            detail: None,
+        };
+        self.guarded_on(env_name, event, Some(name), answer, async |_| {
+            let env = self.environment(env_name)?;
+            if catalog::lookup(name).is_some_and(|s| s.sensitivity.is_secret()) {
+                return Err(AppError::invalid_input(format!(
+                    "{name} is a secret by the platform's catalog: it stays in the OS keyring"
+                )));
+            }
+            if !env.variables.get(name).is_some_and(|v| v.secret) {
+                return Err(AppError::new(
+                    ErrorCode::NotFound,
+                    format!("{name} is not a secret of {env_name}"),
+                ));
+            }
+            let account = account(env_name, name);
+            let value = self.keyring.get(&account).await?.ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::NotFound,
+                    format!("The keyring holds no value for {name}: set it again"),
+                )
+            })?;
+            let (env_owned, name_owned) = (env_name.to_owned(), name.to_owned());
+            self.update_profiles(move |s| {
+                let target = s
+                    .environments
+                    .iter_mut()
+                    .find(|e| e.name == env_owned)
+                    .ok_or_else(|| not_found(&env_owned))?;
+                target.variables.insert(
+                    name_owned,
+                    StoredVar {
+                        secret: false,
+                        value: Some(value.expose().to_owned()),
+                    },
+                );
+                Ok(())
+            })?;
+            self.keyring.delete(&account).await
+        })
+        .await
     }
 
     pub async fn remove_variable(
@@ -429,7 +501,8 @@ impl Console {
         let current = self.all_values(env).await;
         let mut rows = Vec::new();
         for entry in &parsed.entries {
-            let secret = catalog::is_secret(&entry.key, Some(&entry.value));
+            // An import never makes a secret plain: the variable keeps what it is.
+            let secret = kept_secret(env, &entry.key, &entry.value, None)?;
             let action = match current.get(&entry.key) {
                 None | Some(Ok(None)) => ImportAction::New,
                 Some(Err(e)) => return Err(e.clone()),

@@ -674,3 +674,80 @@ async fn a_draft_is_tested_with_typed_secrets_and_falls_back_to_the_stored_ones(
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_custom_secret_stays_secret_until_the_operator_makes_it_plain() {
+    let t = console();
+    let c = &t.console;
+    let env = presets().remove(0).environment;
+    c.create_environment(env, ConnectionSecrets::default())
+        .await
+        .unwrap();
+    let name = "PARTNER_ENDPOINT_CODE"; // nothing in the name says "secret"
+    let yes = Confirmation::yes();
+    let set = async |value: &str, secret: Option<bool>| {
+        c.set_variable("local", name, SecretString::new(value), secret, &yes)
+            .await
+    };
+    set("code-one-1111", Some(true)).await.unwrap();
+    // Set again with no flag (the window's edit dialog), then imported: still only in the keyring.
+    set("code-two-2222", None).await.unwrap();
+    let text = format!("{name}=code-three-3333\n");
+    let preview = c.import_preview("local", &text).await.unwrap();
+    assert!(preview.rows[0].secret && preview.rows[0].value.is_none());
+    c.import("local", &text, "partner.env", &yes).await.unwrap();
+    // Asking for plain while setting is refused: that is an explicit, separate step.
+    let refused = set("code-four-4444", Some(false)).await.unwrap_err();
+    assert_eq!(refused.code, ErrorCode::InvalidInput);
+    for value in [
+        "code-one-1111",
+        "code-two-2222",
+        "code-three-3333",
+        "code-four-4444",
+    ] {
+        assert!(
+            files_containing(t.dir.path(), value, &[]).is_empty(),
+            "{value} reached a file"
+        );
+    }
+    let row = |view: &afc_core::secrets::VariablesView| {
+        view.rows.iter().find(|r| r.name == name).cloned().unwrap()
+    };
+    let listed = row(&c.variables("local").await.unwrap());
+    assert!(listed.secret && listed.value.is_none(), "{listed:?}");
+
+    // Making it plain needs the confirmation the policy asks for, then moves the value to disk.
+    let unconfirmed = c
+        .make_plain("local", name, &Confirmation::default())
+        .await
+        .unwrap_err();
+    assert_eq!(unconfirmed.code, ErrorCode::UnsafeInProduction);
+    assert!(files_containing(t.dir.path(), "code-three-3333", &[]).is_empty());
+    c.make_plain("local", name, &yes).await.unwrap();
+    let listed = row(&c.variables("local").await.unwrap());
+    assert_eq!(
+        (listed.secret, listed.value.as_deref()),
+        (false, Some("code-three-3333"))
+    );
+    assert_eq!(
+        c.keyring.get(&account("local", name)).await.unwrap(),
+        None,
+        "the keyring entry is gone"
+    );
+    // A catalog secret cannot be made plain.
+    c.set_variable(
+        "local",
+        "JWT_SECRET_KEY",
+        SecretString::new(JWT),
+        None,
+        &yes,
+    )
+    .await
+    .unwrap();
+    let catalog = c
+        .make_plain("local", "JWT_SECRET_KEY", &yes)
+        .await
+        .unwrap_err();
+    assert_eq!(catalog.code, ErrorCode::InvalidInput);
+    assert!(files_containing(t.dir.path(), JWT, &[]).is_empty());
+}

@@ -101,6 +101,17 @@ pub async fn run(ctx: &Ctx, command: SecretsCommand) -> Result<ExitCode, AppErro
                 _ => "•••••••• (in the keyring; add --reveal to print it)\n".to_owned(),
             })
         }
+        SecretsCommand::MakePlain { env, var, confirm } => {
+            let env = env_name(&console, &env)?;
+            let decision = console.decision(&env, AuditAction::VariableMakePlain, Some(&var))?;
+            console
+                .make_plain(&env, &var, &answer(&decision, &confirm)?)
+                .await?;
+            out.result(
+                &serde_json::json!({ "environment": env, "madePlain": var }),
+                || format!("{var} in {env} is now kept in the settings file as plain text.\n"),
+            )
+        }
         SecretsCommand::Remove { env, var, confirm } => {
             let env = env_name(&console, &env)?;
             let decision = console.decision(&env, AuditAction::VariableDelete, Some(&var))?;

@@ -627,3 +627,41 @@ fn env_set_changes_only_what_is_given_and_keeps_secrets() {
     assert_eq!(bad.code(), 2);
     assert!(bad.stderr().contains("#rrggbb"), "{}", bad.stderr());
 }
+
+#[test]
+fn a_custom_secret_becomes_plain_only_through_make_plain_with_a_confirmation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Vec::new();
+    let mut run = |args: &[&str], stdin: &str| afctl_in(dir.path(), args, stdin, &[], &mut log);
+    run(&["env", "add", "qa", "--kind", "dev"], "").ok();
+    let var = "PARTNER_ENDPOINT_CODE";
+    run(
+        &["secrets", "set", "--env", "qa", var, "--secret"],
+        "pc-one-31337",
+    )
+    .ok();
+    run(&["secrets", "set", "--env", "qa", var], "pc-two-31337").ok();
+    let plain = run(
+        &["secrets", "set", "--env", "qa", var, "--plain"],
+        "pc-three-31337",
+    );
+    assert_eq!(plain.code(), 2);
+    assert_contains(&plain.stderr(), &["kept in the OS keyring", "make-plain"]);
+    let unconfirmed = run(&["secrets", "make-plain", "--env", "qa", var], "");
+    assert_eq!(unconfirmed.code(), 1);
+    assert_contains(&unconfirmed.stderr(), &["--yes", "settings file on disk"]);
+    for value in ["pc-one-31337", "pc-two-31337", "pc-three-31337"] {
+        assert!(
+            files_containing(dir.path(), value, &[]).is_empty(),
+            "{value} reached a file"
+        );
+    }
+    run(&["secrets", "make-plain", "--env", "qa", var, "--yes"], "").ok();
+    let shown = run(&["--json", "secrets", "get", "--env", "qa", var], "")
+        .ok()
+        .json();
+    assert_eq!(
+        (shown["secret"].as_bool(), shown["value"].as_str()),
+        (Some(false), Some("pc-two-31337"))
+    );
+}
