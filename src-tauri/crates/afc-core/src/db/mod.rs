@@ -8,6 +8,7 @@
 
 mod connect;
 mod connection;
+mod quote;
 
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -17,6 +18,7 @@ use sqlx::{Connection, PgConnection, PgPool, Postgres, Transaction};
 
 pub use connect::{APPLICATION_NAME, CONNECT_TIMEOUT, connect_error, label, query_error};
 pub use connection::{ConnectionMode, DbConnection, TlsPolicy, parse_database_url, tls_warning};
+pub use quote::{ident, idents, public};
 
 use crate::guard::{SafetyLevel, Scope, WritePermit};
 use crate::keyring::SecretString;

@@ -13,7 +13,7 @@ use super::apply::{ApplyEvent, ApplyReport, LockedSession, MigrationRun, in_tran
 use super::lint::{LintFinding, lint};
 use super::source::{Migration, MigrationSet};
 use super::{history, split};
-use crate::db::{ConnectionMode, Database, query_error};
+use crate::db::{ConnectionMode, Database, public, query_error};
 use crate::guard::WritePermit;
 use crate::progress::Cancel;
 use crate::schema::Shape;
@@ -177,24 +177,28 @@ async fn check_rows(
     let (sql, problem) = match &c.kind {
         CheckKind::NotNull => (
             format!(
-                "SELECT 'id ' || id::text FROM public.{t} WHERE ({}) IS NULL ORDER BY 1 LIMIT 10",
+                "SELECT 'id ' || id::text FROM {} WHERE ({}) IS NULL ORDER BY 1 LIMIT 10",
+                public(t),
                 c.expr
             ),
             "rows with no value, where the repair adds NOT NULL",
         ),
         CheckKind::Unique => (
             format!(
-                "SELECT ({e})::text || ': ids ' || string_agg(id::text, ', ' ORDER BY id::text) FROM public.{t} \
+                "SELECT ({e})::text || ': ids ' || string_agg(id::text, ', ' ORDER BY id::text) FROM {t} \
                  WHERE ({e}) IS NOT NULL GROUP BY {e} HAVING count(*) > 1 ORDER BY 1 LIMIT 10",
-                e = c.expr
+                e = c.expr,
+                t = public(t)
             ),
             "duplicate values, where the repair adds a unique index",
         ),
         CheckKind::References(target) => (
             format!(
-                "SELECT 'id ' || x.id::text || ' → ' || ({e})::text FROM public.{t} x \
-                 WHERE ({e}) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM public.{target} r WHERE r.id = ({e})) ORDER BY 1 LIMIT 10",
-                e = qualify(&c.expr, "x")
+                "SELECT 'id ' || x.id::text || ' → ' || ({e})::text FROM {t} x \
+                 WHERE ({e}) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {target} r WHERE r.id = ({e})) ORDER BY 1 LIMIT 10",
+                e = qualify(&c.expr, "x"),
+                t = public(t),
+                target = public(target)
             ),
             "rows referring to rows that do not exist, where the repair adds a foreign key",
         ),

@@ -269,3 +269,62 @@ async fn partial_empty_and_managed_databases_are_not_adopted() {
             .contains("already managed")
     );
 }
+
+/// Names the console reads back from a database and writes into its repair: an index, a legacy
+/// column and a foreign key with quotes, semicolons, spaces, mixed case and Unicode in them.
+#[tokio::test]
+async fn hostile_names_read_from_the_database_stay_names() {
+    let (db, t) = legacy("alembic-002.sql");
+    let index = "e RENAME TO f;CREATE TABLE pwned(a int);ALTER INDEX f";
+    let column = "Tâche \"x\"; DROP TABLE tenants; --";
+    let fk = "Fk'; DROP TABLE users; --";
+    db.sql(&format!(
+        "DROP INDEX ix_audit_logs_created_at;
+         CREATE INDEX \"{}\" ON audit_logs (created_at);
+         CREATE INDEX e ON tenants (name);
+         ALTER TABLE agents ADD COLUMN \"{}\" text NOT NULL DEFAULT 'x';
+         ALTER TABLE agents ALTER COLUMN \"{}\" DROP DEFAULT;
+         ALTER TABLE agents DROP CONSTRAINT agents_tenant_id_fkey;
+         ALTER TABLE agents ADD CONSTRAINT \"{fk}\" FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE;",
+        index,
+        column.replace('"', "\"\""),
+        column.replace('"', "\"\"")
+    ));
+    let ids = || {
+        snapshot(&db)
+            .into_iter()
+            .map(|(t, rows)| (t, rows.iter().map(|r| r["id"].clone()).collect::<Vec<_>>()))
+            .collect::<Vec<_>>()
+    };
+    let before = ids();
+    adopt(&t, &MigrationSet::embedded()).await.unwrap();
+    let exists = |kind: &str, name: &str| {
+        db.sql(&format!(
+            "SELECT count(*) FROM pg_class WHERE relkind = '{kind}' AND relname = '{}'",
+            name.replace('\'', "''")
+        ))
+    };
+    assert_eq!(exists("r", "pwned"), "0", "SQL from an index name ran");
+    assert_eq!(
+        exists("i", "ix_audit_logs_created_at"),
+        "1",
+        "renamed to the canonical name"
+    );
+    assert_eq!(exists("i", index), "0");
+    assert_eq!(exists("i", "e"), "1", "the bystander index is untouched");
+    let nullable = db.sql(&format!(
+        "SELECT is_nullable FROM information_schema.columns WHERE table_name = 'agents' AND column_name = '{}'",
+        column.replace('\'', "''")
+    ));
+    assert_eq!(nullable, "YES", "the legacy column's NOT NULL was relaxed");
+    let constraints = db.sql(
+        "SELECT string_agg(conname, ',' ORDER BY conname) FROM pg_constraint \
+         WHERE conrelid = 'public.agents'::regclass AND contype = 'f' AND conkey = ARRAY[(SELECT attnum FROM pg_attribute WHERE attrelid = 'public.agents'::regclass AND attname = 'tenant_id')]",
+    );
+    assert_eq!(
+        constraints, "agents_tenant_id_fkey",
+        "the cascading key was replaced"
+    );
+    // Every table and row is still there.
+    assert_eq!(ids(), before);
+}

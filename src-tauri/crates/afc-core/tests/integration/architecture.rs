@@ -116,3 +116,85 @@ fn only_api_builds_http_clients_and_only_db_connects_to_postgresql() {
         }
     }
 }
+
+/// The `format!(…)` calls in `text` that build SQL (a statement starts in their literal).
+fn sql_format_calls(text: &str) -> Vec<String> {
+    const VERBS: [&str; 7] = [
+        "ALTER ", "DROP ", "CREATE ", "UPDATE ", "SELECT ", "INSERT ", "DELETE ",
+    ];
+    let mut found = Vec::new();
+    for (start, _) in text.match_indices("format!(") {
+        // The call: up to the parenthesis that closes it.
+        let mut depth = 0;
+        let mut end = start;
+        for (i, c) in text[start..].char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = start + i;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let call = &text[start..end];
+        // A statement starts the literal, or follows `;`, `\n` or a line continuation.
+        let flat = call.split_whitespace().collect::<Vec<_>>().join(" ");
+        let starts_sql = VERBS.iter().any(|v| {
+            ["\"", "; ", "\\n", "\\n ", "\\ "]
+                .iter()
+                .any(|before| flat.contains(&format!("{before}{v}")))
+        });
+        if starts_sql {
+            found.push(call.to_owned());
+        }
+    }
+    found
+}
+
+/// The SQL-building calls in `text` that take a `.name` without quoting it through
+/// `db::ident`, `db::public` or `db::idents`.
+fn unquoted_sql_names(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for call in sql_format_calls(text) {
+        // What is left once every quoted name is taken out.
+        let mut rest = call.clone();
+        for quoting in ["idents(", "public(", "ident("] {
+            while let Some(at) = rest.find(quoting) {
+                let close = rest[at..].find(')').map_or(rest.len(), |c| at + c + 1);
+                rest.replace_range(at..close, "");
+            }
+        }
+        if rest.contains(".name") {
+            found.push(call);
+        }
+    }
+    found
+}
+
+#[test]
+fn sql_takes_names_only_quoted() {
+    // The check can fail: the adoption repair's old rename.
+    let old = r#"format!("ALTER INDEX public.{} RENAME TO {}", other.name, ix.name)"#;
+    assert_eq!(unquoted_sql_names(old).len(), 1);
+    let quoted = r#"format!("ALTER INDEX {} RENAME TO {}", public(&other.name), ident(ix.name))"#;
+    assert!(unquoted_sql_names(quoted).is_empty());
+    let mut files = Vec::new();
+    sources(&src(), &mut files);
+    let scanned: usize = files.iter().map(|f| sql_format_calls(&code(f)).len()).sum();
+    assert!(
+        scanned > 15,
+        "the scan finds the SQL the console builds ({scanned})"
+    );
+    for f in &files {
+        let bad = unquoted_sql_names(&code(f));
+        assert!(
+            bad.is_empty(),
+            "{} formats unquoted names into SQL: {bad:#?}",
+            f.display()
+        );
+    }
+}
