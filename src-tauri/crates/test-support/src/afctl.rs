@@ -23,12 +23,17 @@ pub fn run(
         .stderr(Stdio::piped())
         .spawn()
         .expect("afctl runs");
-    child
+    let written = child
         .stdin
         .take()
         .expect("a stdin pipe")
-        .write_all(stdin.as_bytes())
-        .expect("afctl reads stdin");
+        .write_all(stdin.as_bytes());
+    // A command that ends before reading (a refusal) closes the pipe first: not an error.
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        panic!("afctl's stdin could not be written: {e}");
+    }
     child.wait_with_output().expect("afctl finishes")
 }
 

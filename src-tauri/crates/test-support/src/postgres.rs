@@ -21,17 +21,21 @@ fn psql_command(database: &str) -> Command {
     command
 }
 
-fn psql(database: &str, args: &[&str]) -> String {
+/// psql's output, or its error message when the SQL failed.
+fn try_psql(database: &str, args: &[&str]) -> Result<String, String> {
     let out = psql_command(database)
         .args(args)
         .output()
         .expect("psql runs (the postgresql client is installed)");
-    assert!(
-        out.status.success(),
-        "psql {args:?} on {database} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_owned())
+    }
+}
+
+fn psql(database: &str, args: &[&str]) -> String {
+    try_psql(database, args).unwrap_or_else(|e| panic!("psql {args:?} on {database} failed: {e}"))
 }
 
 impl TestDb {
@@ -63,6 +67,11 @@ impl TestDb {
     /// Runs SQL and returns psql's unaligned output (rows on lines, columns split by `|`).
     pub fn sql(&self, sql: &str) -> String {
         psql(&self.name, &["-c", sql])
+    }
+
+    /// Runs SQL that may fail (a test of what the server refuses): the server's message if it did.
+    pub fn try_sql(&self, sql: &str) -> Result<String, String> {
+        try_psql(&self.name, &["-c", sql])
     }
 
     pub fn load(&self, file: &Path) {

@@ -491,19 +491,29 @@ pub async fn apply(run: &MigrationRun<'_>, permit: &WritePermit) -> Result<Apply
             .filter_map(|r| set.get(r.version))
             .collect();
         history::ensure(conn).await?;
-        let mut done = Run::begin(db, pending.len(), started, progress);
+        // Those whose requirements are missing here (Supabase's, elsewhere) are skipped, and
+        // not counted in what is announced as to run.
+        let mut runnable = Vec::new();
+        let mut unmet = Vec::new();
+        for m in pending {
+            match unmet_requirement(conn, m).await? {
+                Some(reason) => unmet.push((m, reason)),
+                None => runnable.push(m),
+            }
+        }
+        let mut done = Run::begin(db, runnable.len(), started, progress);
+        for (m, reason) in unmet {
+            progress.emit(ApplyEvent::MigrationSkipped {
+                version: m.version,
+                name: m.name.clone(),
+                reason,
+            });
+            done.skipped(m.version);
+        }
+        let pending = runnable;
         for (i, m) in pending.iter().enumerate() {
             if done.cancelled(cancel, i) {
                 break;
-            }
-            if let Some(reason) = unmet_requirement(conn, m).await? {
-                progress.emit(ApplyEvent::MigrationSkipped {
-                    version: m.version,
-                    name: m.name.clone(),
-                    reason,
-                });
-                done.skipped(m.version);
-                continue;
             }
             let statements = m.statements();
             progress.emit(ApplyEvent::MigrationStarted {

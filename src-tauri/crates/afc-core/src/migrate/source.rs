@@ -246,7 +246,8 @@ mod tests {
                 "0001_core_tables",
                 "0002_performance_indexes",
                 "0003_alembic_stamp",
-                "0004_supabase_rls"
+                "0004_supabase_rls",
+                "0005_rls_keep_owners"
             ]
         );
         let core = set.get(1).unwrap();
@@ -258,13 +259,15 @@ mod tests {
         );
         assert!(core.down.is_none());
         assert!(set.get(2).unwrap().down.is_some());
-        assert_eq!(
-            set.get(4).unwrap().requires,
-            vec![
-                Requirement::Function("auth.uid()".into()),
-                Requirement::Role("service_role".into())
-            ]
-        );
+        for supabase_only in [4, 5] {
+            assert_eq!(
+                set.get(supabase_only).unwrap().requires,
+                vec![
+                    Requirement::Function("auth.uid()".into()),
+                    Requirement::Role("service_role".into())
+                ]
+            );
+        }
         assert_eq!(core.checksum.len(), 64);
     }
 

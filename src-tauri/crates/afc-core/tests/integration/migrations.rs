@@ -43,7 +43,10 @@ async fn a_fresh_database_reaches_the_canonical_schema_and_validates_clean() {
     let before = migrate::status(&t, &set).await.unwrap();
     assert_eq!(before.shape, Shape::Empty);
     use MigrationState::*;
-    assert_eq!(states(&before), [Pending, Pending, Pending, NotApplicable]);
+    assert_eq!(
+        states(&before),
+        [Pending, Pending, Pending, NotApplicable, NotApplicable]
+    );
     assert!(
         before.migrations[3]
             .note
@@ -55,7 +58,7 @@ async fn a_fresh_database_reaches_the_canonical_schema_and_validates_clean() {
 
     let plan = migrate::plan(&t, &set).await.unwrap();
     assert!(plan.refusal.is_none());
-    assert_eq!(plan.migrations.len(), 4);
+    assert_eq!(plan.migrations.len(), 5);
     assert_eq!(plan.migrations[0].statements.len(), 16);
     assert!(
         plan.migrations[0].statements[0]
@@ -82,7 +85,7 @@ async fn a_fresh_database_reaches_the_canonical_schema_and_validates_clean() {
         .await
         .unwrap();
     assert_eq!(report.applied, [1, 2, 3]);
-    assert_eq!(report.skipped, [4]);
+    assert_eq!(report.skipped, [4, 5]);
     let events = events.lock().unwrap().clone();
     let statements = events
         .iter()
@@ -96,7 +99,10 @@ async fn a_fresh_database_reaches_the_canonical_schema_and_validates_clean() {
 
     let after = migrate::status(&t, &set).await.unwrap();
     assert_eq!(after.shape, Shape::ConsoleManaged);
-    assert_eq!(states(&after), [Applied, Applied, Applied, NotApplicable]);
+    assert_eq!(
+        states(&after),
+        [Applied, Applied, Applied, NotApplicable, NotApplicable]
+    );
     assert!(after.migrations[0].applied_at.is_some());
 
     let report = migrate::validate(&t, &set).await.unwrap();
@@ -126,50 +132,106 @@ async fn row_level_security_applies_on_supabase_and_isolates_tenants_without_rec
     db.add_supabase_auth();
     let t = target(&db);
     let set = MigrationSet::embedded();
-    assert_eq!(apply(&t, &set).await.unwrap().applied, [1, 2, 3, 4]);
+    assert_eq!(apply(&t, &set).await.unwrap().applied, [1, 2, 3, 4, 5]);
     assert!(migrate::validate(&t, &set).await.unwrap().is_clean());
 
-    let (u1, u2) = (
+    let (u1, u2, u3) = (
         "11111111-1111-1111-1111-111111111111",
         "22222222-2222-2222-2222-222222222222",
+        "33333333-3333-3333-3333-333333333333",
     );
     db.sql(&format!(
         "INSERT INTO tenants (id, name, slug) VALUES ('t1', 'One', 'one'), ('t2', 'Two', 'two');
          INSERT INTO users (id, email, hashed_password, tenant_id) VALUES
-           ('{u1}', 'a@x', 'h', 't1'), ('{u2}', 'b@x', 'h', 't2');
+           ('{u1}', 'a@x', 'h', 't1'), ('{u2}', 'b@x', 'h', 't2'), ('{u3}', 'c@x', 'h', 't1');
          INSERT INTO agents (id, name, instructions, tenant_id, created_by) VALUES
-           ('a1', 'A', 'i', 't1', '{u1}'), ('a2', 'B', 'i', 't2', '{u2}');
+           ('a1', 'A', 'i', 't1', '{u1}'), ('a2', 'B', 'i', 't2', '{u2}'), ('a3', 'C', 'i', 't1', '{u3}');
+         INSERT INTO workflows (id, name, definition, tenant_id, created_by) VALUES
+           ('w3', 'W', '{{}}', 't1', '{u3}');
          DROP ROLE IF EXISTS {r}; CREATE ROLE {r};
          GRANT USAGE ON SCHEMA public, auth TO {r};
          GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {r};",
         r = db.name
     ));
+    // As an authenticated (non-owner) role with Supabase's default table grants.
     let as_user = |user: &str, sql: &str| {
-        db.sql(&format!(
+        db.try_sql(&format!(
             "BEGIN; SET LOCAL ROLE {}; SELECT set_config('request.jwt.claim.sub', '{user}', true); {sql}; COMMIT;",
             db.name
         ))
+        .map(|out| out.lines().last().unwrap_or_default().to_owned())
+    };
+    let refused = |user: &str, sql: &str| {
+        let err = as_user(user, sql).expect_err(sql);
+        assert!(err.contains("row-level security"), "{sql}: {err}");
     };
     // Users see their own tenant only, through policies that never query users under RLS.
     assert_eq!(
-        as_user(u1, "SELECT string_agg(email, ',') FROM users")
-            .lines()
-            .last(),
-        Some("a@x")
+        as_user(
+            u1,
+            "SELECT string_agg(email, ',' ORDER BY email) FROM users"
+        )
+        .unwrap(),
+        "a@x,c@x"
     );
     assert_eq!(
-        as_user(u2, "SELECT string_agg(id, ',') FROM agents")
-            .lines()
-            .last(),
-        Some("a2")
+        as_user(u2, "SELECT string_agg(id, ',') FROM agents").unwrap(),
+        "a2"
     );
-    assert_eq!(
-        as_user(u1, "SELECT count(*) FROM tenants").lines().last(),
-        Some("1")
-    );
+    assert_eq!(as_user(u1, "SELECT count(*) FROM tenants").unwrap(), "1");
     // Deleting another tenant's agent removes nothing.
-    as_user(u1, "DELETE FROM agents WHERE id = 'a2'");
-    assert_eq!(db.sql("SELECT count(*) FROM agents"), "2");
+    as_user(u1, "DELETE FROM agents WHERE id = 'a2'").unwrap();
+    assert_eq!(db.sql("SELECT count(*) FROM agents"), "3");
+
+    // Escalations, each refused by the server.
+    refused(u1, "UPDATE users SET tenant_id = 't2'");
+    refused(u1, "UPDATE users SET roles = '[\"admin\"]'");
+    refused(u1, "UPDATE users SET is_superuser = true");
+    refused(
+        u1,
+        &format!(
+            "INSERT INTO api_keys (id, key_hash, name, tenant_id, user_id) VALUES ('k9', 'h', 'x', 't2', '{u1}')"
+        ),
+    );
+    refused(
+        u1,
+        &format!(
+            "INSERT INTO api_keys (id, key_hash, name, tenant_id, user_id, permissions) VALUES ('k9', 'h', 'x', 't1', '{u1}', '[\"admin\"]')"
+        ),
+    );
+    refused(
+        u1,
+        &format!("UPDATE agents SET created_by = '{u1}' WHERE id = 'a3'"),
+    );
+    refused(
+        u1,
+        &format!("UPDATE workflows SET created_by = '{u1}' WHERE id = 'w3'"),
+    );
+    refused(
+        u1,
+        &format!(
+            "INSERT INTO agents (id, name, instructions, tenant_id, created_by) VALUES ('a9', 'X', 'i', 't1', '{u3}')"
+        ),
+    );
+    as_user(u1, "DELETE FROM agents WHERE id = 'a3'").unwrap();
+    assert_eq!(
+        db.sql("SELECT (SELECT tenant_id FROM users WHERE email = 'a@x') || ',' || (SELECT created_by FROM agents WHERE id = 'a3')"),
+        format!("t1,{u3}"),
+        "nothing moved"
+    );
+    // What a member may do still works: their own profile, their tenant's agents, their own keys.
+    as_user(u1, "UPDATE users SET email = 'a2@x'").unwrap();
+    as_user(u1, "UPDATE agents SET name = 'Renamed' WHERE id = 'a3'").unwrap();
+    as_user(u1, &format!("INSERT INTO api_keys (id, key_hash, name, tenant_id, user_id) VALUES ('k1', 'h', 'ci', 't1', '{u1}')")).unwrap();
+    refused(
+        u1,
+        "UPDATE api_keys SET permissions = '[\"admin\"]' WHERE id = 'k1'",
+    );
+    as_user(u1, "UPDATE api_keys SET is_active = false WHERE id = 'k1'").unwrap();
+    assert_eq!(
+        db.sql("SELECT count(*) FROM agents WHERE name = 'Renamed'"),
+        "1"
+    );
     db.sql(&format!("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {r}; REVOKE ALL ON SCHEMA public, auth FROM {r}; DROP ROLE {r}", r = db.name));
 }
 
@@ -204,10 +266,10 @@ async fn revert_runs_the_down_migrations_newest_first_and_refuses_irreversible_o
         "{}",
         err.message
     );
-    assert_eq!(db.sql("SELECT count(*) FROM pg_policies"), "32");
+    assert_eq!(db.sql("SELECT count(*) FROM pg_policies"), "35");
 
     let (report, events) = revert(1).await;
-    assert_eq!(report.unwrap().applied, [4, 3, 2]);
+    assert_eq!(report.unwrap().applied, [5, 4, 3, 2]);
     assert!(events.lock().unwrap().iter().any(
         |e| matches!(e, ApplyEvent::MigrationStarted { name, .. } if name == "revert supabase_rls")
     ));
@@ -224,9 +286,12 @@ async fn revert_runs_the_down_migrations_newest_first_and_refuses_irreversible_o
     );
     let status = migrate::status(&t, &set).await.unwrap();
     use MigrationState::*;
-    assert_eq!(states(&status), [Applied, Pending, Pending, Pending]);
+    assert_eq!(
+        states(&status),
+        [Applied, Pending, Pending, Pending, Pending]
+    );
     // And forward again.
-    assert_eq!(apply(&t, &set).await.unwrap().applied, [2, 3, 4]);
+    assert_eq!(apply(&t, &set).await.unwrap().applied, [2, 3, 4, 5]);
     assert!(migrate::validate(&t, &set).await.unwrap().is_clean());
     let audit = tc.console.audit.read().unwrap();
     assert_eq!(
