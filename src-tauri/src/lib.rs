@@ -2,6 +2,7 @@
 //! afc-core function and map the result; no domain logic lives here (docs/architecture.md).
 
 mod commands;
+mod dialogs;
 mod events;
 mod state;
 mod window;

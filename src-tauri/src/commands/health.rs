@@ -1,15 +1,15 @@
 //! Health and metrics: one background task per environment polls it (afc-core decides how often
 //! and keeps the history); the window reads the views.
 
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use afc_core::AppError;
 use afc_core::charts::{Chart, ChartTheme, render_svg, sparkline_svg};
 use afc_core::health::settings::HealthSettings;
 use afc_core::health::watch::{EnvHealthView, WatchState};
-use tauri::State;
+use tauri::{AppHandle, State};
 
+use crate::dialogs::{self, Choice};
 use crate::state::AppState;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -76,25 +76,39 @@ pub async fn health_chart(
     )
 }
 
-/// Writes an environment's history (up to a day) as CSV to `path`.
+/// Writes an environment's history (up to a day) as CSV to a file the operator chooses; the path
+/// written, or None if they cancelled.
 #[tauri::command]
 pub async fn export_health_csv(
+    app: AppHandle,
     state: State<'_, AppState>,
     env: String,
-    path: PathBuf,
-) -> Result<(), AppError> {
+) -> Result<Option<String>, AppError> {
     let watched = watched_state(&state, &env)?;
     let csv = lock(&watched).csv();
-    std::fs::write(&path, csv).map_err(|e| AppError::io("write", &path, &e))
+    let choice = Choice {
+        title: "Export the health history",
+        filter: ("CSV", &["csv"]),
+    };
+    dialogs::save_as(&app, choice, &format!("{env}-health.csv"), csv).await
 }
 
-/// Writes a chart the window rendered to PNG (from the SVG above, at presentation size).
+/// Writes a chart the window rendered to PNG (from the SVG above, at presentation size) to a
+/// file the operator chooses; the path written, or None if they cancelled.
 #[tauri::command]
-pub async fn save_chart_png(path: PathBuf, png: Vec<u8>) -> Result<(), AppError> {
+pub async fn save_chart_png(
+    app: AppHandle,
+    name: String,
+    png: Vec<u8>,
+) -> Result<Option<String>, AppError> {
     if !png.starts_with(b"\x89PNG\r\n\x1a\n") {
         return Err(AppError::invalid_input("The chart image is not a PNG"));
     }
-    std::fs::write(&path, png).map_err(|e| AppError::io("write", &path, &e))
+    let choice = Choice {
+        title: "Save the chart as PNG",
+        filter: ("PNG image", &["png"]),
+    };
+    dialogs::save_as(&app, choice, &name, png).await
 }
 
 /// A sparkline (SVG) of the request rate of each endpoint the last poll ranked busiest.

@@ -1,7 +1,6 @@
 //! Migrations: status, plan, validation and its export, the overview of every environment; and
 //! apply, revert and adopt, which run as jobs (their logs outlive the section that started them).
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,8 +12,9 @@ use afc_core::migrate::{
 };
 use afc_core::schema::ValidationReport;
 use afc_core::{AppError, Console};
-use tauri::State;
+use tauri::{AppHandle, State};
 
+use crate::dialogs::{self, Choice};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -125,27 +125,36 @@ pub async fn validate_schema(
     migrate::validate(&db, &MigrationSet::embedded()).await
 }
 
-/// Validates again and writes the report as `json` or `markdown` to `path`.
+/// Validates again and writes the report as `json` or `markdown` to a file the operator
+/// chooses; the path written, or None if they cancelled.
 #[tauri::command]
 pub async fn export_validation(
+    app: AppHandle,
     state: State<'_, AppState>,
     env: String,
-    path: PathBuf,
     format: String,
-) -> Result<(), AppError> {
-    let report = validate_schema(state, env).await?;
-    let text = match format.as_str() {
-        "markdown" => report.to_markdown(),
-        "json" => serde_json::to_string_pretty(&report).map_err(|e| {
-            AppError::internal("Could not format the report").with_details(e.to_string())
-        })?,
+) -> Result<Option<String>, AppError> {
+    let report = validate_schema(state, env.clone()).await?;
+    let (text, extension) = match format.as_str() {
+        "markdown" => (report.to_markdown(), "md"),
+        "json" => (
+            serde_json::to_string_pretty(&report).map_err(|e| {
+                AppError::internal("Could not format the report").with_details(e.to_string())
+            })?,
+            "json",
+        ),
         other => {
             return Err(AppError::invalid_input(format!(
                 "Unknown report format \"{other}\""
             )));
         }
     };
-    std::fs::write(&path, text).map_err(|e| AppError::io("write", &path, &e))
+    let choice = Choice {
+        title: "Export the validation report",
+        filter: (extension, &[extension]),
+    };
+    let name = format!("{env}-validation.{extension}");
+    dialogs::save_as(&app, choice, &name, text).await
 }
 
 #[tauri::command]

@@ -11,3 +11,45 @@ pub mod jobs;
 pub mod migrations;
 pub mod preferences;
 pub mod secrets;
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use command_surface::{Command, Ty, scan};
+
+    /// Commands with an argument that names a file or folder: the window would choose a path.
+    fn taking_paths(commands: &[Command]) -> Vec<String> {
+        commands
+            .iter()
+            .flat_map(|c| c.args.iter().map(move |(arg, _)| (c, arg)))
+            .filter(|(_, arg)| {
+                ["path", "file", "dir", "folder"]
+                    .iter()
+                    .any(|w| arg.contains(w))
+            })
+            .map(|(c, arg)| format!("{}({arg})", c.name))
+            .collect()
+    }
+
+    #[test]
+    fn no_command_takes_a_path_and_the_window_cannot_open_file_dialogs() {
+        let old = Command {
+            module: "secrets".into(),
+            name: "export_variables".into(),
+            doc: String::new(),
+            args: vec![
+                ("environment".into(), Ty::String),
+                ("path".into(), Ty::String),
+            ],
+            returns: Ty::Null,
+        };
+        assert_eq!(taking_paths(&[old]), ["export_variables(path)"]);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let commands = scan(&dir.join("src/commands")).unwrap();
+        assert!(commands.len() > 30, "the scan found the commands");
+        assert_eq!(taking_paths(&commands), Vec::<String>::new());
+        let capability = std::fs::read_to_string(dir.join("capabilities/main.json")).unwrap();
+        assert!(!capability.contains("\"dialog:"), "{capability}");
+    }
+}

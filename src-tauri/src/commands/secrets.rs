@@ -2,7 +2,6 @@
 //! the keyring's status, and the audit log.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -20,7 +19,11 @@ use afc_core::{AppError, ErrorCode};
 use tauri::{AppHandle, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
+use crate::dialogs::{self, Choice};
 use crate::state::AppState;
+
+/// What the .env dialogs offer.
+const ENV_FILES: (&str, &[&str]) = (".env files", &["env"]);
 
 /// How long a revealed secret stays on the clipboard before the console clears it.
 const CLIPBOARD_CLEAR_AFTER: Duration = Duration::from_secs(30);
@@ -143,12 +146,22 @@ pub struct PendingImports {
 
 #[tauri::command]
 pub async fn preview_import(
+    app: AppHandle,
     state: State<'_, AppState>,
     environment: String,
     source: ImportSource,
-) -> Result<PreviewedImport, AppError> {
+) -> Result<Option<PreviewedImport>, AppError> {
     let (text, label) = match source {
-        ImportSource::File { path } => (read_env_file(&PathBuf::from(&path))?, path),
+        ImportSource::File => {
+            let choice = Choice {
+                title: "Import a .env file",
+                filter: ENV_FILES,
+            };
+            let Some(path) = dialogs::open(&app, choice).await? else {
+                return Ok(None);
+            };
+            (read_env_file(&path)?, path.display().to_string())
+        }
         ImportSource::Text { text } => (text, "pasted text".to_owned()),
     };
     let preview = state.console.import_preview(&environment, &text).await?;
@@ -165,10 +178,14 @@ pub async fn preview_import(
         PendingImport {
             environment,
             text,
-            source: label,
+            source: label.clone(),
         },
     );
-    Ok(PreviewedImport { id, preview })
+    Ok(Some(PreviewedImport {
+        id,
+        preview,
+        source: label,
+    }))
 }
 
 /// Imports exactly what the preview `id` showed, as a job whose result is the summary.
@@ -212,19 +229,21 @@ pub async fn apply_import(
     }))
 }
 
+/// Exports every variable, secrets included, to a file the operator chooses (None: cancelled).
 #[tauri::command]
 pub async fn export_variables(
+    app: AppHandle,
     state: State<'_, AppState>,
     environment: String,
-    path: String,
-) -> Result<ExportSummary, AppError> {
-    if path.trim().is_empty() {
-        return Err(AppError::invalid_input("Choose a file to export to"));
-    }
-    state
-        .console
-        .export(&environment, &PathBuf::from(path))
-        .await
+) -> Result<Option<ExportSummary>, AppError> {
+    let choice = Choice {
+        title: "Export to a .env file",
+        filter: ENV_FILES,
+    };
+    let Some(path) = dialogs::save(&app, choice, &format!("{environment}.env")).await? else {
+        return Ok(None);
+    };
+    state.console.export(&environment, &path).await.map(Some)
 }
 
 #[tauri::command]

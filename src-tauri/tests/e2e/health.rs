@@ -75,8 +75,7 @@ async fn sources_reconciled_rates_charts_and_exports() {
     let png = profile.dir("latency.png");
     app.click(".health__chart[data-chart=latency] figcaption button")
         .await;
-    app.save_dialog("Export the latency percentiles chart", &png)
-        .await;
+    app.save_dialog("Save the chart as PNG", &png).await;
     wait_file(&png, |b| {
         // The signature, then IHDR's width and height (big-endian) at bytes 16..24.
         b.starts_with(b"\x89PNG\r\n\x1a\n")

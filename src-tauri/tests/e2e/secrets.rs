@@ -54,7 +54,7 @@ async fn set_reveal_copy_import_and_export() {
     // Import: preview (nothing written), then import, as a job; secrets go to the keyring.
     let input = profile.dir("input.env");
     std::fs::write(&input, format!("# from a teammate\nexport ANTHROPIC_API_KEY='{IMPORTED}'\nDEBUG=true\nthis is not valid\nCORS_ORIGINS=\"https://a.example, https://b.example\"\n")).unwrap();
-    let summary = secrets.import(input.to_str().unwrap()).await;
+    let summary = secrets.import(&input).await;
     assert!(summary.contains("3 new"), "{summary}");
     app.find("tr[data-variable=ANTHROPIC_API_KEY][data-set=true]")
         .await;
@@ -65,9 +65,8 @@ async fn set_reveal_copy_import_and_export() {
     app.click("button[data-action=export]").await;
     app.wait_contains(".modal .warning-box", "in clear text")
         .await;
-    app.fill("input[name=exportPath]", exported.to_str().unwrap())
-        .await;
     app.click(".modal .button--danger").await;
+    app.save_dialog("Export to a .env file", &exported).await;
     app.wait_contains(".modal .success", "Exported").await;
     app.close_dialog().await;
     let text = std::fs::read_to_string(&exported).unwrap();

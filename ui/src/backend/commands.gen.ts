@@ -66,13 +66,13 @@ export const saveHealthSettings = (settings: HealthSettings) =>
 export const healthChart = (env: string, chart: Chart, minutes: number, theme: ChartTheme, width: number, height: number) =>
   call<string>("health_chart", { env, chart, minutes, theme, width, height });
 
-/** Writes an environment's history (up to a day) as CSV to `path`. */
-export const exportHealthCsv = (env: string, path: string) =>
-  call<null>("export_health_csv", { env, path });
+/** Writes an environment's history (up to a day) as CSV to a file the operator chooses; the path written, or None if they cancelled. */
+export const exportHealthCsv = (env: string) =>
+  call<string | null>("export_health_csv", { env });
 
-/** Writes a chart the window rendered to PNG (from the SVG above, at presentation size). */
-export const saveChartPng = (path: string, png: number[]) =>
-  call<null>("save_chart_png", { path, png });
+/** Writes a chart the window rendered to PNG (from the SVG above, at presentation size) to a file the operator chooses; the path written, or None if they cancelled. */
+export const saveChartPng = (name: string, png: number[]) =>
+  call<string | null>("save_chart_png", { name, png });
 
 /** A sparkline (SVG) of the request rate of each endpoint the last poll ranked busiest. */
 export const healthSparklines = (env: string, minutes: number, theme: ChartTheme) =>
@@ -111,9 +111,9 @@ export const adoptDatabase = (env: string, confirmation: Confirmation) =>
 export const validateSchema = (env: string) =>
   call<ValidationReport>("validate_schema", { env });
 
-/** Validates again and writes the report as `json` or `markdown` to `path`. */
-export const exportValidation = (env: string, path: string, format: string) =>
-  call<null>("export_validation", { env, path, format });
+/** Validates again and writes the report as `json` or `markdown` to a file the operator chooses; the path written, or None if they cancelled. */
+export const exportValidation = (env: string, format: string) =>
+  call<string | null>("export_validation", { env, format });
 
 export const adoptionPlan = (env: string) =>
   call<AdoptionPlan>("adoption_plan", { env });
@@ -157,14 +157,15 @@ export const copyVariable = (environment: string, name: string) =>
   call<number>("copy_variable", { environment, name });
 
 export const previewImport = (environment: string, source: ImportSource) =>
-  call<PreviewedImport>("preview_import", { environment, source });
+  call<PreviewedImport | null>("preview_import", { environment, source });
 
 /** Imports exactly what the preview `id` showed, as a job whose result is the summary. */
 export const applyImport = (id: number, confirmation: Confirmation) =>
   call<number>("apply_import", { id, confirmation });
 
-export const exportVariables = (environment: string, path: string) =>
-  call<ExportSummary>("export_variables", { environment, path });
+/** Exports every variable, secrets included, to a file the operator chooses (None: cancelled). */
+export const exportVariables = (environment: string) =>
+  call<ExportSummary | null>("export_variables", { environment });
 
 export const driftBoard = () =>
   call<DriftBoard>("drift_board");

@@ -3,4 +3,4 @@
 /**
  * Where the `.env` text to import comes from (the window's import dialog).
  */
-export type ImportSource = { "kind": "file", path: string, } | { "kind": "text", text: string, };
+export type ImportSource = { "kind": "file" } | { "kind": "text", text: string, };

@@ -4,4 +4,8 @@ import type { ImportPreview } from "./ImportPreview";
 /**
  * A preview the window shows, with the id that applies exactly this preview.
  */
-export type PreviewedImport = { id: number, preview: ImportPreview, };
+export type PreviewedImport = { id: number, preview: ImportPreview, 
+/**
+ * The file's path, or "pasted text".
+ */
+source: string, };

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import type { Chart, Theme } from "../../backend";
-import { chooseSaveFile, exportHealthCsv, healthChart, saveChartPng, toAppError } from "../../backend";
+import { exportHealthCsv, healthChart, saveChartPng, toAppError } from "../../backend";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Segmented } from "../../components/Segmented";
 import { useViewChoice } from "../../viewState";
@@ -24,10 +24,8 @@ const CHARTS: { chart: Chart; title: string }[] = [
 export function Charts({ env, theme }: { env: string; theme: Theme }) {
   const [minutes, setMinutes] = useViewChoice("health.range", RANGE_VALUES, "60");
   const [error, setError] = useState<unknown>(null);
-  const exportCsv = async () => {
-    const path = await chooseSaveFile("Export the health history", `health-${env}.csv`, "csv");
-    if (path) await exportHealthCsv(env, path);
-  };
+  // The backend asks where to save in the native dialog.
+  const exportCsv = () => exportHealthCsv(env);
   return (
     <section className="health__charts" aria-label="Charts">
       <div className="health__charts-bar">
@@ -51,11 +49,9 @@ function ChartFigure(props: { env: string; chart: Chart; title: string; minutes:
   const { env, chart, title, minutes, theme, onError } = props;
   const svg = useChart(env, chart, minutes, theme);
   const exportPng = async () => {
-    const path = await chooseSaveFile(`Export the ${title.toLowerCase()} chart`, `${env}-${chart}.png`, "png");
-    if (!path) return;
-    // Presentation size: full HD, in the window's current theme.
+    // Presentation size: full HD, in the window's current theme; the backend asks where to save.
     const large = await healthChart(env, chart, minutes, theme, 1920, 1080);
-    await saveChartPng(path, await svgToPng(large));
+    await saveChartPng(`${env}-${chart}.png`, await svgToPng(large));
   };
   return (
     <figure className="health__chart" data-chart={chart}>

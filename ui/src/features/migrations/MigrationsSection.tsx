@@ -5,7 +5,6 @@ import type { Environment, LintFinding, SchemaFinding } from "../../backend";
 import {
   adoptDatabase,
   applyMigrations,
-  chooseReportFile,
   exportValidation,
   revertMigrations,
   toAppError,
@@ -252,10 +251,8 @@ function ValidateView({ env }: { env: string }) {
   const r = report.data;
   if (report.error) return <ErrorNotice error={toAppError(report.error)} />;
   if (!r) return <p aria-busy>Validating…</p>;
-  const save = async (format: "json" | "markdown") => {
-    const path = await chooseReportFile(`validation-${env}.${format === "json" ? "json" : "md"}`, format);
-    if (path) await exportValidation(env, path, format).catch(setExportError);
-  };
+  // The backend validates again and asks where to save in the native dialog.
+  const save = (format: "json" | "markdown") => exportValidation(env, format).catch(setExportError);
   return (
     <div className="migrations">
       <p className="migrations__summary" data-testid="validation-summary">

@@ -1,16 +1,15 @@
 import { TriangleAlert } from "lucide-react";
 import { useState } from "react";
-import { chooseExportFile, exportVariables, toAppError, type ExportSummary } from "../../backend";
-import { BrowseButton } from "../../components/BrowseButton";
+import { exportVariables, toAppError, type ExportSummary } from "../../backend";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Modal } from "../../components/Modal";
 import { useWrite } from "../../queries";
 
 /** Export is an explicit action with a warning: the file holds every secret in clear. */
 export function ExportDialog({ environment, onClose }: { environment: string; onClose: () => void }) {
-  const [path, setPath] = useState("");
   const [done, setDone] = useState<ExportSummary>();
-  const run = useWrite(() => exportVariables(environment, path.trim()), []);
+  // The backend asks where to save in the native dialog (null: the operator cancelled).
+  const run = useWrite(() => exportVariables(environment), []);
   return (
     <Modal
       open
@@ -23,7 +22,7 @@ export function ExportDialog({ environment, onClose }: { environment: string; on
         className="form"
         onSubmit={(e) => {
           e.preventDefault();
-          run.mutate(undefined, { onSuccess: setDone });
+          run.mutate(undefined, { onSuccess: (summary) => setDone(summary ?? undefined) });
         }}
       >
         <div className="warning-box" role="note">
@@ -33,23 +32,7 @@ export function ExportDialog({ environment, onClose }: { environment: string; on
             by you (mode 0600), but anything that can read your files can read it. Delete it when you are done.
           </p>
         </div>
-        <label className="form__row">
-          <span className="form__label">Save as</span>
-          <div className="inline-row">
-            <input
-              className="input input--wide mono"
-              name="exportPath"
-              value={path}
-              placeholder={`/home/you/${environment}.env`}
-              onChange={(e) => setPath(e.target.value)}
-            />
-            <BrowseButton
-              choose={() => chooseExportFile(`${environment}.env`)}
-              onChosen={setPath}
-            />
-          </div>
-          <span className="form__hint">An existing file is replaced.</span>
-        </label>
+        <p className="form__hint">You choose where in your system&apos;s save dialog; an existing file is replaced.</p>
         {run.error && <ErrorNotice error={toAppError(run.error)} />}
         {done && (
           <p className="success" role="status">
@@ -61,8 +44,8 @@ export function ExportDialog({ environment, onClose }: { environment: string; on
             {done ? "Close" : "Cancel"}
           </button>
           {!done && (
-            <button type="submit" className="button button--danger" disabled={path.trim() === "" || run.isPending}>
-              Export with secrets
+            <button type="submit" className="button button--danger" disabled={run.isPending}>
+              Export with secrets…
             </button>
           )}
         </div>

@@ -1,14 +1,12 @@
 import { useState } from "react";
 import {
   applyImport,
-  chooseEnvFile,
   previewImport,
   toAppError,
   type Confirmation,
   type ImportSummary,
   type PreviewedImport,
 } from "../../backend";
-import { BrowseButton } from "../../components/BrowseButton";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Modal } from "../../components/Modal";
 import { Segmented } from "../../components/Segmented";
@@ -36,16 +34,13 @@ export function ImportDialog({
 }) {
   const [typed, setTyped] = useState("");
   const [mode, setMode] = useState<Source>("file");
-  const [path, setPath] = useState("");
   const [text, setText] = useState("");
   const [previewed, setPreviewed] = useState<PreviewedImport>();
   const [job, setJob] = useState<number>();
-  const preview = useWrite(
-    () => previewImport(environment, mode === "file" ? { kind: "file", path: path.trim() } : { kind: "text", text }),
-    [],
-  );
+  // From a file, the backend opens the native dialog and reads what the operator chose.
+  const preview = useWrite(() => previewImport(environment, mode === "file" ? { kind: "file" } : { kind: "text", text }), []);
   const apply = useWrite(({ id, confirmation }: { id: number; confirmation: Confirmation }) => applyImport(id, confirmation), []);
-  const source = mode === "file" ? path.trim() : "pasted text";
+  const source = mode === "file" ? (previewed?.source ?? "the chosen file") : "pasted text";
   const decision = useDecision(environment, "env-file.import", source);
   const answer = answerFor(decision.data, typed);
   // The import runs as a job; its result is the summary.
@@ -76,29 +71,7 @@ export function ImportDialog({
           }}
         />
         {mode === "file" ? (
-          <label className="form__row">
-            <span className="form__label">Path of the .env file</span>
-            <div className="inline-row">
-              <input
-                className="input input--wide mono"
-                name="importPath"
-                value={path}
-                placeholder="/home/you/project/.env"
-                onChange={(e) => {
-                  setPath(e.target.value);
-                  setPreviewed(undefined);
-                }}
-              />
-              <BrowseButton
-                choose={chooseEnvFile}
-                onChosen={(chosen) => {
-                  setPath(chosen);
-                  setPreviewed(undefined);
-                }}
-              />
-            </div>
-          </label>
-        ) : (
+          <p className="form__hint">Choose the file in your system&apos;s file dialog; nothing is written until you import.</p>        ) : (
           <label className="form__row">
             <span className="form__label">.env text</span>
             <textarea
@@ -118,13 +91,14 @@ export function ImportDialog({
           <button
             type="button"
             className="button"
-            disabled={preview.isPending || (mode === "file" ? path.trim() === "" : text.trim() === "")}
+            data-action="preview"
+            disabled={preview.isPending || (mode === "text" && text.trim() === "")}
             onClick={() => {
               setJob(undefined);
-              preview.mutate(undefined, { onSuccess: setPreviewed });
+              preview.mutate(undefined, { onSuccess: (p) => setPreviewed(p ?? undefined) });
             }}
           >
-            Preview
+            {mode === "file" ? "Choose a file and preview…" : "Preview"}
           </button>
         </div>
         {preview.error && <ErrorNotice error={toAppError(preview.error)} />}

@@ -109,6 +109,7 @@ describe("secrets", () => {
       ...handlers([]),
       preview_import: () => ({
         id: 7,
+        source: "/tmp/x.env",
         preview: {
           environment: "local",
           rows: [
@@ -129,8 +130,9 @@ describe("secrets", () => {
     await goTo(user, "Secrets");
     await user.click(await screen.findByRole("button", { name: /Import .env/ }));
     const dialog = await screen.findByRole("dialog");
-    await user.type(within(dialog).getByPlaceholderText("/home/you/project/.env"), "/tmp/x.env");
-    await user.click(within(dialog).getByRole("button", { name: "Preview" }));
+    // The window has no path field: the backend opens the native dialog and reads the chosen file.
+    expect(within(dialog).queryByRole("textbox")).not.toBeInTheDocument();
+    await user.click(within(dialog).getByRole("button", { name: "Choose a file and preview…" }));
     expect(await within(dialog).findByText(/Line 2: Not a KEY=value line/)).toBeInTheDocument();
     expect(within(dialog).getByText("OPENAI_API_KEY").closest("tr")).toHaveTextContent("hidden");
     expect(calls.some((c) => c.command === "apply_import")).toBe(false);
@@ -138,7 +140,7 @@ describe("secrets", () => {
     expect(await within(dialog).findByRole("status")).toHaveTextContent("1 new, 1 changed, 1 unchanged");
     expect(calls.find((c) => c.command === "apply_import")?.args).toEqual({ id: 7, confirmation: { yes: true } });
     expect(within(dialog).getByLabelText("Live log")).toHaveTextContent("Importing /tmp/x.env");
-    expect(calls.find((c) => c.command === "preview_import")?.args.source).toEqual({ kind: "file", path: "/tmp/x.env" });
+    expect(calls.find((c) => c.command === "preview_import")?.args.source).toEqual({ kind: "file" });
   });
 
   it("importing into a protected environment needs its name typed", async () => {
@@ -147,6 +149,7 @@ describe("secrets", () => {
       list_variables: () => ({ environment: "prod", rows: [] }),
       preview_import: () => ({
         id: 1,
+        source: "pasted text",
         preview: { environment: "prod", rows: [{ name: "DEBUG", line: 1, secret: false, action: "new", value: "false", findings: [] }], problems: [] },
       }),
     });
@@ -162,16 +165,17 @@ describe("secrets", () => {
     expect(importButton).toBeEnabled();
   });
 
-  it("Browse… fills the path from the native dialog", async () => {
-    const { user, calls } = setup({ ...handlers([]), "plugin:dialog|open": () => "/home/op/project/.env" });
+  it("a cancelled file dialog changes nothing and shows no preview", async () => {
+    const { user, calls } = setup({ ...handlers([]), preview_import: () => null });
     await goTo(user, "Secrets");
     await user.click(await screen.findByRole("button", { name: /Import .env/ }));
     const dialog = await screen.findByRole("dialog");
-    await user.click(within(dialog).getByRole("button", { name: /Browse/ }));
+    await user.click(within(dialog).getByRole("button", { name: "Choose a file and preview…" }));
     await waitFor(() => {
-      expect(within(dialog).getByPlaceholderText("/home/you/project/.env")).toHaveValue("/home/op/project/.env");
+      expect(calls.some((c) => c.command === "preview_import")).toBe(true);
     });
-    expect(calls.some((c) => c.command === "plugin:dialog|open")).toBe(true);
+    expect(within(dialog).queryByTestId("import-preview")).not.toBeInTheDocument();
+    expect(within(dialog).queryByRole("alert")).not.toBeInTheDocument();
   });
 
   it("the drift board shows missing values, secret groups and production warnings", async () => {

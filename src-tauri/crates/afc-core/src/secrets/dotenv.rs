@@ -110,10 +110,11 @@ fn parse_entry(lines: &[&str], i: &mut usize) -> Result<Option<(String, String)>
     };
     let key = key.trim_end();
     if !is_valid_name(key) {
-        return Err(format!(
-            "\"{}\" is not a variable name (letters, digits and _, not starting with a digit)",
-            key.chars().take(40).collect::<String>()
-        ));
+        // Not echoed: a line that is not KEY=value may be a secret on its own.
+        return Err(
+            "The name before \"=\" is not a variable name (letters, digits and _, not starting with a digit)"
+                .to_owned(),
+        );
     }
     let rest = rest.trim_start();
     let value = match rest.chars().next() {

@@ -114,13 +114,10 @@ pub struct ExportSummary {
 #[derive(Deserialize, TS)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum ImportSource {
-    File {
-        path: String,
-    },
+    /// A file the operator chooses in the native open dialog, which the backend opens.
+    File,
     /// Pasted text (no `Debug` on this type: it would print secrets).
-    Text {
-        text: String,
-    },
+    Text { text: String },
 }
 
 /// A preview the window shows, with the id that applies exactly this preview.
@@ -130,9 +127,10 @@ pub struct PreviewedImport {
     #[ts(type = "number")]
     pub id: u64,
     pub preview: ImportPreview,
+    /// The file's path, or "pasted text".
+    pub source: String,
 }
 
-/// The `.env` text a preview or an import reads: pasted text or a file.
 /// Whether `name` is kept in the keyring when set to `value`: the catalog decides for its
 /// variables; a custom one keeps what it is (once secret, it stays secret until the operator
 /// runs `make_plain`), and a new one is what the operator asked, or what its name suggests.
@@ -159,8 +157,26 @@ fn kept_secret(
     }
 }
 
+/// The `.env` text of a file the operator chose: UTF-8 text of a sensible size, not a binary
+/// (a NUL byte) such as `/proc/self/environ`.
 pub fn read_env_file(path: &Path) -> Result<String> {
+    const LIMIT: u64 = 1024 * 1024;
+    let size = std::fs::metadata(path)
+        .map_err(|e| AppError::io("read", path, &e))?
+        .len();
+    if size > LIMIT {
+        return Err(AppError::invalid_input(format!(
+            "{} is {size} bytes: too large for a .env file (the limit is 1 MiB)",
+            path.display()
+        )));
+    }
     let bytes = std::fs::read(path).map_err(|e| AppError::io("read", path, &e))?;
+    if bytes.contains(&0) {
+        return Err(AppError::invalid_input(format!(
+            "{} holds binary data (a NUL byte), not .env text",
+            path.display()
+        )));
+    }
     String::from_utf8(bytes).map_err(|e| {
         AppError::invalid_input(format!("{} is not UTF-8 text", path.display())).with_details(
             format!(

@@ -63,33 +63,45 @@ pub fn clipboard() -> Option<String> {
 }
 
 impl App {
-    /// Answers the native save dialog titled `title` (GTK's, opened by tauri-plugin-dialog) with
-    /// `path`, typed into its name field as an operator would. WebDriver
-    /// cannot reach native windows; xdotool drives this one through the X server the app is on.
+    // WebDriver cannot reach native windows; xdotool drives GTK's file dialogs (opened by the
+    // backend through tauri-plugin-dialog) on the X server the app is on, as an operator would.
+    /// Answers the native save dialog titled `title` (the backend opened it) with `path`.
     pub async fn save_dialog(&self, title: &str, path: &Path) {
-        let xdotool = |args: &[&str]| {
-            let mut command = Command::new("xdotool");
-            command.args(args);
-            async move {
-                let out = command
-                    .output()
-                    .await
-                    .expect("xdotool runs (scripts/test.sh installs it)");
-                String::from_utf8_lossy(&out.stdout).trim().to_owned()
-            }
-        };
-        let pattern = format!("^{title}$");
-        let window = wait_until(&format!("the {title:?} dialog"), || async {
-            let found = xdotool(&["search", "--onlyvisible", "--name", &pattern]).await;
-            found.lines().next().map(str::to_owned)
-        })
-        .await;
-        // No window manager here: give the dialog the keyboard, replace the suggested name with
-        // the whole path (GTK accepts a path in the name field) and press Enter.
-        xdotool(&["windowfocus", "--sync", &window]).await;
-        xdotool(&["key", "--clearmodifiers", "ctrl+a"]).await;
-        let path_text = path.to_str().expect("a UTF-8 path");
-        xdotool(&["type", "--delay", "5", path_text]).await;
-        xdotool(&["key", "Return"]).await;
+        // The name field has the keyboard: replace the suggested name with the whole path (GTK
+        // accepts a path there).
+        answer_file_dialog(title, "ctrl+a", path).await;
     }
+
+    /// Answers the native open dialog titled `title` with `path`.
+    pub async fn open_dialog(&self, title: &str, path: &Path) {
+        // Ctrl+L opens the chooser's location field.
+        answer_file_dialog(title, "ctrl+l", path).await;
+    }
+}
+
+/// Finds the dialog titled `title`, gives it the keyboard (there is no window manager here),
+/// presses `key`, types `path` and Enter.
+async fn answer_file_dialog(title: &str, key: &str, path: &Path) {
+    let xdotool = |args: &[&str]| {
+        let mut command = Command::new("xdotool");
+        command.args(args);
+        async move {
+            let out = command
+                .output()
+                .await
+                .expect("xdotool runs (scripts/test.sh installs it)");
+            String::from_utf8_lossy(&out.stdout).trim().to_owned()
+        }
+    };
+    let pattern = format!("^{title}$");
+    let window = wait_until(&format!("the {title:?} dialog"), || async {
+        let found = xdotool(&["search", "--onlyvisible", "--name", &pattern]).await;
+        found.lines().next().map(str::to_owned)
+    })
+    .await;
+    xdotool(&["windowfocus", "--sync", &window]).await;
+    xdotool(&["key", "--clearmodifiers", key]).await;
+    let path_text = path.to_str().expect("a UTF-8 path");
+    xdotool(&["type", "--delay", "5", path_text]).await;
+    xdotool(&["key", "Return"]).await;
 }

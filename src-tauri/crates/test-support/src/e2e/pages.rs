@@ -2,6 +2,7 @@
 //! confirms a change. A change in the window's markup is mended here, not in every scenario.
 
 use super::{App, Profile, wait_until};
+use std::path::Path;
 
 impl App {
     /// Opens a section from the sidebar and waits until it is shown.
@@ -95,11 +96,12 @@ impl Secrets<'_> {
             .await;
     }
 
-    /// Previews the .env file at `path`, then imports it; returns the summary line.
-    pub async fn import(&self, path: &str) -> String {
+    /// Chooses the .env file at `path` in the native dialog, previews it, then imports it;
+    /// returns the summary line.
+    pub async fn import(&self, path: &Path) -> String {
         self.0.click("button[data-action=import]").await;
-        self.0.fill("input[name=importPath]", path).await;
-        self.0.click(".modal .form__actions--start button").await;
+        self.0.click(".modal button[data-action=preview]").await;
+        self.0.open_dialog("Import a .env file", path).await;
         self.0.find("[data-testid=import-preview]").await;
         self.0.click(".modal .form__actions .button--primary").await;
         self.0.wait_contains(".modal .success", "Imported").await;
