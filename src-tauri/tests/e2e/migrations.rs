@@ -41,7 +41,7 @@ async fn plan_apply_validate_and_export_the_report() {
     migrations.run(None).await;
     migrations.wait_job("succeeded").await;
     migrations
-        .log_contains("[1/4] 0001_core_tables (16 statements)")
+        .log_contains("[1/3] 0001_core_tables (16 statements)")
         .await;
     app.wait_contains(".migrations .job-log", "4/4").await;
     app.find("tr[data-state=applied]").await;

@@ -83,6 +83,9 @@ pub enum AuditAction {
     SecretReveal,
     #[serde(rename = "secret.copy")]
     SecretCopy,
+    /// A preview that compared imported values with stored secrets (new, changed, unchanged).
+    #[serde(rename = "env-file.preview")]
+    EnvFilePreview,
     #[serde(rename = "env-file.import")]
     EnvFileImport,
     #[serde(rename = "env-file.export")]
@@ -109,6 +112,7 @@ impl AuditAction {
             Self::VariableMakePlain => "variable.make-plain",
             Self::SecretReveal => "secret.reveal",
             Self::SecretCopy => "secret.copy",
+            Self::EnvFilePreview => "env-file.preview",
             Self::EnvFileImport => "env-file.import",
             Self::EnvFileExport => "env-file.export",
             Self::MigrationApply => "migration.apply",

@@ -138,7 +138,7 @@ pub fn kind_of(action: AuditAction) -> Option<ActionKind> {
         }
         EnvFileImport | MigrationApply | MigrationAdopt => Some(ActionKind::Bulk),
         EnvironmentCreate | EnvironmentDuplicate | EnvironmentSwitch | SecretReveal
-        | SecretCopy | EnvFileExport => None,
+        | SecretCopy | EnvFilePreview | EnvFileExport => None,
     }
 }
 

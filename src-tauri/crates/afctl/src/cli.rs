@@ -274,6 +274,10 @@ pub struct EnvOptions {
     /// network unencrypted); `--allow-insecure-http false` withdraws it.
     #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     pub allow_insecure_http: Option<bool>,
+    /// With a changed host: send the stored passwords and API secret there too (otherwise give
+    /// them again, in the URL or with `env credential`).
+    #[arg(long)]
+    pub keep_passwords: bool,
     /// A postgresql:// URL; its password is moved to the keyring.
     #[arg(long, value_name = "URL")]
     pub db_url: Option<String>,

@@ -6,14 +6,18 @@ import { CheckboxField } from "../../components/Field";
 export interface SecretInput {
   value: string;
   clear: boolean;
+  /** The operator agreed to send the stored secret to the connection's new host. */
+  keep?: boolean;
 }
 
 export const emptySecret: SecretInput = { value: "", clear: false };
 
-/** What saving does to the stored secret: set it, remove it, or (undefined) leave it. */
+/** What saving does to the stored secret: set it, remove it, keep it explicitly (for a changed
+ * host), or (undefined) leave it where it is. */
 export function secretChange(input: SecretInput): SecretChange | undefined {
   if (input.value !== "") return { action: "set", value: input.value };
   if (input.clear) return { action: "clear" };
+  if (input.keep) return { action: "keep" };
   return undefined;
 }
 
@@ -21,10 +25,12 @@ export function SecretField(props: {
   label: string;
   name: string;
   stored: boolean;
+  /** Where the connection now goes, when that differs from where the stored secret was used. */
+  movedTo?: string;
   input: SecretInput;
   onChange: (s: SecretInput) => void;
 }) {
-  const { stored, input } = props;
+  const { stored, input, movedTo } = props;
   return (
     <div className="form__row">
       <span className="form__label">{props.label}</span>
@@ -37,6 +43,17 @@ export function SecretField(props: {
         placeholder={stored && !input.clear ? "Stored in the keyring (leave empty to keep)" : "Not set"}
         onChange={(e) => props.onChange({ value: e.target.value, clear: false })}
       />
+      {stored && movedTo && input.value === "" && !input.clear && (
+        <label className="checkbox form__hint">
+          <input
+            type="checkbox"
+            name={`${props.name}Keep`}
+            checked={input.keep ?? false}
+            onChange={(e) => props.onChange({ value: "", clear: false, keep: e.target.checked })}
+          />
+          Send the stored {props.label.toLowerCase()} to {movedTo} (or type it again)
+        </label>
+      )}
       {stored && (
         <label className="checkbox form__hint">
           <input

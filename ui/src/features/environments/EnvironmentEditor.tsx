@@ -47,6 +47,28 @@ const TLS_POLICIES: { value: TlsPolicy; label: string }[] = [
 const NEW_DATABASE: DbConnection = { host: "127.0.0.1", port: 5432, database: "postgres", user: "postgres", tls: "prefer", hasPassword: false };
 const NEW_REDIS: RedisConnection = { host: "127.0.0.1", port: 6379, db: 0, tls: false, hasPassword: false };
 
+/** Where each connection secret is sent (as the backend's `check_moved_secrets` sees it). */
+function destinations(env: Environment) {
+  let api: string | undefined;
+  try {
+    api = env.apiUrl ? new URL(env.apiUrl.trim()).origin : undefined;
+  } catch {
+    api = undefined;
+  }
+  return {
+    db: env.database && `${env.database.user}@${env.database.host}:${String(env.database.port)}`,
+    redis: env.redis && `${env.redis.username ?? ""}@${env.redis.host}:${String(env.redis.port)}`,
+    api,
+  };
+}
+
+/** The new destination of each secret whose connection moved since the environment was saved. */
+function moved(saved: Environment, draft: Environment) {
+  const [before, after] = [destinations(saved), destinations(draft)];
+  const changed = (key: keyof typeof before) => (after[key] !== undefined && after[key] !== before[key] ? after[key] : undefined);
+  return { db: changed("db"), redis: changed("redis"), api: changed("api") };
+}
+
 function newAuth(kind: ApiAuth["kind"]): ApiAuth {
   if (kind === "api_key") return { kind, hasKey: false };
   if (kind === "login") return { kind, email: "", hasPassword: false };
@@ -79,6 +101,7 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
   const db = env.database;
   const redis = env.redis;
   const auth = env.apiAuth;
+  const movedTo = original ? moved(initial, env) : { db: undefined, redis: undefined, api: undefined };
   const setDb = (patch: Partial<DbConnection>) => {
     if (db) update({ database: { ...db, ...patch } });
   };
@@ -217,6 +240,7 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
               label={auth.kind === "api_key" ? "API key" : "Password"}
               name="apiSecret"
               stored={auth.kind === "api_key" ? auth.hasKey : auth.hasPassword}
+              movedTo={movedTo.api}
               input={apiSecret}
               onChange={setApiSecret}
             />
@@ -257,7 +281,7 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
                   options={TLS_POLICIES}
                   onChange={(tls) => setDb({ tls })}
                 />
-                <SecretField label="Password" name="dbPassword" stored={db.hasPassword} input={dbPassword} onChange={setDbPassword} />
+                <SecretField label="Password" name="dbPassword" stored={db.hasPassword} movedTo={movedTo.db} input={dbPassword} onChange={setDbPassword} />
               </div>
               <TextField
                 label="CA certificate (PEM file, optional)"
@@ -296,7 +320,14 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
               <Field label="TLS (rediss)">
                 <CheckboxField label="Verified TLS" name="redisTls" checked={redis.tls} onChange={(tls) => setRedis({ tls })} />
               </Field>
-              <SecretField label="Password" name="redisPassword" stored={redis.hasPassword} input={redisPassword} onChange={setRedisPassword} />
+              <SecretField
+                label="Password"
+                name="redisPassword"
+                stored={redis.hasPassword}
+                movedTo={movedTo.redis}
+                input={redisPassword}
+                onChange={setRedisPassword}
+              />
             </div>
           )}
         </ConnectionGroup>

@@ -156,4 +156,25 @@ describe("environments", () => {
     expect((update?.args.environment as Environment).allowInsecureHttp).toBe(true);
     expect(await screen.findByTestId("insecure-http")).toHaveTextContent("plain http allowed");
   });
+
+  it("a stored password follows a changed host only when the operator says so", async () => {
+    const { user, calls } = setup({
+      list_environments: () => list([LOCAL], "local"),
+      update_environment: (args) => args.environment,
+    });
+    const card = (await screen.findByRole("heading", { name: "local" })).closest("article");
+    if (!card) throw new Error("no card");
+    await user.click(within(card).getByRole("button", { name: /Edit/ }));
+    const dialog = await screen.findByRole("dialog", { name: "Edit local" });
+    const keep = /Send the stored password to app@db2.example.com:5432/;
+    expect(within(dialog).queryByRole("checkbox", { name: keep })).not.toBeInTheDocument();
+    const host = within(dialog).getByRole("textbox", { name: "Host" });
+    await user.clear(host);
+    await user.type(host, "db2.example.com");
+    await user.click(within(dialog).getByRole("checkbox", { name: keep }));
+    await user.click(within(dialog).getByRole("button", { name: "Save changes" }));
+    await waitFor(() => {
+      expect(calls.find((c) => c.command === "update_environment")?.args.secrets).toEqual({ dbPassword: { action: "keep" } });
+    });
+  });
 });

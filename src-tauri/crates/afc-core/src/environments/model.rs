@@ -206,7 +206,30 @@ pub fn validate_name(name: &str) -> Result<()> {
         Ok(())
     } else {
         Err(AppError::invalid_input(format!(
-            "\"{name}\" is not a valid environment name: use 1–40 letters, digits, - or _, starting with a letter or digit"
+            // Debug-quoted: a newline or a control character in the input is shown escaped.
+            "{name:?} is not a valid environment name: use 1–40 letters, digits, - or _, starting with a letter or digit"
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_name_is_echoed_escaped() {
+        let err = validate_name("prod\nFAKE LOG LINE\u{1b}[31m").unwrap_err();
+        assert!(
+            !err.message.contains('\n') && !err.message.contains('\u{1b}'),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.message
+                .starts_with(r#""prod\nFAKE LOG LINE\u{1b}[31m" is not"#),
+            "{}",
+            err.message
+        );
+        assert!(validate_name("prod-eu_1").is_ok());
     }
 }

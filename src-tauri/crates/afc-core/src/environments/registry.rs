@@ -186,6 +186,9 @@ impl Console {
                 format!("An environment named \"{}\" already exists", env.name),
             ));
         }
+        if let Some(prev) = &previous {
+            check_moved_secrets(prev, &env, &secrets)?;
+        }
         // Variables are changed through their own operations, never by saving the profile.
         env.variables = previous
             .as_ref()
@@ -380,7 +383,7 @@ impl Console {
 pub(crate) fn not_found(name: &str) -> AppError {
     AppError::new(
         ErrorCode::NotFound,
-        format!("There is no environment named \"{name}\""),
+        format!("There is no environment named {name:?}"),
     )
 }
 
@@ -452,6 +455,59 @@ pub fn has_connection_secret(env: &Environment, key: &str) -> bool {
         },
         _ => false,
     }
+}
+
+/// Where a connection secret is sent: the database's or Redis's user, host and port, or the
+/// API's origin.
+fn destination(env: &Environment, key: &str) -> Option<String> {
+    match key {
+        DB_PASSWORD => env
+            .database
+            .as_ref()
+            .map(|d| format!("{}@{}:{}", d.user, d.host, d.port)),
+        REDIS_PASSWORD => env.redis.as_ref().map(|r| {
+            let user = r.username.as_deref().unwrap_or_default();
+            format!("{user}@{}:{}", r.host, r.port)
+        }),
+        _ => env
+            .api_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u.trim()).ok())
+            .map(|u| u.origin().ascii_serialization()),
+    }
+}
+
+/// A stored secret goes only where it went before. When a draft sends a connection somewhere
+/// else (another host, port or user; another API origin) and says nothing about its secret, the
+/// operator must type it again or say, explicitly ([`SecretChange::Keep`]), to send the stored
+/// one there.
+pub fn check_moved_secrets(
+    previous: &Environment,
+    draft: &Environment,
+    secrets: &ConnectionSecrets,
+) -> Result<()> {
+    let slots = [
+        (DB_PASSWORD, &secrets.db_password, "database password"),
+        (REDIS_PASSWORD, &secrets.redis_password, "Redis password"),
+        (API_SECRET, &secrets.api_secret, "API secret"),
+    ];
+    for (key, change, what) in slots {
+        let (before, after) = (destination(previous, key), destination(draft, key));
+        if change.is_none()
+            && has_connection_secret(previous, key)
+            && after.is_some()
+            && before != after
+        {
+            let (before, after) = (before.unwrap_or_default(), after.unwrap_or_default());
+            return Err(AppError::invalid_input(format!(
+                "The stored {what} belongs to {before}, and this environment now connects to {after}"
+            ))
+            .with_details(format!(
+                "Type the {what} again, or choose to send the stored one to {after}."
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn set_connection_flag(env: &mut Environment, key: &str, present: bool) -> Result<()> {

@@ -21,6 +21,18 @@ pub struct SecretStore {
     service: String,
 }
 
+/// One folder, however it is written (a symlink, `..`): the nearest existing ancestor resolved,
+/// the rest joined on (the folder may not exist yet).
+fn canonical(dir: &Path) -> std::path::PathBuf {
+    if let Ok(real) = std::fs::canonicalize(dir) {
+        return real;
+    }
+    match (dir.parent(), dir.file_name()) {
+        (Some(parent), Some(name)) => canonical(parent).join(name),
+        _ => dir.to_path_buf(),
+    }
+}
+
 impl SecretStore {
     /// The console's keyring namespace. Debug builds use a separate one, so development never
     /// touches an operator's real secrets; a non-default configuration folder (`AFC_CONFIG_DIR`,
@@ -34,7 +46,7 @@ impl SecretStore {
         let service = if is_default_dir {
             base
         } else {
-            format!("{base}@{}", config_dir.display())
+            format!("{base}@{}", canonical(config_dir).display())
         };
         Self { service }
     }
@@ -147,4 +159,27 @@ pub struct KeyringStatus {
     /// The namespace the console's entries live under.
     pub service: String,
     pub error: Option<AppError>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(unix)]
+    fn one_folder_written_two_ways_is_one_namespace() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("config");
+        std::fs::create_dir(&real).unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let dotted = dir.path().join("config/../config");
+        let service = |p: &Path| SecretStore::for_config(p, false).service().to_owned();
+        assert_eq!(service(&link), service(&real));
+        assert_eq!(service(&dotted), service(&real));
+        // A folder not created yet resolves through its existing parent.
+        let later = dir.path().join("link/new");
+        assert_eq!(service(&later), service(&real.join("new")));
+        assert_ne!(service(&dir.path().join("other")), service(&real));
+    }
 }

@@ -5,13 +5,38 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::sync::{OnceLock, RwLock};
 
+use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
 use tracing_subscriber::fmt::MakeWriter;
 
 /// What a redacted secret is replaced with.
 pub const PLACEHOLDER: &str = "[REDACTED]";
-/// Values shorter than this are not registered: scrubbing every "on" or "1" from the logs would
-/// make them useless, and such values are not secrets worth the name.
+/// Values shorter than this are redacted only where they stand alone (between non-alphanumeric
+/// characters): scrubbing every "dev" inside other words would make the logs useless.
 pub const MIN_SECRET_LEN: usize = 4;
+
+/// Characters a URL's password escapes (what `url` does when it writes one), and every
+/// non-alphanumeric one (what a form or query encoder does).
+const USERINFO: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b':')
+    .add(b';')
+    .add(b'=')
+    .add(b'@')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'|')
+    .add(b'%');
 
 #[derive(Default)]
 pub struct Redactor {
@@ -25,37 +50,73 @@ pub fn redactor() -> &'static Redactor {
     GLOBAL.get_or_init(Redactor::default)
 }
 
+/// A secret as it may appear in a log: itself and its percent-encoded forms (in a URL).
+fn forms(secret: &str) -> Vec<String> {
+    let mut forms = vec![
+        secret.to_owned(),
+        utf8_percent_encode(secret, USERINFO).to_string(),
+        utf8_percent_encode(secret, NON_ALPHANUMERIC).to_string(),
+    ];
+    forms.dedup();
+    forms
+}
+
 impl Redactor {
-    /// Registers a secret value; returns false when it is too short to be redacted.
+    /// Registers a secret value (and its percent-encoded forms); false for an empty one.
     pub fn register(&self, secret: &str) -> bool {
-        if secret.chars().count() < MIN_SECRET_LEN {
+        if secret.is_empty() {
             return false;
         }
         let mut secrets = self.secrets.write().unwrap_or_else(|p| p.into_inner());
-        if !secrets.iter().any(|s| s == secret) {
-            secrets.push(secret.to_owned());
-            secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        for form in forms(secret) {
+            if !secrets.contains(&form) {
+                secrets.push(form);
+            }
         }
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
         true
     }
 
     pub fn forget(&self, secret: &str) {
+        let forms = forms(secret);
         self.secrets
             .write()
             .unwrap_or_else(|p| p.into_inner())
-            .retain(|s| s != secret);
+            .retain(|s| !forms.contains(s));
     }
 
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let secrets = self.secrets.read().unwrap_or_else(|p| p.into_inner());
         let mut out = Cow::Borrowed(text);
         for secret in secrets.iter() {
-            if out.contains(secret.as_str()) {
-                out = Cow::Owned(out.replace(secret.as_str(), PLACEHOLDER));
+            if !out.contains(secret.as_str()) {
+                continue;
             }
+            out = Cow::Owned(if secret.chars().count() >= MIN_SECRET_LEN {
+                out.replace(secret.as_str(), PLACEHOLDER)
+            } else {
+                replace_standalone(&out, secret)
+            });
         }
         out
     }
+}
+
+/// `text` with each occurrence of `short` that is not part of a longer word replaced.
+fn replace_standalone(text: &str, short: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(short) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + short.len()..].chars().next();
+        let alone =
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric);
+        out.push_str(&rest[..at]);
+        out.push_str(if alone { PLACEHOLDER } else { short });
+        rest = &rest[at + short.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Wraps a log writer so each formatted event is redacted before it is written.
@@ -118,9 +179,24 @@ mod tests {
     }
 
     #[test]
-    fn short_values_are_refused_and_clean_text_is_not_copied() {
+    fn short_values_are_redacted_where_they_stand_alone_and_clean_text_is_not_copied() {
         let r = Redactor::default();
-        assert!(!r.register("abc"));
+        assert!(!r.register(""));
+        assert!(r.register("dev"));
+        assert_eq!(
+            r.redact("password=dev host=devbox (dev)"),
+            format!("password={PLACEHOLDER} host=devbox ({PLACEHOLDER})")
+        );
         assert!(matches!(r.redact("abc def"), Cow::Borrowed("abc def")));
+    }
+
+    #[test]
+    fn percent_encoded_forms_are_redacted_too() {
+        let r = Redactor::default();
+        assert!(r.register("p@ss:w/rd 1"));
+        assert_eq!(
+            r.redact("postgresql://u:p%40ss%3Aw%2Frd%201@h/db and p%40ss%3Aw%2Frd%201"),
+            format!("postgresql://u:{PLACEHOLDER}@h/db and {PLACEHOLDER}")
+        );
     }
 }

@@ -16,7 +16,7 @@ use crate::console::Console;
 use crate::db::Database;
 use crate::environments::{
     API_SECRET, ConnectionSecrets, DB_PASSWORD, Environment, REDIS_PASSWORD, SecretChange,
-    has_connection_secret,
+    check_moved_secrets, has_connection_secret,
 };
 use crate::keyring::SecretString;
 use crate::{AppError, ErrorCode, Result};
@@ -241,6 +241,9 @@ impl Console {
             None => None,
         };
         let saved = saved.as_ref();
+        if let Some(saved) = saved {
+            check_moved_secrets(saved, draft, changes)?;
+        }
         let api_secret = self
             .draft_secret(saved, changes.api_secret.as_ref(), API_SECRET)
             .await;

@@ -7,7 +7,7 @@
 //!
 //! Accepted syntax: `KEY=value`, optional `export ` prefix, spaces around `=`, blank lines and
 //! `#` comments; unquoted values end at ` #` (an inline comment); `'single'` quotes are literal;
-//! `"double"` quotes understand `\n \r \t \\ \" \$` and may span lines.
+//! `"double"` quotes understand `\n \r \t \\ \" \$ \`` and may span lines.
 
 use std::collections::HashMap;
 
@@ -149,7 +149,7 @@ fn quoted(lines: &[&str], i: &mut usize, first: &str, quote: char) -> Result<Str
                     Some('n') => value.push('\n'),
                     Some('r') => value.push('\r'),
                     Some('t') => value.push('\t'),
-                    Some(e @ ('\\' | '"' | '$')) => value.push(e),
+                    Some(e @ ('\\' | '"' | '$' | '`')) => value.push(e),
                     Some(other) => {
                         value.push('\\');
                         value.push(other);
@@ -206,6 +206,8 @@ pub fn format_entry(key: &str, value: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
             '$' => out.push_str("\\$"),
+            // A shell that sources the file would run what is between backticks.
+            '`' => out.push_str("\\`"),
             c => out.push(c),
         }
     }
@@ -249,6 +251,35 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect()
+    }
+
+    #[test]
+    fn a_shell_that_sources_an_export_gets_the_values_and_runs_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("ran");
+        let value = format!(
+            "a`touch {}`b $(touch {}) \"q\" \\ $HOME",
+            marker.display(),
+            marker.display()
+        );
+        let file = dir.path().join("x.env");
+        std::fs::write(&file, format_file("test", [("V", value.as_str())])).unwrap();
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(". {}; printf %s \"$V\"", file.display()))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stdout), value);
+        assert!(!marker.exists(), "the shell ran a command from a value");
+        assert_eq!(
+            values(&std::fs::read_to_string(&file).unwrap()),
+            kv(&[("V", &value)])
+        );
     }
 
     #[test]

@@ -315,7 +315,7 @@ impl Console {
         self.guarded_on(env_name, event, Some(name), answer, async |_| {
             if !catalog::is_valid_name(name) {
                 return Err(AppError::invalid_input(format!(
-                    "\"{name}\" is not a variable name (letters, digits and _, not starting with a digit)"
+                    "{name:?} is not a variable name (letters, digits and _, not starting with a digit)"
                 )));
             }
             let env = self.environment(env_name)?;
@@ -501,6 +501,21 @@ impl Console {
         let env = self.environment(env_name)?;
         let parsed = dotenv::parse(text);
         let rows = self.plan_import(&env, &parsed).await?;
+        // Saying whether a value matches a stored secret answers a guess about it: recorded,
+        // as a reveal is.
+        let compared = rows
+            .iter()
+            .filter(|r| r.secret && r.action != ImportAction::New)
+            .count();
+        if compared > 0 {
+            let event = Event {
+                environment: Some(env_name),
+                action: AuditAction::EnvFilePreview,
+                target: None,
+                detail: Some(format!("compared {compared} stored secret value(s)")),
+            };
+            self.audit.record(event, Outcome::Ok)?;
+        }
         Ok(ImportPreview {
             environment: env.name,
             rows,

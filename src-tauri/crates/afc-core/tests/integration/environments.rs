@@ -695,6 +695,9 @@ async fn a_custom_secret_stays_secret_until_the_operator_makes_it_plain() {
     let text = format!("{name}=code-three-3333\n");
     let preview = c.import_preview("local", &text).await.unwrap();
     assert!(preview.rows[0].secret && preview.rows[0].value.is_none());
+    // Comparing with the stored secret (changed or not) is itself recorded.
+    let audit = c.audit.read().unwrap();
+    assert!(audit.entries.iter().any(|e| e.action == "env-file.preview"));
     c.import("local", &text, "partner.env", &yes).await.unwrap();
     // Asking for plain while setting is refused: that is an explicit, separate step.
     let refused = set("code-four-4444", Some(false)).await.unwrap_err();
@@ -750,4 +753,67 @@ async fn a_custom_secret_stays_secret_until_the_operator_makes_it_plain() {
         .unwrap_err();
     assert_eq!(catalog.code, ErrorCode::InvalidInput);
     assert!(files_containing(t.dir.path(), JWT, &[]).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stored_password_is_not_sent_to_a_changed_host_unless_the_operator_says_so() {
+    let t = console();
+    let c = &t.console;
+    let mut env = presets().remove(0).environment;
+    let (db, _) = parse_database_url("postgresql://postgres@127.0.0.1:5432/test").unwrap();
+    env.database = Some(db);
+    c.create_environment(
+        env.clone(),
+        ConnectionSecrets {
+            db_password: set(DB_PW),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut moved = c.environment("local").unwrap();
+    moved.database.as_mut().unwrap().host = "db.elsewhere.example".into();
+    let yes = Confirmation::yes();
+    // Neither tested nor saved with the stored password for the new host...
+    let tested = c
+        .test_draft(Some("local"), &moved, &ConnectionSecrets::default())
+        .await
+        .unwrap_err();
+    assert_eq!(tested.code, ErrorCode::InvalidInput);
+    assert!(
+        tested.message.contains("db.elsewhere.example"),
+        "{}",
+        tested.message
+    );
+    let saved = c
+        .update_environment("local", moved.clone(), ConnectionSecrets::default(), &yes)
+        .await
+        .unwrap_err();
+    assert_eq!(saved.code, ErrorCode::InvalidInput);
+    assert_eq!(
+        c.environment("local").unwrap().database.unwrap().host,
+        "127.0.0.1"
+    );
+    // ...unless the operator says to send it there (or types a new one).
+    let keep = ConnectionSecrets {
+        db_password: Some(SecretChange::Keep),
+        ..Default::default()
+    };
+    c.update_environment("local", moved, keep, &yes)
+        .await
+        .unwrap();
+    assert_eq!(
+        c.connection_secret("local", DB_PASSWORD)
+            .await
+            .unwrap()
+            .unwrap()
+            .expose(),
+        DB_PW
+    );
+    // The database name is not a destination: changing it keeps the password without asking.
+    let mut renamed_db = c.environment("local").unwrap();
+    renamed_db.database.as_mut().unwrap().database = "other".into();
+    c.update_environment("local", renamed_db, ConnectionSecrets::default(), &yes)
+        .await
+        .unwrap();
 }

@@ -216,16 +216,25 @@ fn apply(options: &EnvOptions, env: &mut Environment) -> Result<ConnectionSecret
     if let Some(color) = &options.color {
         env.color = color.clone();
     }
-    let mut secrets = ConnectionSecrets::default();
+    let keep = || options.keep_passwords.then_some(SecretChange::Keep);
+    let mut secrets = ConnectionSecrets {
+        db_password: keep(),
+        redis_password: keep(),
+        api_secret: keep(),
+    };
     if let Some(url) = &options.db_url {
         let (db, password) = parse_database_url(url)?;
         env.database = Some(db);
-        secrets.db_password = password.map(|value| SecretChange::Set { value });
+        if let Some(value) = password {
+            secrets.db_password = Some(SecretChange::Set { value });
+        }
     }
     if let Some(url) = &options.redis_url {
         let (redis, password) = parse_redis_url(url)?;
         env.redis = Some(redis);
-        secrets.redis_password = password.map(|value| SecretChange::Set { value });
+        if let Some(value) = password {
+            secrets.redis_password = Some(SecretChange::Set { value });
+        }
     }
     Ok(secrets)
 }

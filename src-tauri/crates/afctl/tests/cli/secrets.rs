@@ -573,23 +573,26 @@ fn env_set_changes_only_what_is_given_and_keeps_secrets() {
     .ok();
     run(&["secrets", "set", "--env", "qa", "JWT_SECRET_KEY"], JWT).ok();
 
-    let moved = run(
-        &[
-            "--json",
-            "env",
-            "set",
-            "qa",
-            "--kind",
-            "production",
-            "--rename",
-            "prod-qa",
-            "--db-url",
-            "postgresql://app@db.internal:5433/app",
-        ],
-        "",
-    )
-    .ok()
-    .json();
+    let set = [
+        "--json",
+        "env",
+        "set",
+        "qa",
+        "--kind",
+        "production",
+        "--rename",
+        "prod-qa",
+        "--db-url",
+        "postgresql://app@db.internal:5433/app",
+    ];
+    // A new host does not get the stored password unless asked to.
+    let refused = run(&set, "");
+    assert_eq!(refused.code(), 2);
+    let said = format!("{}{}", refused.stdout(), refused.stderr());
+    assert_contains(&said, &["db.internal", "stored database password"]);
+    let moved = run(&[&set[..], &["--keep-passwords"]].concat(), "")
+        .ok()
+        .json();
     assert_eq!(moved["name"], "prod-qa");
     assert_eq!(moved["safety"], "protected", "production becomes protected");
     assert_eq!(
@@ -603,7 +606,7 @@ fn env_set_changes_only_what_is_given_and_keeps_secrets() {
     );
     assert_eq!(
         moved["database"]["hasPassword"], true,
-        "a URL without a password keeps the stored one"
+        "--keep-passwords keeps the stored one for the new host"
     );
     let revealed = run(
         &[
