@@ -18,10 +18,18 @@ pub struct Choice<'a> {
 fn builder(app: &AppHandle, choice: &Choice<'_>) -> FileDialogBuilder<tauri::Wry> {
     let (name, extensions) = choice.filter;
     let mut dialog = app.dialog().file().set_title(choice.title);
+    // GTK's open dialog would otherwise start in "Recent", where a typed path is not opened.
+    if let Some(home) = dirs_home() {
+        dialog = dialog.set_directory(home);
+    }
     if let Some(window) = tauri::Manager::get_webview_window(app, "main") {
         dialog = dialog.set_parent(&window);
     }
     dialog.add_filter(name, extensions)
+}
+
+fn dirs_home() -> Option<PathBuf> {
+    std::env::var_os("HOME").map(PathBuf::from)
 }
 
 /// The file the operator chose to read, or None if they cancelled.

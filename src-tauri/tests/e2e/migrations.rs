@@ -43,7 +43,7 @@ async fn plan_apply_validate_and_export_the_report() {
     migrations
         .log_contains("[1/3] 0001_core_tables (16 statements)")
         .await;
-    app.wait_contains(".migrations .job-log", "4/4").await;
+    app.wait_contains(".migrations .job-log", "3/3").await;
     app.find("tr[data-state=applied]").await;
     app.screenshot("migrations-applied").await;
     assert_eq!(fresh.sql("SELECT version_num FROM alembic_version"), "003");

@@ -434,6 +434,7 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
         #[test]
         fn never_panics(text in "\\PC{0,300}") {
             let _ = parse(&text);

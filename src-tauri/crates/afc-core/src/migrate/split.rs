@@ -200,6 +200,7 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
         #[test]
         fn never_panics_and_offsets_point_at_the_text(sql in "\\PC{0,200}") {
             for s in split(&sql) {

@@ -176,10 +176,8 @@ fn metrics_from_the_api_and_from_files() {
         human.contains("since the API started") && human.contains("Latency: p50"),
         "{human}"
     );
-    assert!(
-        human.contains("/api/v1/agents/{agent_id}") || human.contains("/health"),
-        "{human}"
-    );
+    // The busiest routes, ids folded into their route.
+    assert_contains(&human, &["/api/v1/agents/{agent_id}", "/health"]);
 
     // Ranked by p95 latency instead of traffic.
     let by_latency = json(&afctl(
@@ -203,21 +201,38 @@ fn metrics_from_the_api_and_from_files() {
     assert_eq!(by_latency["endpoints"].as_array().unwrap().len(), 2);
     assert!(p95(0) >= p95(1));
 
-    // Two scrapes a second apart: rates (zero here: the recorded exposition does not change).
-    let out = afctl(
-        dir.path(),
-        &[
-            "--json",
-            "metrics",
-            "--api-url",
-            &api.url(),
-            "--interval",
-            "1",
-        ],
+    // Two scrapes a second apart: between them the API answers 20 more /health requests.
+    let url = api.url();
+    let config = dir.path().to_owned();
+    let before = api.received_at("/metrics").len();
+    let scrapes = std::thread::spawn(move || {
+        afctl(
+            &config,
+            &["--json", "metrics", "--api-url", &url, "--interval", "1"],
+        )
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    // Waits for the first scrape (not for time to pass), then changes what the second sees.
+    while api.received_at("/metrics").len() == before {
+        assert!(std::time::Instant::now() < deadline, "no first scrape");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let busier = String::from_utf8(fixture("metrics.txt")).unwrap().replace(
+        "http_requests_total{endpoint=\"/health\",method=\"GET\",status_code=\"200\"} 21.0",
+        "http_requests_total{endpoint=\"/health\",method=\"GET\",status_code=\"200\"} 41.0",
     );
-    let r = json(&out);
-    assert!(r["windowSeconds"].as_f64().unwrap() >= 1.0);
-    assert_eq!(r["requestRate"], 0.0);
+    api.set(
+        "/metrics",
+        Reply::raw(200, "text/plain; version=0.0.4", busier),
+    );
+    let r = json(&scrapes.join().unwrap());
+    let window = r["windowSeconds"].as_f64().unwrap();
+    assert!(window >= 1.0);
+    let rate = r["requestRate"].as_f64().unwrap();
+    assert!(
+        (rate * window - 20.0).abs() < 1e-6,
+        "{rate} requests/s over {window} s"
+    );
 
     // Two saved expositions, the second after a restart.
     let older = dir.path().join("a.txt");

@@ -103,5 +103,27 @@ async fn answer_file_dialog(title: &str, key: &str, path: &Path) {
     xdotool(&["key", "--clearmodifiers", key]).await;
     let path_text = path.to_str().expect("a UTF-8 path");
     xdotool(&["type", "--delay", "5", path_text]).await;
-    xdotool(&["key", "Return"]).await;
+    // The first Return may only accept the location field's completion (GTK's open dialog);
+    // while the dialog is still there, Return again opens the file.
+    let open = || async {
+        let found = xdotool(&["search", "--onlyvisible", "--name", &pattern]).await;
+        found.lines().any(|w| w == window)
+    };
+    for attempt in 0..3 {
+        // Again only to the dialog (if it closed meanwhile, to nothing), never to the window
+        // behind it.
+        if attempt == 0 {
+            xdotool(&["key", "Return"]).await;
+        } else {
+            xdotool(&["key", "--window", &window, "Return"]).await;
+        }
+        let start = std::time::Instant::now();
+        while open().await && start.elapsed() < std::time::Duration::from_millis(1500) {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        if !open().await {
+            return;
+        }
+    }
+    panic!("the {title:?} dialog did not accept {path_text}");
 }
