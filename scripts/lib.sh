@@ -67,6 +67,26 @@ prepare() {
 
 # Runs a command on a virtual display with a private D-Bus session (scripts/dbus-session.conf), as
 # the end-to-end tests and the benchmarks need.
+# A PostgreSQL role that must give its password (scram-sha-256), so tests can prove which
+# password the console sent: the machine's server trusts every other local connection. The
+# role and password are test-support's PASSWORD_ROLE and PASSWORD_ROLE_SECRET.
+ensure_password_role() {
+  local hba
+  hba="$(psql -X -At -h 127.0.0.1 -U postgres -d postgres -c 'SHOW hba_file')"
+  if ! grep -q '^host all afc_pw ' "$hba"; then
+    # First match wins: these lines go before the trust rules.
+    sed -i '1i host all afc_pw 127.0.0.1/32 scram-sha-256\nhost all afc_pw ::1/128 scram-sha-256' "$hba"
+    psql -X -q -h 127.0.0.1 -U postgres -d postgres -c 'SELECT pg_reload_conf()' >/dev/null
+  fi
+  psql -X -q -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+SET password_encryption = 'scram-sha-256';
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'afc_pw') THEN CREATE ROLE afc_pw LOGIN; END IF;
+END $$;
+ALTER ROLE afc_pw PASSWORD 'afc-pw-R1ght-2026';
+SQL
+}
+
 in_test_session() {
   xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
     dbus-run-session --config-file="$ROOT/scripts/dbus-session.conf" -- "$@"

@@ -5,6 +5,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
+ensure_password_role
+
 SESSION_DIR="$(mktemp -d)"
 trap 'rm -rf "$SESSION_DIR"' EXIT
 export XDG_DATA_HOME="$SESSION_DIR/data" XDG_CONFIG_HOME="$SESSION_DIR/config" XDG_CACHE_HOME="$SESSION_DIR/cache"

@@ -5,10 +5,9 @@
 use test_support::e2e::{Profile, pages::Environments};
 use test_support::fixture_api::FixtureApi;
 use test_support::leaks::files_containing;
+use test_support::postgres::{PASSWORD_ROLE_SECRET as DB_PW, password_role_url};
 
 use crate::launch;
-
-const DB_PW: &str = "e2e-db-pw-Kq7";
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real window: run through scripts/test.sh"]
@@ -20,11 +19,9 @@ async fn a_preset_with_a_pasted_url_is_tested_before_and_after_saving() {
     app.screenshot("environments-first-run").await;
     app.click(".preset[data-preset=local]").await;
     app.fill("input[name=apiUrl]", &api.url()).await;
-    app.fill(
-        "input[name=dbUrl]",
-        &format!("postgresql://postgres:{DB_PW}@127.0.0.1:5432/test"),
-    )
-    .await;
+    // A role the server asks for its password: the tests below pass only with the right one.
+    app.fill("input[name=dbUrl]", &password_role_url(DB_PW))
+        .await;
     app.click("input[name=dbUrl] + button").await;
     app.wait_contains(".modal [role=status]", "OS keyring")
         .await;
@@ -55,6 +52,15 @@ async fn a_preset_with_a_pasted_url_is_tested_before_and_after_saving() {
         .await;
     app.find(".modal input[name=dbHost]").await;
     app.screenshot("environment-editor-dark").await;
+    // A wrong password typed into the editor is refused by the server.
+    app.fill(".modal input[name=dbPassword]", "not-the-password")
+        .await;
+    app.click(".modal .form__actions-left").await;
+    app.wait_contains(
+        ".modal .probe[data-target=database][data-status=failed]",
+        "password authentication failed",
+    )
+    .await;
     app.close_dialog().await;
     app.quit().await;
 

@@ -8,6 +8,16 @@ use std::sync::atomic::{AtomicU32, Ordering};
 pub const HOST: &str = "127.0.0.1";
 pub const PORT: u16 = 5432;
 pub const USER: &str = "postgres";
+/// A role that must give its password (scripts/lib.sh `ensure_password_role` creates it and
+/// puts scram-sha-256 before the server's trust rules): tests of which password the console
+/// sent connect as this role.
+pub const PASSWORD_ROLE: &str = "afc_pw";
+pub const PASSWORD_ROLE_SECRET: &str = "afc-pw-R1ght-2026";
+
+/// A URL for [`PASSWORD_ROLE`] with `password` (the right one or not), to database `postgres`.
+pub fn password_role_url(password: &str) -> String {
+    format!("postgresql://{PASSWORD_ROLE}:{password}@{HOST}:{PORT}/postgres?sslmode=disable")
+}
 
 pub struct TestDb {
     pub name: String,

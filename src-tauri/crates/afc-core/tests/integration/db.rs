@@ -6,7 +6,7 @@ use afc_core::audit::AuditAction;
 use afc_core::db::Database;
 use afc_core::environments::SafetyLevel;
 use afc_core::guard::{self, Confirmation};
-use test_support::postgres::TestDb;
+use test_support::postgres::{PASSWORD_ROLE_SECRET, TestDb, password_role_url};
 
 fn database(db: &TestDb, name: &str, safety: SafetyLevel) -> Database {
     let mut d = Database::from_url(&db.url()).unwrap();
@@ -116,4 +116,29 @@ async fn server_errors_carry_their_code_and_position_and_a_lost_connection_says_
     let e = afc_core::db::query_error("a check", &e);
     assert_eq!(e.code, ErrorCode::Unreachable, "{e:?}");
     assert!(e.message.contains("lost during a check"), "{e:?}");
+}
+
+#[tokio::test]
+async fn the_password_sent_is_the_one_given_and_a_wrong_one_is_refused_by_the_server() {
+    let right = Database::from_url(&password_role_url(PASSWORD_ROLE_SECRET)).unwrap();
+    let mut session = right.read().await.unwrap();
+    let one: i32 = sqlx::query_scalar("SELECT 1")
+        .fetch_one(&mut *session)
+        .await
+        .unwrap();
+    assert_eq!(one, 1);
+    let wrong = Database::from_url(&password_role_url("not-the-password")).unwrap();
+    let Err(e) = wrong.read().await else {
+        panic!("a wrong password connected");
+    };
+    assert_eq!(e.code, ErrorCode::Unauthorized, "{e:?}");
+    assert!(
+        e.message.contains("password authentication failed"),
+        "{}",
+        e.message
+    );
+    assert!(
+        !format!("{e:?}").contains("not-the-password"),
+        "the password leaked: {e:?}"
+    );
 }

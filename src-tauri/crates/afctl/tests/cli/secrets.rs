@@ -507,6 +507,28 @@ fn test_connection_exit_codes() {
 }
 
 #[test]
+fn env_test_sends_the_keyrings_password_and_a_wrong_one_fails_at_the_server() {
+    use test_support::postgres::{PASSWORD_ROLE_SECRET, password_role_url};
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Vec::new();
+    let mut run = |args: &[&str], stdin: &str| afctl_in(dir.path(), args, stdin, &[], &mut log);
+    let url = password_role_url(PASSWORD_ROLE_SECRET);
+    run(&["env", "add", "pw", "--kind", "dev", "--db-url", &url], "").ok();
+    let passed = run(&["--json", "env", "test", "pw"], "").ok().json();
+    assert_eq!(passed["results"][1]["target"], "database");
+    assert_eq!(passed["results"][1]["status"], "ok", "{passed}");
+    run(
+        &["env", "credential", "pw", "db-password", "--yes"],
+        "not-the-password\n",
+    )
+    .ok();
+    let failed = run(&["env", "test", "pw"], "");
+    assert_eq!(failed.code(), 1);
+    assert_contains(&failed.stdout(), &["password authentication failed"]);
+    assert!(files_containing(dir.path(), PASSWORD_ROLE_SECRET, &[]).is_empty());
+}
+
+#[test]
 fn bad_files_are_clear_errors_that_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut log = Vec::new();
