@@ -13,7 +13,7 @@ use afc_core::secrets::drift::DriftBoard;
 use afc_core::secrets::validate::Finding;
 use afc_core::secrets::{
     ExportSummary, ImportSource, ImportSummary, KeyringStatus, PreviewedImport, SecretString,
-    VariablesView, read_env_file,
+    VariableChange, VariablesView, read_env_file,
 };
 use afc_core::{AppError, ErrorCode};
 use tauri::{AppHandle, State};
@@ -56,31 +56,19 @@ pub async fn set_variable(
         .await
 }
 
+/// Removes a variable, or moves a custom secret out of the keyring into the settings file (the
+/// decision for `variable.make-plain` says the value will be on disk).
 #[tauri::command]
-pub async fn remove_variable(
+pub async fn change_variable(
     state: State<'_, AppState>,
     environment: String,
     name: String,
+    change: VariableChange,
     confirmation: Confirmation,
 ) -> Result<(), AppError> {
     state
         .console
-        .remove_variable(&environment, &name, &confirmation)
-        .await
-}
-
-/// Moves a custom secret out of the keyring into the settings file, on the operator's explicit
-/// request (the decision for `variable.make-plain` says the value will be on disk).
-#[tauri::command]
-pub async fn make_variable_plain(
-    state: State<'_, AppState>,
-    environment: String,
-    name: String,
-    confirmation: Confirmation,
-) -> Result<(), AppError> {
-    state
-        .console
-        .make_plain(&environment, &name, &confirmation)
+        .change_variable(&environment, &name, change, &confirmation)
         .await
 }
 

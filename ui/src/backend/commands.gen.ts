@@ -2,7 +2,7 @@
 // One function per Tauri command; argument and result types come from ./bindings.
 import type { Channel } from "@tauri-apps/api/core";
 import { call } from "./ipc";
-import type { AdoptionPlan, AppError, AppInfo, AuditAction, AuditLogView, Chart, ChartTheme, Confirmation, ConnectionSecrets, ConnectionTest, Decision, DriftBoard, EnvHealthView, Environment, EnvironmentList, ExportSummary, Finding, HealthSettings, ImportSource, JobInfo, JobUpdate, KeyringStatus, OverviewRow, PastedDatabaseUrl, PastedRedisUrl, Plan, Preferences, Preset, PreviewedImport, ProbeTarget, StatusReport, ValidationReport, VariablesView } from "./bindings";
+import type { AdoptionPlan, AppError, AppInfo, AuditAction, AuditLogView, Chart, ChartTheme, Confirmation, ConnectionSecrets, ConnectionTest, Decision, DriftBoard, EnvHealthView, Environment, EnvironmentList, ExportSummary, Finding, HealthSettings, ImportSource, JobInfo, JobUpdate, KeyringStatus, OverviewRow, PastedDatabaseUrl, PastedRedisUrl, Plan, Preferences, Preset, PreviewedImport, ProbeTarget, StatusReport, ValidationReport, VariableChange, VariablesView } from "./bindings";
 
 /** Version, build, platform and file locations for the About dialog. */
 export const getAppInfo = () =>
@@ -141,12 +141,9 @@ export const listVariables = (environment: string) =>
 export const setVariable = (environment: string, name: string, value: string, secret: boolean | null, confirmation: Confirmation) =>
   call<Finding[]>("set_variable", { environment, name, value, secret, confirmation });
 
-export const removeVariable = (environment: string, name: string, confirmation: Confirmation) =>
-  call<null>("remove_variable", { environment, name, confirmation });
-
-/** Moves a custom secret out of the keyring into the settings file, on the operator's explicit request (the decision for `variable.make-plain` says the value will be on disk). */
-export const makeVariablePlain = (environment: string, name: string, confirmation: Confirmation) =>
-  call<null>("make_variable_plain", { environment, name, confirmation });
+/** Removes a variable, or moves a custom secret out of the keyring into the settings file (the decision for `variable.make-plain` says the value will be on disk). */
+export const changeVariable = (environment: string, name: string, change: VariableChange, confirmation: Confirmation) =>
+  call<null>("change_variable", { environment, name, change, confirmation });
 
 /** The one way a secret value reaches the window: the operator clicked "Reveal". */
 export const revealVariable = (environment: string, name: string) =>

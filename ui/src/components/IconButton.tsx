@@ -22,3 +22,27 @@ export function IconButton({
     </button>
   );
 }
+
+/** A button with an icon before its label (`className` adds to `button`, e.g. `button--small`). */
+export function LabelledButton({
+  icon: Icon,
+  label,
+  className = "button--small",
+  action,
+  disabled,
+  onClick,
+}: {
+  icon: LucideIcon;
+  label: string;
+  className?: string;
+  /** `data-action`, for tests and styles. */
+  action?: string;
+  disabled?: boolean;
+  onClick: () => void;
+}) {
+  return (
+    <button type="button" className={`button ${className}`} data-action={action} disabled={disabled} onClick={onClick}>
+      <Icon size={14} aria-hidden /> {label}
+    </button>
+  );
+}

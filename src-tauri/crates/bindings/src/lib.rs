@@ -40,6 +40,7 @@ fn export_types(dir: &Path) -> Result<(), ts_rs::ExportError> {
     afc_core::secrets::VariablesView::export_all(&cfg)?;
     afc_core::secrets::ImportSource::export_all(&cfg)?;
     afc_core::secrets::PreviewedImport::export_all(&cfg)?;
+    afc_core::secrets::VariableChange::export_all(&cfg)?;
     afc_core::secrets::ImportSummary::export_all(&cfg)?;
     afc_core::secrets::ExportSummary::export_all(&cfg)?;
     afc_core::secrets::drift::DriftBoard::export_all(&cfg)?;

@@ -96,5 +96,6 @@ export type { StoredVar } from "./StoredVar";
 export type { ThemePreference } from "./ThemePreference";
 export type { TlsPolicy } from "./TlsPolicy";
 export type { ValidationReport } from "./ValidationReport";
+export type { VariableChange } from "./VariableChange";
 export type { VariableRow } from "./VariableRow";
 export type { VariablesView } from "./VariablesView";

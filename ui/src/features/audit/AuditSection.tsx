@@ -6,6 +6,7 @@ import { ErrorNotice } from "../../components/ErrorNotice";
 import { useAuditLog } from "./queries";
 import "./audit.css";
 import { SearchBox } from "../../components/SearchBox";
+import { LabelledButton } from "../../components/IconButton";
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
 
@@ -50,13 +51,7 @@ export default function AuditSection() {
       <header className="section__header">
         <ScrollText size={22} aria-hidden />
         <h1 id="section-title">Audit log</h1>
-        <button
-          type="button"
-          className="button button--small section__action"
-          onClick={() => void log.refetch()}
-        >
-          <RefreshCw size={14} aria-hidden /> Refresh
-        </button>
+        <LabelledButton icon={RefreshCw} label="Refresh" className="button--small section__action" onClick={() => void log.refetch()} />
       </header>
       {log.error && <ErrorNotice error={toAppError(log.error)} />}
       {log.data && (

@@ -24,6 +24,7 @@ import { ConnectionResults } from "./ConnectionResults";
 import { EnvironmentEditor } from "./EnvironmentEditor";
 import { FirstRun } from "./FirstRun";
 import "./environments.css";
+import { LabelledButton } from "../../components/IconButton";
 
 /** What an environment write makes stale (the backend's environments-changed event refreshes the rest). */
 const WRITES = [shellKeys.environments];
@@ -86,13 +87,12 @@ export default function EnvironmentsSection() {
         <Server size={22} aria-hidden />
         <h1 id="section-title">Environments</h1>
         {list && list.environments.length > 0 && (
-          <button
-            type="button"
-            className="button button--primary section__action"
+          <LabelledButton
+            icon={Plus}
+            label="Add environment"
+            className="button--primary section__action"
             onClick={() => setEditing({ draft: BLANK })}
-          >
-            <Plus size={15} aria-hidden /> Add environment
-          </button>
+          />
         )}
       </header>
       {environments.error && <ErrorNotice error={toAppError(environments.error)} />}
@@ -291,18 +291,10 @@ function EnvironmentCard({ env, notes, current, onEdit, onDuplicate, onDelete, o
         </div>
       </dl>
       <div className="env-card__actions">
-        <button type="button" className="button button--small" onClick={runTest} disabled={testing}>
-          <Plug size={14} aria-hidden /> {testing ? "Testing…" : "Test connection"}
-        </button>
-        <button type="button" className="button button--small" onClick={onEdit}>
-          <Pencil size={14} aria-hidden /> Edit
-        </button>
-        <button type="button" className="button button--small" onClick={onDuplicate}>
-          <Copy size={14} aria-hidden /> Duplicate
-        </button>
-        <button type="button" className="button button--small button--danger-quiet" onClick={onDelete}>
-          <Trash2 size={14} aria-hidden /> Delete
-        </button>
+        <LabelledButton icon={Plug} label={testing ? "Testing…" : "Test connection"} disabled={testing} onClick={runTest} />
+        <LabelledButton icon={Pencil} label="Edit" onClick={onEdit} />
+        <LabelledButton icon={Copy} label="Duplicate" onClick={onDuplicate} />
+        <LabelledButton icon={Trash2} label="Delete" className="button--small button--danger-quiet" onClick={onDelete} />
       </div>
       {testError && <ErrorNotice error={testError} />}
       {test && <ConnectionResults test={test} />}

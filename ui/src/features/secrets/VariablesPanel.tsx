@@ -2,16 +2,16 @@ import { Copy, Eye, EyeOff, FileDown, FileUp, LockOpen, Pencil, Plus, Trash2 } f
 import { useEffect, useMemo, useState } from "react";
 import {
   copyVariable,
-  makeVariablePlain,
-  removeVariable,
+  changeVariable,
   revealVariable,
   toAppError,
   type Category,
   type Confirmation,
+  type VariableChange,
   type VariableRow,
 } from "../../backend";
 import { useGuard } from "../../components/ConfirmDialog";
-import { IconButton } from "../../components/IconButton";
+import { IconButton, LabelledButton } from "../../components/IconButton";
 import { Segmented } from "../../components/Segmented";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { useShowError } from "../../components/Toasts";
@@ -66,15 +66,17 @@ export function VariablesPanel({ environment, keyringDown }: Props) {
   const [search, setSearch] = useState("");
   const [setting, setSetting] = useState<{ name?: string; secret: boolean }>();
   const [dialog, setDialog] = useState<"import" | "export">();
-  type Change = { name: string; confirmation: Confirmation };
-  const remove = useWrite(({ name, confirmation }: Change) => removeVariable(environment, name, confirmation), SECRET_WRITES);
-  const makePlain = useWrite(({ name, confirmation }: Change) => makeVariablePlain(environment, name, confirmation), SECRET_WRITES);
+  const change = useWrite(
+    ({ name, kind, confirmation }: { name: string; kind: VariableChange; confirmation: Confirmation }) =>
+      changeVariable(environment, name, kind, confirmation),
+    SECRET_WRITES,
+  );
   const showError = useShowError();
   const guard = useGuard();
   /** Removing a variable, or keeping a secret as plain text: always asked, as the policy says. */
-  const askFor = async (row: VariableRow, change: "remove" | "make-plain") => {
+  const askFor = async (row: VariableRow, kind: VariableChange) => {
     const confirmation = await guard.ask(
-      change === "remove"
+      kind === "remove"
         ? {
             env: environment,
             action: "variable.delete",
@@ -100,7 +102,7 @@ export function VariablesPanel({ environment, keyringDown }: Props) {
           },
     );
     if (confirmation) {
-      (change === "remove" ? remove : makePlain).mutate({ name: row.name, confirmation }, { onError: (e) => showError(toAppError(e)) });
+      change.mutate({ name: row.name, kind, confirmation }, { onError: (e) => showError(toAppError(e)) });
     }
   };
 
@@ -133,31 +135,9 @@ export function VariablesPanel({ environment, keyringDown }: Props) {
         <SearchBox label="Filter variables" placeholder="Filter variables" value={search} onChange={setSearch} />
         <Segmented kind="radio" label="Show" options={SHOW} value={filter} onChange={setFilter} />
         <span className="toolbar__spacer" />
-        <button
-          type="button"
-          className="button button--small"
-          onClick={() => setSetting({ secret: true })}
-        >
-          <Plus size={14} aria-hidden /> Custom variable
-        </button>
-        <button
-          type="button"
-          className="button button--small"
-          data-action="import"
-          disabled={keyringDown}
-          onClick={() => setDialog("import")}
-        >
-          <FileUp size={14} aria-hidden /> Import .env
-        </button>
-        <button
-          type="button"
-          className="button button--small"
-          data-action="export"
-          disabled={keyringDown}
-          onClick={() => setDialog("export")}
-        >
-          <FileDown size={14} aria-hidden /> Export .env
-        </button>
+        <LabelledButton icon={Plus} label="Custom variable" onClick={() => setSetting({ secret: true })} />
+        <LabelledButton icon={FileUp} label="Import .env" action="import" disabled={keyringDown} onClick={() => setDialog("import")} />
+        <LabelledButton icon={FileDown} label="Export .env" action="export" disabled={keyringDown} onClick={() => setDialog("export")} />
       </div>
       <p className="variables__summary" data-testid="variables-summary">
         {counts.set} set · {counts.errors} {counts.errors === 1 ? "error" : "errors"} · {counts.warnings}{" "}
@@ -182,7 +162,7 @@ export function VariablesPanel({ environment, keyringDown }: Props) {
                   keyringDown={keyringDown}
                   onEdit={() => setSetting({ name: row.name, secret: row.secret })}
                   onRemove={() => void askFor(row, "remove")}
-                  onMakePlain={() => void askFor(row, "make-plain")}
+                  onMakePlain={() => void askFor(row, "make_plain")}
                 />
               ))}
             </tbody>

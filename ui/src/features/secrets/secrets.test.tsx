@@ -44,7 +44,7 @@ describe("secrets", () => {
 
   it("keeps a custom secret in the keyring until the operator confirms storing it as plain text", async () => {
     const custom = row("PARTNER_ENDPOINT_CODE", { category: "custom", custom: true });
-    const { user, calls } = setup({ ...handlers([row("JWT_SECRET_KEY"), custom]), make_variable_plain: () => null });
+    const { user, calls } = setup({ ...handlers([row("JWT_SECRET_KEY"), custom]), change_variable: () => null });
     await goTo(user, "Secrets");
     expect(await screen.findByRole("button", { name: "Store PARTNER_ENDPOINT_CODE as plain text" })).toBeInTheDocument();
     // A catalog secret has no such action.
@@ -52,12 +52,13 @@ describe("secrets", () => {
     await user.click(screen.getByRole("button", { name: "Store PARTNER_ENDPOINT_CODE as plain text" }));
     const dialog = await screen.findByRole("dialog", { name: "Store PARTNER_ENDPOINT_CODE as plain text?" });
     expect(dialog).toHaveTextContent("written to the console's settings file");
-    expect(calls.some((c) => c.command === "make_variable_plain")).toBe(false);
+    expect(calls.some((c) => c.command === "change_variable")).toBe(false);
     await user.click(within(dialog).getByRole("button", { name: "Store as plain text" }));
     await waitFor(() => {
-      expect(calls.find((c) => c.command === "make_variable_plain")?.args).toEqual({
+      expect(calls.find((c) => c.command === "change_variable")?.args).toEqual({
         environment: "local",
         name: "PARTNER_ENDPOINT_CODE",
+        change: "make_plain",
         confirmation: { yes: true },
       });
     });

@@ -110,6 +110,25 @@ pub struct ExportSummary {
     pub secrets: u32,
 }
 
+/// What [`Console::change_variable`] does to a variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum VariableChange {
+    Remove,
+    /// Keep a custom secret as plain text (its value moves to the settings file).
+    MakePlain,
+}
+
+impl VariableChange {
+    /// What the write policy and the audit log call it.
+    pub fn action(self) -> AuditAction {
+        match self {
+            Self::Remove => AuditAction::VariableDelete,
+            Self::MakePlain => AuditAction::VariableMakePlain,
+        }
+    }
+}
+
 /// Where the `.env` text to import comes from (the window's import dialog).
 #[derive(Deserialize, TS)]
 #[serde(rename_all = "snake_case", tag = "kind")]
@@ -306,12 +325,7 @@ impl Console {
         secret: Option<bool>,
         answer: &Confirmation,
     ) -> Result<Vec<Finding>> {
-        let event = Event {
-            environment: Some(env_name),
-            action: AuditAction::VariableSet,
-            target: Some(name),
-            detail: None,
-        };
+        let event = Event::new(AuditAction::VariableSet, Some(env_name)).target(name);
         self.guarded_on(env_name, event, Some(name), answer, async |_| {
             if !catalog::is_valid_name(name) {
                 return Err(AppError::invalid_input(format!(
@@ -345,28 +359,11 @@ impl Console {
         }
         // A variable that becomes secret leaves the file (it never goes the other way here: see
         // `make_plain`).
-        let env_name = env.name.clone();
-        let saved = self.update_profiles(move |s| {
-            let target = s
-                .environments
-                .iter_mut()
-                .find(|e| e.name == env_name)
-                .ok_or_else(|| not_found(&env_name))?;
+        let saved = self.update_variables(&env.name, |variables| {
             for (name, value, secret) in vars {
-                let stored = if secret {
-                    StoredVar {
-                        secret: true,
-                        value: None,
-                    }
-                } else {
-                    StoredVar {
-                        secret: false,
-                        value: Some(value.expose().to_owned()),
-                    }
-                };
-                target.variables.insert(name, stored);
+                let value = (!secret).then(|| value.expose().to_owned());
+                variables.insert(name, StoredVar { secret, value });
             }
-            Ok(())
         });
         if let Err(e) = saved {
             for account in written {
@@ -377,74 +374,32 @@ impl Console {
         Ok(())
     }
 
-    /// Moves a secret the catalog does not require to be secret out of the keyring into the
-    /// settings file, where the window shows it. Only on the operator's explicit request, with
-    /// the confirmation the write policy asks for (it says the value will be on disk).
-    pub async fn make_plain(
+    /// Changes the stored variables of environment `env_name` in one settings update.
+    fn update_variables(
         &self,
         env_name: &str,
-        name: &str,
-        answer: &Confirmation,
+        change: impl FnOnce(&mut BTreeMap<String, StoredVar>),
     ) -> Result<()> {
-        let event = Event {
-            environment: Some(env_name),
-            action: AuditAction::VariableMakePlain,
-            target: Some(name),
-            detail: None,
-        };
-        self.guarded_on(env_name, event, Some(name), answer, async |_| {
-            let env = self.environment(env_name)?;
-            if catalog::lookup(name).is_some_and(|s| s.sensitivity.is_secret()) {
-                return Err(AppError::invalid_input(format!(
-                    "{name} is a secret by the platform's catalog: it stays in the OS keyring"
-                )));
-            }
-            if !env.variables.get(name).is_some_and(|v| v.secret) {
-                return Err(AppError::new(
-                    ErrorCode::NotFound,
-                    format!("{name} is not a secret of {env_name}"),
-                ));
-            }
-            let account = account(env_name, name);
-            let value = self.keyring.get(&account).await?.ok_or_else(|| {
-                AppError::new(
-                    ErrorCode::NotFound,
-                    format!("The keyring holds no value for {name}: set it again"),
-                )
-            })?;
-            let (env_owned, name_owned) = (env_name.to_owned(), name.to_owned());
-            self.update_profiles(move |s| {
-                let target = s
-                    .environments
-                    .iter_mut()
-                    .find(|e| e.name == env_owned)
-                    .ok_or_else(|| not_found(&env_owned))?;
-                target.variables.insert(
-                    name_owned,
-                    StoredVar {
-                        secret: false,
-                        value: Some(value.expose().to_owned()),
-                    },
-                );
-                Ok(())
-            })?;
-            self.keyring.delete(&account).await
+        self.update_profiles(|s| {
+            let target = s
+                .environments
+                .iter_mut()
+                .find(|e| e.name == env_name)
+                .ok_or_else(|| not_found(env_name))?;
+            change(&mut target.variables);
+            Ok(())
         })
-        .await
     }
 
-    pub async fn remove_variable(
+    /// Removes a variable, or keeps a custom secret as plain text, as the write policy allows.
+    pub async fn change_variable(
         &self,
         env_name: &str,
         name: &str,
+        change: VariableChange,
         answer: &Confirmation,
     ) -> Result<()> {
-        let event = Event {
-            environment: Some(env_name),
-            action: AuditAction::VariableDelete,
-            target: Some(name),
-            detail: None,
-        };
+        let event = Event::new(change.action(), Some(env_name)).target(name);
         self.guarded_on(env_name, event, Some(name), answer, async |_| {
             let env = self.environment(env_name)?;
             let stored = env.variables.get(name).ok_or_else(|| {
@@ -453,19 +408,55 @@ impl Console {
                     format!("{name} is not set in {env_name}"),
                 )
             })?;
-            if stored.secret {
-                self.keyring.delete(&account(env_name, name)).await?;
+            match change {
+                VariableChange::Remove => self.remove(env_name, name, stored.secret).await,
+                VariableChange::MakePlain => self.make_plain(env_name, name, stored.secret).await,
             }
-            let (env_name, name) = (env_name.to_owned(), name.to_owned());
-            self.update_profiles(move |s| {
-                if let Some(e) = s.environments.iter_mut().find(|e| e.name == env_name) {
-                    e.variables.remove(&name);
-                }
-                Ok(())
-            })?;
-            Ok(())
         })
         .await
+    }
+
+    async fn remove(&self, env_name: &str, name: &str, secret: bool) -> Result<()> {
+        if secret {
+            self.keyring.delete(&account(env_name, name)).await?;
+        }
+        self.update_variables(env_name, |variables| {
+            variables.remove(name);
+        })
+    }
+
+    /// Moves a custom secret's value out of the keyring into the settings file, where the window
+    /// shows it: only on the operator's explicit request, with the confirmation the write policy
+    /// asks for (it says the value will be on disk).
+    async fn make_plain(&self, env_name: &str, name: &str, secret: bool) -> Result<()> {
+        if catalog::lookup(name).is_some_and(|s| s.sensitivity.is_secret()) {
+            return Err(AppError::invalid_input(format!(
+                "{name} is a secret by the platform's catalog: it stays in the OS keyring"
+            )));
+        }
+        if !secret {
+            return Err(AppError::invalid_input(format!(
+                "{name} is already kept as plain text in {env_name}"
+            )));
+        }
+        let account = account(env_name, name);
+        let value = self.keyring.get(&account).await?.ok_or_else(|| {
+            AppError::new(
+                ErrorCode::NotFound,
+                format!("The keyring holds no value for {name}: set it again"),
+            )
+        })?;
+        self.update_variables(env_name, |variables| {
+            let value = Some(value.expose().to_owned());
+            variables.insert(
+                name.to_owned(),
+                StoredVar {
+                    secret: false,
+                    value,
+                },
+            );
+        })?;
+        self.keyring.delete(&account).await
     }
 
     /// A variable's value for an operator who asked to see or copy it. Secret reads are audited.
@@ -486,12 +477,7 @@ impl Console {
             })
         });
         if secret {
-            let event = Event {
-                environment: Some(env_name),
-                action,
-                target: Some(name),
-                detail: None,
-            };
+            let event = Event::new(action, Some(env_name)).target(name);
             return self.audit.around(event, result);
         }
         result
@@ -508,12 +494,8 @@ impl Console {
             .filter(|r| r.secret && r.action != ImportAction::New)
             .count();
         if compared > 0 {
-            let event = Event {
-                environment: Some(env_name),
-                action: AuditAction::EnvFilePreview,
-                target: None,
-                detail: Some(format!("compared {compared} stored secret value(s)")),
-            };
+            let event = Event::new(AuditAction::EnvFilePreview, Some(env_name))
+                .detail(format!("compared {compared} stored secret value(s)"));
             self.audit.record(event, Outcome::Ok)?;
         }
         Ok(ImportPreview {
@@ -561,12 +543,7 @@ impl Console {
         source: &str,
         answer: &Confirmation,
     ) -> Result<ImportSummary> {
-        let event = Event {
-            environment: Some(env_name),
-            action: AuditAction::EnvFileImport,
-            target: None,
-            detail: Some(source.to_owned()),
-        };
+        let event = Event::new(AuditAction::EnvFileImport, Some(env_name)).detail(source);
         self.guarded_on(env_name, event, Some(source), answer, async |_| {
             let env = self.environment(env_name)?;
             let parsed = dotenv::parse(text);
@@ -600,12 +577,9 @@ impl Console {
             self.store_variables(&env, vars).await?;
             // One entry per variable written, as for any other change.
             for name in &names {
-                let event = Event {
-                    environment: Some(env_name),
-                    action: AuditAction::VariableSet,
-                    target: Some(name),
-                    detail: Some(format!("imported from {source}")),
-                };
+                let event = Event::new(AuditAction::VariableSet, Some(env_name))
+                    .target(name)
+                    .detail(format!("imported from {source}"));
                 self.audit.record(event, Outcome::Ok)?;
             }
             Ok(summary)
@@ -616,12 +590,8 @@ impl Console {
     /// Writes every variable of an environment to a `.env` file (mode 0600), secrets included.
     /// The window and afctl call this only after the operator has been warned.
     pub async fn export(&self, env_name: &str, path: &Path) -> Result<ExportSummary> {
-        let event = Event {
-            environment: Some(env_name),
-            action: AuditAction::EnvFileExport,
-            target: None,
-            detail: Some(path.display().to_string()),
-        };
+        let event = Event::new(AuditAction::EnvFileExport, Some(env_name))
+            .detail(path.display().to_string());
         let result = async {
             let env = self.environment(env_name)?;
             let mut values = Vec::new();

@@ -11,11 +11,17 @@ use afc_core::environments::{
 use afc_core::guard::Confirmation;
 use afc_core::secrets::drift::DriftStatus;
 use afc_core::secrets::validate::Severity;
-use afc_core::secrets::{ImportAction, SecretString};
+use afc_core::secrets::{ImportAction, SecretString, VariableChange};
 use test_support::leaks::files_containing;
 
 const DB_PW: &str = "db-pa55word-Zq81";
 const JWT: &str = "jwt-secret-0123456789abcdefghijklmnopqrstuvwxyz";
+
+/// The database password `env` keeps in the keyring.
+async fn db_password(c: &afc_core::Console, env: &str) -> Option<String> {
+    let secret = c.connection_secret(env, DB_PASSWORD).await.unwrap();
+    secret.map(|s| s.expose().to_owned())
+}
 
 fn set(value: &str) -> Option<SecretChange> {
     Some(SecretChange::Set {
@@ -46,14 +52,7 @@ async fn environment_lifecycle_keeps_passwords_only_in_the_keyring() {
         Some("local"),
         "the first environment becomes current"
     );
-    assert_eq!(
-        c.connection_secret("local", DB_PASSWORD)
-            .await
-            .unwrap()
-            .unwrap()
-            .expose(),
-        DB_PW
-    );
+    assert_eq!(db_password(c, "local").await.as_deref(), Some(DB_PW));
 
     // The same name twice is refused.
     let dup = c
@@ -80,14 +79,7 @@ async fn environment_lifecycle_keeps_passwords_only_in_the_keyring() {
         c.environments().unwrap().current.as_deref(),
         Some("dev-box")
     );
-    assert_eq!(
-        c.connection_secret("dev-box", DB_PASSWORD)
-            .await
-            .unwrap()
-            .unwrap()
-            .expose(),
-        DB_PW
-    );
+    assert_eq!(db_password(c, "dev-box").await.as_deref(), Some(DB_PW));
     assert!(
         c.keyring
             .get(&account("local", DB_PASSWORD))
@@ -100,14 +92,7 @@ async fn environment_lifecycle_keeps_passwords_only_in_the_keyring() {
     c.duplicate_environment("dev-box", "dev-copy")
         .await
         .unwrap();
-    assert_eq!(
-        c.connection_secret("dev-copy", DB_PASSWORD)
-            .await
-            .unwrap()
-            .unwrap()
-            .expose(),
-        DB_PW
-    );
+    assert_eq!(db_password(c, "dev-copy").await.as_deref(), Some(DB_PW));
     c.delete_environment("dev-copy", &Confirmation::yes())
         .await
         .unwrap();
@@ -138,12 +123,7 @@ async fn environment_lifecycle_keeps_passwords_only_in_the_keyring() {
         .await
         .unwrap();
     assert!(!cleared.database.unwrap().has_password);
-    assert!(
-        c.connection_secret("dev-box", DB_PASSWORD)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert_eq!(db_password(c, "dev-box").await, None);
 
     // Invalid input is refused before anything is written.
     let mut bad = c.environment("dev-box").unwrap();
@@ -236,12 +216,7 @@ async fn environment_lifecycle_keeps_passwords_only_in_the_keyring() {
     )
     .await
     .unwrap();
-    assert!(
-        c.connection_secret("dev-box", DB_PASSWORD)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert_eq!(db_password(c, "dev-box").await, None);
 
     assert!(files_containing(t.dir.path(), DB_PW, &[]).is_empty());
     assert!(files_containing(t.dir.path(), "login-pw-77", &[]).is_empty());
@@ -409,9 +384,14 @@ async fn variables_import_validate_reveal_and_export() {
         round.rows
     );
 
-    c.remove_variable("local", "MY_TOKEN", &Confirmation::yes())
-        .await
-        .unwrap();
+    c.change_variable(
+        "local",
+        "MY_TOKEN",
+        VariableChange::Remove,
+        &Confirmation::yes(),
+    )
+    .await
+    .unwrap();
     assert!(
         c.keyring
             .get(&account("local", "MY_TOKEN"))
@@ -420,10 +400,15 @@ async fn variables_import_validate_reveal_and_export() {
             .is_none()
     );
     assert_eq!(
-        c.remove_variable("local", "MY_TOKEN", &Confirmation::yes())
-            .await
-            .unwrap_err()
-            .code,
+        c.change_variable(
+            "local",
+            "MY_TOKEN",
+            VariableChange::Remove,
+            &Confirmation::yes()
+        )
+        .await
+        .unwrap_err()
+        .code,
         ErrorCode::NotFound
     );
     assert_eq!(
@@ -721,12 +706,19 @@ async fn a_custom_secret_stays_secret_until_the_operator_makes_it_plain() {
 
     // Making it plain needs the confirmation the policy asks for, then moves the value to disk.
     let unconfirmed = c
-        .make_plain("local", name, &Confirmation::default())
+        .change_variable(
+            "local",
+            name,
+            VariableChange::MakePlain,
+            &Confirmation::default(),
+        )
         .await
         .unwrap_err();
     assert_eq!(unconfirmed.code, ErrorCode::UnsafeInProduction);
     assert!(files_containing(t.dir.path(), "code-three-3333", &[]).is_empty());
-    c.make_plain("local", name, &yes).await.unwrap();
+    c.change_variable("local", name, VariableChange::MakePlain, &yes)
+        .await
+        .unwrap();
     let listed = row(&c.variables("local").await.unwrap());
     assert_eq!(
         (listed.secret, listed.value.as_deref()),
@@ -748,7 +740,7 @@ async fn a_custom_secret_stays_secret_until_the_operator_makes_it_plain() {
     .await
     .unwrap();
     let catalog = c
-        .make_plain("local", "JWT_SECRET_KEY", &yes)
+        .change_variable("local", "JWT_SECRET_KEY", VariableChange::MakePlain, &yes)
         .await
         .unwrap_err();
     assert_eq!(catalog.code, ErrorCode::InvalidInput);
@@ -802,14 +794,7 @@ async fn a_stored_password_is_not_sent_to_a_changed_host_unless_the_operator_say
     c.update_environment("local", moved, keep, &yes)
         .await
         .unwrap();
-    assert_eq!(
-        c.connection_secret("local", DB_PASSWORD)
-            .await
-            .unwrap()
-            .unwrap()
-            .expose(),
-        DB_PW
-    );
+    assert_eq!(db_password(c, "local").await.as_deref(), Some(DB_PW));
     // The database name is not a destination: changing it keeps the password without asking.
     let mut renamed_db = c.environment("local").unwrap();
     renamed_db.database.as_mut().unwrap().database = "other".into();

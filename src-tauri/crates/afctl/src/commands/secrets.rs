@@ -8,11 +8,12 @@ use std::process::ExitCode;
 use afc_core::audit::AuditAction;
 use afc_core::secrets::drift::DriftStatus;
 use afc_core::secrets::validate::{Finding, Severity};
-use afc_core::secrets::{SecretString, read_env_file};
-use afc_core::{AppError, ErrorCode};
+use afc_core::secrets::{SecretString, VariableChange, read_env_file};
+use afc_core::{AppError, Console, ErrorCode};
 
 use super::{Ctx, answer, env_name, wire_name};
-use crate::cli::SecretsCommand;
+use crate::cli::{ConfirmArgs, EnvArg, SecretsCommand};
+use crate::output::Output;
 
 pub async fn run(ctx: &Ctx, command: SecretsCommand) -> Result<ExitCode, AppError> {
     let console = ctx.console()?;
@@ -102,26 +103,18 @@ pub async fn run(ctx: &Ctx, command: SecretsCommand) -> Result<ExitCode, AppErro
             })
         }
         SecretsCommand::MakePlain { env, var, confirm } => {
-            let env = env_name(&console, &env)?;
-            let decision = console.decision(&env, AuditAction::VariableMakePlain, Some(&var))?;
-            console
-                .make_plain(&env, &var, &answer(&decision, &confirm)?)
-                .await?;
-            out.result(
-                &serde_json::json!({ "environment": env, "madePlain": var }),
-                || format!("{var} in {env} is now kept in the settings file as plain text.\n"),
+            change(
+                &console,
+                out,
+                &env,
+                &var,
+                VariableChange::MakePlain,
+                &confirm,
             )
+            .await
         }
         SecretsCommand::Remove { env, var, confirm } => {
-            let env = env_name(&console, &env)?;
-            let decision = console.decision(&env, AuditAction::VariableDelete, Some(&var))?;
-            console
-                .remove_variable(&env, &var, &answer(&decision, &confirm)?)
-                .await?;
-            out.result(
-                &serde_json::json!({ "environment": env, "removed": var }),
-                || format!("Removed {var} from {env}.\n"),
-            )
+            change(&console, out, &env, &var, VariableChange::Remove, &confirm).await
         }
         SecretsCommand::Import {
             env,
@@ -279,4 +272,31 @@ pub fn read_value(var: &str) -> Result<SecretString, AppError> {
         text
     };
     Ok(SecretString::new(value))
+}
+
+/// `secrets remove` and `secrets make-plain`: what the write policy asks, then the change.
+async fn change(
+    console: &Console,
+    out: &Output,
+    env: &EnvArg,
+    var: &str,
+    change: VariableChange,
+    confirm: &ConfirmArgs,
+) -> Result<ExitCode, AppError> {
+    let env = env_name(console, env)?;
+    let decision = console.decision(&env, change.action(), Some(var))?;
+    console
+        .change_variable(&env, var, change, &answer(&decision, confirm)?)
+        .await?;
+    let (json, human) = match change {
+        VariableChange::Remove => (
+            serde_json::json!({ "environment": env, "removed": var }),
+            format!("Removed {var} from {env}.\n"),
+        ),
+        VariableChange::MakePlain => (
+            serde_json::json!({ "environment": env, "madePlain": var }),
+            format!("{var} in {env} is now kept in the settings file as plain text.\n"),
+        ),
+    };
+    out.result(&json, || human)
 }

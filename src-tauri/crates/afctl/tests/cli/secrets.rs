@@ -282,6 +282,11 @@ fn environments_and_secrets_end_to_end_without_leaks() {
     )
     .ok();
     run(&["secrets", "check", "--env", "staging"], "").ok();
+    run(
+        &["secrets", "set", "--env", "staging", "JWT_ALGORITHM"],
+        "HS256",
+    )
+    .ok();
     let listed = run(&["secrets", "list", "--env", "staging"], "").ok();
     // The platform never reads JWT_ALGORITHM (fixed at HS256): its line says so; DEBUG's does not.
     let line = |name: &str| {
