@@ -802,3 +802,65 @@ async fn a_stored_password_is_not_sent_to_a_changed_host_unless_the_operator_say
         .await
         .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_change_to_secrets_and_profiles_goes_through_the_write_policy() {
+    let t = console();
+    let c = &t.console;
+    let bare = |name: &str, safety: SafetyLevel| {
+        let mut env = presets().remove(0).environment;
+        (env.name, env.safety) = (name.to_owned(), safety);
+        (env.api_url, env.database, env.redis) = (None, None, None);
+        env
+    };
+    for (name, safety) in [
+        ("open", SafetyLevel::Open),
+        ("vault", SafetyLevel::Protected),
+        ("replica", SafetyLevel::ReadOnly),
+    ] {
+        c.create_environment(bare(name, safety), ConnectionSecrets::default())
+            .await
+            .unwrap();
+    }
+    let (yes, none) = (Confirmation::yes(), Confirmation::default());
+    let refused = |r: afc_core::Result<()>| {
+        assert_eq!(r.unwrap_err().code, ErrorCode::UnsafeInProduction);
+    };
+    let set = async |env: &str, answer: &Confirmation| {
+        c.set_variable(env, "DEBUG", SecretString::new("true"), None, answer)
+            .await
+            .map(|_| ())
+    };
+    let import = async |env: &str, answer: &Confirmation| {
+        c.import(env, "DEBUG=false\n", "x.env", answer)
+            .await
+            .map(|_| ())
+    };
+    let remove = async |env: &str, answer: &Confirmation| {
+        c.change_variable(env, "DEBUG", VariableChange::Remove, answer)
+            .await
+    };
+    // Read-only: no change to its secrets at all, whatever the answer.
+    refused(set("replica", &yes).await);
+    refused(import("replica", &yes).await);
+    refused(remove("replica", &Confirmation::name("replica")).await);
+    // Protected: every change needs the name typed.
+    refused(set("vault", &yes).await);
+    set("vault", &Confirmation::name("vault")).await.unwrap();
+    refused(remove("vault", &yes).await);
+    remove("vault", &Confirmation::name("vault")).await.unwrap();
+    // Open: a set is allowed; an import, a removal and deleting the environment are confirmed.
+    set("open", &none).await.unwrap();
+    refused(import("open", &none).await);
+    refused(remove("open", &none).await);
+    refused(c.delete_environment("open", &none).await);
+    c.delete_environment("open", &yes).await.unwrap();
+    // Each refusal is in the audit log.
+    let audit = c.audit.read().unwrap();
+    let refusals = audit
+        .entries
+        .iter()
+        .filter(|e| e.outcome == afc_core::audit::Outcome::Failed)
+        .count();
+    assert_eq!(refusals, 8, "{:#?}", audit.entries);
+}
