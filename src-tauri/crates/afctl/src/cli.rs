@@ -274,6 +274,10 @@ pub struct EnvOptions {
     /// network unencrypted); `--allow-insecure-http false` withdraws it.
     #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     pub allow_insecure_http: Option<bool>,
+    /// A PEM file with the CA that signed the API's certificate (an API behind a private CA);
+    /// an empty value removes it.
+    #[arg(long, value_name = "PATH")]
+    pub api_ca_cert: Option<String>,
     /// With a changed host: send the stored passwords and API secret there too (otherwise give
     /// them again, in the URL or with `env credential`).
     #[arg(long)]

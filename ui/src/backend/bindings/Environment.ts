@@ -15,4 +15,9 @@ color: string, safety: SafetyLevel, apiUrl?: string, database?: DbConnection, re
  * Plain `http://` to an API host that is not this machine: credentials and data cross the
  * network unencrypted, so it is refused unless chosen here (and shown as a warning).
  */
-allowInsecureHttp?: boolean, variables: { [key in string]: StoredVar }, };
+allowInsecureHttp?: boolean, 
+/**
+ * A PEM file with the CA that signed the API's certificate, for an API behind a private CA
+ * (trusted besides the public roots).
+ */
+apiCaCert?: string, variables: { [key in string]: StoredVar }, };

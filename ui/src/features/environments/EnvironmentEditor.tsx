@@ -213,6 +213,15 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
             value={env.apiUrl ?? ""}
             onChange={(apiUrl) => update({ apiUrl })}
           />
+          <TextField
+            label="CA certificate for the API (PEM file, optional)"
+            hint="For an API behind a private CA: trusted besides the public ones, with the host name still checked."
+            className="input input--wide mono"
+            name="apiCaCert"
+            value={env.apiCaCert ?? ""}
+            placeholder="/path/to/internal-ca.pem"
+            onChange={(v) => update({ apiCaCert: v.trim() === "" ? undefined : v })}
+          />
           <CheckboxField
             label="Allow plain http:// to a remote host"
             hint="Credentials and data would cross the network unencrypted. Off, the console refuses http:// anywhere but this machine."

@@ -2,6 +2,7 @@
 //! these, so credentials, the rate-limit budget, retries, redirects and error codes are handled
 //! once. One per environment (kept by [`super::ApiClients`]); its HTTP connections are reused.
 
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -237,6 +238,8 @@ pub struct PlatformClient {
     credentials: Credentials,
     token: TokenCache,
     budget: Arc<RateBudget>,
+    /// Private CAs trusted besides the public roots.
+    ca: Vec<reqwest::Certificate>,
 }
 
 fn origin(u: &Url) -> (String, Option<String>, Option<u16>) {
@@ -247,8 +250,11 @@ fn origin(u: &Url) -> (String, Option<String>, Option<u16>) {
     )
 }
 
-fn build_http() -> Result<reqwest::Client> {
-    reqwest::Client::builder()
+fn build_http(ca: &[reqwest::Certificate]) -> Result<reqwest::Client> {
+    ca.iter()
+        .fold(reqwest::Client::builder(), |b, c| {
+            b.add_root_certificate(c.clone())
+        })
         .connect_timeout(DEFAULT_TIMEOUT)
         .pool_idle_timeout(POOL_IDLE)
         .user_agent(concat!("agent-factory-console/", env!("CARGO_PKG_VERSION")))
@@ -291,6 +297,16 @@ fn transport_error(url: &str, e: &reqwest::Error, timeout: Duration) -> AppError
                 timeout.as_secs_f64()
             ),
         )
+    } else if e.is_connect() && source_chain(e).contains("certificate") {
+        // rustls says why (unknown issuer, wrong name, expired) deep in the chain.
+        AppError::new(
+            ErrorCode::Unreachable,
+            format!("TLS with {url} failed: its certificate is not trusted"),
+        )
+        .with_details(format!(
+            "{}. An API behind a private CA needs that CA: the environment's API CA certificate (afctl env set NAME --api-ca-cert FILE).",
+            source_chain(e)
+        ))
     } else if e.is_connect() {
         AppError::new(
             ErrorCode::Unreachable,
@@ -324,11 +340,40 @@ impl PlatformClient {
         let base = check_api_url(base_url, allow_http)?;
         Ok(Self {
             base,
-            http: Mutex::new(build_http()?),
+            http: Mutex::new(build_http(&[])?),
             credentials,
             token: TokenCache::default(),
             budget,
+            ca: Vec::new(),
         })
+    }
+
+    /// Trusts the private CA(s) in `pem_file` besides the public roots (an API behind one).
+    pub fn with_ca_cert(mut self, pem_file: Option<&str>) -> Result<Self> {
+        let Some(path) = pem_file.map(str::trim).filter(|p| !p.is_empty()) else {
+            return Ok(self);
+        };
+        let pem = std::fs::read(path)
+            .map_err(|e| AppError::io("read the API's CA certificate", Path::new(path), &e))?;
+        let not_pem = |e: reqwest::Error| {
+            AppError::invalid_input(format!("{path} is not a PEM certificate"))
+                .with_details(e.to_string())
+        };
+        // reqwest reads the PEM when the client is built; a file with no certificate in it
+        // would add nothing, silently.
+        let ca = reqwest::Certificate::from_pem_bundle(&pem).map_err(not_pem)?;
+        if ca.is_empty() {
+            return Err(AppError::invalid_input(format!(
+                "{path} holds no PEM certificate"
+            )));
+        }
+        let http = build_http(&ca).map_err(|e| {
+            AppError::invalid_input(format!("{path} is not a PEM certificate"))
+                .with_details(e.details.unwrap_or(e.message))
+        })?;
+        self.http = Mutex::new(http);
+        self.ca = ca;
+        Ok(self)
     }
 
     pub fn base(&self) -> &Url {
@@ -358,7 +403,7 @@ impl PlatformClient {
 
     /// Drops every pooled connection (after a 500, which the platform follows with a reset).
     fn renew_connections(&self) {
-        if let Ok(fresh) = build_http() {
+        if let Ok(fresh) = build_http(&self.ca) {
             *self
                 .http
                 .lock()

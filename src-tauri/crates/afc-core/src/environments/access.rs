@@ -118,10 +118,8 @@ impl Console {
             Ok(None)
         };
         let known = secret.as_ref().ok().and_then(Option::as_ref);
-        let key = fingerprint(
-            &(url, &env.api_auth, env.allow_insecure_http, secret.is_err()),
-            known,
-        );
+        let transport = (env.allow_insecure_http, &env.api_ca_cert);
+        let key = fingerprint(&(url, &env.api_auth, transport, secret.is_err()), known);
         self.api.client(
             &env.name,
             key,
@@ -131,7 +129,8 @@ impl Console {
                     credentials(&env.api_auth, secret),
                     budget,
                     env.allow_insecure_http,
-                )
+                )?
+                .with_ca_cert(env.api_ca_cert.as_deref())
             },
             url,
         )
@@ -149,7 +148,8 @@ impl Console {
             credentials(&env.api_auth, secret),
             self.api.budget(url),
             env.allow_insecure_http,
-        )
+        )?
+        .with_ca_cert(env.api_ca_cert.as_deref())
     }
 }
 

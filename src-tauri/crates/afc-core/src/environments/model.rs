@@ -118,6 +118,11 @@ pub struct Environment {
     /// network unencrypted, so it is refused unless chosen here (and shown as a warning).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub allow_insecure_http: bool,
+    /// A PEM file with the CA that signed the API's certificate, for an API behind a private CA
+    /// (trusted besides the public roots).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub api_ca_cert: Option<String>,
     #[serde(default)]
     pub variables: BTreeMap<String, StoredVar>,
 }
@@ -134,6 +139,7 @@ impl Environment {
             redis: None,
             api_auth: ApiAuth::None,
             allow_insecure_http: false,
+            api_ca_cert: None,
             variables: BTreeMap::new(),
         }
     }

@@ -264,3 +264,40 @@ async fn plain_http_to_another_host_needs_the_environments_consent() {
         .is_ok()
     );
 }
+
+#[tokio::test]
+async fn an_api_behind_a_private_ca_is_trusted_only_with_that_ca() {
+    let api = FixtureApi::builder().tls().start();
+    let client = |ca: Option<&str>| {
+        PlatformClient::new(&api.url(), Credentials::None, Arc::default(), false)
+            .unwrap()
+            .with_ca_cert(ca)
+            .unwrap()
+    };
+    // The public roots do not vouch for the test CA: refused, and said to be about TLS.
+    let e = client(None).call(Call::get("/live")).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Unreachable);
+    let said = format!("{} {}", e.message, e.details.unwrap_or_default());
+    assert!(said.to_lowercase().contains("certificate"), "{said}");
+    // Trusting the CA that signed it: the chain and the host name (127.0.0.1) check out.
+    let ca = api.ca_file().to_str().unwrap().to_owned();
+    let live = client(Some(&ca)).call(Call::get("/live")).await.unwrap();
+    assert_eq!(live.status, 200);
+    // The same CA for a name the certificate does not carry is refused (verify-full).
+    let other_name = api.url().replace("127.0.0.1", "127.0.0.2");
+    let mismatched = PlatformClient::new(&other_name, Credentials::None, Arc::default(), true)
+        .unwrap()
+        .with_ca_cert(Some(&ca))
+        .unwrap();
+    assert!(mismatched.call(Call::get("/live")).await.is_err());
+    // Not a certificate: a clear error before any request.
+    let not_pem = std::env::temp_dir().join(format!("afc-not-pem-{}", std::process::id()));
+    std::fs::write(&not_pem, "hello").unwrap();
+    let bad = PlatformClient::new(&api.url(), Credentials::None, Arc::default(), false)
+        .unwrap()
+        .with_ca_cert(not_pem.to_str())
+        .err()
+        .unwrap();
+    assert_eq!(bad.code, ErrorCode::InvalidInput);
+    std::fs::remove_file(&not_pem).unwrap();
+}

@@ -206,6 +206,9 @@ fn apply(options: &EnvOptions, env: &mut Environment) -> Result<ConnectionSecret
     if let Some(allow) = options.allow_insecure_http {
         env.allow_insecure_http = allow;
     }
+    if let Some(ca) = &options.api_ca_cert {
+        env.api_ca_cert = (!ca.trim().is_empty()).then(|| ca.clone());
+    }
     if let Some(safety) = options.safety {
         env.safety = match safety {
             Safety::Open => SafetyLevel::Open,
@@ -246,6 +249,9 @@ fn describe(env: &Environment) -> String {
     let _ = writeln!(s, "safety    {}", wire_name(env.safety));
     let _ = writeln!(s, "colour    {}", env.color);
     let _ = writeln!(s, "API       {}", env.api_url.as_deref().unwrap_or("-"));
+    if let Some(ca) = &env.api_ca_cert {
+        let _ = writeln!(s, "API CA    {ca}");
+    }
     if env.allow_insecure_http {
         let _ = writeln!(
             s,

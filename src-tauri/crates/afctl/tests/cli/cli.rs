@@ -178,3 +178,39 @@ fn plain_http_to_a_remote_api_needs_the_explicit_opt_in_and_is_then_shown_as_a_w
     let json_show = json(&afctl(dir.path(), &["--json", "env", "show", "edge"]));
     assert_eq!(json_show["allowInsecureHttp"], true);
 }
+
+#[test]
+fn an_api_behind_a_private_ca_is_reached_once_its_ca_is_given() {
+    let api = test_support::fixture_api::FixtureApi::builder()
+        .tls()
+        .start();
+    let dir = tempfile::tempdir().unwrap();
+    let add = [
+        "env",
+        "add",
+        "edge",
+        "--kind",
+        "dev",
+        "--api-url",
+        &api.url(),
+    ];
+    assert!(afctl(dir.path(), &add).status.success());
+    let untrusted = afctl(dir.path(), &["health", "--env", "edge"]);
+    assert_ne!(untrusted.status.code(), Some(0));
+    test_support::assert_contains(
+        &String::from_utf8_lossy(&untrusted.stdout).to_lowercase(),
+        &["certificate"],
+    );
+    let ca = api.ca_file().to_str().unwrap();
+    assert!(
+        afctl(dir.path(), &["env", "set", "edge", "--api-ca-cert", ca])
+            .status
+            .success()
+    );
+    let shown = afctl(dir.path(), &["env", "show", "edge"]);
+    test_support::assert_contains(&String::from_utf8_lossy(&shown.stdout), &["API CA", ca]);
+    let trusted = afctl(dir.path(), &["--json", "health", "--env", "edge"]);
+    assert_eq!(trusted.status.code(), Some(0));
+    let report = json(&trusted);
+    assert_eq!(report["probes"][0]["status"], "ok", "{report}");
+}

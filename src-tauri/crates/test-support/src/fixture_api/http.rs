@@ -46,7 +46,7 @@ pub struct Response {
 }
 
 /// Reads one request; None when the client closed the connection or sent garbage.
-fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
+fn read_request(reader: &mut impl BufRead) -> Option<Request> {
     let mut line = String::new();
     if reader.read_line(&mut line).ok()? == 0 {
         return None;
@@ -110,7 +110,7 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-fn write_response(stream: &mut TcpStream, response: &Response) -> std::io::Result<()> {
+fn write_response(stream: &mut impl Write, response: &Response) -> std::io::Result<()> {
     let mut head = format!(
         "HTTP/1.1 {} {}\r\n",
         response.status,
@@ -125,9 +125,9 @@ fn write_response(stream: &mut TcpStream, response: &Response) -> std::io::Resul
     stream.flush()
 }
 
-/// Ends the connection with a TCP reset rather than a FIN, as a client reusing the connection
-/// after the platform's 500 sees it.
-fn reset(stream: TcpStream) {
+/// Makes closing the connection a TCP reset rather than a FIN, as a client reusing the
+/// connection after the platform's 500 sees it.
+fn reset_on_close(tcp: &TcpStream) {
     let linger = libc::linger {
         l_onoff: 1,
         l_linger: 0,
@@ -135,37 +135,38 @@ fn reset(stream: TcpStream) {
     // SAFETY: setsockopt on a socket we own, with a correctly sized linger struct.
     unsafe {
         libc::setsockopt(
-            std::os::fd::AsRawFd::as_raw_fd(&stream),
+            std::os::fd::AsRawFd::as_raw_fd(tcp),
             libc::SOL_SOCKET,
             libc::SO_LINGER,
             (&raw const linger).cast(),
             std::mem::size_of::<libc::linger>() as libc::socklen_t,
         );
     }
-    drop(stream);
 }
 
-/// Serves one connection: requests one after another until the client closes, stays idle for
+/// Serves one connection (`stream`: the socket itself, or TLS over it; `tcp`: the socket, for
+/// its timeout and reset): requests one after another until the client closes, stays idle for
 /// longer than the keep-alive timeout, or asks to close. After a 500 the next request is reset.
-pub fn serve(stream: TcpStream, mut handle: impl FnMut(&Request) -> Response) {
-    let Ok(read_half) = stream.try_clone() else {
-        return;
-    };
-    let mut reader = BufReader::new(read_half);
-    let mut stream = stream;
+pub fn serve(
+    stream: impl Read + Write,
+    tcp: &TcpStream,
+    mut handle: impl FnMut(&Request) -> Response,
+) {
+    let _ = tcp.set_read_timeout(Some(KEEP_ALIVE));
+    let mut reader = BufReader::new(stream);
     let mut poisoned = false;
     loop {
-        let _ = stream.set_read_timeout(Some(KEEP_ALIVE));
         let Some(request) = read_request(&mut reader) else {
             return;
         };
         if poisoned {
-            reset(stream);
+            // Returning drops the socket, which now ends with a reset.
+            reset_on_close(tcp);
             return;
         }
         let response = handle(&request);
         std::thread::sleep(response.delay);
-        if write_response(&mut stream, &response).is_err() {
+        if write_response(reader.get_mut(), &response).is_err() {
             return;
         }
         poisoned = response.status == 500;

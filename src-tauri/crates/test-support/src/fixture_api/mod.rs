@@ -20,6 +20,7 @@
 mod http;
 mod jwt;
 mod platform;
+mod tls;
 
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -105,6 +106,9 @@ pub struct FixtureApi {
     port: u16,
     platform: Arc<Mutex<Platform>>,
     stop: Arc<AtomicBool>,
+    /// With `Builder::tls`: the test CA's certificate, written where a client can be told to
+    /// trust it.
+    ca_file: Option<PathBuf>,
 }
 
 /// How the platform is set up before it starts.
@@ -112,6 +116,7 @@ pub struct Builder {
     per_minute: usize,
     per_hour: usize,
     token_lifetime: Duration,
+    tls: bool,
 }
 
 impl Builder {
@@ -120,6 +125,13 @@ impl Builder {
     pub fn rate_limit(mut self, per_minute: usize, per_hour: usize) -> Self {
         self.per_minute = per_minute;
         self.per_hour = per_hour;
+        self
+    }
+
+    /// HTTPS, with a certificate for `localhost` and `127.0.0.1` signed by a test CA made for
+    /// this server ([`FixtureApi::ca_file`]).
+    pub fn tls(mut self) -> Self {
+        self.tls = true;
         self
     }
 
@@ -148,16 +160,35 @@ impl Builder {
             answered: 0,
         }));
         let stop = Arc::new(AtomicBool::new(false));
+        let tls = self.tls.then(tls::make);
+        let ca_file = tls.as_ref().map(|t| {
+            let path = std::env::temp_dir().join(format!("afc-fixture-ca-{port}.pem"));
+            std::fs::write(&path, &t.ca_pem).expect("write the test CA");
+            path
+        });
+        let config = tls.map(|t| t.config);
         let (shared, stopping) = (platform.clone(), stop.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 if stopping.load(Ordering::SeqCst) {
                     break;
                 }
-                let Ok(stream) = stream else { continue };
+                let Ok(tcp) = stream else { continue };
                 let platform = shared.clone();
+                let config = config.clone();
                 std::thread::spawn(move || {
-                    http::serve(stream, |request| lock(&platform).handle(request));
+                    let Ok(socket) = tcp.try_clone() else { return };
+                    let handle = |request: &http::Request| lock(&platform).handle(request);
+                    match config {
+                        Some(config) => {
+                            let Ok(session) = rustls::ServerConnection::new(config) else {
+                                return;
+                            };
+                            let stream = rustls::StreamOwned::new(session, socket);
+                            http::serve(stream, &tcp, handle);
+                        }
+                        None => http::serve(socket, &tcp, handle),
+                    }
                 });
             }
         });
@@ -165,6 +196,7 @@ impl Builder {
             port,
             platform,
             stop,
+            ca_file,
         }
     }
 }
@@ -192,11 +224,24 @@ impl FixtureApi {
             per_minute: 60,
             per_hour: 1000,
             token_lifetime: Duration::from_secs(30 * 60),
+            tls: false,
         }
     }
 
     pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        let scheme = if self.ca_file.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://127.0.0.1:{}", self.port)
+    }
+
+    /// The test CA's certificate (PEM file) of a server started with `Builder::tls`.
+    pub fn ca_file(&self) -> &Path {
+        self.ca_file
+            .as_deref()
+            .expect("a server started with Builder::tls")
     }
 
     pub fn port(&self) -> u16 {
@@ -264,6 +309,9 @@ impl Drop for FixtureApi {
         self.stop.store(true, Ordering::SeqCst);
         // Wake the accept loop so it sees the flag.
         let _ = TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(ca) = &self.ca_file {
+            let _ = std::fs::remove_file(ca);
+        }
     }
 }
 
