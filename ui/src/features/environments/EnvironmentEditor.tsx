@@ -44,6 +44,19 @@ const TLS_POLICIES: { value: TlsPolicy; label: string }[] = [
   { value: "disable", label: "No TLS (disable)" },
 ];
 
+const API_CA = {
+  label: "CA certificate for the API (PEM file, optional)",
+  hint: "For an API behind a private CA: trusted besides the public ones, with the host name still checked.",
+  name: "apiCaCert",
+  placeholder: "/path/to/internal-ca.pem",
+};
+const DB_CA = {
+  label: "CA certificate (PEM file, optional)",
+  hint: "For verify-ca/verify-full against a private CA. Supabase: download it from the project's database settings.",
+  name: "dbCaCert",
+  placeholder: "/path/to/prod-ca-2021.crt",
+};
+
 const NEW_DATABASE: DbConnection = { host: "127.0.0.1", port: 5432, database: "postgres", user: "postgres", tls: "prefer", hasPassword: false };
 const NEW_REDIS: RedisConnection = { host: "127.0.0.1", port: 6379, db: 0, tls: false, hasPassword: false };
 
@@ -213,15 +226,7 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
             value={env.apiUrl ?? ""}
             onChange={(apiUrl) => update({ apiUrl })}
           />
-          <TextField
-            label="CA certificate for the API (PEM file, optional)"
-            hint="For an API behind a private CA: trusted besides the public ones, with the host name still checked."
-            className="input input--wide mono"
-            name="apiCaCert"
-            value={env.apiCaCert ?? ""}
-            placeholder="/path/to/internal-ca.pem"
-            onChange={(v) => update({ apiCaCert: v.trim() === "" ? undefined : v })}
-          />
+          <CaCertField {...API_CA} value={env.apiCaCert} onChange={(apiCaCert) => update({ apiCaCert })} />
           <CheckboxField
             label="Allow plain http:// to a remote host"
             hint="Credentials and data would cross the network unencrypted. Off, the console refuses http:// anywhere but this machine."
@@ -292,15 +297,7 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
                 />
                 <SecretField label="Password" name="dbPassword" stored={db.hasPassword} movedTo={movedTo.db} input={dbPassword} onChange={setDbPassword} />
               </div>
-              <TextField
-                label="CA certificate (PEM file, optional)"
-                hint="For verify-ca/verify-full against a private CA. Supabase: download it from the project's database settings."
-                className="input input--wide mono"
-                name="dbCaCert"
-                value={db.caCert ?? ""}
-                placeholder="/path/to/prod-ca-2021.crt"
-                onChange={(v) => setDb({ caCert: v.trim() === "" ? undefined : v })}
-              />
+              <CaCertField {...DB_CA} value={db.caCert} onChange={(caCert) => setDb({ caCert })} />
             </>
           )}
         </ConnectionGroup>
@@ -371,6 +368,21 @@ function PortField({ name, value, onChange }: { name: string; value: number; onC
       max={65535}
       value={String(value)}
       onChange={(v) => onChange(Number(v))}
+    />
+  );
+}
+
+/** The path of a CA's PEM file; empty means none. */
+function CaCertField(props: { label: string; hint: string; name: string; value?: string; placeholder: string; onChange: (path?: string) => void }) {
+  return (
+    <TextField
+      label={props.label}
+      hint={props.hint}
+      className="input input--wide mono"
+      name={props.name}
+      value={props.value ?? ""}
+      placeholder={props.placeholder}
+      onChange={(v) => props.onChange(v.trim() === "" ? undefined : v)}
     />
   );
 }

@@ -267,7 +267,7 @@ async fn plain_http_to_another_host_needs_the_environments_consent() {
 
 #[tokio::test]
 async fn an_api_behind_a_private_ca_is_trusted_only_with_that_ca() {
-    let api = FixtureApi::builder().tls().start();
+    let api = FixtureApi::start_tls();
     let client = |ca: Option<&str>| {
         PlatformClient::new(&api.url(), Credentials::None, Arc::default(), false)
             .unwrap()

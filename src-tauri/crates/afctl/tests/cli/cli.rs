@@ -181,9 +181,7 @@ fn plain_http_to_a_remote_api_needs_the_explicit_opt_in_and_is_then_shown_as_a_w
 
 #[test]
 fn an_api_behind_a_private_ca_is_reached_once_its_ca_is_given() {
-    let api = test_support::fixture_api::FixtureApi::builder()
-        .tls()
-        .start();
+    let api = test_support::fixture_api::FixtureApi::start_tls();
     let dir = tempfile::tempdir().unwrap();
     let add = [
         "env",

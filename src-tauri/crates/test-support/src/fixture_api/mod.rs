@@ -106,7 +106,7 @@ pub struct FixtureApi {
     port: u16,
     platform: Arc<Mutex<Platform>>,
     stop: Arc<AtomicBool>,
-    /// With `Builder::tls`: the test CA's certificate, written where a client can be told to
+    /// With `start_tls`: the test CA's certificate, written where a client can be told to
     /// trust it.
     ca_file: Option<PathBuf>,
 }
@@ -125,13 +125,6 @@ impl Builder {
     pub fn rate_limit(mut self, per_minute: usize, per_hour: usize) -> Self {
         self.per_minute = per_minute;
         self.per_hour = per_hour;
-        self
-    }
-
-    /// HTTPS, with a certificate for `localhost` and `127.0.0.1` signed by a test CA made for
-    /// this server ([`FixtureApi::ca_file`]).
-    pub fn tls(mut self) -> Self {
-        self.tls = true;
         self
     }
 
@@ -217,6 +210,16 @@ impl FixtureApi {
     /// The platform as it runs by default: healthy, 60 requests a minute, 30-minute tokens.
     pub fn start() -> Self {
         Self::builder().start()
+    }
+
+    /// The platform over HTTPS, with a certificate for `localhost` and `127.0.0.1` signed by a
+    /// test CA made for this server ([`FixtureApi::ca_file`]).
+    pub fn start_tls() -> Self {
+        Builder {
+            tls: true,
+            ..Self::builder()
+        }
+        .start()
     }
 
     pub fn builder() -> Builder {
