@@ -32,6 +32,61 @@ mod tests {
             .collect()
     }
 
+    /// Commands that change what an environment holds (its profile, secrets or database) but
+    /// take no `confirmation`: the window could not pass on the operator's answer to the write
+    /// policy, so the change would either be refused always or not be guarded.
+    fn unguarded_writes(commands: &[Command]) -> Vec<String> {
+        const WRITES: [&str; 7] = [
+            "update_environment",
+            "delete_environment",
+            "set_variable",
+            "change_variable",
+            "apply_",
+            "revert_",
+            "adopt_",
+        ];
+        commands
+            .iter()
+            .filter(|c| WRITES.iter().any(|w| c.name.starts_with(w)))
+            .filter(|c| !c.args.iter().any(|(arg, _)| arg == "confirmation"))
+            .map(|c| c.name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn every_write_command_carries_the_operators_answer_to_the_write_policy() {
+        let unguarded = Command {
+            module: "secrets".into(),
+            name: "change_variable".into(),
+            doc: String::new(),
+            args: vec![
+                ("environment".into(), Ty::String),
+                ("name".into(), Ty::String),
+            ],
+            returns: Ty::Null,
+        };
+        assert_eq!(unguarded_writes(&[unguarded]), ["change_variable"]);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let commands = scan(&dir.join("src/commands")).unwrap();
+        let writes = [
+            "update_environment",
+            "delete_environment",
+            "set_variable",
+            "change_variable",
+            "apply_import",
+            "apply_migrations",
+            "revert_migrations",
+            "adopt_database",
+        ];
+        for w in writes {
+            assert!(
+                commands.iter().any(|c| c.name == w),
+                "{w} is gone: update this test"
+            );
+        }
+        assert_eq!(unguarded_writes(&commands), Vec::<String>::new());
+    }
+
     #[test]
     fn no_command_takes_a_path_and_the_window_cannot_open_file_dialogs() {
         let old = Command {

@@ -169,9 +169,18 @@ impl App {
         }
     }
 
-    /// Replaces the text of an input or textarea by typing, as an operator would.
+    /// Replaces the text of an input or textarea by typing, as an operator would (who first
+    /// scrolls to it: WebKitWebDriver does not scroll a field into view to clear it).
     pub async fn fill(&self, css: &str, text: &str) {
         let el = self.find(css).await;
+        let arg = serde_json::to_value(&el).expect("an element reference");
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'}); return null",
+                vec![arg],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("scrolling to {css}: {e}"));
         el.clear()
             .await
             .unwrap_or_else(|e| panic!("clearing {css}: {e}"));
