@@ -16,10 +16,15 @@ chmod 700 "$XDG_RUNTIME_DIR"
 # The inner script is single-quoted on purpose: it expands inside the new session.
 # shellcheck disable=SC2016
 in_test_session bash -euo pipefail -c '
-  # An unlocked Secret Service keyring, checked before any test relies on it.
-  eval "$(printf ci | gnome-keyring-daemon --unlock --components=secrets)"
+  # An unlocked Secret Service keyring (the bus activates it on first use, and again if it
+  # dies: scripts/dbus-services), checked before any test relies on it.
   printf probe | secret-tool store --label="afc test probe" afc-probe 1
   [ "$(secret-tool lookup afc-probe 1)" = probe ] || { echo "the test keyring does not work" >&2; exit 2; }
   secret-tool clear afc-probe 1
-  exec "$@"
+  status=0
+  "$@" || status=$?
+  # The daemon outlives its bus: stop it with the session.
+  pid="$(busctl --user status org.freedesktop.secrets 2>/dev/null | sed -n "s/^PID=//p")"
+  [ -z "$pid" ] || kill "$pid"
+  exit "$status"
 ' test-session "$@"

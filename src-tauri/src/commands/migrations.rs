@@ -7,8 +7,8 @@ use std::time::Duration;
 use afc_core::guard::Confirmation;
 use afc_core::jobs::{JobHandle, JobId, JobSpec};
 use afc_core::migrate::{
-    self, AdoptionPlan, ApplyOptions, ApplyReport, MigrationRun, MigrationSet, MigrationWrite,
-    OverviewRow, Plan, StatusReport,
+    self, AdoptionPlan, ApplyOptions, ApplyReport, Backfills, MigrationRun, MigrationSet,
+    MigrationWrite, OverviewRow, Plan, StatusReport,
 };
 use afc_core::schema::ValidationReport;
 use afc_core::{AppError, Console};
@@ -64,13 +64,13 @@ async fn run(
 }
 
 fn start(state: &AppState, env: String, write: MigrationWrite, answer: Confirmation) -> JobId {
-    let (kind, title) = match write {
+    let (kind, title) = match &write {
         MigrationWrite::Apply => ("migration.apply", format!("Apply migrations to {env}")),
         MigrationWrite::Revert(to) => (
             "migration.revert",
             format!("Revert {env}'s migrations after {to:04}"),
         ),
-        MigrationWrite::Adopt => ("migration.adopt", format!("Adopt {env}'s database")),
+        MigrationWrite::Adopt(_) => ("migration.adopt", format!("Adopt {env}'s database")),
     };
     let console = state.console.clone();
     let spec = JobSpec {
@@ -106,14 +106,24 @@ pub async fn revert_migrations(
     Ok(start(&state, env, MigrationWrite::Revert(to), confirmation))
 }
 
-/// Adopts a database built the old ways, as a job.
+/// The back-fills the operator accepted in the window: (`table.column`, value) pairs.
+fn accepted(backfills: Vec<(String, String)>) -> Backfills {
+    Backfills {
+        accept_proposed: false,
+        values: backfills.into_iter().collect(),
+    }
+}
+
+/// Adopts a database built the old ways, as a job, filling NULLs with the accepted values.
 #[tauri::command]
 pub async fn adopt_database(
     state: State<'_, AppState>,
     env: String,
+    backfills: Vec<(String, String)>,
     confirmation: Confirmation,
 ) -> Result<u64, AppError> {
-    Ok(start(&state, env, MigrationWrite::Adopt, confirmation))
+    let write = MigrationWrite::Adopt(accepted(backfills));
+    Ok(start(&state, env, write, confirmation))
 }
 
 #[tauri::command]
@@ -161,9 +171,10 @@ pub async fn export_validation(
 pub async fn adoption_plan(
     state: State<'_, AppState>,
     env: String,
+    backfills: Vec<(String, String)>,
 ) -> Result<AdoptionPlan, AppError> {
     let db = state.console.database(&env).await?;
-    migrate::adoption_plan(&db, &MigrationSet::embedded()).await
+    migrate::adoption_plan(&db, &MigrationSet::embedded(), &accepted(backfills)).await
 }
 
 #[tauri::command]

@@ -104,9 +104,9 @@ export const applyMigrations = (env: string, confirmation: Confirmation) =>
 export const revertMigrations = (env: string, to: number, confirmation: Confirmation) =>
   call<number>("revert_migrations", { env, to, confirmation });
 
-/** Adopts a database built the old ways, as a job. */
-export const adoptDatabase = (env: string, confirmation: Confirmation) =>
-  call<number>("adopt_database", { env, confirmation });
+/** Adopts a database built the old ways, as a job, filling NULLs with the accepted values. */
+export const adoptDatabase = (env: string, backfills: [string, string][], confirmation: Confirmation) =>
+  call<number>("adopt_database", { env, backfills, confirmation });
 
 export const validateSchema = (env: string) =>
   call<ValidationReport>("validate_schema", { env });
@@ -115,8 +115,8 @@ export const validateSchema = (env: string) =>
 export const exportValidation = (env: string, format: string) =>
   call<string | null>("export_validation", { env, format });
 
-export const adoptionPlan = (env: string) =>
-  call<AdoptionPlan>("adoption_plan", { env });
+export const adoptionPlan = (env: string, backfills: [string, string][]) =>
+  call<AdoptionPlan>("adoption_plan", { env, backfills });
 
 export const migrationOverview = () =>
   call<OverviewRow[]>("migration_overview");

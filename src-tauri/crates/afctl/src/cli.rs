@@ -173,6 +173,11 @@ pub enum MigrateCommand {
         /// Show the differences and the repair SQL only.
         #[arg(long)]
         dry_run: bool,
+        /// Fill NULLs in columns the repair makes NOT NULL: alone, with the proposed values
+        /// (`{}` for workflows.definition, `0.0.0` for blueprints.version, `unnamed` for
+        /// api_keys.name); as TABLE.COLUMN=VALUE, with that value. Repeatable.
+        #[arg(long, value_name = "TABLE.COLUMN=VALUE", num_args = 0..=1, default_missing_value = "")]
+        backfill: Vec<String>,
     },
 }
 

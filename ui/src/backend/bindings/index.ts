@@ -8,6 +8,7 @@ export type { ApplyReport } from "./ApplyReport";
 export type { AuditAction } from "./AuditAction";
 export type { AuditEntry } from "./AuditEntry";
 export type { AuditLogView } from "./AuditLogView";
+export type { BackfillProposal } from "./BackfillProposal";
 export type { Blocker } from "./Blocker";
 export type { BuildInfo } from "./BuildInfo";
 export type { Category } from "./Category";

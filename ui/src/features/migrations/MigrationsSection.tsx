@@ -19,6 +19,7 @@ import { useJobs } from "../../queries";
 import type { SectionProps } from "../../sections";
 import { useViewChoice } from "../../viewState";
 import { MIGRATION_WRITES, useAdoptionPlan, usePlan, useStatus, useValidation } from "./queries";
+import { AcceptedFills, BlockerNotice } from "./BlockerNotice";
 import { SqlBlock } from "./SqlBlock";
 import "./migrations.css";
 import { TableHead } from "../../components/TableHead";
@@ -274,7 +275,9 @@ function ValidateView({ env }: { env: string }) {
 }
 
 function AdoptView({ env }: { env: Environment }) {
-  const plan = useAdoptionPlan(env.name);
+  const [fills, setFills] = useState<Record<string, string>>({});
+  const accepted = Object.entries(fills);
+  const plan = useAdoptionPlan(env.name, accepted);
   const guard = useGuard();
   const { job, running } = useMigrationJob(env.name, ["migration.adopt"]);
   const { start, error: startError } = useStartJob();
@@ -291,8 +294,10 @@ function AdoptView({ env }: { env: Environment }) {
       confirmLabel: "Run the repair",
       body: <p>The repair runs in one transaction under the migration lock; no column or row is dropped.</p>,
     });
-    if (confirmation) start(() => adoptDatabase(env.name, confirmation));
+    if (confirmation) start(() => adoptDatabase(env.name, accepted, confirmation));
   };
+  if (p.shape.kind === "console_managed")
+    return <p className="notice">Nothing to do: the console already manages this database. Use Status, Plan and Apply.</p>;
   return (
     <div className="migrations">
       <ol className="wizard">
@@ -302,10 +307,12 @@ function AdoptView({ env }: { env: Environment }) {
       </ol>
       {p.refusal && <p className="notice notice--error" role="alert">{p.refusal}</p>}
       {p.blockers.map((b) => (
-        <p key={b.object} className="notice notice--error" role="alert">
-          {b.object}: {b.problem} — {b.rows.join("; ")}
-        </p>
+        <BlockerNotice key={b.object} blocker={b} onFill={(column, value) => setFills({ ...fills, [column]: value })} />
       ))}
+      <AcceptedFills
+        fills={accepted}
+        onUndo={(column) => setFills(Object.fromEntries(accepted.filter(([c]) => c !== column)))}
+      />
       {!p.refusal && <SqlBlock sql={p.steps.map((s) => `-- ${s.object}: ${s.found} → ${s.expected}\n${s.sql};`).join("\n\n")} label="Repair plan" />}
       {!p.refusal && env.safety !== "read-only" && (
         <button type="button" className="button button--primary" disabled={p.blockers.length > 0 || running} onClick={() => void askAdopt()}>

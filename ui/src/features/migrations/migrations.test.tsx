@@ -176,6 +176,61 @@ describe("Migrations", () => {
     expect(await within(dialog).findByRole("button", { name: "Cancelling at the next safe point…" })).toBeDisabled();
   });
 
+  it("adoption offers to fill NULLs with an editable value, and sends only what was accepted", async () => {
+    const jobs = fakeJobs();
+    const blocker = {
+      object: "column workflows.definition",
+      problem: "workflows has rows with no value, where the repair adds NOT NULL",
+      rows: ["id w3"],
+      backfill: { column: "workflows.definition", proposed: "{}" },
+    };
+    const plan = (backfills: [string, string][]) => ({
+      target: status.target,
+      mode: "local",
+      shape: { kind: "alembic", revision: "002" },
+      differences: [],
+      steps: backfills.map(([c, v]) => ({ object: c, found: "NULL in id w3", expected: v, sql: `UPDATE public.workflows SET definition = E'${v}' WHERE definition IS NULL` })),
+      lint: [],
+      blockers: backfills.length ? [] : [blocker],
+      baseline: ["0001_core_tables.up.sql"],
+    });
+    const { user, calls } = setup({
+      list_environments: () => list([LOCAL], "local"),
+      migration_status: () => ({ ...status, shape: { kind: "alembic", revision: "002" } }),
+      adoption_plan: (args) => plan(args.backfills as [string, string][]),
+      adopt_database: () => jobs.start("migration.adopt", "local", "Adopt local's database", [], { state: "succeeded", result: { target: status.target, applied: [1], skipped: [], cancelled: false, durationMs: 9 } }),
+      ...jobs.handlers,
+    });
+    await goTo(user, "Migrations");
+    await user.click(await screen.findByRole("tab", { name: "Adopt" }));
+    const form = await screen.findByRole("form", { name: "Fill workflows.definition" });
+    expect(screen.getByRole("button", { name: "Adopt…" })).toBeDisabled();
+    const value = within(form).getByRole("textbox");
+    expect(value).toHaveValue("{}");
+    await user.clear(value);
+    await user.type(value, '{{"steps": [[]}');
+    await user.click(within(form).getByRole("button", { name: "Use this value" }));
+    expect(await screen.findByRole("list", { name: "Accepted back-fills" })).toHaveTextContent("workflows.definition");
+    expect(screen.getByText(/UPDATE/, { selector: ".sql__keyword" })).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Adopt…" }));
+    await user.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Run the repair" }));
+    await waitFor(() => {
+      expect(calls.find((c) => c.command === "adopt_database")?.args.backfills).toEqual([["workflows.definition", '{"steps": []}']]);
+    });
+  });
+
+  it("adopting a database the console already manages has nothing to do", async () => {
+    const { user } = setup({
+      list_environments: () => list([LOCAL], "local"),
+      migration_status: () => status,
+      adoption_plan: () => ({ target: status.target, mode: "local", shape: { kind: "console_managed" }, differences: [], steps: [], lint: [], blockers: [], baseline: [] }),
+    });
+    await goTo(user, "Migrations");
+    await user.click(await screen.findByRole("tab", { name: "Adopt" }));
+    expect(await screen.findByText(/Nothing to do: the console already manages this database/)).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Adopt…" })).toBeNull();
+  });
+
   it("a read-only environment offers no apply", async () => {
     const { user } = setup({
       list_environments: () => list([{ ...LOCAL, safety: "read-only" }], "local"),

@@ -18,7 +18,7 @@ use sqlx::{Connection, PgConnection, PgPool, Postgres, Transaction};
 
 pub use connect::{APPLICATION_NAME, CONNECT_TIMEOUT, connect_error, label, query_error};
 pub use connection::{ConnectionMode, DbConnection, TlsPolicy, parse_database_url, tls_warning};
-pub use quote::{ident, idents, public};
+pub use quote::{ident, idents, literal, public};
 
 use crate::guard::{SafetyLevel, Scope, WritePermit};
 use crate::keyring::SecretString;

@@ -138,9 +138,32 @@ pub fn idents<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     names.into_iter().map(ident).collect::<Vec<_>>().join(", ")
 }
 
+/// `value` as an SQL string literal, for statements an operator reviews before they run (an
+/// adoption's back-fill): an escape string (`E'…'`) reads the same whatever the server's
+/// `standard_conforming_strings`, with quotes and backslashes doubled. A NUL, which no text
+/// value can hold, is refused.
+pub fn literal(value: &str) -> crate::Result<String> {
+    if value.contains('\0') {
+        return Err(crate::AppError::invalid_input(
+            "A value cannot contain a NUL character",
+        ));
+    }
+    Ok(format!(
+        "E'{}'",
+        value.replace('\\', "\\\\").replace('\'', "''")
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn literals_double_quotes_and_backslashes() {
+        assert_eq!(literal("{}").unwrap(), "E'{}'");
+        assert_eq!(literal(r"it's \x").unwrap(), r"E'it''s \\x'");
+        assert!(literal("a\0b").is_err());
+    }
 
     #[test]
     fn plain_names_stay_bare_and_everything_else_is_quoted() {

@@ -106,13 +106,28 @@ impl SecretStore {
     async fn call<T: Send + 'static>(
         &self,
         account: &str,
-        op: impl FnOnce(&keyring::Entry) -> keyring::Result<T> + Send + 'static,
+        op: impl Fn(&keyring::Entry) -> keyring::Result<T> + Send + 'static,
     ) -> Result<T> {
         let service = self.service.clone();
         let account = account.to_owned();
         // The Secret Service client blocks on D-Bus: keep it off the async workers.
         let task = tokio::task::spawn_blocking(move || {
-            keyring::Entry::new(&service, &account).and_then(|entry| op(&entry))
+            let mut retries = 0;
+            loop {
+                let result = keyring::Entry::new(&service, &account).and_then(|entry| op(&entry));
+                match result {
+                    // The provider went away mid-call (it restarts, or D-Bus activates it
+                    // again): a moment later it answers.
+                    Err(keyring::Error::PlatformFailure(e))
+                        if retries < RETRIES && provider_restarting(&e.to_string()) =>
+                    {
+                        retries += 1;
+                        tracing::warn!(error = %e, retries, "the keyring provider went away; trying again");
+                        std::thread::sleep(RETRY_AFTER * retries);
+                    }
+                    other => break other,
+                }
+            }
         });
         match tokio::time::timeout(KEYRING_TIMEOUT, task).await {
             Ok(Ok(result)) => result.map_err(map_error),
@@ -125,6 +140,20 @@ impl SecretStore {
             )),
         }
     }
+}
+
+/// How often, and after how long (times the attempt), a call is tried again when the keyring
+/// provider went away mid-call.
+const RETRIES: u32 = 3;
+const RETRY_AFTER: Duration = Duration::from_millis(400);
+
+/// D-Bus errors that mean the provider went away while answering (it died). The next call
+/// starts it again where the session can (D-Bus activation). No provider at all
+/// (ServiceUnknown) is not retried: waiting would not make one appear.
+fn provider_restarting(error: &str) -> bool {
+    ["NoReply", "Disconnected"]
+        .iter()
+        .any(|e| error.contains(e))
 }
 
 fn map_error(e: keyring::Error) -> AppError {

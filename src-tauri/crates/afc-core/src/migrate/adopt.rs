@@ -3,6 +3,7 @@
 //! the existing rows; it runs in one transaction under the migration lock, then records the
 //! canonical migrations as a baseline so they never run on top of it.
 
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -13,7 +14,7 @@ use super::apply::{ApplyEvent, ApplyReport, LockedSession, MigrationRun, in_tran
 use super::lint::{LintFinding, lint};
 use super::source::{Migration, MigrationSet};
 use super::{history, split};
-use crate::db::{ConnectionMode, Database, public, query_error};
+use crate::db::{ConnectionMode, Database, ident, literal, public, query_error};
 use crate::guard::WritePermit;
 use crate::progress::Cancel;
 use crate::schema::Shape;
@@ -22,13 +23,55 @@ use crate::schema::validate::{CheckKind, DataCheck, Finding, Severity, compare};
 use crate::{AppError, ErrorCode, Result};
 
 /// Existing rows that stop the repair: it would add a constraint they violate.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct Blocker {
     pub object: String,
     pub problem: String,
     /// The offending rows (ids, and the duplicated value for uniqueness), at most ten.
     pub rows: Vec<String>,
+    /// For NULLs where the repair adds NOT NULL: the column's key, to fill them with a value.
+    pub backfill: Option<BackfillProposal>,
+}
+
+/// A way past NULLs in a column the repair makes NOT NULL: fill them with a value the operator
+/// accepts (or types).
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(optional_fields)]
+#[serde(rename_all = "camelCase")]
+pub struct BackfillProposal {
+    /// `table.column`, the name afctl's `--backfill COLUMN=VALUE` and the window use.
+    pub column: String,
+    /// The console's suggestion, for the columns the platform leaves empty in real data.
+    pub proposed: Option<String>,
+}
+
+/// The platform's nullable-in-Alembic columns that hold NULLs in real data, and what stands in
+/// for a missing value in each.
+const PROPOSED_BACKFILLS: &[(&str, &str)] = &[
+    ("workflows.definition", "{}"),
+    ("blueprints.version", "0.0.0"),
+    ("api_keys.name", "unnamed"),
+];
+
+/// The back-fills an operator accepted: every proposal, and values by `table.column` (which
+/// win over a proposal).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Backfills {
+    pub accept_proposed: bool,
+    pub values: BTreeMap<String, String>,
+}
+
+impl Backfills {
+    fn value_for<'a>(&'a self, p: &'a BackfillProposal) -> Option<&'a str> {
+        self.values
+            .get(&p.column)
+            .map(String::as_str)
+            .or(p.proposed.as_deref().filter(|_| self.accept_proposed))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -83,20 +126,25 @@ impl AdoptionPlan {
     }
 }
 
+impl AdoptionPlan {
+    /// Adoption has nothing to do: the console already manages this database (a success, so an
+    /// "ensure adopted" step in CI can run every time).
+    pub fn already_managed(&self) -> bool {
+        self.shape == Shape::ConsoleManaged
+    }
+}
+
 fn refusal(shape: &Shape) -> Option<String> {
     match shape {
         Shape::Empty => Some(
             "This database is empty: there is nothing to adopt; apply the migrations instead"
                 .into(),
         ),
-        Shape::ConsoleManaged => Some(
-            "This database is already managed by the console: use status, plan and apply".into(),
-        ),
         Shape::Partial { .. } => Some(format!(
             "This database is {}. The console does not guess how it got there: finish or restore it first",
             shape.describe()
         )),
-        Shape::Alembic { .. } | Shape::ApiCreated => None,
+        Shape::ConsoleManaged | Shape::Alembic { .. } | Shape::ApiCreated => None,
     }
 }
 
@@ -104,33 +152,53 @@ async fn build(
     conn: &mut PgConnection,
     target: &Database,
     set: &MigrationSet,
+    backfills: &Backfills,
 ) -> Result<AdoptionPlan> {
     let live = introspect::read(conn).await?;
     let shape = Shape::detect(&live);
     let differences = compare(&live);
+    let refusal = refusal(&shape);
+    // A database adoption refuses or has already done is not repaired: nothing would run.
+    let adoptable = refusal.is_none() && shape != Shape::ConsoleManaged;
     let mut fixes: Vec<&Finding> = differences
         .iter()
-        .filter(|f| f.severity != Severity::Info && f.fix.is_some())
+        .filter(|f| adoptable && f.severity != Severity::Info && f.fix.is_some())
         .collect();
     fixes.sort_by_key(|f| f.phase);
-    let refusal = refusal(&shape);
     let mut blockers = Vec::new();
-    // A database adoption refuses is not checked row by row: there is nothing it would run.
-    for f in fixes.iter().filter(|_| refusal.is_none()) {
+    let mut fills = Vec::new();
+    for f in &fixes {
         if let Some(check) = &f.check
             && let Some(b) = check_rows(conn, &live, &f.object, check).await?
         {
-            blockers.push(b);
+            match b
+                .backfill
+                .as_ref()
+                .and_then(|p| Some((p, backfills.value_for(p)?)))
+            {
+                Some((p, value)) => fills.push(backfill_step(check.table, p, value, &b)?),
+                None => blockers.push(b),
+            }
         }
     }
-    let steps: Vec<RepairStep> = fixes
-        .iter()
-        .map(|f| RepairStep {
+    if let Some(unknown) = backfills
+        .values
+        .keys()
+        .find(|k| !fills.iter().any(|s: &RepairStep| &s.object == *k))
+    {
+        return Err(AppError::invalid_input(format!(
+            "No back-fill is needed for {unknown}: the repair makes no column of that name NOT NULL where rows hold NULLs"
+        )));
+    }
+    // The back-fills run first: they only write values, into columns that already exist.
+    let steps: Vec<RepairStep> = fills
+        .into_iter()
+        .chain(fixes.iter().map(|f| RepairStep {
             object: f.object.clone(),
             found: f.found.clone(),
             expected: f.expected.clone(),
             sql: f.fix.clone().unwrap_or_default(),
-        })
+        }))
         .collect();
     let script: String = steps.iter().map(|s| format!("{};\n", s.sql)).collect();
     let repair = Migration::repair(script);
@@ -145,7 +213,32 @@ async fn build(
         steps,
         lint,
         blockers,
-        baseline: baseline(set).map(|m| m.file.clone()).collect(),
+        baseline: if adoptable {
+            baseline(set).map(|m| m.file.clone()).collect()
+        } else {
+            Vec::new()
+        },
+    })
+}
+
+/// The UPDATE that fills a column's NULLs with the accepted value, as a repair step.
+fn backfill_step(
+    table: &str,
+    p: &BackfillProposal,
+    value: &str,
+    blocker: &Blocker,
+) -> Result<RepairStep> {
+    let column = p.column.rsplit('.').next().unwrap_or_default();
+    Ok(RepairStep {
+        object: p.column.clone(),
+        found: format!("NULL in {}", blocker.rows.join(", ")),
+        expected: format!("back-filled with {value:?}"),
+        sql: format!(
+            "UPDATE {} SET {c} = {} WHERE {c} IS NULL",
+            public(table),
+            literal(value)?,
+            c = ident(column)
+        ),
     })
 }
 
@@ -208,10 +301,19 @@ async fn check_rows(
         .fetch_all(&mut *conn)
         .await
         .map_err(|e| query_error(&format!("checking existing rows of {t}"), &e))?;
+    let backfill = (is_column && matches!(c.kind, CheckKind::NotNull)).then(|| {
+        let column = format!("{t}.{}", c.expr);
+        let proposed = PROPOSED_BACKFILLS
+            .iter()
+            .find(|(k, _)| *k == column)
+            .map(|(_, v)| (*v).to_owned());
+        BackfillProposal { column, proposed }
+    });
     Ok((!rows.is_empty()).then(|| Blocker {
         object: object.to_owned(),
         problem: format!("{t} has {problem}"),
         rows,
+        backfill,
     }))
 }
 
@@ -224,16 +326,24 @@ fn qualify(expr: &str, alias: &str) -> String {
     }
 }
 
-/// What adopting this database would do. Reads only.
-pub async fn adoption_plan(target: &Database, set: &MigrationSet) -> Result<AdoptionPlan> {
+/// What adopting this database would do, with the back-fills the operator accepted. Reads only.
+pub async fn adoption_plan(
+    target: &Database,
+    set: &MigrationSet,
+    backfills: &Backfills,
+) -> Result<AdoptionPlan> {
     target.refuse_transaction_pooler()?;
     let mut conn = target.read().await?;
-    build(&mut conn, target, set).await
+    build(&mut conn, target, set, backfills).await
 }
 
 /// Runs the repair and records the baseline, all or nothing. The plan is rebuilt under the lock,
 /// so it is exactly what the database needs at that moment.
-pub async fn adopt(run: &MigrationRun<'_>, permit: &WritePermit) -> Result<ApplyReport> {
+pub async fn adopt(
+    run: &MigrationRun<'_>,
+    permit: &WritePermit,
+    backfills: &Backfills,
+) -> Result<ApplyReport> {
     let started = Instant::now();
     let (target, set, progress) = (run.db, run.set, run.progress);
     // One transaction from start to end: adoption is not cancelled, so neither is its wait.
@@ -244,9 +354,23 @@ pub async fn adopt(run: &MigrationRun<'_>, permit: &WritePermit) -> Result<Apply
     let mut session = LockedSession::open(&uncancelled, permit)
         .await?
         .ok_or_else(|| AppError::internal("The wait for the migration lock ended without it"))?;
-    let plan = build(&mut session.conn, target, set).await?;
+    let plan = build(&mut session.conn, target, set, backfills).await?;
     if let Some(reason) = plan.refusal {
         return Err(AppError::new(ErrorCode::Conflict, reason));
+    }
+    if plan.already_managed() {
+        session.close().await?;
+        progress.emit(ApplyEvent::Finished {
+            applied: 0,
+            duration_ms: 0,
+        });
+        return Ok(ApplyReport {
+            target: target.label.clone(),
+            applied: Vec::new(),
+            skipped: Vec::new(),
+            cancelled: false,
+            duration_ms: 0,
+        });
     }
     if !plan.blockers.is_empty() {
         let list: Vec<String> = plan

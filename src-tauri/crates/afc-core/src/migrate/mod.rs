@@ -17,7 +17,7 @@ mod validate;
 mod write;
 
 pub use crate::schema::Severity;
-pub use adopt::{AdoptionPlan, Blocker, RepairStep, adoption_plan};
+pub use adopt::{AdoptionPlan, BackfillProposal, Backfills, Blocker, RepairStep, adoption_plan};
 pub use apply::{ApplyEvent, ApplyOptions, ApplyReport, Failure, MigrationRun, apply};
 pub use lint::{LintFinding, lint};
 pub use lock::Session;

@@ -1,7 +1,7 @@
 //! The Console's migration writes: each asks the write policy ([`crate::guard`]) for a permit
 //! with the operator's answer, runs under it, and is audited, refused attempts included.
 
-use super::adopt::adopt;
+use super::adopt::{Backfills, adopt};
 use super::apply::{ApplyReport, MigrationRun, apply};
 use super::revert::revert;
 use crate::Result;
@@ -23,41 +23,41 @@ fn versions(report: &ApplyReport) -> String {
 }
 
 /// A migration write: each is guarded, audited and run the same way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MigrationWrite {
     Apply,
     /// Reverts the applied migrations newer than this version.
     Revert(u32),
-    /// Takes over a database built the old ways.
-    Adopt,
+    /// Takes over a database built the old ways, filling NULLs as the operator accepted.
+    Adopt(Backfills),
 }
 
 impl MigrationWrite {
-    pub fn action(self) -> AuditAction {
+    pub fn action(&self) -> AuditAction {
         match self {
             Self::Apply => AuditAction::MigrationApply,
             Self::Revert(_) => AuditAction::MigrationRevert,
-            Self::Adopt => AuditAction::MigrationAdopt,
+            Self::Adopt(_) => AuditAction::MigrationAdopt,
         }
     }
 
     /// Whether it can stop between steps (adoption is one transaction from start to end).
-    pub fn cancellable(self) -> bool {
-        self != Self::Adopt
+    pub fn cancellable(&self) -> bool {
+        !matches!(self, Self::Adopt(_))
     }
 
     /// What the operator reads about it ("revert the migrations after 0002").
-    fn what(self) -> String {
+    fn what(&self) -> String {
         let to = match self {
             Self::Revert(to) => Some(format!("{to:04}")),
-            Self::Apply | Self::Adopt => None,
+            Self::Apply | Self::Adopt(_) => None,
         };
         guard::what(self.action(), to.as_deref())
     }
 
     /// What the operator must do before it runs on `db` (for the window's confirmation and
     /// afctl's prompts).
-    pub fn decision(self, db: &Database) -> Decision {
+    pub fn decision(&self, db: &Database) -> Decision {
         guard::decide(self.action(), &self.what(), &db.scope())
     }
 }
@@ -78,10 +78,10 @@ impl Console {
             &write.what(),
             &db.scope(),
             answer,
-            async |permit| match write {
+            async |permit| match &write {
                 MigrationWrite::Apply => apply(run, &permit).await,
-                MigrationWrite::Revert(to) => revert(run, &permit, to).await,
-                MigrationWrite::Adopt => adopt(run, &permit).await,
+                MigrationWrite::Revert(to) => revert(run, &permit, *to).await,
+                MigrationWrite::Adopt(backfills) => adopt(run, &permit, backfills).await,
             },
             |r| Some(versions(r)),
         )

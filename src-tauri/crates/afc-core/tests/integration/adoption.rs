@@ -5,7 +5,9 @@ use crate::common::apply;
 use afc_core::ErrorCode;
 use afc_core::db::Database;
 use afc_core::guard::Confirmation;
-use afc_core::migrate::{self, MigrationRun, MigrationSet, MigrationState, MigrationWrite};
+use afc_core::migrate::{
+    self, Backfills, MigrationRun, MigrationSet, MigrationState, MigrationWrite,
+};
 use afc_core::progress::{Cancel, Progress};
 use afc_core::schema::Shape;
 use serde_json::Value;
@@ -96,10 +98,18 @@ fn legacy(dump: &str) -> (TestDb, Database) {
 }
 
 async fn adopt(t: &Database, set: &MigrationSet) -> afc_core::Result<migrate::ApplyReport> {
+    adopt_filling(t, set, Backfills::default()).await
+}
+
+async fn adopt_filling(
+    t: &Database,
+    set: &MigrationSet,
+    backfills: Backfills,
+) -> afc_core::Result<migrate::ApplyReport> {
     let tc = crate::common::console();
     tc.console
         .write_migrations(
-            MigrationWrite::Adopt,
+            MigrationWrite::Adopt(backfills),
             &MigrationRun::new(t, set, &Progress::none(), &Cancel::default()),
             &Confirmation::yes(),
         )
@@ -120,7 +130,9 @@ async fn adopts_without_losing_a_row(dump: &str, shape: Shape) {
     let err = apply(&t, &set).await.unwrap_err();
     assert!(err.message.contains("adopt it first"), "{}", err.message);
 
-    let plan = migrate::adoption_plan(&t, &set).await.unwrap();
+    let plan = migrate::adoption_plan(&t, &set, &Backfills::default())
+        .await
+        .unwrap();
     assert!(
         plan.refusal.is_none() && plan.blockers.is_empty(),
         "{plan:#?}"
@@ -232,7 +244,9 @@ async fn rows_that_violate_a_new_constraint_stop_adoption_by_name() {
     let (db, t) = legacy("alembic-002.sql");
     db.sql("INSERT INTO api_keys (id, key_hash, name, user_id, tenant_id) VALUES ('k3', 'hash-1', NULL, 'u1', 't1')");
     let set = MigrationSet::embedded();
-    let plan = migrate::adoption_plan(&t, &set).await.unwrap();
+    let plan = migrate::adoption_plan(&t, &set, &Backfills::default())
+        .await
+        .unwrap();
     let blockers: Vec<_> = plan
         .blockers
         .iter()
@@ -267,16 +281,110 @@ async fn partial_empty_and_managed_databases_are_not_adopted() {
     );
     let err = adopt(&t, &set).await.unwrap_err();
     assert!(err.message.contains("does not guess"), "{}", err.message);
+}
+
+/// CI's "ensure adopted" step runs on every deploy: on a database the console already manages,
+/// adoption is a success that changes nothing.
+#[tokio::test]
+async fn adopting_a_managed_database_again_succeeds_and_changes_nothing() {
+    let set = MigrationSet::embedded();
+    let (db, t) = legacy("alembic-002.sql");
+    adopt(&t, &set).await.unwrap();
     let managed = TestDb::create();
-    let t = Database::from_url(&managed.url()).unwrap();
-    apply(&t, &set).await.unwrap();
-    assert!(
-        adopt(&t, &set)
+    let fresh = Database::from_url(&managed.url()).unwrap();
+    apply(&fresh, &set).await.unwrap();
+    for (db, t) in [(&db, &t), (&managed, &fresh)] {
+        let before = (
+            snapshot(db),
+            db.sql("SELECT count(*) FROM afc_schema_migrations"),
+        );
+        let plan = migrate::adoption_plan(t, &set, &Backfills::default())
             .await
-            .unwrap_err()
-            .message
-            .contains("already managed")
+            .unwrap();
+        assert!(
+            plan.already_managed() && plan.refusal.is_none(),
+            "{plan:#?}"
+        );
+        assert!(plan.steps.is_empty() && plan.baseline.is_empty());
+        let report = adopt(t, &set).await.unwrap();
+        assert!(report.applied.is_empty());
+        let after = (
+            snapshot(db),
+            db.sql("SELECT count(*) FROM afc_schema_migrations"),
+        );
+        assert_eq!(before, after);
+    }
+}
+
+/// NULLs where the repair adds NOT NULL (Alembic left these columns nullable and real data
+/// has NULLs in them): the plan proposes a value per column, and fills only what the operator
+/// accepted, with exactly the value they gave.
+#[tokio::test]
+async fn nulls_in_new_not_null_columns_are_back_filled_only_when_accepted() {
+    let (db, t) = legacy("alembic-002.sql");
+    db.sql(
+        "INSERT INTO workflows (id, name, definition, tenant_id) VALUES ('w3', 'Empty', NULL, 't1');
+         INSERT INTO blueprints (id, name, version) VALUES ('b2', 'Draft', NULL);
+         UPDATE api_keys SET name = NULL WHERE id = 'k2';",
     );
+    let set = MigrationSet::embedded();
+    let none = migrate::adoption_plan(&t, &set, &Backfills::default())
+        .await
+        .unwrap();
+    let proposals: Vec<_> = none
+        .blockers
+        .iter()
+        .filter_map(|b| {
+            let p = b.backfill.as_ref()?;
+            Some((p.column.as_str(), p.proposed.as_deref(), b.rows.join(",")))
+        })
+        .collect();
+    assert_eq!(
+        proposals,
+        [
+            ("workflows.definition", Some("{}"), "id w3".to_owned()),
+            ("blueprints.version", Some("0.0.0"), "id b2".to_owned()),
+            ("api_keys.name", Some("unnamed"), "id k2".to_owned()),
+        ]
+    );
+    let err = adopt(&t, &set).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict);
+    assert_eq!(
+        db.sql("SELECT to_regclass('public.afc_schema_migrations') IS NULL"),
+        "t"
+    );
+
+    let typo = Backfills {
+        accept_proposed: true,
+        values: [("api_keys.nmae".to_owned(), "x".to_owned())].into(),
+    };
+    let err = migrate::adoption_plan(&t, &set, &typo).await.unwrap_err();
+    assert_contains(&err.message, &["api_keys.nmae"]);
+
+    // The proposals, except a name the operator typed (quotes and a backslash included).
+    let name = r"legacy key's \ name";
+    let accepted = Backfills {
+        accept_proposed: true,
+        values: [("api_keys.name".to_owned(), name.to_owned())].into(),
+    };
+    let plan = migrate::adoption_plan(&t, &set, &accepted).await.unwrap();
+    assert!(plan.blockers.is_empty(), "{:#?}", plan.blockers);
+    assert!(
+        plan.steps[0]
+            .sql
+            .starts_with("UPDATE public.workflows SET definition = E'{}'")
+    );
+    adopt_filling(&t, &set, accepted).await.unwrap();
+    assert_eq!(
+        db.sql(
+            "SELECT (SELECT definition::text FROM workflows WHERE id = 'w3') || '|' || \
+                (SELECT version FROM blueprints WHERE id = 'b2') || '|' || \
+                (SELECT name FROM api_keys WHERE id = 'k2') || '|' || \
+                (SELECT name FROM api_keys WHERE id = 'k1')"
+        ),
+        format!("{{}}|0.0.0|{name}|ci")
+    );
+    assert!(migrate::validate(&t, &set).await.unwrap().is_clean());
 }
 
 /// Names the console reads back from a database and writes into its repair: an index, a legacy

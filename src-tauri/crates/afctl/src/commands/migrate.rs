@@ -9,8 +9,8 @@ use std::time::Duration;
 use afc_core::db::Database;
 use afc_core::jobs::JobEventSource;
 use afc_core::migrate::{
-    self, AdoptionPlan, ApplyEvent, ApplyOptions, ApplyReport, MigrationRun, MigrationSet,
-    MigrationWrite, Severity,
+    self, AdoptionPlan, ApplyEvent, ApplyOptions, ApplyReport, Backfills, MigrationRun,
+    MigrationSet, MigrationWrite, Severity,
 };
 use afc_core::progress::Progress;
 use afc_core::schema::ValidationReport;
@@ -96,17 +96,21 @@ pub async fn run(ctx: &Ctx, command: MigrateCommand) -> Result<ExitCode, AppErro
             target,
             write,
             dry_run,
+            backfill,
         } => {
             let (t, set) = resolve(&console, &target).await?;
-            let plan = migrate::adoption_plan(&t, &set).await?;
+            let backfills = parse_backfills(&backfill)?;
+            let plan = migrate::adoption_plan(&t, &set, &backfills).await?;
             let blocked = plan.refusal.is_some() || !plan.blockers.is_empty();
-            if dry_run || blocked {
+            // Already adopted is what an "ensure adopted" step wants: a success.
+            if dry_run || blocked || plan.already_managed() {
                 return out.report(&plan, blocked, || describe_adoption(&plan));
             }
             if !out.json {
                 eprint!("{}", describe_adoption(&plan));
             }
-            let result = run_write(ctx, &console, MigrationWrite::Adopt, &t, &set, &write).await;
+            let write_op = MigrationWrite::Adopt(backfills);
+            let result = run_write(ctx, &console, write_op, &t, &set, &write).await;
             finish(out, result, |_| {
                 format!(
                     "Adopted {}: the repair ran and the baseline is recorded.\n",
@@ -115,6 +119,26 @@ pub async fn run(ctx: &Ctx, command: MigrateCommand) -> Result<ExitCode, AppErro
             })
         }
     }
+}
+
+/// `--backfill` (every proposal) and `--backfill TABLE.COLUMN=VALUE` (that value).
+fn parse_backfills(flags: &[String]) -> Result<Backfills, AppError> {
+    let mut backfills = Backfills::default();
+    for flag in flags {
+        if flag.is_empty() {
+            backfills.accept_proposed = true;
+            continue;
+        }
+        let (column, value) = flag.split_once('=').ok_or_else(|| {
+            AppError::invalid_input(format!(
+                "--backfill {flag}: expected TABLE.COLUMN=VALUE (or --backfill alone for the proposed values)"
+            ))
+        })?;
+        backfills
+            .values
+            .insert(column.trim().to_owned(), value.to_owned());
+    }
+    Ok(backfills)
 }
 
 /// The database and the migrations a command works on: `--env`, `--database-url`, `DATABASE_URL`,
@@ -295,6 +319,10 @@ fn describe_adoption(p: &AdoptionPlan) -> String {
         let _ = writeln!(s, "Not adopted: {r}");
         return s;
     }
+    if p.already_managed() {
+        s.push_str("Nothing to do: the console already manages this database.\n");
+        return s;
+    }
     let harmless = p
         .differences
         .iter()
@@ -313,6 +341,16 @@ fn describe_adoption(p: &AdoptionPlan) -> String {
             b.problem,
             b.rows.join("; ")
         );
+        if let Some(fill) = &b.backfill {
+            let _ = match &fill.proposed {
+                Some(v) => writeln!(
+                    s,
+                    "  to fill them: --backfill (proposes {v:?}) or --backfill {}=VALUE",
+                    fill.column
+                ),
+                None => writeln!(s, "  to fill them: --backfill {}=VALUE", fill.column),
+            };
+        }
     }
     s.push_str(&p.script());
     s

@@ -95,7 +95,10 @@ fn status_plan_apply_validate_with_a_database_url() {
 fn adopt_a_legacy_database_then_validate_clean() {
     let db = TestDb::create();
     db.load(&legacy_dump("alembic-002.sql"));
-    db.sql("INSERT INTO tenants (id, name, slug) VALUES ('t1', 'A', 'a')");
+    db.sql(
+        "INSERT INTO tenants (id, name, slug) VALUES ('t1', 'A', 'a');
+         INSERT INTO workflows (id, name, definition, tenant_id) VALUES ('w1', 'F', NULL, 't1')",
+    );
     let dir = tempfile::tempdir().unwrap();
     let url = db.url();
     let args = |extra: &[&'static str]| {
@@ -108,8 +111,9 @@ fn adopt_a_legacy_database_then_validate_clean() {
     assert_eq!(invalid.status.code(), Some(1));
     assert!(text(&invalid).contains("column workflows.created_by"));
 
+    // Blocked (exit 1) by the NULL definition, shown below.
     let dry = afctl(dir.path(), &args(&["adopt", "--dry-run"]), &[]);
-    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry));
+    assert_eq!(dry.status.code(), Some(1), "{}", text(&dry));
     assert!(
         text(&dry)
             .contains("UPDATE public.workflows SET created_by = user_id WHERE created_by IS NULL;")
@@ -119,13 +123,47 @@ fn adopt_a_legacy_database_then_validate_clean() {
         "t"
     );
 
-    let adopted = afctl(dir.path(), &args(&["adopt", "--yes"]), &[]);
+    // A NULL where the repair adds NOT NULL stops it, saying how to fill it.
+    let blocked = afctl(dir.path(), &args(&["adopt", "--yes"]), &[]);
+    assert_eq!(blocked.status.code(), Some(1), "{}", text(&blocked));
+    assert_contains(
+        &text(&blocked),
+        &[
+            "BLOCKED by column workflows.definition",
+            "id w1",
+            "--backfill (proposes \"{}\")",
+        ],
+    );
+    let proposed = afctl(
+        dir.path(),
+        &args(&["adopt", "--backfill", "--dry-run"]),
+        &[],
+    );
+    assert_eq!(proposed.status.code(), Some(0), "{}", text(&proposed));
+    assert_contains(
+        &text(&proposed),
+        &["UPDATE public.workflows SET definition = E'{}' WHERE definition IS NULL;"],
+    );
+    let fill = "--backfill=workflows.definition={\"steps\": []}";
+    let adopted = afctl(dir.path(), &args(&["adopt", "--yes", fill]), &[]);
     assert_eq!(adopted.status.code(), Some(0), "{}", text(&adopted));
     assert_eq!(
         afctl(dir.path(), &args(&["validate"]), &[]).status.code(),
         Some(0)
     );
     assert_eq!(db.sql("SELECT name FROM tenants"), "A");
+    assert_eq!(
+        db.sql("SELECT definition::text FROM workflows WHERE id = 'w1'"),
+        "{\"steps\": []}"
+    );
+
+    // Run again, as an "ensure adopted" CI step does: nothing to do is a success.
+    let again = afctl(dir.path(), &args(&["adopt", "--yes"]), &[]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert_contains(
+        &text(&again),
+        &["Nothing to do: the console already manages"],
+    );
 }
 
 #[test]
