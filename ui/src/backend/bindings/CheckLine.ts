@@ -3,4 +3,9 @@
 /**
  * One sub-check, e.g. each check inside the API's `/health`.
  */
-export type CheckLine = { name: string, status: string, healthy: boolean, latencyMs?: number, reason?: string, };
+export type CheckLine = { name: string, status: string, healthy: boolean, latencyMs?: number, reason?: string, 
+/**
+ * Where it was checked, when not in the API's `/health` ("API /api/v1/auth/login", "the
+ * console's keyring").
+ */
+source?: string, };

@@ -259,6 +259,11 @@ export function EnvironmentEditor({ draft: initial, original, onClose, onSave }:
               onChange={setApiSecret}
             />
           )}
+          {auth.kind === "api_key" && apiSecret.value !== "" && !apiSecret.value.startsWith("af_") && (
+            <p className="form__hint form__hint--warn" role="status" data-testid="api-key-prefix">
+              The platform only recognises keys that start with af_: this one will be stored, but the API will refuse it.
+            </p>
+          )}
         </fieldset>
 
         <ConnectionGroup

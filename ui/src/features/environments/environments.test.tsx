@@ -157,6 +157,22 @@ describe("environments", () => {
     expect(await screen.findByTestId("insecure-http")).toHaveTextContent("plain http allowed");
   });
 
+  it("an API key without the af_ prefix is flagged before it is saved", async () => {
+    const { user } = setup({ list_environments: () => list([LOCAL], "local") });
+    const card = (await screen.findByRole("heading", { name: "local" })).closest("article");
+    if (!card) throw new Error("no card");
+    await user.click(within(card).getByRole("button", { name: /Edit/ }));
+    const dialog = await screen.findByRole("dialog", { name: "Edit local" });
+    await user.selectOptions(within(dialog).getByRole("combobox", { name: "Credentials" }), "api_key");
+    const key = dialog.querySelector<HTMLInputElement>('input[name="apiSecret"]');
+    if (!key) throw new Error("no key field");
+    await user.type(key, "sk-not-a-platform-key");
+    expect(within(dialog).getByTestId("api-key-prefix")).toHaveTextContent("only recognises keys that start with af_");
+    await user.clear(key);
+    await user.type(key, "af_right_shape_123");
+    expect(within(dialog).queryByTestId("api-key-prefix")).not.toBeInTheDocument();
+  });
+
   it("a stored password follows a changed host only when the operator says so", async () => {
     const { user, calls } = setup({
       list_environments: () => list([LOCAL], "local"),

@@ -21,11 +21,15 @@ fn api_view(api: &ProbeResult) -> Dependency {
 }
 
 fn check_says(c: &CheckLine) -> String {
+    let source = c.source.as_deref().unwrap_or("API /health");
     match &c.reason {
-        Some(r) => format!("API /health: {} ({r})", c.status),
-        None => format!("API /health: {}", c.status),
+        Some(r) => format!("{source}: {} ({r})", c.status),
+        None => format!("{source}: {}", c.status),
     }
 }
+
+/// The cache check's status when the API started while Redis was down: it never reconnects.
+const CACHE_NOT_STARTED: &str = "unavailable";
 
 fn console_says(p: &ProbeResult) -> String {
     format!(
@@ -48,7 +52,9 @@ fn dependency(
         return None;
     }
     let own_ok = own.map(|p| p.status == ProbeStatus::Ok);
-    let api_ok = check.map(|c| c.healthy);
+    // `unavailable` does not degrade the API's own verdict, but the API is without its cache.
+    let without_cache = what == "cache" && check.is_some_and(|c| c.status == CACHE_NOT_STARTED);
+    let api_ok = check.map(|c| c.healthy && !without_cache);
     let mut sources: Vec<String> = check.map(check_says).into_iter().collect();
     sources.extend(own.map(console_says));
     let api_reason = check
@@ -56,6 +62,24 @@ fn dependency(
         .unwrap_or_else(|| check.map(|c| c.status.clone()).unwrap_or_default());
     let own_reason = own.map(|p| p.summary.clone()).unwrap_or_default();
     let (status, reason) = match (api_ok, own_ok) {
+        _ if without_cache => (
+            if own_ok == Some(false) {
+                Health::Down
+            } else {
+                Health::Degraded
+            },
+            Some(format!(
+                "The API is running without its cache until it is restarted: it reports \"{api_reason}\" (Redis was down when it started, and it does not reconnect); the console's own Redis check: {}",
+                own.map_or_else(
+                    || "not configured".to_owned(),
+                    |p| if own_ok == Some(true) {
+                        "healthy".to_owned()
+                    } else {
+                        p.summary.clone()
+                    }
+                )
+            )),
+        ),
         (Some(true) | None, Some(true)) | (Some(true), None) => (Health::Healthy, None),
         (Some(false), Some(true)) => (
             Health::Degraded,

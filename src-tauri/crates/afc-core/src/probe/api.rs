@@ -120,7 +120,9 @@ async fn probe(client: &PlatformClient) -> Result<ProbeResult> {
         );
     }
     if let Some(line) = check_credentials(client).await {
-        if !line.healthy {
+        // Credentials the console cannot read are a problem on this machine, not the API's:
+        // the check says so, and the API is not marked down or degraded for it.
+        if !line.healthy && line.status != CREDENTIALS_UNAVAILABLE {
             result.status = ProbeStatus::Degraded;
             result.summary = format!(
                 "The API is reachable, but its credentials failed: {}",
@@ -169,36 +171,53 @@ fn check_line(name: &str, check: &serde_json::Value) -> CheckLine {
             .get("response_time_ms")
             .and_then(serde_json::Value::as_f64),
         reason,
+        source: None,
     }
 }
+
+/// The credentials check's status when the console could not read them (no keyring).
+pub const CREDENTIALS_UNAVAILABLE: &str = "unavailable";
 
 /// The environment's credentials, tried where the platform honours them: a key on a telemetry
 /// route, a login by logging in.
 async fn check_credentials(client: &PlatformClient) -> Option<CheckLine> {
-    let line = |healthy: bool, status: &str, reason: Option<String>| CheckLine {
+    let line = |source: &str, healthy: bool, status: &str, reason: Option<String>| CheckLine {
         name: "credentials".into(),
         status: status.into(),
         healthy,
         latency_ms: None,
         reason,
+        source: Some(source.to_owned()),
     };
-    let outcome = match client.credentials() {
+    let (route, outcome) = match client.credentials() {
         Credentials::None => return None,
         Credentials::Unavailable(e) => {
-            return Some(line(false, "unavailable", Some(e.message.clone())));
+            let reason = format!(
+                "the console could not read them here ({}); the API itself was not asked",
+                e.message
+            );
+            return Some(line(
+                "the console's keyring",
+                false,
+                CREDENTIALS_UNAVAILABLE,
+                Some(reason),
+            ));
         }
-        Credentials::ApiKey(_) => client
-            .call(Call::get("/api/v1/telemetry/metrics").authed())
-            .await
-            .map(|_| "accepted by /api/v1/telemetry/metrics"),
-        Credentials::Login { .. } => client
-            .token()
-            .await
-            .map(|_| "accepted by /api/v1/auth/login"),
+        Credentials::ApiKey(_) => {
+            let route = "/api/v1/telemetry/metrics";
+            (
+                route,
+                client.call(Call::get(route).authed()).await.map(drop),
+            )
+        }
+        Credentials::Login { .. } => ("/api/v1/auth/login", client.token().await.map(drop)),
     };
+    let source = format!("API {route}");
     Some(match outcome {
-        Ok(how) => line(true, "accepted", Some(how.to_owned())),
-        Err(e) if e.code == ErrorCode::Unauthorized => line(false, "rejected", Some(e.message)),
-        Err(e) => line(false, "error", Some(e.message)),
+        Ok(()) => line(&source, true, "accepted", None),
+        Err(e) if e.code == ErrorCode::Unauthorized => {
+            line(&source, false, "rejected", Some(e.message))
+        }
+        Err(e) => line(&source, false, "error", Some(e.message)),
     })
 }

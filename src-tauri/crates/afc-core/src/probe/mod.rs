@@ -65,6 +65,9 @@ pub struct CheckLine {
     pub healthy: bool,
     pub latency_ms: Option<f64>,
     pub reason: Option<String>,
+    /// Where it was checked, when not in the API's `/health` ("API /api/v1/auth/login", "the
+    /// console's keyring").
+    pub source: Option<String>,
 }
 
 #[serde_with::skip_serializing_none]

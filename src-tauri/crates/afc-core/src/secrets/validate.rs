@@ -45,6 +45,7 @@ pub fn check_value(name: &str, value: &str, kind: EnvKind) -> Vec<Finding> {
     if let Some(problem) = check_format(spec.check, value) {
         findings.push(Finding::error(problem));
     }
+    findings.extend(ignored_by_the_platform(name, value));
     if kind == EnvKind::Production {
         findings.extend(production_warning(name, value));
     }
@@ -104,6 +105,16 @@ fn url_problem(v: &str) -> Option<String> {
     url::Url::parse(v)
         .err()
         .map(|e| format!("Is not a valid URL ({e})"))
+}
+
+/// Values the platform reads but does not act on.
+fn ignored_by_the_platform(name: &str, value: &str) -> Option<Finding> {
+    // The cache's constructor defaults its port before it reads the variable (env-catalog.md).
+    (name == "REDIS_PORT" && value.trim() != "6379").then(|| {
+        Finding::warning(
+            "Has no effect: the platform's cache always connects to port 6379 (it reads REDIS_HOST only); run Redis on 6379 or change the platform",
+        )
+    })
 }
 
 fn production_warning(name: &str, value: &str) -> Option<Finding> {
@@ -203,6 +214,14 @@ mod tests {
         let f = first("JWT_SECRET_KEY", "short-secret", EnvKind::Dev).unwrap();
         assert!(!f.message.contains("short-secret"));
         assert!(first("JWT_SECRET_KEY", &"x".repeat(32), EnvKind::Dev).is_none());
+    }
+
+    #[test]
+    fn a_non_default_redis_port_is_flagged_as_ignored() {
+        let f = first("REDIS_PORT", "6390", EnvKind::Dev).unwrap();
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(f.message.starts_with("Has no effect"), "{}", f.message);
+        assert!(first("REDIS_PORT", "6379", EnvKind::Dev).is_none());
     }
 
     #[test]

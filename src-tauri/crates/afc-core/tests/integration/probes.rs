@@ -150,9 +150,10 @@ async fn rejected_credentials_degrade_the_result() {
     let r = probe_api(&client(&api.url(), key("af_the_right_key_123"))).await;
     assert_eq!(r.status, ProbeStatus::Ok, "{r:?}");
     let line = r.checks.iter().find(|c| c.name == "credentials").unwrap();
+    // Labelled with the route it was checked on, not /health.
     assert_eq!(
-        line.reason.as_deref(),
-        Some("accepted by /api/v1/telemetry/metrics")
+        (line.status.as_str(), line.source.as_deref()),
+        ("accepted", Some("API /api/v1/telemetry/metrics"))
     );
 }
 

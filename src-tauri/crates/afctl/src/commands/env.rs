@@ -120,9 +120,13 @@ pub async fn run(ctx: &Ctx, command: EnvCommand) -> Result<ExitCode, AppError> {
                     Credential::ApiKey => "the API key",
                     Credential::ApiPassword => "the login password",
                 };
-                SecretChange::Set {
-                    value: super::secrets::read_value(label)?,
+                let value = super::secrets::read_value(label)?;
+                if which == Credential::ApiKey && !value.expose().starts_with("af_") {
+                    eprintln!(
+                        "warning: the platform only recognises keys that start with af_: this one is stored, but the API will refuse it"
+                    );
                 }
+                SecretChange::Set { value }
             };
             let mut secrets = ConnectionSecrets::default();
             match which {

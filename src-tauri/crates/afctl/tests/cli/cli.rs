@@ -212,3 +212,41 @@ fn an_api_behind_a_private_ca_is_reached_once_its_ca_is_given() {
     let report = json(&trusted);
     assert_eq!(report["probes"][0]["status"], "ok", "{report}");
 }
+
+/// The platform only recognises `af_` keys: another is stored (the operator may know better),
+/// with a warning.
+#[test]
+fn an_api_key_without_the_af_prefix_is_stored_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = afctl(
+        dir.path(),
+        &[
+            "env",
+            "add",
+            "local",
+            "--kind",
+            "dev",
+            "--api-url",
+            "http://127.0.0.1:9",
+        ],
+    );
+    assert!(add.status.success(), "{}", test_support::afctl::text(&add));
+    let store = |key: &str| {
+        test_support::afctl::run(
+            Path::new(env!("CARGO_BIN_EXE_afctl")),
+            dir.path(),
+            &["env", "credential", "local", "api-key"],
+            key,
+            &[],
+        )
+    };
+    let foreign = store("sk-not-a-platform-key");
+    assert!(foreign.status.success());
+    test_support::assert_contains(
+        &String::from_utf8_lossy(&foreign.stderr),
+        &["warning: the platform only recognises keys that start with af_"],
+    );
+    let platform = store("af_platform_key_123");
+    assert!(platform.status.success());
+    assert!(!String::from_utf8_lossy(&platform.stderr).contains("warning"));
+}

@@ -95,6 +95,35 @@ fn a_cache_down_for_both_is_down() {
     );
 }
 
+/// An API started while Redis was down says `cache: unavailable` (not counted against its own
+/// status) and never reconnects; with Redis up for the console, that is a warning, not healthy.
+#[test]
+fn an_api_without_its_cache_is_a_warning_until_it_is_restarted() {
+    let api = FixtureApi::start();
+    let mut body: serde_json::Value =
+        serde_json::from_slice(&fixture("health-healthy.json")).unwrap();
+    body["checks"]["cache"] =
+        serde_json::json!({"status": "unavailable", "message": "Cache client not initialized"});
+    api.set(
+        "/health",
+        Reply::raw(200, "application/json", body.to_string()),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    environment(dir.path(), &api, 6379);
+    let out = afctl(dir.path(), &["--json", "health"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let cache = dependency(&json(&out), "cache").clone();
+    assert_eq!(cache["status"], "degraded", "{cache:#}");
+    assert_contains(
+        cache["reason"].as_str().unwrap(),
+        &[
+            "The API is running without its cache until it is restarted",
+            "Cache client not initialized",
+            "the console's own Redis check: healthy",
+        ],
+    );
+}
+
 #[test]
 fn an_unreachable_or_slow_api_is_down_but_a_rate_limited_one_is_not() {
     let dir = tempfile::tempdir().unwrap();
@@ -282,4 +311,65 @@ fn malformed_or_missing_metrics_cannot_run() {
         &["metrics", "--file", "/nonexistent/metrics.txt"],
     );
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// A console-side problem is reported as what it is: with no Secret Service, an environment
+/// whose API login is in the keyring has its credentials unavailable, and the API, its database
+/// and cache are still probed and reported (no probe needs the login).
+#[test]
+fn a_missing_keyring_is_credentials_unavailable_not_the_api_down() {
+    let api = FixtureApi::start();
+    let dir = tempfile::tempdir().unwrap();
+    environment(dir.path(), &api, 6379);
+    let stored = test_support::afctl::run(
+        Path::new(env!("CARGO_BIN_EXE_afctl")),
+        dir.path(),
+        &[
+            "env",
+            "credential",
+            "local",
+            "api-password",
+            "--email",
+            "ops@example.com",
+        ],
+        "a-login-password",
+        &[],
+    );
+    assert!(stored.status.success(), "{}", text(&stored));
+    let no_keyring = [("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")];
+    let out = test_support::afctl::run(
+        Path::new(env!("CARGO_BIN_EXE_afctl")),
+        dir.path(),
+        &["--json", "health", "--env", "local"],
+        "",
+        &no_keyring,
+    );
+    let r = json(&out);
+    assert_eq!(dependency(&r, "api")["status"], "healthy", "{r:#}");
+    assert_eq!(dependency(&r, "database")["status"], "healthy", "{r:#}");
+    assert_eq!(dependency(&r, "cache")["status"], "healthy", "{r:#}");
+    let credentials = dependency(&r, "credentials");
+    assert_eq!(credentials["status"], "degraded", "{r:#}");
+    assert_contains(
+        &credentials.to_string(),
+        &[
+            "the console's keyring: unavailable",
+            "could not read them here",
+            "keyring is not available",
+        ],
+    );
+    assert!(
+        !dependency(&r, "api").to_string().contains("credentials"),
+        "{r:#}"
+    );
+    let human = test_support::afctl::run(
+        Path::new(env!("CARGO_BIN_EXE_afctl")),
+        dir.path(),
+        &["health", "--env", "local"],
+        "",
+        &no_keyring,
+    );
+    let shown = text(&human);
+    assert!(!shown.contains("DOWN"), "{shown}");
+    assert_contains(&shown, &["could not read them here"]);
 }
