@@ -80,6 +80,7 @@ export type { PreviewedImport } from "./PreviewedImport";
 export type { ProbeResult } from "./ProbeResult";
 export type { ProbeStatus } from "./ProbeStatus";
 export type { ProbeTarget } from "./ProbeTarget";
+export type { ProbeTraffic } from "./ProbeTraffic";
 export type { ProblemKind } from "./ProblemKind";
 export type { ProcessStats } from "./ProcessStats";
 export type { RedisConnection } from "./RedisConnection";

@@ -268,7 +268,13 @@ function Metrics({ env, theme, metrics, error }: MetricsProps) {
               {metrics.requestRate !== undefined ? `${metrics.requestRate.toFixed(2)}/s` : `${String(metrics.requests)} since start`}
             </dd>
             <dt>Errors (5xx)</dt>
-            <dd data-field="error-ratio">{pct(metrics.errorRatio)}</dd>
+            <dd data-field="error-ratio">
+              {pct(metrics.errorRatio)}
+              <span className="health__figure-note" data-field="probe-errors">
+                without the probe endpoints (/live, /ready, /health, /metrics), which the console polls; probes:{" "}
+                {String(metrics.probes.errors)} of {String(metrics.probes.requests)} failed ({pct(metrics.probes.errorRatio)})
+              </span>
+            </dd>
             <dt>Latency p50 / p95 / p99</dt>
             <dd data-field="latency">
               {ms(metrics.latency.p50)} / {ms(metrics.latency.p95)} / {ms(metrics.latency.p99)}

@@ -31,6 +31,7 @@ describe("Health & Metrics", () => {
       windowSeconds: 20,
       errors: 20,
       errorRatio: 0.25,
+      probes: { requests: 40, errors: 30, errorRatio: 0.75 },
       latency: { p50: 0.55, p95: 0.95, p99: 0.99 },
       endpoints: [
         { endpoint: "/api/v1/agents/{agent_id}", requests: 80, rate: 4, errors: 20, errorRatio: 0.25, latency: { p95: 0.95 } },
@@ -63,7 +64,9 @@ describe("Health & Metrics", () => {
     expect(card.closest("[data-dependency]")).toHaveAttribute("data-status", "degraded");
     expect(screen.getByText(/uptime: last hour 50.0%/)).toBeInTheDocument();
     expect(screen.getByText("4.00/s", { selector: "dd" })).toBeInTheDocument();
-    expect(screen.getByText("25.0%", { selector: "dd" })).toBeInTheDocument();
+    const errors = document.querySelector('[data-field="error-ratio"]');
+    expect(errors).toHaveTextContent(/^25\.0%without the probe endpoints/);
+    expect(errors).toHaveTextContent("probes: 30 of 40 failed (75.0%)");
     expect(screen.getByText("550 ms / 950 ms / 990 ms")).toBeInTheDocument();
     expect(screen.getByRole("list", { name: "Incidents" })).toHaveTextContent("database healthy → degraded");
     expect(screen.getByTestId("health-memory")).toHaveTextContent("History: 120 polls, 0.50 MiB of 8.0 MiB; room for the last day at this interval.");

@@ -10,5 +10,5 @@ mod routes;
 mod scrape;
 
 pub use parse::{Exposition, ParseError, parse};
-pub use report::{EndpointOrder, MetricsReport, Scrape, report};
+pub use report::{EndpointOrder, MetricsReport, PROBE_ENDPOINTS, ProbeTraffic, Scrape, report};
 pub use scrape::fetch;

@@ -42,6 +42,22 @@ pub struct EndpointStats {
     pub latency: Percentiles,
 }
 
+/// The endpoints the console itself polls (as do load balancers): they are counted apart, so
+/// the error ratio measures the platform's traffic, not the console's polling of a broken
+/// health check (observed: 62 of 62 counted 5xx were the console's own probes).
+pub const PROBE_ENDPOINTS: [&str; 4] = ["/live", "/ready", "/health", "/metrics"];
+
+/// Traffic to [`PROBE_ENDPOINTS`].
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize, TS)]
+#[ts(optional_fields)]
+#[serde(rename_all = "camelCase")]
+pub struct ProbeTraffic {
+    pub requests: f64,
+    pub errors: f64,
+    pub error_ratio: Option<f64>,
+}
+
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, TS)]
 #[ts(optional_fields)]
@@ -65,10 +81,14 @@ pub struct MetricsReport {
     /// Seconds between the two scrapes; absent for a single scrape (figures are then totals since
     /// the process started).
     pub window_seconds: Option<f64>,
+    /// Every request, probes included.
     pub requests: f64,
     pub request_rate: Option<f64>,
+    /// 5xx responses and their share, the probe endpoints left out.
     pub errors: f64,
     pub error_ratio: Option<f64>,
+    /// The probe endpoints' own figures.
+    pub probes: ProbeTraffic,
     pub latency: Percentiles,
     /// Busiest first.
     pub endpoints: Vec<EndpointStats>,
@@ -220,6 +240,14 @@ pub fn report(
             .entry(s.label("le").unwrap_or("").to_owned())
             .or_default() += grown;
     }
+    let probes = groups
+        .iter()
+        .filter(|(name, _)| PROBE_ENDPOINTS.contains(&name.as_str()))
+        .fold(ProbeTraffic::default(), |p, (_, t)| ProbeTraffic {
+            requests: p.requests + t.requests,
+            errors: p.errors + t.errors,
+            error_ratio: None,
+        });
     let mut total = Traffic::default();
     let grouped = cap(
         groups.into_iter().collect(),
@@ -254,6 +282,10 @@ pub fn report(
         .and_then(|p| p.exposition.scalar("process_cpu_seconds_total"));
     let mut notes = vec![
         "The API does not count requests that ended in an unhandled 500 (rate-limited ones included): the error ratio can only be lower than what clients saw.".to_owned(),
+        format!(
+            "The error ratio leaves out the probe endpoints ({}), which the console's own polling feeds; their figures are shown apart.",
+            PROBE_ENDPOINTS.join(", ")
+        ),
     ];
     if restarted {
         notes.push(
@@ -271,8 +303,15 @@ pub fn report(
         window_seconds: window,
         requests: total.requests,
         request_rate: window.map(|w| total.requests / w),
-        errors: total.errors,
-        error_ratio: ratio(total.errors, total.requests),
+        errors: total.errors - probes.errors,
+        error_ratio: ratio(
+            total.errors - probes.errors,
+            total.requests - probes.requests,
+        ),
+        probes: ProbeTraffic {
+            error_ratio: ratio(probes.errors, probes.requests),
+            ..probes
+        },
         latency: total.latency(),
         endpoints,
         process: ProcessStats {
@@ -389,6 +428,35 @@ mod tests {
         assert_eq!(names(EndpointOrder::Traffic), ["/busy"]);
         assert_eq!(names(EndpointOrder::Latency), ["/slow"]);
         assert_eq!(names(EndpointOrder::Errors), ["/flaky"]);
+    }
+
+    /// The console's own polling of a broken /health must not read as the platform failing.
+    #[test]
+    fn the_error_ratio_leaves_out_the_probe_endpoints() {
+        let text = "# TYPE http_requests_total counter\n\
+            http_requests_total{endpoint=\"/health\",status_code=\"503\"} 62\n\
+            http_requests_total{endpoint=\"/ready\",status_code=\"503\"} 30\n\
+            http_requests_total{endpoint=\"/live\",status_code=\"200\"} 8\n\
+            http_requests_total{endpoint=\"/api/v1/agents/\",status_code=\"200\"} 99\n\
+            http_requests_total{endpoint=\"/api/v1/agents/x/run\",status_code=\"500\"} 1\n";
+        let r = report(
+            None,
+            &Scrape {
+                exposition: parse(text).unwrap(),
+                at: 0.0,
+            },
+            10,
+            50,
+        );
+        assert_eq!(r.requests, 200.0);
+        assert_eq!((r.errors, r.error_ratio), (1.0, Some(0.01)));
+        assert_eq!((r.probes.requests, r.probes.errors), (100.0, 92.0));
+        assert_eq!(r.probes.error_ratio, Some(0.92));
+        assert!(
+            r.notes
+                .iter()
+                .any(|n| n.contains("leaves out the probe endpoints"))
+        );
     }
 
     #[test]

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use afc_core::api::{Credentials, PlatformClient};
-use afc_core::metrics::{EndpointOrder, MetricsReport, Scrape, fetch, parse, report};
+use afc_core::metrics::{
+    EndpointOrder, MetricsReport, PROBE_ENDPOINTS, Scrape, fetch, parse, report,
+};
 use afc_core::{AppError, ErrorCode};
 
 use super::Ctx;
@@ -128,7 +130,20 @@ fn describe(r: &MetricsReport) -> String {
             let _ = writeln!(s, "Requests: {:.0} since the API started", r.requests);
         }
     }
-    let _ = writeln!(s, "Errors (5xx): {:.0} ({})", r.errors, pct(r.error_ratio));
+    let _ = writeln!(
+        s,
+        "Errors (5xx): {:.0} ({}), probe endpoints left out",
+        r.errors,
+        pct(r.error_ratio)
+    );
+    let _ = writeln!(
+        s,
+        "Probes ({}): {:.0} requests, {:.0} errors ({})",
+        PROBE_ENDPOINTS.join(", "),
+        r.probes.requests,
+        r.probes.errors,
+        pct(r.probes.error_ratio)
+    );
     let _ = writeln!(
         s,
         "Latency: p50 {}, p95 {}, p99 {}",

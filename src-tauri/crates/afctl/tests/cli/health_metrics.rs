@@ -207,6 +207,14 @@ fn metrics_from_the_api_and_from_files() {
     );
     // The busiest routes, ids folded into their route.
     assert_contains(&human, &["/api/v1/agents/{agent_id}", "/health"]);
+    // The console's own probes are counted apart from the error ratio.
+    assert_contains(
+        &human,
+        &[
+            "probe endpoints left out",
+            "Probes (/live, /ready, /health, /metrics): ",
+        ],
+    );
 
     // Ranked by p95 latency instead of traffic.
     let by_latency = json(&afctl(
