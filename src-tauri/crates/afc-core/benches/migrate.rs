@@ -9,6 +9,7 @@ use afc_core::db::Database;
 use afc_core::guard::{self, Confirmation};
 use afc_core::migrate::{self, MigrationRun, MigrationSet};
 use afc_core::progress::{Cancel, Progress};
+use afc_core::schema::introspect::LiveSchema;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use test_support::postgres::TestDb;
 
@@ -50,7 +51,7 @@ fn benches(c: &mut Criterion) {
     let many = synthetic(500);
     let pending: Vec<_> = many.iter().map(|m| (m, None)).collect();
     c.bench_function("plan: split and lint 500 migrations", |b| {
-        b.iter(|| migrate::build_plan(black_box(&pending)))
+        b.iter(|| migrate::build_plan(black_box(&pending), &LiveSchema::default()))
     });
     let empty = TestDb::create();
     let empty_target = Database::from_url(&empty.url()).unwrap();

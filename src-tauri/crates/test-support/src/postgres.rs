@@ -88,16 +88,26 @@ impl TestDb {
         psql(&self.name, &["-f", &file.display().to_string()]);
     }
 
-    /// Supabase's `auth.uid()` (reading the JWT subject from a setting, as Supabase does) and the
-    /// `service_role` role, so the row-level security migration applies on plain PostgreSQL.
+    /// Supabase's `auth.uid()` and `auth.role()` (reading the JWT claims from settings, as
+    /// Supabase does), the `service_role` role, and the `authenticated` role with Supabase's
+    /// default grants on what this database's `public` will hold, so row-level security applies
+    /// and can be exercised on plain PostgreSQL.
     pub fn add_supabase_auth(&self) {
         self.sql(
             "CREATE SCHEMA auth; \
              CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS \
              $$ SELECT nullif(current_setting('request.jwt.claim.sub', true), '')::uuid $$; \
+             CREATE FUNCTION auth.role() RETURNS text LANGUAGE sql STABLE AS \
+             $$ SELECT nullif(current_setting('request.jwt.claim.role', true), '') $$; \
              DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'service_role') \
              THEN CREATE ROLE service_role NOLOGIN; END IF; \
-             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;",
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$; \
+             DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticated') \
+             THEN CREATE ROLE authenticated NOLOGIN; END IF; \
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$; \
+             GRANT USAGE ON SCHEMA public, auth TO authenticated; \
+             ALTER DEFAULT PRIVILEGES IN SCHEMA public \
+               GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO authenticated;",
         );
     }
 }

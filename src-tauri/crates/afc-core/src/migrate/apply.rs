@@ -13,7 +13,7 @@ use ts_rs::TS;
 use super::history;
 use super::lock::{self, Session};
 use super::plan::{refusal, refusal_error};
-use super::source::{Migration, MigrationSet};
+use super::source::{Migration, MigrationSet, statements_on};
 use super::split::{Statement, line_of};
 use super::status::{MigrationState, rows, unmet_requirement};
 use crate::db::{Database, WriteSession, query_error, set_timeouts};
@@ -511,11 +511,12 @@ pub async fn apply(run: &MigrationRun<'_>, permit: &WritePermit) -> Result<Apply
             done.skipped(m.version);
         }
         let pending = runnable;
+        let mut on_live = statements_on(&pending, &live).into_iter();
         for (i, m) in pending.iter().enumerate() {
             if done.cancelled(cancel, i) {
                 break;
             }
-            let statements = m.statements();
+            let statements = on_live.next().unwrap_or_default();
             progress.emit(ApplyEvent::MigrationStarted {
                 version: m.version,
                 name: m.name.clone(),

@@ -10,6 +10,7 @@ mod lock;
 mod overview;
 mod plan;
 mod revert;
+mod rls_proof;
 mod source;
 pub mod split;
 mod status;

@@ -6,11 +6,12 @@ use ts_rs::TS;
 
 use super::lint::{LintFinding, lint};
 use super::lock::{self, Session};
-use super::source::{Migration, MigrationSet};
+use super::source::{Migration, MigrationSet, statements_on};
 use super::status::{MigrationRow, MigrationState, PROBLEMS, rows};
 use crate::db::Database;
 use crate::environments::ConnectionMode;
-use crate::schema::{Shape, introspect};
+use crate::schema::Shape;
+use crate::schema::introspect::{self, LiveSchema};
 use crate::{AppError, ErrorCode, Result};
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -54,11 +55,26 @@ pub struct Plan {
     pub blockers: Vec<Session>,
 }
 
-/// Splits and lints `pending` (with each one's skip reason). Pure: the benchmark's subject.
+/// Splits and lints `pending` (with each one's skip reason) as they would run on a database in
+/// the state `live`. Pure: the benchmark's subject.
 pub fn build(
     pending: &[(&Migration, Option<String>)],
+    live: &LiveSchema,
 ) -> (Vec<PlannedMigration>, Vec<LintFinding>) {
-    let split: Vec<_> = pending.iter().map(|(m, _)| (*m, m.statements())).collect();
+    // Only those that will run replace the foreign policies.
+    let runs: Vec<&Migration> = pending
+        .iter()
+        .filter(|(_, skip)| skip.is_none())
+        .map(|(m, _)| *m)
+        .collect();
+    let mut on_live = statements_on(&runs, live).into_iter();
+    let split: Vec<_> = pending
+        .iter()
+        .map(|(m, skip)| match skip {
+            None => (*m, on_live.next().unwrap_or_default()),
+            Some(_) => (*m, m.statements()),
+        })
+        .collect();
     let runnable: Vec<_> = split
         .iter()
         .zip(pending)
@@ -136,7 +152,7 @@ pub async fn plan(target: &Database, set: &MigrationSet) -> Result<Plan> {
             pending.push((m, skip));
         }
     }
-    let (migrations, lint) = build(&pending);
+    let (migrations, lint) = build(&pending, &live);
     Ok(Plan {
         target: target.label.clone(),
         environment: target.environment.clone(),

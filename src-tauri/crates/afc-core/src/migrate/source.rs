@@ -15,6 +15,8 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use super::split::{Statement, split};
+use crate::schema::introspect::LiveSchema;
+use crate::schema::policies;
 use crate::{AppError, Result};
 
 /// What must exist in the database for a migration to apply.
@@ -65,6 +67,37 @@ impl Migration {
     pub fn label(&self) -> String {
         format!("{:04}_{}", self.version, self.name)
     }
+}
+
+/// The statements each of `pending` runs on a database in the state `live`. The first that
+/// creates the console's row-level security policies first drops every policy on the platform's
+/// tables the console did not create (the platform's own policy file's, by name): policies are
+/// OR-ed, and one left beside the console's keeps granting — and recursing — as before. The
+/// drops are placed at its first `CREATE POLICY`, so an error in one points there.
+pub fn statements_on(pending: &[&Migration], live: &LiveSchema) -> Vec<Vec<Statement>> {
+    let mut replaced = false;
+    pending
+        .iter()
+        .map(|m| {
+            let mut statements = m.statements();
+            let first_policy = statements
+                .iter()
+                .position(|s| s.sql.trim_start().starts_with("CREATE POLICY"));
+            if let Some(at) = first_policy.filter(|_| !replaced) {
+                replaced = true;
+                let (offset, line) = (statements[at].offset, statements[at].line);
+                let drops: Vec<Statement> = policies::foreign(live)
+                    .map(|p| Statement {
+                        sql: p.drop_sql(),
+                        offset,
+                        line,
+                    })
+                    .collect();
+                statements.splice(at..at, drops);
+            }
+            statements
+        })
+        .collect()
 }
 
 /// Every shipped migration, ordered by version.

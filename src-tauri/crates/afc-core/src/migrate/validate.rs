@@ -16,6 +16,7 @@ pub async fn validate(db: &Database, set: &MigrationSet) -> Result<ValidationRep
     let rows = rows(&mut conn, set).await?;
     let mut findings = compare(&live);
     compare_history(&live, &rows, &mut findings);
+    findings.extend(super::rls_proof::prove(&mut conn, &live).await?);
     findings.sort_by_key(|f| f.severity);
     let (errors, warnings, infos) = counts(&findings);
     Ok(ValidationReport {

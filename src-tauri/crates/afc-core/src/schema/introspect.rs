@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use sqlx::{PgConnection, Row};
 
+use super::policies::LivePolicy;
 use crate::Result;
 use crate::db::query_error;
 
@@ -51,6 +52,8 @@ pub struct LiveSchema {
     pub rls: BTreeMap<String, (bool, i64)>,
     /// `auth.uid()` and the `service_role` role exist (Supabase).
     pub supabase: bool,
+    /// Every row-level security policy on a table in `public`.
+    pub policies: Vec<LivePolicy>,
 }
 
 impl LiveSchema {
@@ -91,6 +94,9 @@ const RLS: &str = "SELECT c.relname::text, c.relrowsecurity, \
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public' \
      WHERE c.relkind IN ('r', 'p')";
 
+const POLICIES: &str = "SELECT tablename::text, policyname::text, cmd, qual, with_check \
+     FROM pg_policies WHERE schemaname = 'public' ORDER BY tablename, policyname";
+
 const FLAGS: &str = "SELECT to_regclass('public.alembic_version') IS NOT NULL, \
      to_regclass('public.afc_schema_migrations') IS NOT NULL, \
      to_regprocedure('auth.uid()') IS NOT NULL \
@@ -124,6 +130,19 @@ pub async fn read(conn: &mut PgConnection) -> Result<LiveSchema> {
             primary: r.get(3),
             columns: r.get(4),
             plain: r.get(5),
+        });
+    }
+    for r in sqlx::query(POLICIES)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(err)?
+    {
+        live.policies.push(LivePolicy {
+            table: r.get(0),
+            name: r.get(1),
+            command: r.get(2),
+            using: r.get(3),
+            with_check: r.get(4),
         });
     }
     for r in sqlx::query(FOREIGN_KEYS)

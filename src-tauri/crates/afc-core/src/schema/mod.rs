@@ -4,6 +4,7 @@
 
 pub mod canonical;
 pub mod introspect;
+pub mod policies;
 mod report;
 mod shape;
 pub mod validate;

@@ -8,6 +8,7 @@ use super::canonical::{
     self, ALEMBIC_HEAD, Column, INDEXES, Index, NOW, TABLES, Table, column_ddl, create_table_sql,
 };
 use super::introspect::{LiveColumn, LiveSchema};
+use super::policies;
 use crate::db::{ident, idents, public};
 
 /// How much a finding matters (validation and lint alike).
@@ -54,6 +55,7 @@ pub(crate) enum Phase {
     RenameIndex,
     CreateIndex,
     ForeignKey,
+    DropForeignPolicy,
     AlembicStamp,
     #[default]
     None,
@@ -569,6 +571,7 @@ fn compare_rls(live: &LiveSchema, out: &mut Vec<Finding>) {
         ));
         return;
     }
+    compare_policies(live, out);
     for t in TABLES.iter().filter(|t| live.has_table(t.name)) {
         let (enabled, policies) = live.rls.get(t.name).copied().unwrap_or((false, 0));
         if !enabled || policies == 0 {
@@ -582,6 +585,38 @@ fn compare_rls(live: &LiveSchema, out: &mut Vec<Finding>) {
                 ),
             ));
         }
+    }
+}
+
+/// Policies the console did not create, each to be dropped (the console's own take their
+/// place): policies are OR-ed, so one left beside the console's keeps granting what it granted,
+/// and one that selects from a table under row-level security recurses.
+fn compare_policies(live: &LiveSchema, out: &mut Vec<Finding>) {
+    for p in policies::foreign(live) {
+        let guarded = p.reads_guarded(live);
+        let found = if guarded.is_empty() {
+            format!("a {} policy the console did not create", p.command)
+        } else if guarded.contains(&p.table) {
+            format!(
+                "a {} policy the console did not create that selects from {} itself: this policy recurses (\"infinite recursion detected in policy for relation {}\")",
+                p.command, p.table, p.table
+            )
+        } else {
+            format!(
+                "a {} policy the console did not create that selects from {}, under row-level security: this policy recurses through its policies",
+                p.command,
+                guarded.join(", ")
+            )
+        };
+        out.push(
+            finding(
+                Severity::Error,
+                format!("policy \"{}\" on {}", p.name, p.table),
+                "only the console's policies (replaced by 0004_supabase_rls)",
+                found,
+            )
+            .fix(Phase::DropForeignPolicy, p.drop_sql()),
+        );
     }
 }
 

@@ -97,7 +97,7 @@ fn legacy(dump: &str) -> (TestDb, Database) {
     (db, t)
 }
 
-async fn adopt(t: &Database, set: &MigrationSet) -> afc_core::Result<migrate::ApplyReport> {
+pub async fn adopt(t: &Database, set: &MigrationSet) -> afc_core::Result<migrate::ApplyReport> {
     adopt_filling(t, set, Backfills::default()).await
 }
 

@@ -11,3 +11,4 @@ mod environments;
 mod logging;
 mod migrations;
 mod probes;
+mod rls;
