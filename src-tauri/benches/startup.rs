@@ -39,7 +39,19 @@ async fn main() {
         pss_mib.push(process_tree_pss_kib(app_pid()) as f64 / 1024.0);
         app.quit().await;
     }
-    let mut afctl_ms = afctl_runs();
+    let config = tempfile::tempdir().expect("a config folder");
+    let mut afctl_ms = afctl_runs(config.path(), &["--json", "info"]);
+    // Validation of an up-to-date local database, as a CI step runs it.
+    let db = test_support::postgres::TestDb::create();
+    let url = db.url();
+    afctl_run(
+        config.path(),
+        &["migrate", "apply", "--yes", "--database-url", &url],
+    );
+    let mut validate_ms = afctl_runs(
+        config.path(),
+        &["--json", "migrate", "validate", "--database-url", &url],
+    );
     println!("app launches: {LAUNCHES}, afctl runs: {AFCTL_RUNS}");
     report(
         "start to interactive, incl. WebDriver session (ms)",
@@ -51,24 +63,32 @@ async fn main() {
     );
     report("memory (PSS), app + WebKit processes (MiB)", &mut pss_mib);
     report("afctl --json info, wall time (ms)", &mut afctl_ms);
+    report(
+        "afctl migrate validate (local, up to date), wall time (ms)",
+        &mut validate_ms,
+    );
 }
 
-/// Wall time of whole `afctl --json info` runs (the release afctl beside the app).
-fn afctl_runs() -> Vec<f64> {
+/// Wall times of `AFCTL_RUNS` whole afctl runs with `args`.
+fn afctl_runs(config: &Path, args: &[&str]) -> Vec<f64> {
+    (0..AFCTL_RUNS).map(|_| afctl_run(config, args)).collect()
+}
+
+/// The wall time (ms) of one whole run of the release afctl beside the app, which must succeed.
+fn afctl_run(config: &Path, args: &[&str]) -> f64 {
     let afctl = app_binary().with_file_name("afctl");
-    let config = tempfile::tempdir().expect("a config folder");
-    (0..AFCTL_RUNS)
-        .map(|_| {
-            let start = Instant::now();
-            let out = std::process::Command::new(&afctl)
-                .args(["--json", "info"])
-                .env("AFC_CONFIG_DIR", config.path())
-                .output()
-                .unwrap_or_else(|e| panic!("{} runs: {e}", afctl.display()));
-            assert!(out.status.success());
-            start.elapsed().as_secs_f64() * 1000.0
-        })
-        .collect()
+    let start = Instant::now();
+    let out = std::process::Command::new(&afctl)
+        .args(args)
+        .env("AFC_CONFIG_DIR", config)
+        .output()
+        .unwrap_or_else(|e| panic!("{} runs: {e}", afctl.display()));
+    assert!(
+        out.status.success(),
+        "afctl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    start.elapsed().as_secs_f64() * 1000.0
 }
 
 fn report(what: &str, samples: &mut [f64]) {

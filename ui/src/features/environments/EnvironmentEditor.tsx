@@ -57,7 +57,7 @@ const DB_CA = {
   placeholder: "/path/to/prod-ca-2021.crt",
 };
 
-const NEW_DATABASE: DbConnection = { host: "127.0.0.1", port: 5432, database: "postgres", user: "postgres", tls: "prefer", hasPassword: false };
+const NEW_DATABASE: DbConnection = { host: "127.0.0.1", port: 5432, database: "postgres", user: "postgres", tls: "disable", hasPassword: false };
 const NEW_REDIS: RedisConnection = { host: "127.0.0.1", port: 6379, db: 0, tls: false, hasPassword: false };
 
 /** Where each connection secret is sent (as the backend's `check_moved_secrets` sees it). */

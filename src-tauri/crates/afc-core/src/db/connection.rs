@@ -69,10 +69,14 @@ impl TlsPolicy {
         })
     }
 
-    /// The default for a host: full verification unless it is this machine.
+    /// The default for a host: full verification unless it is this machine. On the loopback
+    /// interface TLS protects nothing (the bytes never leave the kernel) and costs most of a
+    /// short command's run: sqlx 0.9 leaves Nagle's algorithm on, so the handshake waits twice
+    /// for a delayed ACK (about 80 ms of a 100 ms `afctl migrate validate`; docs/benchmarks.md).
+    /// An explicit `sslmode` still wins.
     pub fn default_for(host: &str) -> Self {
         if crate::net::is_local(host) {
-            Self::Prefer
+            Self::Disable
         } else {
             Self::VerifyFull
         }

@@ -121,7 +121,7 @@ mod tests {
         let (db, pw) = parse_database_url("postgres://localhost/app").unwrap();
         assert_eq!(
             (db.port, db.user.as_str(), db.tls),
-            (5432, "postgres", TlsPolicy::Prefer)
+            (5432, "postgres", TlsPolicy::Disable)
         );
         assert!(pw.is_none() && !db.has_password);
         let (remote, _) = parse_database_url("postgresql://u@db.example.com/app").unwrap();

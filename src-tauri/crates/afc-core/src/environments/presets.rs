@@ -23,7 +23,7 @@ fn local_db(port: u16, database: &str, user: &str) -> DbConnection {
         port,
         database: database.into(),
         user: user.into(),
-        tls: TlsPolicy::Prefer,
+        tls: TlsPolicy::default_for("127.0.0.1"),
         ca_cert: None,
         has_password: false,
     }
