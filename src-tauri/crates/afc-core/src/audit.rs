@@ -96,6 +96,13 @@ pub enum AuditAction {
     MigrationRevert,
     #[serde(rename = "migration.adopt")]
     MigrationAdopt,
+    /// An agent created in (or, under the same id, replacing one in) the API's registry.
+    #[serde(rename = "agent.save")]
+    AgentSave,
+    #[serde(rename = "agent.delete")]
+    AgentDelete,
+    #[serde(rename = "agent.run")]
+    AgentRun,
 }
 
 impl AuditAction {
@@ -118,6 +125,9 @@ impl AuditAction {
             Self::MigrationApply => "migration.apply",
             Self::MigrationRevert => "migration.revert",
             Self::MigrationAdopt => "migration.adopt",
+            Self::AgentSave => "agent.save",
+            Self::AgentDelete => "agent.delete",
+            Self::AgentRun => "agent.run",
         }
     }
 }

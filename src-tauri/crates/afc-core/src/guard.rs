@@ -131,14 +131,16 @@ impl WritePermit {
 pub fn kind_of(action: AuditAction) -> Option<ActionKind> {
     use AuditAction::*;
     match action {
-        EnvironmentUpdate | VariableSet => Some(ActionKind::Write),
+        EnvironmentUpdate | VariableSet | AgentSave => Some(ActionKind::Write),
         // Making a secret plain cannot be taken back: its value has been on disk.
-        EnvironmentDelete | VariableDelete | VariableMakePlain | MigrationRevert => {
+        EnvironmentDelete | VariableDelete | VariableMakePlain | MigrationRevert | AgentDelete => {
             Some(ActionKind::Destructive)
         }
         EnvFileImport | MigrationApply | MigrationAdopt => Some(ActionKind::Bulk),
+        // A run changes nothing the platform keeps (executions live in the API's memory); it
+        // is audited, not asked about.
         EnvironmentCreate | EnvironmentDuplicate | EnvironmentSwitch | SecretReveal
-        | SecretCopy | EnvFilePreview | EnvFileExport => None,
+        | SecretCopy | EnvFilePreview | EnvFileExport | AgentRun => None,
     }
 }
 
@@ -162,6 +164,9 @@ pub fn what(action: AuditAction, subject: Option<&str>) -> String {
         AuditAction::MigrationAdopt => {
             "adopt this database (repair it and record the baseline)".to_owned()
         }
+        AuditAction::AgentSave => format!("save agent {subject} in the API's registry"),
+        AuditAction::AgentDelete => format!("delete agent {subject} from the API's registry"),
+        AuditAction::AgentRun => format!("run agent {subject}"),
         other => other.as_str().to_owned(),
     }
 }

@@ -3,6 +3,7 @@
 //! Each module is one feature and exposes plain functions and types; the desktop shell
 //! (`src-tauri`) and the CLI (`afctl`) are thin adapters over it. See `docs/architecture.md`.
 
+pub mod agents;
 pub mod api;
 pub mod app_info;
 pub mod audit;

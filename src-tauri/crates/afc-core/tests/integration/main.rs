@@ -3,6 +3,7 @@
 //! so the crate links once.
 
 mod adoption;
+mod agents;
 mod api;
 mod architecture;
 mod common;

@@ -81,6 +81,10 @@ fn read_request(reader: &mut impl BufRead) -> Option<Request> {
         Some((p, q)) => (p.to_owned(), q.to_owned()),
         None => (target, String::new()),
     };
+    // Starlette routes on the decoded path: `%2F` in an id is a `/` by then.
+    let path = percent_encoding::percent_decode_str(&path)
+        .decode_utf8_lossy()
+        .into_owned();
     Some(Request {
         method,
         path,

@@ -1,0 +1,225 @@
+//! Agents on both sides: the fixture API's stateful registry (silent overwrite, 307 without the
+//! slash, `input_text`, a run that "succeeds" with status error without an LLM key, 404s) and
+//! the machine's PostgreSQL for the `agents` table.
+
+use afc_core::ErrorCode;
+use afc_core::agents::{AgentSource, NewAgent, RunRequest};
+use afc_core::db::{DbConnection, TlsPolicy};
+use afc_core::environments::{ConnectionSecrets, EnvKind, Environment, SafetyLevel};
+use afc_core::guard::Confirmation;
+use afc_core::migrate::MigrationSet;
+use test_support::assert_contains;
+use test_support::fixture_api::{FixtureApi, closed_port};
+use test_support::postgres::TestDb;
+
+use crate::common::{TestConsole, apply, console};
+
+/// An environment on `api_url` and the scratch database `db` (migrated), at `safety`.
+async fn environment(t: &TestConsole, api_url: &str, db: &TestDb, safety: SafetyLevel) {
+    let target = afc_core::db::Database::from_url(&db.url()).unwrap();
+    apply(&target, &MigrationSet::embedded()).await.unwrap();
+    let mut env = Environment::new("local", EnvKind::Dev);
+    env.safety = safety;
+    env.api_url = Some(api_url.to_owned());
+    env.database = Some(DbConnection {
+        host: "127.0.0.1".into(),
+        port: 5432,
+        database: db.name.clone(),
+        user: "postgres".into(),
+        tls: TlsPolicy::Disable,
+        ca_cert: None,
+        has_password: false,
+    });
+    t.console
+        .create_environment(env, ConnectionSecrets::default())
+        .await
+        .unwrap();
+    db.sql(
+        "INSERT INTO tenants (id, name, slug) VALUES ('t1', 'One', 'one');
+         INSERT INTO agents (id, name, instructions, model, tenant_id) VALUES
+           ('support-bot', 'Support Bot (old)', 'Answer customer questions politely.', 'gpt-4o', 't1'),
+           ('db-only', 'Table Agent', 'Only in the table', NULL, 't1');
+         INSERT INTO executions (id, execution_type, resource_id, status, tenant_id) VALUES
+           ('e1', 'agent', 'db-only', 'completed', 't1'), ('e2', 'agent', 'db-only', 'failed', 't1');",
+    );
+}
+
+#[tokio::test]
+async fn both_sides_are_shown_joined_by_id_with_their_differences() {
+    let api = FixtureApi::start();
+    let db = TestDb::create();
+    let t = console();
+    environment(&t, &api.url(), &db, SafetyLevel::Open).await;
+    let view = t.console.agents("local").await.unwrap();
+    assert!(view.api_error.is_none() && view.database_error.is_none());
+    let rows: Vec<(&str, AgentSource, String)> = view
+        .rows
+        .iter()
+        .map(|r| (r.id.as_str(), r.source, r.differences.join(",")))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("db-only", AgentSource::Database, String::new()),
+            ("research-assistant", AgentSource::Api, String::new()),
+            ("support-bot", AgentSource::Both, "name".to_owned()),
+        ]
+    );
+    let table = view.rows[0].table.as_ref().unwrap();
+    assert_eq!(
+        table.executions,
+        [("completed".to_owned(), 1), ("failed".to_owned(), 1)]
+    );
+    // The collection route is asked for with its slash: no 307 round trip.
+    assert!(api.received_at("/api/v1/agents").is_empty());
+}
+
+#[tokio::test]
+async fn one_side_down_still_shows_the_other_and_says_why() {
+    let db = TestDb::create();
+    let t = console();
+    environment(
+        &t,
+        &format!("http://127.0.0.1:{}", closed_port()),
+        &db,
+        SafetyLevel::Open,
+    )
+    .await;
+    let view = t.console.agents("local").await.unwrap();
+    assert_eq!(
+        view.api_error.as_ref().unwrap().code,
+        ErrorCode::Unreachable
+    );
+    assert_eq!(view.rows.len(), 2, "the table's agents still show");
+
+    let api = FixtureApi::start();
+    let other = console();
+    let gone = TestDb::create();
+    environment(&other, &api.url(), &gone, SafetyLevel::Open).await;
+    drop(gone);
+    let view = other.console.agents("local").await.unwrap();
+    assert!(view.database_error.is_some());
+    assert_eq!(view.rows.len(), 2, "the API's agents still show");
+}
+
+#[tokio::test]
+async fn agents_round_trip_exactly_and_the_api_overwrites_silently() {
+    let api = FixtureApi::start();
+    let db = TestDb::create();
+    let t = console();
+    environment(&t, &api.url(), &db, SafetyLevel::Open).await;
+    let c = &t.console;
+    let long = "Réponds \"poliment\" — line one\nline 'two'\t✓\n".repeat(2300);
+    assert!(long.len() > 100_000);
+    let agent = NewAgent {
+        id: "émoji 🤖 ?#%25".into(),
+        name: "Naïve \"quoted\" name".into(),
+        instructions: long.clone(),
+        model: String::new(),
+    };
+    c.save_agent("local", &agent, &Confirmation::default())
+        .await
+        .unwrap();
+    let stored = c.api_agent("local", &agent.id).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            stored.id.as_str(),
+            stored.name.as_str(),
+            stored.model.as_str()
+        ),
+        (agent.id.as_str(), agent.name.as_str(), "gpt-4o")
+    );
+    assert_eq!(stored.instructions, long);
+
+    // Same id again: the API replaces it without a word.
+    let replaced = NewAgent {
+        instructions: "Shorter".into(),
+        ..agent.clone()
+    };
+    c.save_agent("local", &replaced, &Confirmation::default())
+        .await
+        .unwrap();
+    let stored = c.api_agent("local", &agent.id).await.unwrap().unwrap();
+    assert_eq!(stored.instructions, "Shorter");
+
+    // The API routes on the decoded path: an id with a slash could never be read again.
+    let slashed = NewAgent {
+        id: "team/bot".into(),
+        ..agent.clone()
+    };
+    let err = c
+        .save_agent("local", &slashed, &Confirmation::default())
+        .await
+        .unwrap_err();
+    assert_contains(&err.message, &["contains a /"]);
+    assert!(api.agents().iter().all(|a| a["id"] != "team/bot"));
+
+    let empty = NewAgent {
+        name: " ".into(),
+        ..agent.clone()
+    };
+    let err = c
+        .save_agent("local", &empty, &Confirmation::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert_contains(&err.message, &["name"]);
+}
+
+#[tokio::test]
+async fn a_run_without_an_llm_key_is_a_failed_run_explained_not_an_error() {
+    let api = FixtureApi::start();
+    let db = TestDb::create();
+    let t = console();
+    environment(&t, &api.url(), &db, SafetyLevel::Open).await;
+    let c = &t.console;
+    let request = RunRequest {
+        input_text: "Hello".into(),
+        ..RunRequest::default()
+    };
+    let run = c.run_agent("local", "support-bot", &request).await.unwrap();
+    assert!(run.failed() && run.status == "error");
+    assert_contains(
+        run.explanation.as_deref().unwrap(),
+        &["no LLM key", "OPENAI_API_KEY"],
+    );
+    assert!(run.request_id.is_some());
+    // The platform's field is input_text: what was sent is what it accepts.
+    let sent = api.received_at("/api/v1/agents/support-bot/run");
+    assert_eq!(sent[0].json().unwrap()["input_text"], "Hello");
+
+    let missing = c.run_agent("local", "nobody", &request).await.unwrap_err();
+    assert_eq!(missing.code, ErrorCode::NotFound);
+    let empty = c
+        .run_agent("local", "support-bot", &RunRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(empty.code, ErrorCode::InvalidInput);
+    let audit = c.audit.read().unwrap();
+    assert!(audit.entries.iter().any(|e| e.action == "agent.run"));
+}
+
+#[tokio::test]
+async fn deleting_from_a_protected_environment_needs_its_name() {
+    let api = FixtureApi::start();
+    let db = TestDb::create();
+    let t = console();
+    environment(&t, &api.url(), &db, SafetyLevel::Protected).await;
+    let c = &t.console;
+    let refused = c
+        .delete_agent("local", "support-bot", &Confirmation::yes())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::UnsafeInProduction);
+    assert!(c.api_agent("local", "support-bot").await.unwrap().is_some());
+    c.delete_agent("local", "support-bot", &Confirmation::name("local"))
+        .await
+        .unwrap();
+    assert!(c.api_agent("local", "support-bot").await.unwrap().is_none());
+    // Deleted meanwhile: the 404 says so.
+    let again = c
+        .delete_agent("local", "support-bot", &Confirmation::name("local"))
+        .await
+        .unwrap_err();
+    assert_eq!(again.code, ErrorCode::NotFound);
+}
