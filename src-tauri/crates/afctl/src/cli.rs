@@ -42,6 +42,80 @@ pub enum Command {
     /// Database migrations: status, plan (dry run), apply, validate, and adopt a legacy database.
     #[command(subcommand)]
     Migrate(MigrateCommand),
+    /// The platform's agents: the API's registry and the database's agents table side by side;
+    /// create, delete and run through the API.
+    #[command(subcommand)]
+    Agents(AgentsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgentsCommand {
+    /// Every agent of the environment, with where it lives (api, database, both) and, for one in
+    /// both, the fields that differ. Exit 1 when a side could not be read.
+    List {
+        #[command(flatten)]
+        env: EnvArg,
+    },
+    /// One agent, from both sides.
+    Show {
+        id: String,
+        #[command(flatten)]
+        env: EnvArg,
+    },
+    /// Create an agent in the API's registry. The API replaces an agent with the same id
+    /// without a word: afctl shows what would change and asks (--yes) first.
+    Create {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        /// The instructions as text.
+        #[arg(
+            long,
+            conflicts_with = "instructions_file",
+            required_unless_present = "instructions_file"
+        )]
+        instructions: Option<String>,
+        /// The instructions from a file (- for stdin).
+        #[arg(long, value_name = "FILE")]
+        instructions_file: Option<PathBuf>,
+        /// The model (the platform's default: gpt-4o).
+        #[arg(long, default_value = afc_core::agents::DEFAULT_MODEL)]
+        model: String,
+        #[command(flatten)]
+        env: EnvArg,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
+    },
+    /// Delete an agent from the API's registry.
+    Delete {
+        id: String,
+        #[command(flatten)]
+        env: EnvArg,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
+    },
+    /// Run an agent: exit 0 when it completed, 1 when its status is error (the reason shown).
+    Run {
+        id: String,
+        /// The input text.
+        #[arg(
+            long,
+            conflicts_with = "input_file",
+            required_unless_present = "input_file"
+        )]
+        input: Option<String>,
+        /// The input from a file (- for stdin).
+        #[arg(long, value_name = "FILE")]
+        input_file: Option<PathBuf>,
+        #[arg(long, value_name = "ID")]
+        session: Option<String>,
+        /// A JSON object passed as the run's context.
+        #[arg(long, value_name = "JSON")]
+        context: Option<String>,
+        #[command(flatten)]
+        env: EnvArg,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -45,6 +45,7 @@ async fn main() -> ExitCode {
         Command::Migrate(command) => commands::migrate::run(&ctx, command).await,
         Command::Health(args) => commands::health::run(&ctx, args).await,
         Command::Metrics(args) => commands::metrics::run(&ctx, args).await,
+        Command::Agents(command) => commands::agents::run(&ctx, command).await,
     };
     result.unwrap_or_else(|e| ctx.out.error(&e))
 }

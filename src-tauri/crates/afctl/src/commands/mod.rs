@@ -1,3 +1,4 @@
+pub mod agents;
 pub mod env;
 pub mod health;
 pub mod info;

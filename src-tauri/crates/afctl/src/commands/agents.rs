@@ -1,0 +1,232 @@
+//! `afctl agents …`: the API's registry and the agents table, as the window's Agents section.
+
+use std::fmt::Write;
+use std::io::Read;
+use std::path::Path;
+use std::process::ExitCode;
+
+use afc_core::agents::{AgentRow, NewAgent, RunRequest};
+use afc_core::audit::AuditAction;
+use afc_core::{AppError, ErrorCode};
+
+use super::{Ctx, answer, env_name, wire_name};
+use crate::cli::AgentsCommand;
+
+pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError> {
+    let console = ctx.console()?;
+    let out = &ctx.out;
+    match command {
+        AgentsCommand::List { env } => {
+            let env = env_name(&console, &env)?;
+            let view = console.agents(&env).await?;
+            let partial = view.api_error.is_some() || view.database_error.is_some();
+            out.report(&view, partial, || {
+                let mut s = String::new();
+                for r in &view.rows {
+                    let _ = writeln!(s, "{}", line(r));
+                }
+                if view.rows.is_empty() {
+                    s.push_str("No agents.\n");
+                }
+                for (side, e) in [("API", &view.api_error), ("database", &view.database_error)] {
+                    if let Some(e) = e {
+                        let _ = writeln!(
+                            s,
+                            "warning: the {side} half is missing [{}]: {}",
+                            e.code, e.message
+                        );
+                    }
+                }
+                s
+            })
+        }
+        AgentsCommand::Show { id, env } => {
+            let env = env_name(&console, &env)?;
+            let view = console.agents(&env).await?;
+            let row = view.rows.into_iter().find(|r| r.id == id).ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::NotFound,
+                    format!("No agent \"{id}\" in the API or the table of {env}"),
+                )
+            })?;
+            out.result(&row, || describe(&row))
+        }
+        AgentsCommand::Create {
+            id,
+            name,
+            instructions,
+            instructions_file,
+            model,
+            env,
+            confirm,
+        } => {
+            let env = env_name(&console, &env)?;
+            let instructions = match (instructions, instructions_file) {
+                (Some(text), _) => text,
+                (None, Some(file)) => read_text(&file)?,
+                (None, None) => unreachable!("clap requires one"),
+            };
+            let agent = NewAgent {
+                id,
+                name,
+                instructions,
+                model,
+            };
+            // The API overwrites silently: an existing agent is replaced only when asked.
+            if let Some(current) = console.api_agent(&env, &agent.id).await? {
+                let changed: Vec<&str> = [
+                    ("name", current.name != agent.name),
+                    ("instructions", current.instructions != agent.instructions),
+                    ("model", current.model != agent.model),
+                ]
+                .into_iter()
+                .filter_map(|(f, differs)| differs.then_some(f))
+                .collect();
+                eprintln!(
+                    "Agent {} exists in the API's registry: saving replaces it ({}).",
+                    agent.id,
+                    if changed.is_empty() {
+                        "nothing differs".to_owned()
+                    } else {
+                        format!("changes {}", changed.join(", "))
+                    }
+                );
+                if !confirm.yes && confirm.confirm.is_none() {
+                    return Ok(out.failure(&AppError::new(
+                        ErrorCode::Conflict,
+                        format!("Agent {} exists: pass --yes to replace it", agent.id),
+                    )));
+                }
+            }
+            let decision = console.decision(&env, AuditAction::AgentSave, Some(&agent.id))?;
+            let confirmed = answer(&decision, &confirm)?;
+            console.save_agent(&env, &agent, &confirmed).await?;
+            out.result(
+                &serde_json::json!({ "id": agent.id, "status": "saved" }),
+                || format!("Saved agent {} in the API's registry of {env}.\n", agent.id),
+            )
+        }
+        AgentsCommand::Delete { id, env, confirm } => {
+            let env = env_name(&console, &env)?;
+            let decision = console.decision(&env, AuditAction::AgentDelete, Some(&id))?;
+            let confirmed = answer(&decision, &confirm)?;
+            console.delete_agent(&env, &id, &confirmed).await?;
+            out.result(
+                &serde_json::json!({ "id": id, "status": "deleted" }),
+                || format!("Deleted agent {id} from the API's registry of {env}.\n"),
+            )
+        }
+        AgentsCommand::Run {
+            id,
+            input,
+            input_file,
+            session,
+            context,
+            env,
+        } => {
+            let env = env_name(&console, &env)?;
+            let input_text = match (input, input_file) {
+                (Some(text), _) => text,
+                (None, Some(file)) => read_text(&file)?,
+                (None, None) => unreachable!("clap requires one"),
+            };
+            let context = context
+                .map(|c| {
+                    serde_json::from_str::<serde_json::Value>(&c)
+                        .map_err(|e| AppError::invalid_input(format!("--context is not JSON: {e}")))
+                })
+                .transpose()?;
+            let request = RunRequest {
+                input_text,
+                session_id: session,
+                context,
+            };
+            let result = console.run_agent(&env, &id, &request).await?;
+            out.report(&result, result.failed(), || {
+                let mut s = format!("{} in {:.2} s", result.status, result.execution_time);
+                if let Some(r) = &result.request_id {
+                    let _ = write!(s, " (request id {r})");
+                }
+                s.push('\n');
+                if !result.output.is_empty() {
+                    let _ = writeln!(s, "{}", result.output);
+                }
+                if let Some(e) = &result.error {
+                    let _ = writeln!(s, "error: {e}");
+                }
+                if let Some(why) = &result.explanation {
+                    let _ = writeln!(s, "{why}");
+                }
+                s
+            })
+        }
+    }
+}
+
+fn line(r: &AgentRow) -> String {
+    let differs = if r.differences.is_empty() {
+        String::new()
+    } else {
+        format!("  differs: {}", r.differences.join(", "))
+    };
+    format!(
+        "{:<28} {:<9} {:<14} {}{differs}",
+        r.id,
+        wire_name(r.source),
+        r.model.as_deref().unwrap_or("-"),
+        r.name
+    )
+}
+
+fn describe(r: &AgentRow) -> String {
+    let mut s = format!("{}\n", line(r));
+    if let Some(a) = &r.api {
+        let _ = writeln!(
+            s,
+            "\nAPI registry:\n  name: {}\n  model: {}\n  instructions:\n{}",
+            a.name,
+            a.model,
+            indent(&a.instructions)
+        );
+    }
+    if let Some(t) = &r.table {
+        let _ = writeln!(
+            s,
+            "\nagents table:\n  name: {}\n  model: {}\n  tenant: {}\n  created by: {}\n  created: {}\n  runs: {}",
+            t.name,
+            t.model.as_deref().unwrap_or("-"),
+            t.tenant_id.as_deref().unwrap_or("-"),
+            t.created_by.as_deref().unwrap_or("-"),
+            t.created_at.as_deref().unwrap_or("-"),
+            if t.executions.is_empty() {
+                "none".to_owned()
+            } else {
+                t.executions
+                    .iter()
+                    .map(|(st, n)| format!("{n} {st}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        );
+        if let Some(i) = &t.instructions {
+            let _ = writeln!(s, "  instructions:\n{}", indent(i));
+        }
+    }
+    s
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("    {l}\n")).collect()
+}
+
+/// A file's text, or stdin's for `-`.
+fn read_text(path: &Path) -> Result<String, AppError> {
+    if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map_err(|e| {
+            AppError::invalid_input("stdin is not UTF-8 text").with_details(e.to_string())
+        })?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(path).map_err(|e| AppError::io("read", path, &e))
+}
