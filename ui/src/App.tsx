@@ -103,7 +103,7 @@ export function App() {
       <main className="content">
         <Suspense fallback={<p aria-busy>Loading…</p>}>
           {Component ? (
-            <Component key={section.id} current={current} theme={theme} onManage={manage} />
+            <Component key={section.id} current={current} theme={theme} onManage={manage} onOpen={setActive} />
           ) : (
             section && <SectionView key={section.id} section={section} />
           )}

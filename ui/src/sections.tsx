@@ -25,6 +25,8 @@ export interface SectionProps {
   theme: Theme;
   /** Opens the Environments section (to add or fix one). */
   onManage: () => void;
+  /** Opens another section (a link from one to another). */
+  onOpen: (section: SectionId) => void;
 }
 
 export interface Section {
@@ -55,6 +57,7 @@ const COMPONENTS: Partial<Record<SectionId, LazyExoticComponent<ComponentType<Se
   secrets: lazy(() => import("./features/secrets/SecretsSection")),
   migrations: lazy(() => import("./features/migrations/MigrationsSection")),
   health: lazy(() => import("./features/health/HealthSection")),
+  agents: lazy(() => import("./features/agents/AgentsSection")),
   audit: lazy(() => import("./features/audit/AuditSection")),
 };
 

@@ -3,6 +3,7 @@
 //! TypeScript function (the command-surface crate). Every type crossing IPC lives in afc-core
 //! and derives `ts_rs::TS`, so the UI's types are generated (ui/src/backend/bindings/).
 
+pub mod agents;
 pub mod app_info;
 pub mod environments;
 pub mod guard;

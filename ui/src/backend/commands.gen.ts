@@ -2,7 +2,27 @@
 // One function per Tauri command; argument and result types come from ./bindings.
 import type { Channel } from "@tauri-apps/api/core";
 import { call } from "./ipc";
-import type { AdoptionPlan, AppError, AppInfo, AuditAction, AuditLogView, Chart, ChartTheme, Confirmation, ConnectionSecrets, ConnectionTest, Decision, DriftBoard, EnvHealthView, Environment, EnvironmentList, ExportSummary, Finding, HealthSettings, ImportSource, JobInfo, JobUpdate, KeyringStatus, OverviewRow, PastedDatabaseUrl, PastedRedisUrl, Plan, Preferences, Preset, PreviewedImport, ProbeTarget, StatusReport, ValidationReport, VariableChange, VariablesView } from "./bindings";
+import type { AdoptionPlan, AgentsView, ApiAgent, AppError, AppInfo, AuditAction, AuditLogView, Chart, ChartTheme, Confirmation, ConnectionSecrets, ConnectionTest, Decision, DriftBoard, EnvHealthView, Environment, EnvironmentList, ExportSummary, Finding, HealthSettings, ImportSource, JobInfo, JobUpdate, KeyringStatus, NewAgent, OverviewRow, PastedDatabaseUrl, PastedRedisUrl, Plan, Preferences, Preset, PreviewedImport, ProbeTarget, RunRequest, StatusReport, ValidationReport, VariableChange, VariablesView } from "./bindings";
+
+/** Every agent of `env`: the API's registry and the agents table, joined by id. */
+export const listAgents = (env: string) =>
+  call<AgentsView>("list_agents", { env });
+
+/** The agent `id` in the API's registry now (to show what saving would replace). */
+export const apiAgent = (env: string, id: string) =>
+  call<ApiAgent | null>("api_agent", { env, id });
+
+/** Creates an agent in the API's registry, or replaces the one with its id. */
+export const saveAgent = (env: string, agent: NewAgent, confirmation: Confirmation) =>
+  call<null>("save_agent", { env, agent, confirmation });
+
+/** Deletes an agent from the API's registry. */
+export const deleteAgent = (env: string, id: string, confirmation: Confirmation) =>
+  call<null>("delete_agent", { env, id, confirmation });
+
+/** Runs an agent as a job (its result: a RunResult, or none when cancelled). Cancelling stops waiting; the platform may still finish the run. */
+export const runAgent = (env: string, id: string, request: RunRequest) =>
+  call<number>("run_agent", { env, id, request });
 
 /** Version, build, platform and file locations for the About dialog. */
 export const getAppInfo = () =>

@@ -57,6 +57,10 @@ fn export_types(dir: &Path) -> Result<(), ts_rs::ExportError> {
     afc_core::migrate::OverviewRow::export_all(&cfg)?;
     afc_core::schema::ValidationReport::export_all(&cfg)?;
     afc_core::migrate::AdoptionPlan::export_all(&cfg)?;
+    afc_core::agents::AgentsView::export_all(&cfg)?;
+    afc_core::agents::NewAgent::export_all(&cfg)?;
+    afc_core::agents::RunRequest::export_all(&cfg)?;
+    afc_core::agents::RunResult::export_all(&cfg)?;
     afc_core::health::watch::EnvHealthView::export_all(&cfg)?;
     afc_core::health::settings::HealthSettings::export_all(&cfg)?;
     afc_core::metrics::MetricsReport::export_all(&cfg)?;

@@ -61,7 +61,7 @@ pub struct NewAgent {
 pub struct RunRequest {
     pub input_text: String,
     pub session_id: Option<String>,
-    #[ts(type = "unknown")]
+    #[ts(optional, type = "unknown")]
     pub context: Option<Value>,
 }
 

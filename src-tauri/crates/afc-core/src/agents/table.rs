@@ -24,7 +24,7 @@ pub struct TableAgent {
     pub created_at: Option<String>,
     pub updated_at: Option<String>,
     /// Rows of `executions` for it, by status (`completed: 3`).
-    pub executions: Vec<(String, i64)>,
+    pub executions: Vec<(String, u32)>,
 }
 
 const AGENTS: &str = "SELECT a.id::text, a.name::text, a.instructions::text, a.model::text, \
@@ -62,7 +62,9 @@ pub async fn read(db: &Database) -> Result<Vec<TableAgent>> {
     for r in runs {
         let id: String = r.get(0);
         if let Ok(i) = agents.binary_search_by(|a| a.id.as_str().cmp(&id)) {
-            agents[i].executions.push((r.get(1), r.get(2)));
+            let count: i64 = r.get(2);
+            let count = u32::try_from(count).unwrap_or(u32::MAX);
+            agents[i].executions.push((r.get(1), count));
         }
     }
     Ok(agents)

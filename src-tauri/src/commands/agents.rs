@@ -1,0 +1,83 @@
+//! The Agents section: both sides of an environment's agents, saves and deletes under the write
+//! policy, and runs as jobs.
+
+use afc_core::AppError;
+use afc_core::agents::{AgentsView, ApiAgent, NewAgent, RunRequest, RunResult};
+use afc_core::guard::Confirmation;
+use afc_core::jobs::JobSpec;
+use tauri::State;
+
+use crate::state::AppState;
+
+/// Every agent of `env`: the API's registry and the agents table, joined by id.
+#[tauri::command]
+pub async fn list_agents(state: State<'_, AppState>, env: String) -> Result<AgentsView, AppError> {
+    state.console.agents(&env).await
+}
+
+/// The agent `id` in the API's registry now (to show what saving would replace).
+#[tauri::command]
+pub async fn api_agent(
+    state: State<'_, AppState>,
+    env: String,
+    id: String,
+) -> Result<Option<ApiAgent>, AppError> {
+    state.console.api_agent(&env, &id).await
+}
+
+/// Creates an agent in the API's registry, or replaces the one with its id.
+#[tauri::command]
+pub async fn save_agent(
+    state: State<'_, AppState>,
+    env: String,
+    agent: NewAgent,
+    confirmation: Confirmation,
+) -> Result<(), AppError> {
+    state.console.save_agent(&env, &agent, &confirmation).await
+}
+
+/// Deletes an agent from the API's registry.
+#[tauri::command]
+pub async fn delete_agent(
+    state: State<'_, AppState>,
+    env: String,
+    id: String,
+    confirmation: Confirmation,
+) -> Result<(), AppError> {
+    state.console.delete_agent(&env, &id, &confirmation).await
+}
+
+/// Runs an agent as a job (its result: a RunResult, or none when cancelled). Cancelling stops waiting; the platform may
+/// still finish the run.
+#[tauri::command]
+pub async fn run_agent(
+    state: State<'_, AppState>,
+    env: String,
+    id: String,
+    request: RunRequest,
+) -> Result<u64, AppError> {
+    let console = state.console.clone();
+    let title = format!("Run {id} on {env}");
+    let job_env = env.clone();
+    let spec = JobSpec {
+        kind: "agent.run",
+        environment: Some(&job_env),
+        title: &title,
+        cancellable: true,
+    };
+    Ok(state.jobs.spawn(spec, move |job| async move {
+        job.log(format!("Sent to {id}; waiting for the platform"));
+        let result: RunResult = tokio::select! {
+            r = console.run_agent(&env, &id, &request) => r?,
+            () = job.cancel().cancelled() => {
+                job.log("Stopped waiting: the platform may still finish the run");
+                return Ok(None);
+            }
+        };
+        job.log(format!(
+            "{} in {:.2} s",
+            result.status, result.execution_time
+        ));
+        Ok(Some(result))
+    }))
+}

@@ -1,0 +1,116 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import type { AgentsView, ApiAgent } from "../../backend";
+import { LOCAL, goTo, list } from "../../test/fixtures";
+import { fakeJobs } from "../../test/jobs";
+import { setup } from "../../test/renderApp";
+import { fieldErrors } from "./AgentForm";
+import { parseContext } from "./RunPanel";
+
+const SUPPORT: ApiAgent = {
+  id: "support-bot",
+  name: "Support Bot",
+  instructions: "Answer politely.",
+  model: "gpt-4o",
+  tools: [],
+  knowledge_packs: [],
+  config: { temperature: 0.7 },
+  metadata: {},
+};
+
+const VIEW: AgentsView = {
+  environment: "local",
+  hasApi: true,
+  hasDatabase: true,
+  rows: [
+    { id: "db-only", name: "Table Agent", source: "database", table: { id: "db-only", name: "Table Agent", tenantId: "t1", executions: [["completed", 2]] }, differences: [] },
+    {
+      id: "support-bot",
+      name: "Support Bot",
+      model: "gpt-4o",
+      source: "both",
+      api: SUPPORT,
+      table: { id: "support-bot", name: "Support Bot (old)", instructions: "Answer politely.", model: "gpt-4o", executions: [] },
+      differences: ["name"],
+    },
+  ],
+};
+
+describe("Agents", () => {
+  it("shows both sides with their source, the differences, and a side that could not be read", async () => {
+    const { user } = setup({
+      list_environments: () => list([LOCAL], "local"),
+      list_agents: () => ({ ...VIEW, apiError: { code: "unreachable", message: "The API at http://127.0.0.1:8000 cannot be reached" } }),
+    });
+    await goTo(user, "Agents");
+    const table = await screen.findByRole("table", { name: "Agents" });
+    expect(within(table).getByText("db-only").closest('[role="row"]')).toHaveAttribute("data-source", "database");
+    expect(document.querySelector('[data-half="api"]')).toHaveTextContent("The API half is missing");
+    await user.click(within(table).getByRole("button", { name: "support-bot" }));
+    const detail = screen.getByRole("complementary", { name: "Agent support-bot" });
+    expect(within(detail).getByRole("table", { name: "Differences" })).toHaveTextContent("Support Bot (old)");
+    await user.click(screen.getByRole("radio", { name: "Database only" }));
+    expect(within(table).queryByText("support-bot")).toBeNull();
+  });
+
+  it("saving over an existing agent shows what changes and asks before replacing it", async () => {
+    const { user, calls } = setup({
+      list_environments: () => list([LOCAL], "local"),
+      list_agents: () => VIEW,
+      api_agent: () => SUPPORT,
+      save_agent: () => null,
+    });
+    await goTo(user, "Agents");
+    await user.click(await screen.findByRole("button", { name: "support-bot" }));
+    await user.click(screen.getByRole("button", { name: /Edit/ }));
+    const dialog = await screen.findByRole("dialog", { name: "Edit agent support-bot" });
+    const name = within(dialog).getByRole("textbox", { name: "Name" });
+    await user.clear(name);
+    await user.type(name, "Support Bot 2");
+    await user.click(within(dialog).getByRole("button", { name: "Save" }));
+    const notice = await within(dialog).findByTestId("replace-notice");
+    expect(within(notice).getByRole("table", { name: "What saving changes" })).toHaveTextContent("Support Bot 2");
+    expect(calls.some((c) => c.command === "save_agent")).toBe(false);
+    await user.click(within(dialog).getByRole("button", { name: "Replace it…" }));
+    await waitFor(() => {
+      expect(calls.find((c) => c.command === "save_agent")?.args.agent).toEqual({ ...SUPPORT_FIELDS, name: "Support Bot 2" });
+    });
+  });
+
+  it("a run without an LLM key shows the platform's error and what to do", async () => {
+    const jobs = fakeJobs();
+    const { user, calls } = setup({
+      list_environments: () => list([LOCAL], "local"),
+      list_agents: () => VIEW,
+      run_agent: () =>
+        jobs.start("agent.run", "local", "Run support-bot on local", ["error in 0.00 s"], {
+          state: "succeeded",
+          result: { output: "", status: "error", execution_time: 0, error: "OpenAI API key required.", request_id: "r-1", explanation: "The API has no LLM key" },
+        }),
+      ...jobs.handlers,
+    });
+    await goTo(user, "Agents");
+    await user.click(await screen.findByRole("button", { name: "support-bot" }));
+    const run = screen.getByRole("region", { name: "Run" });
+    await user.type(within(run).getByRole("textbox", { name: "Input" }), "Hello");
+    await user.type(within(run).getByRole("textbox", { name: /^Context/ }), "[[1]");
+    expect(within(run).getByRole("alert")).toHaveTextContent("must be a JSON object");
+    expect(within(run).getByRole("button", { name: /Run/ })).toBeDisabled();
+    await user.clear(within(run).getByRole("textbox", { name: /^Context/ }));
+    await user.click(within(run).getByRole("button", { name: /Run/ }));
+    const result = await within(run).findByLabelText("Run result");
+    expect(result).toHaveAttribute("data-status", "error");
+    expect(result).toHaveTextContent("OpenAI API key required.");
+    expect(result).toHaveTextContent("The API has no LLM key");
+    expect(calls.find((c) => c.command === "run_agent")?.args.request).toEqual({ input_text: "Hello" });
+  });
+
+  it("reads the fields a 422 names and checks the run context", () => {
+    expect(fieldErrors({ code: "invalid_input", message: "x", details: "HTTP 422\nbody.name: Field required\nbody.other: x" })).toEqual({ name: "Field required" });
+    expect(parseContext("")).toEqual({});
+    expect(parseContext('{"a": 1}')).toEqual({ context: { a: 1 } });
+    expect(parseContext("{nope").error).toMatch(/not JSON/);
+  });
+});
+
+const SUPPORT_FIELDS = { id: SUPPORT.id, name: SUPPORT.name, instructions: SUPPORT.instructions, model: SUPPORT.model };
