@@ -2,6 +2,7 @@
 //! them with `--include-ignored` inside Xvfb and a D-Bus session, with tauri-driver installed.
 //! The harness and the page objects are test-support's (feature `e2e`).
 
+mod agents;
 mod environments;
 mod health;
 mod jobs;

@@ -104,8 +104,11 @@ async fn a_legacy_database_is_adopted_through_the_wizard() {
     migrations.log_contains("[1/1] adoption repair").await;
     // The wizard reads the database again and now finds it managed by the console. (Clicking
     // before that lands while the page shrinks, and WebDriver's click can miss the tab.)
-    app.wait_contains(".migrations", "already managed by the console")
-        .await;
+    app.wait_contains(
+        ".migrations",
+        "Nothing to do: the console already manages this database",
+    )
+    .await;
     migrations.validation_is_clean().await;
     assert_eq!(
         legacy.sql("SELECT created_by FROM workflows WHERE id = 'w1'"),

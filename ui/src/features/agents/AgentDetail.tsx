@@ -94,10 +94,10 @@ export function AgentDetail({ env, row, models, onClose }: { env: string; row: A
           </div>
           {raw ? <pre className="agent-detail__raw">{JSON.stringify(api, null, 2)}</pre> : <p className="agent-detail__instructions">{api.instructions}</p>}
           <div className="agent-detail__actions">
-            <button type="button" className="button button--small" onClick={() => setEditing(true)}>
+            <button type="button" className="button button--small" data-action="edit-agent" onClick={() => setEditing(true)}>
               <Pencil size={14} aria-hidden /> Edit…
             </button>
-            <button type="button" className="button button--small button--danger" onClick={() => void remove()}>
+            <button type="button" className="button button--small button--danger" data-action="delete-agent" onClick={() => void remove()}>
               <Trash2 size={14} aria-hidden /> Delete…
             </button>
           </div>

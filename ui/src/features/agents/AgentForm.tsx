@@ -87,7 +87,7 @@ export function AgentForm({ env, models, initial, onClose, onSaved }: { env: str
             Cancel
           </button>
           {replacing ? (
-            <button type="button" className="button button--danger" disabled={busy} onClick={() => void save(true)}>
+            <button type="button" className="button button--danger" data-action="replace-agent" disabled={busy} onClick={() => void save(true)}>
               Replace it…
             </button>
           ) : (

@@ -69,7 +69,7 @@ function AgentsView({ env }: { env: string }) {
       sortable: true,
       text: (r) => r.id,
       render: (r) => (
-        <button type="button" className="link-button" aria-pressed={r.id === selected} onClick={() => setSelected(r.id)}>
+        <button type="button" className="link-button" data-agent={r.id} aria-pressed={r.id === selected} onClick={() => setSelected(r.id)}>
           {r.id}
         </button>
       ),
@@ -103,7 +103,7 @@ function AgentsView({ env }: { env: string }) {
           <RefreshCw size={14} aria-hidden /> {agents.isFetching ? "Reading…" : "Refresh"}
         </button>
         {view?.hasApi && (
-          <button type="button" className="button button--primary button--small" onClick={() => setCreating(true)}>
+          <button type="button" className="button button--primary button--small" data-action="new-agent" onClick={() => setCreating(true)}>
             <Plus size={14} aria-hidden /> New agent
           </button>
         )}

@@ -63,7 +63,7 @@ export function RunPanel({ env, id }: { env: string; id: string }) {
         </label>
       </div>
       <div className="agent-detail__actions">
-        <button type="button" className="button button--primary button--small" disabled={running || !input.trim() || parsed.error !== undefined} onClick={() => void run()}>
+        <button type="button" className="button button--primary button--small" data-action="run-agent" disabled={running || !input.trim() || parsed.error !== undefined} onClick={() => void run()}>
           <Play size={14} aria-hidden /> {running ? "Running…" : "Run"}
         </button>
         {running && (

@@ -297,7 +297,12 @@ function AdoptView({ env }: { env: Environment }) {
     if (confirmation) start(() => adoptDatabase(env.name, accepted, confirmation));
   };
   if (p.shape.kind === "console_managed")
-    return <p className="notice">Nothing to do: the console already manages this database. Use Status, Plan and Apply.</p>;
+    return (
+      <div className="migrations">
+        <p className="notice">Nothing to do: the console already manages this database. Use Status, Plan and Apply.</p>
+        {job && <JobLogView id={job.id} />}
+      </div>
+    );
   return (
     <div className="migrations">
       <ol className="wizard">

@@ -181,12 +181,23 @@ impl App {
             )
             .await
             .unwrap_or_else(|e| panic!("scrolling to {css}: {e}"));
-        el.clear()
-            .await
-            .unwrap_or_else(|e| panic!("clearing {css}: {e}"));
-        el.send_keys(text)
-            .await
-            .unwrap_or_else(|e| panic!("typing into {css}: {e}"));
+        // A controlled field re-rendered between the clear and the first key gets its old
+        // value back (React writes its state into the DOM), and the typing lands after it:
+        // check what the field holds, and type again if so.
+        let mut held = String::new();
+        for _ in 0..3 {
+            el.clear()
+                .await
+                .unwrap_or_else(|e| panic!("clearing {css}: {e}"));
+            el.send_keys(text)
+                .await
+                .unwrap_or_else(|e| panic!("typing into {css}: {e}"));
+            held = el.prop("value").await.ok().flatten().unwrap_or_default();
+            if held == text {
+                return;
+            }
+        }
+        panic!("{css} holds {held:?} after typing {text:?}");
     }
 
     /// Chooses the option with `value` in a select. WebKitWebDriver cannot click into the
