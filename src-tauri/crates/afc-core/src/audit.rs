@@ -101,6 +101,9 @@ pub enum AuditAction {
     AgentSave,
     #[serde(rename = "agent.delete")]
     AgentDelete,
+    /// An API agent written into the database's agents table.
+    #[serde(rename = "agent.to-table")]
+    AgentToTable,
     #[serde(rename = "agent.run")]
     AgentRun,
 }
@@ -127,6 +130,7 @@ impl AuditAction {
             Self::MigrationAdopt => "migration.adopt",
             Self::AgentSave => "agent.save",
             Self::AgentDelete => "agent.delete",
+            Self::AgentToTable => "agent.to-table",
             Self::AgentRun => "agent.run",
         }
     }

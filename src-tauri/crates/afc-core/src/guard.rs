@@ -131,7 +131,7 @@ impl WritePermit {
 pub fn kind_of(action: AuditAction) -> Option<ActionKind> {
     use AuditAction::*;
     match action {
-        EnvironmentUpdate | VariableSet | AgentSave => Some(ActionKind::Write),
+        EnvironmentUpdate | VariableSet | AgentSave | AgentToTable => Some(ActionKind::Write),
         // Making a secret plain cannot be taken back: its value has been on disk.
         EnvironmentDelete | VariableDelete | VariableMakePlain | MigrationRevert | AgentDelete => {
             Some(ActionKind::Destructive)
@@ -166,6 +166,7 @@ pub fn what(action: AuditAction, subject: Option<&str>) -> String {
         }
         AuditAction::AgentSave => format!("save agent {subject} in the API's registry"),
         AuditAction::AgentDelete => format!("delete agent {subject} from the API's registry"),
+        AuditAction::AgentToTable => format!("write agent {subject} into the agents table"),
         AuditAction::AgentRun => format!("run agent {subject}"),
         other => other.as_str().to_owned(),
     }

@@ -2,6 +2,7 @@
 //! never reads the table and the table never sees the API's agents, so each agent is shown with
 //! where it lives, and a pair present in both with the fields that differ.
 
+mod reconcile;
 mod registry;
 mod table;
 
@@ -11,6 +12,7 @@ use ts_rs::TS;
 
 use crate::AppError;
 
+pub use reconcile::{Direction, ReconcilePreview, TableChoices, TableOwner};
 pub use registry::{NewAgent, RunRequest, RunResult};
 pub use table::TableAgent;
 
@@ -108,7 +110,11 @@ pub fn reconcile(api: &[ApiAgent], table: &[TableAgent]) -> Vec<AgentRow> {
                         "instructions",
                         Some(&a.instructions) != t.instructions.as_ref(),
                     ),
-                    ("model", Some(&a.model) != t.model.as_ref()),
+                    // A row without a model gets the platform's default.
+                    (
+                        "model",
+                        a.model != t.model.as_deref().unwrap_or(DEFAULT_MODEL),
+                    ),
                 ]
                 .into_iter()
                 .filter(|(_, differs)| *differs)

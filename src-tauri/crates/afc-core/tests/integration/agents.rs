@@ -3,7 +3,7 @@
 //! the machine's PostgreSQL for the `agents` table.
 
 use afc_core::ErrorCode;
-use afc_core::agents::{AgentSource, NewAgent, RunRequest};
+use afc_core::agents::{AgentSource, Direction, NewAgent, RunRequest, TableOwner};
 use afc_core::db::{DbConnection, TlsPolicy};
 use afc_core::environments::{ConnectionSecrets, EnvKind, Environment, SafetyLevel};
 use afc_core::guard::Confirmation;
@@ -222,4 +222,134 @@ async fn deleting_from_a_protected_environment_needs_its_name() {
         .await
         .unwrap_err();
     assert_eq!(again.code, ErrorCode::NotFound);
+}
+
+#[tokio::test]
+async fn each_side_is_written_to_the_other_after_a_preview_of_exactly_that() {
+    let api = FixtureApi::start();
+    let db = TestDb::create();
+    let t = console();
+    environment(&t, &api.url(), &db, SafetyLevel::Open).await;
+    let c = &t.console;
+    let owner = TableOwner {
+        tenant_id: Some("t1".into()),
+        created_by: None,
+    };
+    let yes = Confirmation::default();
+
+    // An API agent with a hostile name goes into the table as a new row of tenant t1.
+    let hostile = NewAgent {
+        id: "quoted".into(),
+        name: "O'Brien \\ ✓ '); DROP TABLE agents; --".into(),
+        instructions: "Line 1\nLine 2".into(),
+        model: "gpt-4o-mini".into(),
+    };
+    c.save_agent("local", &hostile, &yes).await.unwrap();
+    let preview = c
+        .reconcile_preview("local", "quoted", Direction::ToTable, &owner)
+        .await
+        .unwrap();
+    assert!(!preview.replaces);
+    assert_contains(
+        &preview.text,
+        &[
+            "INSERT INTO public.agents",
+            "E'O''Brien \\\\ ✓ ''); DROP TABLE agents; --'",
+            "E't1'",
+        ],
+    );
+    c.reconcile_agent("local", "quoted", Direction::ToTable, &owner, &yes)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.sql("SELECT name || '|' || instructions || '|' || model || '|' || tenant_id FROM agents WHERE id = 'quoted'"),
+        format!("{}|Line 1\nLine 2|gpt-4o-mini|t1", hostile.name)
+    );
+
+    // A pair that differs takes the API's fields; its tenant stays.
+    let preview = c
+        .reconcile_preview(
+            "local",
+            "support-bot",
+            Direction::ToTable,
+            &TableOwner::default(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        preview.replaces
+            && preview
+                .text
+                .starts_with("UPDATE public.agents SET name = E'Support Bot'")
+    );
+    c.reconcile_agent(
+        "local",
+        "support-bot",
+        Direction::ToTable,
+        &TableOwner::default(),
+        &yes,
+    )
+    .await
+    .unwrap();
+
+    // A table-only agent is published to the API.
+    let preview = c
+        .reconcile_preview("local", "db-only", Direction::ToApi, &owner)
+        .await
+        .unwrap();
+    assert_contains(
+        &preview.text,
+        &["POST /api/v1/agents/", "Only in the table"],
+    );
+    c.reconcile_agent("local", "db-only", Direction::ToApi, &owner, &yes)
+        .await
+        .unwrap();
+    assert_eq!(
+        api.agents().iter().find(|a| a["id"] == "db-only").unwrap()["instructions"],
+        "Only in the table"
+    );
+
+    let view = c.agents("local").await.unwrap();
+    let summary: Vec<(&str, AgentSource, usize)> = view
+        .rows
+        .iter()
+        .map(|r| (r.id.as_str(), r.source, r.differences.len()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("db-only", AgentSource::Both, 0),
+            ("quoted", AgentSource::Both, 0),
+            ("research-assistant", AgentSource::Api, 0),
+            ("support-bot", AgentSource::Both, 0),
+        ]
+    );
+    assert_eq!(
+        db.sql("SELECT tenant_id FROM agents WHERE id = 'support-bot'"),
+        "t1"
+    );
+}
+
+#[tokio::test]
+async fn a_read_only_environment_refuses_to_write_the_table() {
+    let api = FixtureApi::start();
+    let db = TestDb::create();
+    let t = console();
+    environment(&t, &api.url(), &db, SafetyLevel::ReadOnly).await;
+    let err = t
+        .console
+        .reconcile_agent(
+            "local",
+            "research-assistant",
+            Direction::ToTable,
+            &TableOwner::default(),
+            &Confirmation::name("local"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::UnsafeInProduction);
+    assert_eq!(
+        db.sql("SELECT count(*) FROM agents WHERE id = 'research-assistant'"),
+        "0"
+    );
 }

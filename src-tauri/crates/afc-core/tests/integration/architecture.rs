@@ -156,13 +156,13 @@ fn sql_format_calls(text: &str) -> Vec<String> {
 }
 
 /// The SQL-building calls in `text` that take a `.name` without quoting it through
-/// `db::ident`, `db::public` or `db::idents`.
+/// `db::ident`, `db::public` or `db::idents` (or, as a value, `db::literal`).
 fn unquoted_sql_names(text: &str) -> Vec<String> {
     let mut found = Vec::new();
     for call in sql_format_calls(text) {
         // What is left once every quoted name is taken out.
         let mut rest = call.clone();
-        for quoting in ["idents(", "public(", "ident("] {
+        for quoting in ["idents(", "public(", "ident(", "literal("] {
             while let Some(at) = rest.find(quoting) {
                 let close = rest[at..].find(')').map_or(rest.len(), |c| at + c + 1);
                 rest.replace_range(at..close, "");
