@@ -2,7 +2,10 @@
 //! policy, and runs as jobs.
 
 use afc_core::AppError;
-use afc_core::agents::{AgentsView, ApiAgent, NewAgent, RunRequest, RunResult};
+use afc_core::agents::{
+    AgentsView, ApiAgent, Direction, NewAgent, ReconcilePreview, RunRequest, RunResult,
+    TableChoices, TableOwner,
+};
 use afc_core::guard::Confirmation;
 use afc_core::jobs::JobSpec;
 use tauri::State;
@@ -80,4 +83,44 @@ pub async fn run_agent(
         ));
         Ok(Some(result))
     }))
+}
+
+/// The table's tenants and users, to choose a copied agent's tenant and creator.
+#[tauri::command]
+pub async fn agent_table_choices(
+    state: State<'_, AppState>,
+    env: String,
+) -> Result<TableChoices, AppError> {
+    state.console.table_choices(&env).await
+}
+
+/// Exactly what writing agent `id` to the other side would write.
+#[tauri::command]
+pub async fn reconcile_preview(
+    state: State<'_, AppState>,
+    env: String,
+    id: String,
+    direction: Direction,
+    owner: TableOwner,
+) -> Result<ReconcilePreview, AppError> {
+    state
+        .console
+        .reconcile_preview(&env, &id, direction, &owner)
+        .await
+}
+
+/// Writes agent `id` to the other side (the table, or the API's registry).
+#[tauri::command]
+pub async fn reconcile_agent(
+    state: State<'_, AppState>,
+    env: String,
+    id: String,
+    direction: Direction,
+    owner: TableOwner,
+    confirmation: Confirmation,
+) -> Result<(), AppError> {
+    state
+        .console
+        .reconcile_agent(&env, &id, direction, &owner, &confirmation)
+        .await
 }

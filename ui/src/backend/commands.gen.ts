@@ -2,7 +2,7 @@
 // One function per Tauri command; argument and result types come from ./bindings.
 import type { Channel } from "@tauri-apps/api/core";
 import { call } from "./ipc";
-import type { AdoptionPlan, AgentsView, ApiAgent, AppError, AppInfo, AuditAction, AuditLogView, Chart, ChartTheme, Confirmation, ConnectionSecrets, ConnectionTest, Decision, DriftBoard, EnvHealthView, Environment, EnvironmentList, ExportSummary, Finding, HealthSettings, ImportSource, JobInfo, JobUpdate, KeyringStatus, NewAgent, OverviewRow, PastedDatabaseUrl, PastedRedisUrl, Plan, Preferences, Preset, PreviewedImport, ProbeTarget, RunRequest, StatusReport, ValidationReport, VariableChange, VariablesView } from "./bindings";
+import type { AdoptionPlan, AgentsView, ApiAgent, AppError, AppInfo, AuditAction, AuditLogView, Chart, ChartTheme, Confirmation, ConnectionSecrets, ConnectionTest, Decision, Direction, DriftBoard, EnvHealthView, Environment, EnvironmentList, ExportSummary, Finding, HealthSettings, ImportSource, JobInfo, JobUpdate, KeyringStatus, NewAgent, OverviewRow, PastedDatabaseUrl, PastedRedisUrl, Plan, Preferences, Preset, PreviewedImport, ProbeTarget, ReconcilePreview, RunRequest, StatusReport, TableChoices, TableOwner, ValidationReport, VariableChange, VariablesView } from "./bindings";
 
 /** Every agent of `env`: the API's registry and the agents table, joined by id. */
 export const listAgents = (env: string) =>
@@ -23,6 +23,18 @@ export const deleteAgent = (env: string, id: string, confirmation: Confirmation)
 /** Runs an agent as a job (its result: a RunResult, or none when cancelled). Cancelling stops waiting; the platform may still finish the run. */
 export const runAgent = (env: string, id: string, request: RunRequest) =>
   call<number>("run_agent", { env, id, request });
+
+/** The table's tenants and users, to choose a copied agent's tenant and creator. */
+export const agentTableChoices = (env: string) =>
+  call<TableChoices>("agent_table_choices", { env });
+
+/** Exactly what writing agent `id` to the other side would write. */
+export const reconcilePreview = (env: string, id: string, direction: Direction, owner: TableOwner) =>
+  call<ReconcilePreview>("reconcile_preview", { env, id, direction, owner });
+
+/** Writes agent `id` to the other side (the table, or the API's registry). */
+export const reconcileAgent = (env: string, id: string, direction: Direction, owner: TableOwner, confirmation: Confirmation) =>
+  call<null>("reconcile_agent", { env, id, direction, owner, confirmation });
 
 /** Version, build, platform and file locations for the About dialog. */
 export const getAppInfo = () =>

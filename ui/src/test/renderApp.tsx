@@ -27,7 +27,7 @@ function decide(action: AuditAction, env: Environment | undefined): Decision {
   const name = env?.name ?? "?";
   const on = `environment "${name}"`;
   const ownProfile = action === "environment.update" || action === "environment.delete";
-  const write = action === "variable.set" || action === "environment.update" || action === "agent.save";
+  const write = ["variable.set", "environment.update", "agent.save", "agent.to-table"].includes(action);
   if (env?.safety === "read-only" && !ownProfile) return { verdict: "refused", reason: `${on} is read-only: ${action} is not allowed` };
   if (env?.safety !== "open") return { verdict: "confirm_name", name, sentence: `${on} is protected. Type its name to ${action}.` };
   return write ? { verdict: "allowed", sentence: action } : { verdict: "confirm_yes", sentence: `${action} on ${on}?` };

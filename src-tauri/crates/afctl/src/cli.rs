@@ -95,6 +95,24 @@ pub enum AgentsCommand {
         #[command(flatten)]
         confirm: ConfirmArgs,
     },
+    /// Write one agent to the other side: `--to table` (the API's agent into the agents table; a
+    /// new row takes --tenant and --creator) or `--to api` (the table's row into the API's
+    /// registry). Shows exactly what it writes first; --dry-run stops there.
+    Reconcile {
+        id: String,
+        #[arg(long, value_enum)]
+        to: Side,
+        #[arg(long, value_name = "TENANT_ID")]
+        tenant: Option<String>,
+        #[arg(long, value_name = "USER_ID")]
+        creator: Option<String>,
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        env: EnvArg,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
+    },
     /// Run an agent: exit 0 when it completed, 1 when its status is error (the reason shown).
     Run {
         id: String,
@@ -330,6 +348,13 @@ pub enum EnvCommand {
         #[command(flatten)]
         confirm: ConfirmArgs,
     },
+}
+
+/// Which side `agents reconcile` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Side {
+    Table,
+    Api,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -61,6 +61,9 @@ fn export_types(dir: &Path) -> Result<(), ts_rs::ExportError> {
     afc_core::agents::NewAgent::export_all(&cfg)?;
     afc_core::agents::RunRequest::export_all(&cfg)?;
     afc_core::agents::RunResult::export_all(&cfg)?;
+    afc_core::agents::TableChoices::export_all(&cfg)?;
+    afc_core::agents::ReconcilePreview::export_all(&cfg)?;
+    afc_core::agents::TableOwner::export_all(&cfg)?;
     afc_core::health::watch::EnvHealthView::export_all(&cfg)?;
     afc_core::health::settings::HealthSettings::export_all(&cfg)?;
     afc_core::metrics::MetricsReport::export_all(&cfg)?;

@@ -1,12 +1,13 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { Pencil, Trash2, X } from "lucide-react";
 import { useState } from "react";
-import type { AgentRow } from "../../backend";
+import type { AgentRow, Direction } from "../../backend";
 import { deleteAgent, toAppError, type AppError } from "../../backend";
 import { useGuard } from "../../components/ConfirmDialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { refreshAfterWrite } from "../../queries";
 import { AgentForm } from "./AgentForm";
+import { ReconcileDialog } from "./ReconcileDialog";
 import { RunPanel } from "./RunPanel";
 import { agentsKeys } from "./queries";
 
@@ -17,6 +18,7 @@ export function AgentDetail({ env, row, models, onClose }: { env: string; row: A
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
   const [raw, setRaw] = useState(false);
+  const [reconciling, setReconciling] = useState<Direction | null>(null);
   const api = row.api;
   const table = row.table;
   const remove = async () => {
@@ -51,6 +53,28 @@ export function AgentDetail({ env, row, models, onClose }: { env: string; row: A
         <code>{row.id}</code> —{" "}
         {row.source === "both" ? "in the API's registry and the database's table" : row.source === "api" ? "only in the API's registry" : "only in the database's table (the API never reads it)"}
       </p>
+      <div className="agent-detail__actions" aria-label="Reconcile">
+        {row.source === "api" && (
+          <button type="button" className="button button--small" data-action="to-table" onClick={() => setReconciling("to_table")}>
+            Copy into the table…
+          </button>
+        )}
+        {row.source === "database" && (
+          <button type="button" className="button button--small" data-action="to-api" onClick={() => setReconciling("to_api")}>
+            Publish to the API…
+          </button>
+        )}
+        {row.source === "both" && row.differences.length > 0 && (
+          <>
+            <button type="button" className="button button--small" data-action="to-table" onClick={() => setReconciling("to_table")}>
+              Use the API's…
+            </button>
+            <button type="button" className="button button--small" data-action="to-api" onClick={() => setReconciling("to_api")}>
+              Use the table's…
+            </button>
+          </>
+        )}
+      </div>
       {row.differences.length > 0 && (
         <table className="table agent-detail__diff" aria-label="Differences">
           <thead>
@@ -128,6 +152,7 @@ export function AgentDetail({ env, row, models, onClose }: { env: string; row: A
       {editing && api && (
         <AgentForm env={env} models={models} initial={{ id: api.id, name: api.name, instructions: api.instructions, model: api.model }} onClose={() => setEditing(false)} />
       )}
+      {reconciling && <ReconcileDialog env={env} row={row} direction={reconciling} onClose={() => setReconciling(null)} />}
       {guard.dialog}
     </aside>
   );

@@ -105,6 +105,38 @@ describe("Agents", () => {
     expect(calls.find((c) => c.command === "run_agent")?.args.request).toEqual({ input_text: "Hello" });
   });
 
+  it("copies an API agent into the table with the chosen tenant, after showing the statement", async () => {
+    const apiOnly = { ...VIEW, rows: [{ id: "research", name: "Research", model: "gpt-4o", source: "api" as const, api: { ...SUPPORT, id: "research", name: "Research" }, differences: [] }] };
+    const { user, calls } = setup({
+      list_environments: () => list([LOCAL], "local"),
+      list_agents: () => apiOnly,
+      agent_table_choices: () => ({ tenants: [["t1", "Acme"], ["t2", "Beta"]], users: [["u1", "a@acme.test", "t1"], ["u2", "b@beta.test", "t2"]] }),
+      reconcile_preview: (args) => ({
+        id: "research",
+        direction: args.direction,
+        target: "the agents table of local",
+        text: `INSERT INTO public.agents (id, name, instructions, model, tenant_id, created_by) VALUES (E'research', E'Research', E'x', E'gpt-4o', ${(args.owner as { tenantId?: string }).tenantId ? "E't1'" : "NULL"}, NULL)`,
+        replaces: false,
+      }),
+      reconcile_agent: () => null,
+    });
+    await goTo(user, "Agents");
+    await user.click(await screen.findByRole("button", { name: "research" }));
+    await user.click(screen.getByRole("button", { name: "Copy into the table…" }));
+    const dialog = await screen.findByRole("dialog", { name: "Copy research into the agents table" });
+    await user.selectOptions(within(dialog).getByRole("combobox", { name: "Tenant" }), "t1");
+    // Only the chosen tenant's users are offered as the creator.
+    expect(within(within(dialog).getByRole("combobox", { name: "Creator" })).getAllByRole("option").map((o) => o.textContent)).toEqual(["(none)", "a@acme.test"]);
+    await waitFor(() => {
+      expect(within(dialog).getByLabelText("What will be written")).toHaveTextContent("E't1'");
+    });
+    await user.click(within(dialog).getByRole("button", { name: "Write…" }));
+    await waitFor(() => {
+      const call = calls.find((c) => c.command === "reconcile_agent");
+      expect(call?.args).toMatchObject({ id: "research", direction: "to_table", owner: { tenantId: "t1" } });
+    });
+  });
+
   it("reads the fields a 422 names and checks the run context", () => {
     expect(fieldErrors({ code: "invalid_input", message: "x", details: "HTTP 422\nbody.name: Field required\nbody.other: x" })).toEqual({ name: "Field required" });
     expect(parseContext("")).toEqual({});

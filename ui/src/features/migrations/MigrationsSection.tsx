@@ -20,7 +20,7 @@ import type { SectionProps } from "../../sections";
 import { useViewChoice } from "../../viewState";
 import { MIGRATION_WRITES, useAdoptionPlan, usePlan, useStatus, useValidation } from "./queries";
 import { AcceptedFills, BlockerNotice } from "./BlockerNotice";
-import { SqlBlock } from "./SqlBlock";
+import { SqlBlock } from "../../components/SqlBlock";
 import "./migrations.css";
 import { TableHead } from "../../components/TableHead";
 

@@ -5,12 +5,12 @@ use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
 
-use afc_core::agents::{AgentRow, NewAgent, RunRequest};
+use afc_core::agents::{AgentRow, Direction, NewAgent, RunRequest, TableOwner};
 use afc_core::audit::AuditAction;
 use afc_core::{AppError, ErrorCode};
 
 use super::{Ctx, answer, env_name, wire_name};
-use crate::cli::AgentsCommand;
+use crate::cli::{AgentsCommand, Side};
 
 pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError> {
     let console = ctx.console()?;
@@ -115,6 +115,53 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
                 &serde_json::json!({ "id": id, "status": "deleted" }),
                 || format!("Deleted agent {id} from the API's registry of {env}.\n"),
             )
+        }
+        AgentsCommand::Reconcile {
+            id,
+            to,
+            tenant,
+            creator,
+            dry_run,
+            env,
+            confirm,
+        } => {
+            let env = env_name(&console, &env)?;
+            let direction = match to {
+                Side::Table => Direction::ToTable,
+                Side::Api => Direction::ToApi,
+            };
+            let owner = TableOwner {
+                tenant_id: tenant,
+                created_by: creator,
+            };
+            let preview = console
+                .reconcile_preview(&env, &id, direction, &owner)
+                .await?;
+            let shown = format!(
+                "To {}{}:\n{}\n",
+                preview.target,
+                if preview.replaces {
+                    ", replacing what is there"
+                } else {
+                    ""
+                },
+                preview.text
+            );
+            if dry_run {
+                return out.result(&preview, || shown);
+            }
+            if !out.json {
+                eprint!("{shown}");
+            }
+            let action = match direction {
+                Direction::ToTable => AuditAction::AgentToTable,
+                Direction::ToApi => AuditAction::AgentSave,
+            };
+            let confirmed = answer(&console.decision(&env, action, Some(&id))?, &confirm)?;
+            console
+                .reconcile_agent(&env, &id, direction, &owner, &confirmed)
+                .await?;
+            out.result(&preview, || format!("Wrote {id} to {}.\n", preview.target))
         }
         AgentsCommand::Run {
             id,

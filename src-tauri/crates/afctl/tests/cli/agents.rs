@@ -194,3 +194,60 @@ fn deleting_a_production_agent_needs_the_environment_name() {
     assert_eq!(done.status.code(), Some(0), "{}", text(&done));
     assert!(api.agents().iter().all(|a| a["id"] != "support-bot"));
 }
+
+#[test]
+fn reconcile_shows_what_it_writes_then_writes_it() {
+    let api = FixtureApi::start();
+    let db = TestDb::create();
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    environment(dir, &api, &db, "dev");
+    db.sql("INSERT INTO tenants (id, name, slug) VALUES ('t1', 'Acme', 'acme')");
+
+    let args = [
+        "agents",
+        "reconcile",
+        "support-bot",
+        "--to",
+        "table",
+        "--tenant",
+        "t1",
+    ];
+    let mut dry = args.to_vec();
+    dry.push("--dry-run");
+    let preview = afctl(dir, &dry, "");
+    assert_eq!(preview.status.code(), Some(0), "{}", text(&preview));
+    assert_contains(
+        &text(&preview),
+        &[
+            "To the agents table of local:",
+            "INSERT INTO public.agents",
+            "E't1'",
+        ],
+    );
+    assert_eq!(
+        db.sql("SELECT count(*) FROM agents WHERE id = 'support-bot'"),
+        "0"
+    );
+
+    let wrote = afctl(dir, &args, "");
+    assert_eq!(wrote.status.code(), Some(0), "{}", text(&wrote));
+    assert_eq!(
+        db.sql("SELECT tenant_id FROM agents WHERE id = 'support-bot'"),
+        "t1"
+    );
+
+    let published = afctl(dir, &["agents", "reconcile", "db-only", "--to", "api"], "");
+    assert_eq!(published.status.code(), Some(0), "{}", text(&published));
+    assert!(api.agents().iter().any(|a| a["id"] == "db-only"));
+    let listed = json(&afctl(dir, &["--json", "agents", "list"], ""));
+    assert!(
+        listed["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["id"] == "db-only" || r["id"] == "support-bot")
+            .all(|r| r["source"] == "both"),
+        "{listed}"
+    );
+}

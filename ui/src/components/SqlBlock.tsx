@@ -1,4 +1,5 @@
 import { Fragment } from "react";
+import "./SqlBlock.css";
 
 // Keywords, strings and comments are enough to read migration SQL at a glance; a full grammar
 // (and a highlighter dependency) would add nothing an operator reviewing DDL needs.
