@@ -156,20 +156,13 @@ impl Console {
         answer: &Confirmation,
     ) -> Result<()> {
         let agent = checked(agent)?;
-        let env = self.environment(env_name)?;
-        let event = Event::new(AuditAction::AgentSave, Some(env_name)).target(&agent.id);
-        self.guarded_on(env_name, event, Some(&agent.id), answer, async |_| {
-            let body = json!({
-                "id": agent.id, "name": agent.name,
-                "instructions": agent.instructions, "model": agent.model,
-            });
-            self.api(&env)
-                .await?
-                .call(Call::post(AGENTS, &body))
-                .await?;
-            Ok(())
-        })
-        .await
+        let body = json!({
+            "id": agent.id, "name": agent.name,
+            "instructions": agent.instructions, "model": agent.model,
+        });
+        let call = Call::post(AGENTS, &body);
+        self.registry_write(env_name, AuditAction::AgentSave, &agent.id, answer, call)
+            .await
     }
 
     /// Deletes agent `id` from the API's registry. Guarded (destructive) and audited.
@@ -179,14 +172,30 @@ impl Console {
         id: &str,
         answer: &Confirmation,
     ) -> Result<()> {
+        let path = agent_path(id);
+        self.registry_write(
+            env_name,
+            AuditAction::AgentDelete,
+            id,
+            answer,
+            Call::delete(&path),
+        )
+        .await
+    }
+
+    /// One change to the API's registry, under the write policy and audited.
+    async fn registry_write(
+        &self,
+        env_name: &str,
+        action: AuditAction,
+        id: &str,
+        answer: &Confirmation,
+        call: Call<'_>,
+    ) -> Result<()> {
         let env = self.environment(env_name)?;
-        let event = Event::new(AuditAction::AgentDelete, Some(env_name)).target(id);
+        let event = Event::new(action, Some(env_name)).target(id);
         self.guarded_on(env_name, event, Some(id), answer, async |_| {
-            self.api(&env)
-                .await?
-                .call(Call::delete(&agent_path(id)))
-                .await?;
-            Ok(())
+            self.api(&env).await?.call(call).await.map(drop)
         })
         .await
     }

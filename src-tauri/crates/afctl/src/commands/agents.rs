@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use afc_core::agents::{AgentRow, Direction, NewAgent, RunRequest, TableOwner};
@@ -61,11 +61,7 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
             confirm,
         } => {
             let env = env_name(&console, &env)?;
-            let instructions = match (instructions, instructions_file) {
-                (Some(text), _) => text,
-                (None, Some(file)) => read_text(&file)?,
-                (None, None) => unreachable!("clap requires one"),
-            };
+            let instructions = text_or_file(instructions, instructions_file)?;
             let agent = NewAgent {
                 id,
                 name,
@@ -172,11 +168,7 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
             env,
         } => {
             let env = env_name(&console, &env)?;
-            let input_text = match (input, input_file) {
-                (Some(text), _) => text,
-                (None, Some(file)) => read_text(&file)?,
-                (None, None) => unreachable!("clap requires one"),
-            };
+            let input_text = text_or_file(input, input_file)?;
             let context = context
                 .map(|c| {
                     serde_json::from_str::<serde_json::Value>(&c)
@@ -264,6 +256,15 @@ fn describe(r: &AgentRow) -> String {
 
 fn indent(text: &str) -> String {
     text.lines().map(|l| format!("    {l}\n")).collect()
+}
+
+/// The text given on the command line, or else the file's (clap requires one of them).
+fn text_or_file(text: Option<String>, file: Option<PathBuf>) -> Result<String, AppError> {
+    match (text, file) {
+        (Some(text), _) => Ok(text),
+        (None, Some(file)) => read_text(&file),
+        (None, None) => Err(AppError::invalid_input("Give the text or a file")),
+    }
 }
 
 /// A file's text, or stdin's for `-`.
