@@ -3,7 +3,7 @@
 
 use afc_core::AppError;
 use afc_core::agents::{
-    AgentsView, ApiAgent, Direction, NewAgent, ReconcilePreview, RunRequest, RunResult,
+    AgentsView, ApiAgent, Direction, NewAgent, ReconcilePreview, RunRecord, RunRequest, RunResult,
     TableChoices, TableOwner,
 };
 use afc_core::guard::Confirmation;
@@ -123,4 +123,18 @@ pub async fn reconcile_agent(
         .console
         .reconcile_agent(&env, &id, direction, &owner, &confirmation)
         .await
+}
+
+/// The environment's agent runs kept on this machine (of one agent, if given) whose text
+/// contains `search`, newest first.
+#[tauri::command]
+pub async fn agent_run_history(
+    state: State<'_, AppState>,
+    env: String,
+    agent: Option<String>,
+    search: Option<String>,
+) -> Result<Vec<RunRecord>, AppError> {
+    state
+        .console
+        .run_history(&env, agent.as_deref(), search.as_deref())
 }

@@ -2,14 +2,13 @@
 //! to `audit.jsonl` in the configuration folder. Entries name the environment and the variable,
 //! never a value.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{AppError, Result};
+use crate::Result;
 
 const FILE_NAME: &str = "audit.jsonl";
 
@@ -198,23 +197,7 @@ impl AuditLog {
             outcome,
             detail: event.detail,
         };
-        let mut line = serde_json::to_vec(&entry).map_err(|e| {
-            AppError::internal("Could not write the audit entry").with_details(e.to_string())
-        })?;
-        line.push(b'\n');
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| AppError::io("create", dir, &e))?;
-        }
-        let mut options = std::fs::OpenOptions::new();
-        options.create(true).append(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options
-            .open(&self.path)
-            .map_err(|e| AppError::io("open the audit log", &self.path, &e))?;
-        file.write_all(&line)
-            .and_then(|()| file.sync_data())
-            .map_err(|e| AppError::io("append to the audit log", &self.path, &e))
+        crate::jsonl::append(&self.path, &entry, "the audit log")
     }
 
     /// Runs `op` and records its outcome (with the error code on failure), returning its result.
@@ -244,29 +227,21 @@ impl AuditLog {
 
     /// Every entry, newest first.
     pub fn read(&self) -> Result<AuditLogView> {
-        let text = match std::fs::read_to_string(&self.path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => return Err(AppError::io("read the audit log", &self.path, &e)),
-        };
-        let mut view = AuditLogView {
+        let (mut entries, unreadable_lines) = crate::jsonl::read(&self.path, "the audit log")?;
+        entries.reverse();
+        Ok(AuditLogView {
+            entries,
+            unreadable_lines,
             path: self.path.display().to_string(),
-            ..AuditLogView::default()
-        };
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            match serde_json::from_str(line) {
-                Ok(entry) => view.entries.push(entry),
-                Err(_) => view.unreadable_lines += 1,
-            }
-        }
-        view.entries.reverse();
-        Ok(view)
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::AppError;
+    use std::io::Write;
 
     #[test]
     fn action_wire_names_match_serde() {

@@ -15,6 +15,7 @@ pub mod error;
 pub mod guard;
 pub mod health;
 pub mod jobs;
+pub mod jsonl;
 pub mod keyring;
 pub mod logging;
 pub mod metrics;

@@ -113,6 +113,15 @@ pub enum AgentsCommand {
         #[command(flatten)]
         confirm: ConfirmArgs,
     },
+    /// The runs kept on this machine (of one agent, if given), newest first.
+    History {
+        id: Option<String>,
+        /// Only runs whose input, output or error contains this (any case).
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+        #[command(flatten)]
+        env: EnvArg,
+    },
     /// Run an agent: exit 0 when it completed, 1 when its status is error (the reason shown).
     Run {
         id: String,

@@ -64,6 +64,7 @@ fn export_types(dir: &Path) -> Result<(), ts_rs::ExportError> {
     afc_core::agents::TableChoices::export_all(&cfg)?;
     afc_core::agents::ReconcilePreview::export_all(&cfg)?;
     afc_core::agents::TableOwner::export_all(&cfg)?;
+    afc_core::agents::RunRecord::export_all(&cfg)?;
     afc_core::health::watch::EnvHealthView::export_all(&cfg)?;
     afc_core::health::settings::HealthSettings::export_all(&cfg)?;
     afc_core::metrics::MetricsReport::export_all(&cfg)?;

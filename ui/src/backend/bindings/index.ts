@@ -93,6 +93,7 @@ export type { ReconcilePreview } from "./ReconcilePreview";
 export type { RedisConnection } from "./RedisConnection";
 export type { RepairStep } from "./RepairStep";
 export type { Requirement } from "./Requirement";
+export type { RunRecord } from "./RunRecord";
 export type { RunRequest } from "./RunRequest";
 export type { RunResult } from "./RunResult";
 export type { SafetyLevel } from "./SafetyLevel";

@@ -5,6 +5,7 @@ import type { RunResult } from "../../backend";
 import { cancelJob, runAgent, toAppError, type AppError } from "../../backend";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { useJobLog } from "../../jobs/jobLog";
+import { RunHistory } from "./RunHistory";
 
 /** The context field as the run will send it: empty, or a JSON object. */
 export function parseContext(text: string): { context?: unknown; error?: string } {
@@ -76,6 +77,16 @@ export function RunPanel({ env, id }: { env: string; id: string }) {
       {outcome?.state === "failed" && <ErrorNotice error={outcome.error} />}
       {outcome?.state === "cancelled" && <p className="notice">Stopped waiting: the platform may still finish the run.</p>}
       {outcome?.state === "succeeded" && outcome.result !== null && <RunOutcome result={outcome.result as RunResult} />}
+      <RunHistory
+        env={env}
+        id={id}
+        refresh={log?.info?.state}
+        onRerun={(r) => {
+          setInput(r.input);
+          setSession(r.sessionId ?? "");
+          setContextText(r.context === undefined ? "" : JSON.stringify(r.context));
+        }}
+      />
     </section>
   );
 }

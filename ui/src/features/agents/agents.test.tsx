@@ -87,22 +87,37 @@ describe("Agents", () => {
           state: "succeeded",
           result: { output: "", status: "error", execution_time: 0, error: "OpenAI API key required.", request_id: "r-1", explanation: "The API has no LLM key" },
         }),
+      agent_run_history: () => [
+        { at: "2026-11-30T10:02:00Z", agent: "support-bot", input: "Hello", status: "error", output: "", error: "OpenAI API key required.", executionTime: 0, requestId: "r-2" },
+        { at: "2026-11-30T10:01:00Z", agent: "support-bot", input: "Earlier question", sessionId: "s-1", context: { lang: "fr" }, status: "completed", output: "Bonjour", executionTime: 1.5, requestId: "r-1" },
+      ],
       ...jobs.handlers,
     });
     await goTo(user, "Agents");
     await user.click(await screen.findByRole("button", { name: "support-bot" }));
     const run = screen.getByRole("region", { name: "Run" });
+    // The runs kept on this machine: one sent again fills the form; two are compared.
+    const history = within(run).getByRole("region", { name: "Run history" });
+    await user.click((await within(history).findAllByRole("button", { name: "Run again" }))[1] as HTMLElement);
+    expect(within(run).getByRole("textbox", { name: "Input" })).toHaveValue("Earlier question");
+    expect(within(run).getByRole("textbox", { name: /^Context/ })).toHaveValue('{"lang":"fr"}');
+    for (const box of within(history).getAllByRole("checkbox")) await user.click(box);
+    const compared = within(history).getByRole("table", { name: "Two runs compared" });
+    expect(compared).toHaveTextContent("Bonjour");
+    expect(within(compared).getByRole("rowheader", { name: "output" }).closest("tr")).toHaveAttribute("data-differs", "true");
+    await user.clear(within(run).getByRole("textbox", { name: "Input" }));
+    await user.clear(within(run).getByRole("textbox", { name: /^Context/ }));
     await user.type(within(run).getByRole("textbox", { name: "Input" }), "Hello");
     await user.type(within(run).getByRole("textbox", { name: /^Context/ }), "[[1]");
     expect(within(run).getByRole("alert")).toHaveTextContent("must be a JSON object");
-    expect(within(run).getByRole("button", { name: /Run/ })).toBeDisabled();
+    expect(within(run).getByRole("button", { name: /^Run$/ })).toBeDisabled();
     await user.clear(within(run).getByRole("textbox", { name: /^Context/ }));
-    await user.click(within(run).getByRole("button", { name: /Run/ }));
+    await user.click(within(run).getByRole("button", { name: /^Run$/ }));
     const result = await within(run).findByLabelText("Run result");
     expect(result).toHaveAttribute("data-status", "error");
     expect(result).toHaveTextContent("OpenAI API key required.");
     expect(result).toHaveTextContent("The API has no LLM key");
-    expect(calls.find((c) => c.command === "run_agent")?.args.request).toEqual({ input_text: "Hello" });
+    expect(calls.find((c) => c.command === "run_agent")?.args.request).toEqual({ input_text: "Hello", session_id: "s-1" });
   });
 
   it("copies an API agent into the table with the chosen tenant, after showing the statement", async () => {

@@ -2,6 +2,7 @@
 //! never reads the table and the table never sees the API's agents, so each agent is shown with
 //! where it lives, and a pair present in both with the fields that differ.
 
+mod history;
 mod reconcile;
 mod registry;
 mod table;
@@ -12,6 +13,7 @@ use ts_rs::TS;
 
 use crate::AppError;
 
+pub use history::RunRecord;
 pub use reconcile::{Direction, ReconcilePreview, TableChoices, TableOwner};
 pub use registry::{NewAgent, RunRequest, RunResult};
 pub use table::TableAgent;

@@ -226,6 +226,10 @@ impl Console {
             let mut result: RunResult = response.json()?;
             result.explanation = explain(result.error.as_deref());
             result.request_id = response.request_id.clone();
+            // The run happened: a history that cannot be written is logged, not the run failed.
+            if let Err(e) = self.record_run(env_name, id, request, &result) {
+                tracing::warn!(error = %e.message, "the agent run history could not be written");
+            }
             Ok(result)
         }
         .await;

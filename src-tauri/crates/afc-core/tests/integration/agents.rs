@@ -195,6 +195,38 @@ async fn a_run_without_an_llm_key_is_a_failed_run_explained_not_an_error() {
         .await
         .unwrap_err();
     assert_eq!(empty.code, ErrorCode::InvalidInput);
+    // Every run is kept, newest first, searchable by agent and text.
+    let second = RunRequest {
+        input_text: "Second question".into(),
+        session_id: Some("s-1".into()),
+        context: Some(serde_json::json!({"lang": "fr"})),
+    };
+    c.run_agent("local", "research-assistant", &second)
+        .await
+        .unwrap();
+    let all = c.run_history("local", None, None).unwrap();
+    let inputs: Vec<(&str, &str)> = all
+        .iter()
+        .map(|r| (r.agent.as_str(), r.input.as_str()))
+        .collect();
+    assert_eq!(
+        inputs,
+        [
+            ("research-assistant", "Second question"),
+            ("support-bot", "Hello")
+        ]
+    );
+    assert_eq!(all[0].context, second.context);
+    assert_eq!(all[1].request_id, run.request_id);
+    let found = c
+        .run_history("local", Some("support-bot"), Some("OPENAI"))
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert!(
+        c.run_history("local", Some("support-bot"), Some("nothing like it"))
+            .unwrap()
+            .is_empty()
+    );
     let audit = c.audit.read().unwrap();
     assert!(audit.entries.iter().any(|e| e.action == "agent.run"));
 }

@@ -159,6 +159,27 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
                 .await?;
             out.result(&preview, || format!("Wrote {id} to {}.\n", preview.target))
         }
+        AgentsCommand::History { id, search, env } => {
+            let env = env_name(&console, &env)?;
+            let runs = console.run_history(&env, id.as_deref(), search.as_deref())?;
+            out.result(&runs, || {
+                let mut s = String::new();
+                for r in &runs {
+                    let _ = writeln!(
+                        s,
+                        "{}  {:<20} {:<9} {}",
+                        r.at.format("%Y-%m-%d %H:%M:%S"),
+                        r.agent,
+                        r.status,
+                        r.input.lines().next().unwrap_or_default()
+                    );
+                }
+                if runs.is_empty() {
+                    s.push_str("No runs kept.\n");
+                }
+                s
+            })
+        }
         AgentsCommand::Run {
             id,
             input,

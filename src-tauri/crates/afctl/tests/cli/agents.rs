@@ -136,6 +136,9 @@ fn list_create_replace_run_and_delete() {
     let ran = afctl(dir, &["agents", "run", "helper", "--input", "Hi"], "");
     assert_eq!(ran.status.code(), Some(1), "{}", text(&ran));
     assert_contains(&text(&ran), &["error in", "request id", "no LLM key"]);
+    let history = json(&afctl(dir, &["--json", "agents", "history", "helper"], ""));
+    assert_eq!(history[0]["input"], "Hi");
+    assert_eq!(history[0]["status"], "error");
     let bad = afctl(
         dir,
         &[
