@@ -94,18 +94,18 @@ pub async fn agent_table_choices(
     state.console.table_choices(&env).await
 }
 
-/// Exactly what writing agent `id` to the other side would write.
+/// Exactly what writing agent `id` to the other side (`towards` it) would write.
 #[tauri::command]
 pub async fn reconcile_preview(
     state: State<'_, AppState>,
     env: String,
     id: String,
-    direction: Direction,
+    towards: Direction,
     owner: TableOwner,
 ) -> Result<ReconcilePreview, AppError> {
     state
         .console
-        .reconcile_preview(&env, &id, direction, &owner)
+        .reconcile_preview(&env, &id, towards, &owner)
         .await
 }
 
@@ -115,13 +115,13 @@ pub async fn reconcile_agent(
     state: State<'_, AppState>,
     env: String,
     id: String,
-    direction: Direction,
+    towards: Direction,
     owner: TableOwner,
     confirmation: Confirmation,
 ) -> Result<(), AppError> {
     state
         .console
-        .reconcile_agent(&env, &id, direction, &owner, &confirmation)
+        .reconcile_agent(&env, &id, towards, &owner, &confirmation)
         .await
 }
 

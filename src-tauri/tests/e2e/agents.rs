@@ -100,6 +100,31 @@ async fn both_sides_create_edit_run_and_delete() {
         .await;
     app.screenshot("agents-run-error").await;
 
+    // The run is kept: the history lists it.
+    app.wait_contains("[aria-label='Run history'] li[data-status=error]", "Hello")
+        .await;
+
+    // Reconcile: the table-only agent is published to the API after its preview.
+    app.click("button[data-agent=db-only]").await;
+    app.click("button[data-action=to-api]").await;
+    app.wait_contains(
+        ".modal [aria-label='What will be written']",
+        "POST /api/v1/agents/",
+    )
+    .await;
+    app.screenshot("agents-publish-preview").await;
+    app.click(".modal button[data-action=reconcile-write]")
+        .await;
+    app.wait_gone(".modal").await;
+    wait_until("the table's agent in the API's registry", || async {
+        agent_name(&api, "db-only").filter(|n| n == "Table Agent")
+    })
+    .await;
+    app.find("[role=row][data-source=both] button[data-agent=db-only]")
+        .await;
+    app.click("button[data-agent=e2e-agent]").await;
+    app.wait_contains("aside.agent-detail", "e2e-agent").await;
+
     // Delete, after the confirmation.
     app.click("button[data-action=delete-agent]").await;
     app.confirm(None).await;

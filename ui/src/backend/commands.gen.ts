@@ -28,13 +28,13 @@ export const runAgent = (env: string, id: string, request: RunRequest) =>
 export const agentTableChoices = (env: string) =>
   call<TableChoices>("agent_table_choices", { env });
 
-/** Exactly what writing agent `id` to the other side would write. */
-export const reconcilePreview = (env: string, id: string, direction: Direction, owner: TableOwner) =>
-  call<ReconcilePreview>("reconcile_preview", { env, id, direction, owner });
+/** Exactly what writing agent `id` to the other side (`towards` it) would write. */
+export const reconcilePreview = (env: string, id: string, towards: Direction, owner: TableOwner) =>
+  call<ReconcilePreview>("reconcile_preview", { env, id, towards, owner });
 
 /** Writes agent `id` to the other side (the table, or the API's registry). */
-export const reconcileAgent = (env: string, id: string, direction: Direction, owner: TableOwner, confirmation: Confirmation) =>
-  call<null>("reconcile_agent", { env, id, direction, owner, confirmation });
+export const reconcileAgent = (env: string, id: string, towards: Direction, owner: TableOwner, confirmation: Confirmation) =>
+  call<null>("reconcile_agent", { env, id, towards, owner, confirmation });
 
 /** The environment's agent runs kept on this machine (of one agent, if given) whose text contains `search`, newest first. */
 export const agentRunHistory = (env: string, agent: string | null, search: string | null) =>

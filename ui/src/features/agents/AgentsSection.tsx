@@ -20,7 +20,7 @@ const SOURCES = [
   { value: "both", label: "Both" },
 ] as const;
 
-export const SOURCE_LABEL: Record<AgentSource, string> = { api: "API", database: "database", both: "both" };
+const SOURCE_LABEL: Record<AgentSource, string> = { api: "API", database: "database", both: "both" };
 
 const matches = (row: AgentRow, query: string) => {
   const q = query.trim().toLowerCase();
@@ -146,6 +146,6 @@ function AgentsView({ env }: { env: string }) {
 }
 
 /** The platform's default and every model an agent uses, for the form's suggestions. */
-export function modelsOf(rows: AgentRow[]): string[] {
+function modelsOf(rows: AgentRow[]): string[] {
   return [...new Set(["gpt-4o", ...rows.flatMap((r) => (r.model ? [r.model] : []))])].sort();
 }

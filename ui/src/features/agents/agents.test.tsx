@@ -128,7 +128,7 @@ describe("Agents", () => {
       agent_table_choices: () => ({ tenants: [["t1", "Acme"], ["t2", "Beta"]], users: [["u1", "a@acme.test", "t1"], ["u2", "b@beta.test", "t2"]] }),
       reconcile_preview: (args) => ({
         id: "research",
-        direction: args.direction,
+        direction: args.towards,
         target: "the agents table of local",
         text: `INSERT INTO public.agents (id, name, instructions, model, tenant_id, created_by) VALUES (E'research', E'Research', E'x', E'gpt-4o', ${(args.owner as { tenantId?: string }).tenantId ? "E't1'" : "NULL"}, NULL)`,
         replaces: false,
@@ -148,7 +148,7 @@ describe("Agents", () => {
     await user.click(within(dialog).getByRole("button", { name: "Write…" }));
     await waitFor(() => {
       const call = calls.find((c) => c.command === "reconcile_agent");
-      expect(call?.args).toMatchObject({ id: "research", direction: "to_table", owner: { tenantId: "t1" } });
+      expect(call?.args).toMatchObject({ id: "research", towards: "to_table", owner: { tenantId: "t1" } });
     });
   });
 
