@@ -254,3 +254,20 @@ fn reconcile_shows_what_it_writes_then_writes_it() {
         "{listed}"
     );
 }
+
+/// With an LLM key the run completes: exit 0 and its output.
+#[test]
+fn a_completed_run_exits_0_with_its_output() {
+    let api = FixtureApi::builder().llm_key().start();
+    let db = TestDb::create();
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    environment(dir, &api, &db, "dev");
+    let ran = afctl(
+        dir,
+        &["agents", "run", "support-bot", "--input-file", "-"],
+        "Bonjour ✓",
+    );
+    assert_eq!(ran.status.code(), Some(0), "{}", text(&ran));
+    assert_contains(&text(&ran), &["completed in 0.42 s", "Echo: Bonjour ✓"]);
+}

@@ -117,9 +117,17 @@ pub struct Builder {
     per_hour: usize,
     token_lifetime: Duration,
     tls: bool,
+    llm_key: bool,
 }
 
 impl Builder {
+    /// An API started with an LLM key: runs complete (echoing their input) instead of answering
+    /// `status: "error"`.
+    pub fn llm_key(mut self) -> Self {
+        self.llm_key = true;
+        self
+    }
+
     /// A limit other than the platform's 60 a minute (and 1000 an hour), for a test that must
     /// send more (or reach the limit sooner) than the real one allows. Say why where it is used.
     pub fn rate_limit(mut self, per_minute: usize, per_hour: usize) -> Self {
@@ -147,6 +155,7 @@ impl Builder {
             key_hashes: Default::default(),
             secret,
             token_lifetime: self.token_lifetime,
+            llm_key: self.llm_key,
             not_before: 0,
             limiter: Limiter::new(self.per_minute, self.per_hour),
             log: Vec::new(),
@@ -228,6 +237,7 @@ impl FixtureApi {
             per_hour: 1000,
             token_lifetime: Duration::from_secs(30 * 60),
             tls: false,
+            llm_key: false,
         }
     }
 

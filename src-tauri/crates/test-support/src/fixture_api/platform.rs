@@ -80,6 +80,8 @@ pub struct Platform {
     pub key_hashes: HashSet<String>,
     pub secret: Vec<u8>,
     pub token_lifetime: Duration,
+    /// Started with an LLM key: runs complete.
+    pub llm_key: bool,
     /// Tokens issued before this (seconds since the epoch) are refused.
     pub not_before: i64,
     pub limiter: Limiter,
@@ -332,6 +334,13 @@ impl Platform {
         let body = r.json().unwrap_or(Value::Null);
         if !body["input_text"].is_string() {
             return missing(&["input_text"], &body);
+        }
+        if self.llm_key {
+            let output = format!("Echo: {}", body["input_text"].as_str().unwrap_or_default());
+            return json_response(
+                200,
+                &json!({"output": output, "status": "completed", "execution_time": 0.42, "error": null}),
+            );
         }
         Reply::json(200, "agents-run-no-llm.json").to_response()
     }
