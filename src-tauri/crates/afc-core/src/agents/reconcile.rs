@@ -172,8 +172,8 @@ impl Console {
             instructions: agent.instructions,
             model: agent.model,
         };
-        let rows = table::read(&*self.database(env_name).await?).await?;
-        Ok(if rows.iter().any(|r| r.id == id) {
+        let existing = table::find(&*self.database(env_name).await?, id).await?;
+        Ok(if existing.is_some() {
             TableWrite::Update(agent)
         } else {
             TableWrite::Insert(agent, owner.clone())
@@ -181,10 +181,8 @@ impl Console {
     }
 
     async fn table_row(&self, env_name: &str, id: &str) -> Result<TableAgent> {
-        table::read(&*self.database(env_name).await?)
+        table::find(&*self.database(env_name).await?, id)
             .await?
-            .into_iter()
-            .find(|r| r.id == id)
             .ok_or_else(|| {
                 AppError::new(
                     ErrorCode::NotFound,

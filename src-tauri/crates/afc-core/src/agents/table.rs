@@ -27,18 +27,30 @@ pub struct TableAgent {
     pub executions: Vec<(String, u32)>,
 }
 
+/// Every row (`$1` NULL) or the one with id `$1`, in the byte order `read` searches by.
 const AGENTS: &str = "SELECT a.id::text, a.name::text, a.instructions::text, a.model::text, \
      a.tenant_id::text, a.created_by::text, a.created_at::text, a.updated_at::text \
-     FROM public.agents a ORDER BY a.id COLLATE \"C\"";
+     FROM public.agents a WHERE $1::text IS NULL OR a.id = $1 ORDER BY a.id COLLATE \"C\"";
 
 const RUNS: &str = "SELECT resource_id::text, status::text, count(*) FROM public.executions \
-     WHERE execution_type = 'agent' GROUP BY 1, 2 ORDER BY 1, 2";
+     WHERE execution_type = 'agent' AND ($1::text IS NULL OR resource_id = $1) \
+     GROUP BY 1, 2 ORDER BY 1, 2";
 
 /// Every row of the table, in one read-only snapshot.
 pub async fn read(db: &Database) -> Result<Vec<TableAgent>> {
+    select(db, None).await
+}
+
+/// The row with `id`, if there is one (with its runs), without reading the others.
+pub async fn find(db: &Database, id: &str) -> Result<Option<TableAgent>> {
+    Ok(select(db, Some(id)).await?.pop())
+}
+
+async fn select(db: &Database, id: Option<&str>) -> Result<Vec<TableAgent>> {
     let mut conn = db.read().await?;
     let err = |e: sqlx::Error| query_error("reading the agents table", &e);
     let mut agents: Vec<TableAgent> = sqlx::query(AGENTS)
+        .bind(id)
         .fetch_all(&mut *conn)
         .await
         .map_err(err)?
@@ -56,6 +68,7 @@ pub async fn read(db: &Database) -> Result<Vec<TableAgent>> {
         })
         .collect();
     let runs = sqlx::query(RUNS)
+        .bind(id)
         .fetch_all(&mut *conn)
         .await
         .map_err(|e| query_error("reading the executions table", &e))?;
