@@ -3,8 +3,8 @@
 
 use afc_core::AppError;
 use afc_core::agents::{
-    AgentsView, ApiAgent, Direction, NewAgent, ReconcilePreview, RunRecord, RunRequest, RunResult,
-    TableChoices, TableOwner,
+    AgentsView, ApiAgent, Direction, ExecutionFilter, ExecutionsView, NewAgent, ReconcilePreview,
+    RunRecord, RunRequest, RunResult, TableChoices, TableOwner,
 };
 use afc_core::guard::Confirmation;
 use afc_core::jobs::JobSpec;
@@ -137,4 +137,14 @@ pub async fn agent_run_history(
     state
         .console
         .run_history(&env, agent.as_deref(), search.as_deref())
+}
+
+/// A page of `env`'s executions matching `filter`: the table's, and the API's with the first.
+#[tauri::command]
+pub async fn list_executions(
+    state: State<'_, AppState>,
+    env: String,
+    filter: ExecutionFilter,
+) -> Result<ExecutionsView, AppError> {
+    state.console.executions(&env, &filter).await
 }

@@ -2,7 +2,7 @@
 // One function per Tauri command; argument and result types come from ./bindings.
 import type { Channel } from "@tauri-apps/api/core";
 import { call } from "./ipc";
-import type { AdoptionPlan, AgentsView, ApiAgent, AppError, AppInfo, AuditAction, AuditLogView, Chart, ChartTheme, Confirmation, ConnectionSecrets, ConnectionTest, Decision, Direction, DriftBoard, EnvHealthView, Environment, EnvironmentList, ExportSummary, Finding, HealthSettings, ImportSource, JobInfo, JobUpdate, KeyringStatus, NewAgent, OverviewRow, PastedDatabaseUrl, PastedRedisUrl, Plan, Preferences, Preset, PreviewedImport, ProbeTarget, ReconcilePreview, RunRecord, RunRequest, StatusReport, TableChoices, TableOwner, ValidationReport, VariableChange, VariablesView } from "./bindings";
+import type { AdoptionPlan, AgentsView, ApiAgent, AppError, AppInfo, AuditAction, AuditLogView, Chart, ChartTheme, Confirmation, ConnectionSecrets, ConnectionTest, Decision, Direction, DriftBoard, EnvHealthView, Environment, EnvironmentList, ExecutionFilter, ExecutionsView, ExportSummary, Finding, HealthSettings, ImportSource, JobInfo, JobUpdate, KeyringStatus, NewAgent, OverviewRow, PastedDatabaseUrl, PastedRedisUrl, Plan, Preferences, Preset, PreviewedImport, ProbeTarget, ReconcilePreview, RunRecord, RunRequest, StatusReport, TableChoices, TableOwner, ValidationReport, VariableChange, VariablesView } from "./bindings";
 
 /** Every agent of `env`: the API's registry and the agents table, joined by id. */
 export const listAgents = (env: string) =>
@@ -39,6 +39,10 @@ export const reconcileAgent = (env: string, id: string, towards: Direction, owne
 /** The environment's agent runs kept on this machine (of one agent, if given) whose text contains `search`, newest first. */
 export const agentRunHistory = (env: string, agent: string | null, search: string | null) =>
   call<RunRecord[]>("agent_run_history", { env, agent, search });
+
+/** A page of `env`'s executions matching `filter`: the table's, and the API's with the first. */
+export const listExecutions = (env: string, filter: ExecutionFilter) =>
+  call<ExecutionsView>("list_executions", { env, filter });
 
 /** Version, build, platform and file locations for the About dialog. */
 export const getAppInfo = () =>

@@ -65,6 +65,8 @@ fn export_types(dir: &Path) -> Result<(), ts_rs::ExportError> {
     afc_core::agents::ReconcilePreview::export_all(&cfg)?;
     afc_core::agents::TableOwner::export_all(&cfg)?;
     afc_core::agents::RunRecord::export_all(&cfg)?;
+    afc_core::agents::ExecutionFilter::export_all(&cfg)?;
+    afc_core::agents::ExecutionsView::export_all(&cfg)?;
     afc_core::health::watch::EnvHealthView::export_all(&cfg)?;
     afc_core::health::settings::HealthSettings::export_all(&cfg)?;
     afc_core::metrics::MetricsReport::export_all(&cfg)?;

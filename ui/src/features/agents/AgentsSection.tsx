@@ -9,6 +9,7 @@ import { Segmented } from "../../components/Segmented";
 import type { SectionProps } from "../../sections";
 import { AgentDetail } from "./AgentDetail";
 import { AgentForm } from "./AgentForm";
+import { ExecutionsView } from "./ExecutionsView";
 import { useAgents } from "./queries";
 import "./agents.css";
 
@@ -18,6 +19,12 @@ const SOURCES = [
   { value: "api", label: "API only" },
   { value: "database", label: "Database only" },
   { value: "both", label: "Both" },
+] as const;
+
+type Tab = "agents" | "executions";
+const TABS = [
+  { value: "agents", label: "Agents" },
+  { value: "executions", label: "Executions" },
 ] as const;
 
 const SOURCE_LABEL: Record<AgentSource, string> = { api: "API", database: "database", both: "both" };
@@ -37,7 +44,7 @@ export default function AgentsSection({ current, onManage }: SectionProps) {
         <h1 id="section-title">Agents</h1>
       </header>
       {current && (current.apiUrl || current.database) ? (
-        <AgentsView key={current.name} env={current.name} />
+        <AgentsTabs key={current.name} env={current.name} />
       ) : (
         <div className="empty">
           <p>{current ? `Environment "${current.name}" has neither an API nor a database.` : "Agents belong to an environment, and there is none yet."}</p>
@@ -47,6 +54,17 @@ export default function AgentsSection({ current, onManage }: SectionProps) {
         </div>
       )}
     </section>
+  );
+}
+
+function AgentsTabs({ env }: { env: string }) {
+  const [tab, setTab] = useState<Tab>("agents");
+  const agents = useAgents(env);
+  return (
+    <>
+      <Segmented kind="tab" label="Agents views" options={TABS} value={tab} onChange={setTab} className="agents__tabs" />
+      {tab === "agents" ? <AgentsView env={env} /> : <ExecutionsView env={env} agents={(agents.data?.rows ?? []).map((r) => r.id)} />}
+    </>
   );
 }
 

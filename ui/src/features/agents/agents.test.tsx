@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import type { AgentsView, ApiAgent } from "../../backend";
+import type { AgentsView, ApiAgent, ExecutionFilter } from "../../backend";
 import { LOCAL, goTo, list } from "../../test/fixtures";
 import { fakeJobs } from "../../test/jobs";
 import { setup } from "../../test/renderApp";
@@ -157,6 +157,37 @@ describe("Agents", () => {
     expect(parseContext("")).toEqual({});
     expect(parseContext('{"a": 1}')).toEqual({ context: { a: 1 } });
     expect(parseContext("{nope").error).toMatch(/not JSON/);
+  });
+
+  it("lists executions a page at a time, says the API's need a login, and shows the detail of one", async () => {
+    const page = (from: number, next: boolean) => ({
+      rows: Array.from({ length: 3 }, (_, i) => ({ id: `x${from + i}`, kind: "agent", entityId: "db-only", status: i === 0 ? "failed" : "completed", createdAt: "2026-11-30 10:00:00", input: '{"q":1}' })),
+      next: next ? { createdAt: "2026-11-30 10:00:00", id: `x${from + 2}` } : undefined,
+    });
+    const { user, calls } = setup({
+      list_environments: () => list([LOCAL], "local"),
+      list_agents: () => VIEW,
+      list_executions: (args) => ({
+        api: [],
+        table: (args.filter as ExecutionFilter).after ? page(3, false) : page(0, true),
+        hasApi: true,
+        hasDatabase: true,
+        apiError: (args.filter as ExecutionFilter).after ? undefined : { code: "unauthorized", message: "The API's executions need a login" },
+      }),
+    });
+    await goTo(user, "Agents");
+    await user.click(await screen.findByRole("tab", { name: "Executions" }));
+    const table = await screen.findByRole("table", { name: "Executions" });
+    expect(document.querySelector('[data-half="api"]')).toHaveTextContent("need a login");
+    // Few rows: the end of the list is in view, so the next page is asked for after the last row.
+    await waitFor(() => expect(within(table).getByText("x5")).toBeInTheDocument());
+    const after = calls.filter((c) => c.command === "list_executions").map((c) => (c.args.filter as ExecutionFilter).after?.id);
+    expect(after).toEqual([undefined, "x2"]);
+    await user.click(within(table).getByRole("button", { name: "x0" }));
+    const detail = screen.getByRole("complementary", { name: "Execution x0" });
+    expect(detail).toHaveTextContent('"q": 1');
+    await user.selectOptions(screen.getByRole("combobox", { name: "Status" }), "failed");
+    await waitFor(() => expect(calls.filter((c) => c.command === "list_executions").at(-1)?.args).toMatchObject({ filter: { status: "failed" } }));
   });
 });
 

@@ -2,6 +2,7 @@
 //! never reads the table and the table never sees the API's agents, so each agent is shown with
 //! where it lives, and a pair present in both with the fields that differ.
 
+mod executions;
 mod history;
 mod reconcile;
 mod registry;
@@ -13,6 +14,7 @@ use ts_rs::TS;
 
 use crate::AppError;
 
+pub use executions::{Execution, ExecutionCursor, ExecutionFilter, ExecutionsPage, ExecutionsView};
 pub use history::RunRecord;
 pub use reconcile::{Direction, ReconcilePreview, TableChoices, TableOwner};
 pub use registry::{NewAgent, RunRequest, RunResult};

@@ -237,7 +237,7 @@ impl Console {
     }
 }
 
-fn split<T: Default>(r: Result<T>) -> (T, Option<AppError>) {
+pub(super) fn split<T: Default>(r: Result<T>) -> (T, Option<AppError>) {
     match r {
         Ok(v) => (v, None),
         Err(e) => (T::default(), Some(e)),

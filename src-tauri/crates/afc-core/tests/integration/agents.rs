@@ -385,3 +385,93 @@ async fn a_read_only_environment_refuses_to_write_the_table() {
         "0"
     );
 }
+
+#[tokio::test]
+async fn executions_are_paged_by_keyset_and_the_apis_need_the_login() {
+    let api = FixtureApi::start();
+    let db = TestDb::create();
+    let t = console();
+    environment(&t, &api.url(), &db, SafetyLevel::Open).await;
+    // 250 more rows: many sharing a created_at (the id breaks the tie) and some without one.
+    db.sql(
+        "INSERT INTO executions (id, execution_type, resource_id, status, tenant_id, created_at)
+         SELECT 'x' || lpad(n::text, 3, '0'), 'agent', CASE WHEN n % 2 = 0 THEN 'support-bot' ELSE 'db-only' END,
+                CASE WHEN n % 5 = 0 THEN 'failed' ELSE 'completed' END, 't1',
+                CASE WHEN n % 50 = 0 THEN NULL ELSE timestamp '2026-11-01' + (n / 7) * interval '1 minute' END
+         FROM generate_series(1, 250) n",
+    );
+    let expected: Vec<String> = db
+        .sql("SELECT id FROM executions ORDER BY coalesce(created_at, '-infinity') DESC, id DESC")
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(expected.len(), 252);
+    let mut filter = afc_core::agents::ExecutionFilter {
+        limit: Some(100),
+        ..Default::default()
+    };
+    let mut seen = Vec::new();
+    loop {
+        let view = t.console.executions("local", &filter).await.unwrap();
+        assert!(view.database_error.is_none(), "{:?}", view.database_error);
+        seen.extend(view.table.rows.iter().map(|e| e.id.clone()));
+        match view.table.next {
+            Some(next) => filter.after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen, expected);
+
+    // Filtered by status and agent, on the server.
+    let failed = afc_core::agents::ExecutionFilter {
+        status: Some("failed".into()),
+        agent: Some("support-bot".into()),
+        limit: Some(500),
+        ..Default::default()
+    };
+    let view = t.console.executions("local", &failed).await.unwrap();
+    assert_eq!(view.table.rows.len(), 25);
+    assert!(
+        view.table
+            .rows
+            .iter()
+            .all(|e| e.status == "failed" && e.entity_id == "support-bot")
+    );
+    assert!(view.table.next.is_none());
+
+    // Without a login the API refuses (401) and says what it needs; the table still shows.
+    let error = view.api_error.expect("the API needs a login");
+    assert_eq!(error.code, ErrorCode::Unauthorized);
+    assert_contains(&error.message, &["need a login"]);
+
+    // With a login: the API's in-memory executions, filtered by the API itself.
+    api.add_user("ops@example.com", "correct-horse");
+    for (id, agent) in [("m1", "support-bot"), ("m2", "db-only")] {
+        api.add_execution(serde_json::json!({
+            "id": id, "type": "agent", "entity_id": agent, "status": "failed",
+            "created_at": "2026-11-30T10:00:00", "completed_at": null, "error": "boom", "metadata": {}
+        }));
+    }
+    let mut env = t.console.environment("local").unwrap();
+    env.api_auth = afc_core::environments::ApiAuth::Login {
+        email: "ops@example.com".into(),
+        has_password: true,
+    };
+    let secrets = ConnectionSecrets {
+        api_secret: Some(afc_core::environments::SecretChange::Set {
+            value: afc_core::keyring::SecretString::new("correct-horse"),
+        }),
+        ..Default::default()
+    };
+    t.console
+        .update_environment("local", env, secrets, &Confirmation::yes())
+        .await
+        .unwrap();
+    let view = t.console.executions("local", &failed).await.unwrap();
+    assert!(view.api_error.is_none(), "{:?}", view.api_error);
+    let api_ids: Vec<&str> = view.api.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(api_ids, ["m1"]);
+    assert_eq!(view.api[0].error.as_deref(), Some("boom"));
+    let query = &api.received_at("/api/v1/executions/")[0];
+    assert_contains(&query.query, &["entity_id=support-bot"]);
+}

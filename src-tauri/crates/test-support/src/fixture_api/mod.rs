@@ -151,6 +151,7 @@ impl Builder {
         let platform = Arc::new(Mutex::new(Platform {
             overrides: Default::default(),
             agents,
+            executions: Vec::new(),
             users: Vec::new(),
             key_hashes: Default::default(),
             secret,
@@ -309,6 +310,11 @@ impl FixtureApi {
     /// Forgets the requests the rate limiter has counted (as if the window had passed).
     pub fn reset_rate_limit(&self) {
         lock(&self.platform).limiter.clear();
+    }
+
+    /// An execution the API process keeps in memory (`{id, type, entity_id, status, …}`).
+    pub fn add_execution(&self, execution: serde_json::Value) {
+        lock(&self.platform).executions.push(execution);
     }
 
     /// The agents the API's registry holds now.

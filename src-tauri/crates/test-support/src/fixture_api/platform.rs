@@ -75,6 +75,8 @@ impl Limiter {
 pub struct Platform {
     pub overrides: HashMap<String, Reply>,
     pub agents: Vec<Value>,
+    /// The API process's in-memory executions (empty unless a test adds some).
+    pub executions: Vec<Value>,
     pub users: Vec<User>,
     /// SHA-256 hex digests of the accepted `af_` keys, as the platform stores them.
     pub key_hashes: HashSet<String>,
@@ -273,7 +275,14 @@ impl Platform {
                 Err(e) => e,
             },
             ("GET", ["api", "v1", "executions", ""]) => match self.bearer_user(r) {
-                Ok(_) => json_response(200, &json!([])),
+                Ok(_) => json_response(200, &self.list_executions(&r.query)),
+                Err(e) => e,
+            },
+            ("GET", ["api", "v1", "executions", id]) => match self.bearer_user(r) {
+                Ok(_) => match self.executions.iter().find(|e| e["id"] == *id) {
+                    Some(e) => json_response(200, e),
+                    None => detail(404, "Execution not found"),
+                },
                 Err(e) => e,
             },
             ("GET", ["api", "v1", "telemetry", ..] | ["api", "v1", "research", ..]) => {
@@ -294,6 +303,23 @@ impl Platform {
                 | ["api", "v1", "agents", ..]
                 | ["api", "v1", "auth", ..]
         )
+    }
+
+    /// `?entity_id&status&limit=100`, oldest first as the platform's dict keeps them.
+    fn list_executions(&self, query: &str) -> Value {
+        let params: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        let limit = params
+            .get("limit")
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(100);
+        let matching = self.executions.iter().filter(|e| {
+            ["entity_id", "status"]
+                .iter()
+                .all(|k| params.get(*k).is_none_or(|v| e[*k] == v.as_str()))
+        });
+        Value::Array(matching.take(limit).cloned().collect())
     }
 
     fn agent(&self, id: &str) -> Option<&Value> {
