@@ -3,7 +3,9 @@
 //! where it lives, and a pair present in both with the fields that differ.
 
 mod executions;
+pub mod files;
 mod history;
+mod plan;
 mod reconcile;
 mod registry;
 mod table;
@@ -15,7 +17,9 @@ use ts_rs::TS;
 use crate::AppError;
 
 pub use executions::{Execution, ExecutionCursor, ExecutionFilter, ExecutionsPage, ExecutionsView};
+pub use files::{ExportReport, FileFormat};
 pub use history::RunRecord;
+pub use plan::{AgentPlan, BulkEvent, BulkReport, PlanAction, PlanItem, summary as plan_summary};
 pub use reconcile::{Direction, ReconcilePreview, TableChoices, TableOwner};
 pub use registry::{NewAgent, RunRequest, RunResult};
 pub use table::TableAgent;

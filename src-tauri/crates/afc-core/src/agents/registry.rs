@@ -245,7 +245,7 @@ pub(super) fn split<T: Default>(r: Result<T>) -> (T, Option<AppError>) {
 }
 
 /// The fields the API requires, present; the model defaulted as the API would.
-fn checked(agent: &NewAgent) -> Result<NewAgent> {
+pub(super) fn checked(agent: &NewAgent) -> Result<NewAgent> {
     for (field, value) in [
         ("id", &agent.id),
         ("name", &agent.name),

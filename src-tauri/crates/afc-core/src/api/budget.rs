@@ -193,6 +193,27 @@ impl RateBudget {
         }
     }
 
+    /// How long until `n` more requests fit (None: they fit now, or the budget is not known).
+    /// A count that said too few left is trusted until the window has passed since it was seen:
+    /// by then every request it counted has aged out of the platform's sliding window.
+    pub fn room_in(&self, n: u32) -> Option<Duration> {
+        let now = Instant::now();
+        let mut s = self.lock();
+        if s.paused(now).is_some() {
+            return s.paused_until.map(|(until, _)| until - now);
+        }
+        let left = s.estimate(now)?;
+        if left >= n {
+            return None;
+        }
+        let (_, seen) = s.remaining_minute?;
+        Some(
+            (seen + WINDOW)
+                .saturating_duration_since(now)
+                .max(Duration::from_millis(100)),
+        )
+    }
+
     pub fn view(&self) -> BudgetView {
         let now = Instant::now();
         let mut s = self.lock();
@@ -265,6 +286,24 @@ mod tests {
         let e = b.check_room("a smoke run", 51).unwrap_err();
         assert_eq!(e.code, ErrorCode::RateLimited);
         assert!(e.message.contains("only 50 are left"), "{e:?}");
+    }
+
+    #[test]
+    fn room_is_promised_when_the_window_of_the_last_count_has_passed() {
+        let b = RateBudget::default();
+        assert_eq!(
+            b.room_in(5),
+            None,
+            "an unknown budget does not hold work back"
+        );
+        b.before_send("x").unwrap();
+        b.observe(headers(60, 3));
+        assert_eq!(b.room_in(3), None);
+        let wait = b.room_in(4).expect("only 3 left");
+        assert!(
+            wait > WINDOW - Duration::from_secs(5) && wait <= WINDOW,
+            "{wait:?}"
+        );
     }
 
     #[test]

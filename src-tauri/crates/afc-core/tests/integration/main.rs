@@ -3,6 +3,7 @@
 //! so the crate links once.
 
 mod adoption;
+mod agent_files;
 mod agents;
 mod api;
 mod architecture;
