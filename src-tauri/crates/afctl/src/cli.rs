@@ -87,6 +87,72 @@ pub enum AgentsCommand {
         #[command(flatten)]
         confirm: ConfirmArgs,
     },
+    /// Change an agent in the API's registry: the fields given replace the current ones (the
+    /// rest are kept); shows what changes first. Exit 1 when there is no such agent.
+    Update {
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, conflicts_with = "instructions_file")]
+        instructions: Option<String>,
+        /// The instructions from a file (- for stdin).
+        #[arg(long, value_name = "FILE")]
+        instructions_file: Option<PathBuf>,
+        #[arg(long)]
+        model: Option<String>,
+        #[command(flatten)]
+        env: EnvArg,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
+    },
+    /// Write the API's agents to DIR, one file per agent (keys in a stable order, for git).
+    Export {
+        #[arg(value_name = "DIR")]
+        folder: PathBuf,
+        #[arg(long, value_enum, default_value = "json")]
+        format: AgentFormat,
+        /// Only these agents (repeatable).
+        #[arg(long = "only", value_name = "ID")]
+        only: Vec<String>,
+        #[command(flatten)]
+        env: EnvArg,
+    },
+    /// Import agents from a file (one agent or a list) or a folder of .json/.yaml files: shows
+    /// each as new, replaced (with the fields that change), unchanged or invalid (file and line),
+    /// then saves the new and replaced ones. Exit 1 when any is invalid or a save failed.
+    Import {
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+        #[command(flatten)]
+        bulk: BulkArgs,
+        #[command(flatten)]
+        env: EnvArg,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
+    },
+    /// Compare the API's agents of --env with those of --with: present in both and equal,
+    /// different (the fields), missing from --with, only in --with. Exit 1 when they differ.
+    Diff {
+        #[arg(long = "with", value_name = "NAME")]
+        other: String,
+        #[command(flatten)]
+        env: EnvArg,
+    },
+    /// Copy the API's agents of --env (the source) to --to: those missing there or different,
+    /// after showing the plan.
+    Promote {
+        #[arg(long, value_name = "NAME")]
+        to: String,
+        /// Only these agents (repeatable).
+        #[arg(long = "only", value_name = "ID")]
+        only: Vec<String>,
+        #[command(flatten)]
+        bulk: BulkArgs,
+        #[command(flatten)]
+        env: EnvArg,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
+    },
     /// Delete an agent from the API's registry.
     Delete {
         id: String,
@@ -357,6 +423,25 @@ pub enum EnvCommand {
         #[command(flatten)]
         confirm: ConfirmArgs,
     },
+}
+
+/// How many agents are written at once.
+#[derive(Debug, Args)]
+pub struct BulkArgs {
+    /// Show the plan and stop.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// When the API's rate limit cannot fit every request this minute, wait for its window
+    /// instead of refusing to start.
+    #[arg(long)]
+    pub pace: bool,
+}
+
+/// An agent file's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AgentFormat {
+    Json,
+    Yaml,
 }
 
 /// Which side `agents reconcile` writes.

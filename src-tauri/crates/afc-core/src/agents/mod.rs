@@ -19,7 +19,10 @@ use crate::AppError;
 pub use executions::{Execution, ExecutionCursor, ExecutionFilter, ExecutionsPage, ExecutionsView};
 pub use files::{ExportReport, FileFormat};
 pub use history::RunRecord;
-pub use plan::{AgentPlan, BulkEvent, BulkReport, PlanAction, PlanItem, summary as plan_summary};
+pub use plan::{
+    AgentPlan, BulkEvent, BulkReport, PlanAction, PlanItem, changes as plan_changes,
+    summary as plan_summary,
+};
 pub use reconcile::{Direction, ReconcilePreview, TableChoices, TableOwner};
 pub use registry::{NewAgent, RunRequest, RunResult};
 pub use table::TableAgent;
@@ -47,6 +50,18 @@ pub struct ApiAgent {
     #[serde(default)]
     #[ts(type = "unknown")]
     pub metadata: Value,
+}
+
+/// The fields the API's create route takes: what saving an agent writes.
+impl From<&ApiAgent> for NewAgent {
+    fn from(a: &ApiAgent) -> Self {
+        Self {
+            id: a.id.clone(),
+            name: a.name.clone(),
+            instructions: a.instructions.clone(),
+            model: a.model.clone(),
+        }
+    }
 }
 
 fn default_model() -> String {

@@ -78,15 +78,6 @@ impl AgentPlan {
     }
 }
 
-fn fields(a: &ApiAgent) -> NewAgent {
-    NewAgent {
-        id: a.id.clone(),
-        name: a.name.clone(),
-        instructions: a.instructions.clone(),
-        model: a.model.clone(),
-    }
-}
-
 /// The fields of `current` that `wanted` changes.
 pub fn changes(current: &NewAgent, wanted: &NewAgent) -> Vec<String> {
     [
@@ -108,7 +99,10 @@ fn compare(
     keep_target: bool,
     target_name: &str,
 ) -> Vec<PlanItem> {
-    let now: HashMap<&str, NewAgent> = current.iter().map(|a| (a.id.as_str(), fields(a))).collect();
+    let now: HashMap<&str, NewAgent> = current
+        .iter()
+        .map(|a| (a.id.as_str(), NewAgent::from(a)))
+        .collect();
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut items: Vec<PlanItem> = wanted
         .into_iter()
@@ -172,7 +166,7 @@ fn compare(
             changes: Vec::new(),
             reason: None,
             agent: None,
-            current: Some(fields(a)),
+            current: Some(NewAgent::from(a)),
         }));
     }
     items
@@ -245,7 +239,7 @@ impl Console {
             })??;
         let wanted = read
             .into_iter()
-            .map(|r| (r.origin, r.agent.map(|a| fields(&a))))
+            .map(|r| (r.origin, r.agent.map(|a| NewAgent::from(&a))))
             .collect();
         let env = self.environment(env_name)?;
         let current = list(&*self.api(&env).await?).await?;
@@ -272,7 +266,7 @@ impl Console {
         wanted.sort_by(|a, b| a.id.cmp(&b.id));
         let wanted = wanted
             .iter()
-            .map(|a| (from.to_owned(), Ok(fields(a))))
+            .map(|a| (from.to_owned(), Ok(NewAgent::from(a))))
             .collect();
         Ok(AgentPlan {
             target: to.to_owned(),
@@ -387,15 +381,21 @@ mod tests {
     #[test]
     fn each_wanted_agent_is_new_replaced_unchanged_or_invalid() {
         let wanted = vec![
-            ("a.json".to_owned(), Ok(fields(&api("a", "A")))),
-            ("b.json".to_owned(), Ok(fields(&api("b", "B2")))),
-            ("c.json".to_owned(), Ok(fields(&api("c", "C")))),
+            ("a.json".to_owned(), Ok(NewAgent::from(&api("a", "A")))),
+            ("b.json".to_owned(), Ok(NewAgent::from(&api("b", "B2")))),
+            ("c.json".to_owned(), Ok(NewAgent::from(&api("c", "C")))),
             (
                 "bad.json".to_owned(),
                 Err("line 2, column 5: expected value".to_owned()),
             ),
-            ("d.json".to_owned(), Ok(fields(&api("a/b", "slash")))),
-            ("e.json".to_owned(), Ok(fields(&api("a", "A again")))),
+            (
+                "d.json".to_owned(),
+                Ok(NewAgent::from(&api("a/b", "slash"))),
+            ),
+            (
+                "e.json".to_owned(),
+                Ok(NewAgent::from(&api("a", "A again"))),
+            ),
         ];
         let items = compare(
             wanted,

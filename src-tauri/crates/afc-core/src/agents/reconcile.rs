@@ -166,12 +166,7 @@ impl Console {
                 format!("Agent {id} is not in the API's registry of {env_name}"),
             )
         })?;
-        let agent = NewAgent {
-            id: agent.id,
-            name: agent.name,
-            instructions: agent.instructions,
-            model: agent.model,
-        };
+        let agent = NewAgent::from(&agent);
         let existing = table::find(&*self.database(env_name).await?, id).await?;
         Ok(if existing.is_some() {
             TableWrite::Update(agent)

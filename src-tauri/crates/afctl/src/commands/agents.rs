@@ -5,12 +5,17 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use afc_core::agents::{AgentRow, Direction, NewAgent, RunRequest, TableOwner};
+use afc_core::agents::{
+    AgentPlan, AgentRow, BulkEvent, BulkReport, Direction, FileFormat, NewAgent, PlanAction,
+    RunRequest, TableOwner, plan_summary,
+};
 use afc_core::audit::AuditAction;
+use afc_core::progress::Progress;
 use afc_core::{AppError, ErrorCode};
 
 use super::{Ctx, answer, env_name, wire_name};
-use crate::cli::{AgentsCommand, Side};
+use crate::cli::{AgentFormat, AgentsCommand, BulkArgs, ConfirmArgs, Side};
+use crate::output::Output;
 
 pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError> {
     let console = ctx.console()?;
@@ -70,14 +75,7 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
             };
             // The API overwrites silently: an existing agent is replaced only when asked.
             if let Some(current) = console.api_agent(&env, &agent.id).await? {
-                let changed: Vec<&str> = [
-                    ("name", current.name != agent.name),
-                    ("instructions", current.instructions != agent.instructions),
-                    ("model", current.model != agent.model),
-                ]
-                .into_iter()
-                .filter_map(|(f, differs)| differs.then_some(f))
-                .collect();
+                let changed = afc_core::agents::plan_changes(&NewAgent::from(&current), &agent);
                 eprintln!(
                     "Agent {} exists in the API's registry: saving replaces it ({}).",
                     agent.id,
@@ -101,6 +99,114 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
                 &serde_json::json!({ "id": agent.id, "status": "saved" }),
                 || format!("Saved agent {} in the API's registry of {env}.\n", agent.id),
             )
+        }
+        AgentsCommand::Update {
+            id,
+            name,
+            instructions,
+            instructions_file,
+            model,
+            env,
+            confirm,
+        } => {
+            let env = env_name(&console, &env)?;
+            let Some(current) = console.api_agent(&env, &id).await? else {
+                return Ok(out.failure(&AppError::new(
+                    ErrorCode::NotFound,
+                    format!("No agent \"{id}\" in the API's registry of {env}: create it instead"),
+                )));
+            };
+            let instructions = match (instructions, instructions_file) {
+                (None, None) => current.instructions.clone(),
+                (text, file) => text_or_file(text, file)?,
+            };
+            let agent = NewAgent {
+                id,
+                name: name.unwrap_or_else(|| current.name.clone()),
+                instructions,
+                model: model.unwrap_or_else(|| current.model.clone()),
+            };
+            let changes = afc_core::agents::plan_changes(&NewAgent::from(&current), &agent);
+            if changes.is_empty() {
+                return out.result(
+                    &serde_json::json!({ "id": agent.id, "status": "unchanged" }),
+                    || {
+                        format!(
+                            "Agent {} already has those values: nothing to save.\n",
+                            agent.id
+                        )
+                    },
+                );
+            }
+            if !out.json {
+                eprintln!(
+                    "Updating {} on {env} changes {}.",
+                    agent.id,
+                    changes.join(", ")
+                );
+            }
+            let decision = console.decision(&env, AuditAction::AgentSave, Some(&agent.id))?;
+            let confirmed = answer(&decision, &confirm)?;
+            console.save_agent(&env, &agent, &confirmed).await?;
+            out.result(
+                &serde_json::json!({ "id": agent.id, "status": "saved", "changes": changes }),
+                || format!("Updated agent {} ({}).\n", agent.id, changes.join(", ")),
+            )
+        }
+        AgentsCommand::Export {
+            folder,
+            format,
+            only,
+            env,
+        } => {
+            let env = env_name(&console, &env)?;
+            let format = match format {
+                AgentFormat::Json => FileFormat::Json,
+                AgentFormat::Yaml => FileFormat::Yaml,
+            };
+            let ids = (!only.is_empty()).then_some(only.as_slice());
+            let report = console.export_agents(&env, &folder, format, ids).await?;
+            out.result(&report, || {
+                format!(
+                    "Wrote {} agent file(s) of {env} to {}.\n",
+                    report.files.len(),
+                    report.folder
+                )
+            })
+        }
+        AgentsCommand::Import {
+            path,
+            bulk,
+            env,
+            confirm,
+        } => {
+            let env = env_name(&console, &env)?;
+            let plan = console.import_plan(&env, &path).await?;
+            apply_plan(ctx, &console, plan, &bulk, &confirm).await
+        }
+        AgentsCommand::Diff { other, env } => {
+            let env = env_name(&console, &env)?;
+            let plan = console.promotion_plan(&env, &other).await?;
+            let differs = plan.items.iter().any(|i| i.action != PlanAction::Unchanged);
+            out.report(&plan, differs, || {
+                let mut s = describe_plan(&plan);
+                let _ = writeln!(s, "{env} → {other}: {}", plan_summary(&plan));
+                s
+            })
+        }
+        AgentsCommand::Promote {
+            to,
+            only,
+            bulk,
+            env,
+            confirm,
+        } => {
+            let env = env_name(&console, &env)?;
+            let mut plan = console.promotion_plan(&env, &to).await?;
+            plan.items.retain(|i| {
+                i.action != PlanAction::OnlyInTarget && (only.is_empty() || only.contains(&i.id))
+            });
+            apply_plan(ctx, &console, plan, &bulk, &confirm).await
         }
         AgentsCommand::Delete { id, env, confirm } => {
             let env = env_name(&console, &env)?;
@@ -221,6 +327,89 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
             })
         }
     }
+}
+
+/// Shows `plan`, then (unless a dry run) saves its new and replaced agents. Exit 1 when an item
+/// is invalid or the writes did not all complete.
+async fn apply_plan(
+    ctx: &Ctx,
+    console: &afc_core::Console,
+    plan: AgentPlan,
+    bulk: &BulkArgs,
+    confirm: &ConfirmArgs,
+) -> Result<ExitCode, AppError> {
+    let out = &ctx.out;
+    let invalid = plan.count(PlanAction::Invalid) > 0;
+    let writes = plan.writes();
+    if bulk.dry_run || writes.is_empty() {
+        return out.report(&plan, invalid, || {
+            format!("{}{}\n", describe_plan(&plan), plan_summary(&plan))
+        });
+    }
+    if !out.json {
+        eprint!("{}{}\n", describe_plan(&plan), plan_summary(&plan));
+    }
+    let subject = format!("{} agents", writes.len());
+    let decision = console.decision(&plan.target, AuditAction::AgentSave, Some(&subject))?;
+    let confirmed = answer(&decision, confirm)?;
+    let report = console
+        .save_agents(
+            &plan.target,
+            &writes,
+            &confirmed,
+            bulk.pace,
+            &bulk_progress(out),
+            &ctx.cancel,
+        )
+        .await?;
+    out.report(&report, invalid || !report.complete(), || {
+        describe_bulk(&report, &plan.target)
+    })
+}
+
+fn bulk_progress(out: &Output) -> Progress<BulkEvent> {
+    if out.json {
+        return Progress::none();
+    }
+    Progress::new(|event| match event {
+        BulkEvent::Saved { id, done, total } => eprintln!("[{done}/{total}] saved {id}"),
+        BulkEvent::Waiting { seconds } => {
+            eprintln!("waiting {seconds} s for the API's rate-limit window");
+        }
+    })
+}
+
+fn describe_plan(plan: &AgentPlan) -> String {
+    let mut s = String::new();
+    for i in &plan.items {
+        let what = match i.action {
+            PlanAction::New => "new".to_owned(),
+            PlanAction::Replace => format!("replace ({})", i.changes.join(", ")),
+            PlanAction::Unchanged => "unchanged".to_owned(),
+            PlanAction::Invalid => format!("invalid: {}", i.reason.as_deref().unwrap_or_default()),
+            PlanAction::OnlyInTarget => format!("only in {}", plan.target),
+        };
+        let _ = writeln!(s, "{:<28} {:<24} {what}", i.id, i.origin);
+    }
+    s
+}
+
+fn describe_bulk(r: &BulkReport, target: &str) -> String {
+    let mut s = format!("Saved {} agent(s) to {target}.\n", r.done.len());
+    if let (Some(id), Some(e)) = (&r.failed, &r.error) {
+        let _ = writeln!(s, "Stopped at {id} [{}]: {}", e.code, e.message);
+    }
+    if r.cancelled {
+        s.push_str("Cancelled.\n");
+    }
+    if !r.not_started.is_empty() {
+        let _ = writeln!(
+            s,
+            "Not started: {} (run the same command again to finish).",
+            r.not_started.join(", ")
+        );
+    }
+    s
 }
 
 fn line(r: &AgentRow) -> String {

@@ -271,3 +271,186 @@ fn a_completed_run_exits_0_with_its_output() {
     assert_eq!(ran.status.code(), Some(0), "{}", text(&ran));
     assert_contains(&text(&ran), &["completed in 0.42 s", "Echo: Bonjour ✓"]);
 }
+
+/// An environment on an API only.
+fn api_environment(dir: &Path, name: &str, kind: &str, api: &FixtureApi) {
+    let add = afctl(
+        dir,
+        &["env", "add", name, "--kind", kind, "--api-url", &api.url()],
+        "",
+    );
+    assert!(add.status.success(), "{}", text(&add));
+}
+
+#[test]
+fn export_import_diff_promote_and_update_between_environments() {
+    let (dev_api, prod_api) = (FixtureApi::start(), FixtureApi::start());
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    api_environment(dir, "dev", "dev", &dev_api);
+    api_environment(dir, "prod", "production", &prod_api);
+
+    // Update keeps the fields not given and says what changes.
+    let update = afctl(
+        dir,
+        &[
+            "agents",
+            "update",
+            "support-bot",
+            "--env",
+            "dev",
+            "--model",
+            "gpt-4.1",
+            "--instructions-file",
+            "-",
+        ],
+        "Answer in French.\n",
+    );
+    assert_eq!(update.status.code(), Some(0), "{}", text(&update));
+    assert_contains(&text(&update), &["changes instructions, model"]);
+    let saved = dev_api
+        .agents()
+        .into_iter()
+        .find(|a| a["id"] == "support-bot")
+        .unwrap();
+    assert_eq!(
+        (saved["model"].as_str(), saved["instructions"].as_str()),
+        (Some("gpt-4.1"), Some("Answer in French.\n"))
+    );
+    let missing = afctl(
+        dir,
+        &["agents", "update", "nobody", "--env", "dev", "--name", "X"],
+        "",
+    );
+    assert_eq!(missing.status.code(), Some(1), "{}", text(&missing));
+
+    // Diff: the changed agent differs; exit 1.
+    let diff = afctl(
+        dir,
+        &["agents", "diff", "--env", "dev", "--with", "prod"],
+        "",
+    );
+    assert_eq!(diff.status.code(), Some(1), "{}", text(&diff));
+    assert_contains(
+        &text(&diff),
+        &[
+            "support-bot",
+            "replace (instructions, model)",
+            "1 replaced, 1 unchanged",
+        ],
+    );
+
+    // Export to a folder, as YAML; import it into prod (production: the name must be typed).
+    let folder = tempfile::tempdir().unwrap();
+    let folder_arg = folder.path().to_str().unwrap();
+    let export = afctl(
+        dir,
+        &[
+            "agents", "export", folder_arg, "--env", "dev", "--format", "yaml",
+        ],
+        "",
+    );
+    assert_eq!(export.status.code(), Some(0), "{}", text(&export));
+    assert!(folder.path().join("support-bot.yaml").is_file());
+    let dry = afctl(
+        dir,
+        &[
+            "--json",
+            "agents",
+            "import",
+            folder_arg,
+            "--env",
+            "prod",
+            "--dry-run",
+        ],
+        "",
+    );
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry));
+    let actions: Vec<String> = json(&dry)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["action"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(actions, ["unchanged", "replace"]);
+    let refused = afctl(
+        dir,
+        &["agents", "import", folder_arg, "--env", "prod", "--yes"],
+        "",
+    );
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
+    assert_contains(&text(&refused), &["--confirm prod"]);
+    let imported = afctl(
+        dir,
+        &[
+            "agents",
+            "import",
+            folder_arg,
+            "--env",
+            "prod",
+            "--confirm",
+            "prod",
+        ],
+        "",
+    );
+    assert_eq!(imported.status.code(), Some(0), "{}", text(&imported));
+    assert_contains(
+        &text(&imported),
+        &["[1/1] saved support-bot", "Saved 1 agent(s) to prod"],
+    );
+    let same = afctl(
+        dir,
+        &["agents", "diff", "--env", "dev", "--with", "prod"],
+        "",
+    );
+    assert_eq!(same.status.code(), Some(0), "{}", text(&same));
+
+    // Promote: a new dev agent goes to prod, the rest are unchanged.
+    let create = afctl(
+        dir,
+        &[
+            "agents",
+            "create",
+            "--env",
+            "dev",
+            "--id",
+            "new-one",
+            "--name",
+            "New",
+            "--instructions",
+            "Hi",
+        ],
+        "",
+    );
+    assert!(create.status.success(), "{}", text(&create));
+    let promote = afctl(
+        dir,
+        &[
+            "agents",
+            "promote",
+            "--env",
+            "dev",
+            "--to",
+            "prod",
+            "--confirm",
+            "prod",
+        ],
+        "",
+    );
+    assert_eq!(promote.status.code(), Some(0), "{}", text(&promote));
+    assert!(prod_api.agents().iter().any(|a| a["id"] == "new-one"));
+
+    // A malformed file: named with its line, exit 1, the valid ones still planned.
+    std::fs::write(
+        folder.path().join("zz-broken.json"),
+        "[\n {\"id\": \"b\",\n  \"name\": }\n]\n",
+    )
+    .unwrap();
+    let bad = afctl(
+        dir,
+        &["agents", "import", folder_arg, "--env", "prod", "--dry-run"],
+        "",
+    );
+    assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
+    assert_contains(&text(&bad), &["zz-broken.json", "invalid: line 3"]);
+}
