@@ -347,7 +347,7 @@ async fn apply_plan(
         });
     }
     if !out.json {
-        eprint!("{}{}\n", describe_plan(&plan), plan_summary(&plan));
+        eprintln!("{}{}", describe_plan(&plan), plan_summary(&plan));
     }
     let subject = format!("{} agents", writes.len());
     let decision = console.decision(&plan.target, AuditAction::AgentSave, Some(&subject))?;
