@@ -41,6 +41,21 @@ pub async fn open(app: &AppHandle, choice: Choice<'_>) -> Result<Option<PathBuf>
     chosen(rx.await)
 }
 
+/// The folder the operator chose, or None if they cancelled.
+pub async fn open_folder(app: &AppHandle, title: &str) -> Result<Option<PathBuf>, AppError> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let choice = Choice {
+        title,
+        filter: ("Folders", &[]),
+    };
+    let mut dialog = builder(app, &choice);
+    dialog = dialog.set_title(title);
+    dialog.pick_folder(move |path| {
+        let _ = tx.send(path);
+    });
+    chosen(rx.await)
+}
+
 /// Where the operator chose to write (`file_name` suggested), or None if they cancelled.
 pub async fn save(
     app: &AppHandle,

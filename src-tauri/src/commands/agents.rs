@@ -3,13 +3,15 @@
 
 use afc_core::AppError;
 use afc_core::agents::{
-    AgentsView, ApiAgent, Direction, ExecutionFilter, ExecutionsView, NewAgent, ReconcilePreview,
-    RunRecord, RunRequest, RunResult, TableChoices, TableOwner,
+    AgentPlan, AgentsView, ApiAgent, Direction, ExecutionFilter, ExecutionsView, ExportReport,
+    FileFormat, ImportFrom, NewAgent, ReconcilePreview, RunRecord, RunRequest, RunResult,
+    TableChoices, TableOwner,
 };
 use afc_core::guard::Confirmation;
 use afc_core::jobs::JobSpec;
-use tauri::State;
+use tauri::{AppHandle, State};
 
+use crate::dialogs::{self, Choice};
 use crate::state::AppState;
 
 /// Every agent of `env`: the API's registry and the agents table, joined by id.
@@ -147,4 +149,94 @@ pub async fn list_executions(
     filter: ExecutionFilter,
 ) -> Result<ExecutionsView, AppError> {
     state.console.executions(&env, &filter).await
+}
+
+/// Writes `env`'s API agents (all, or `ids`) to a folder the operator chooses, one file each.
+/// None when the dialog was cancelled.
+#[tauri::command]
+pub async fn export_agents(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    env: String,
+    format: FileFormat,
+    ids: Option<Vec<String>>,
+) -> Result<Option<ExportReport>, AppError> {
+    let title = format!("Export the agents of {env} to a folder");
+    let Some(folder) = dialogs::open_folder(&app, &title).await? else {
+        return Ok(None);
+    };
+    let report = state
+        .console
+        .export_agents(&env, &folder, format, ids.as_deref())
+        .await?;
+    Ok(Some(report))
+}
+
+/// What importing agent files the operator chooses into `env` would do. None when cancelled.
+#[tauri::command]
+pub async fn import_agents_plan(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    env: String,
+    from: ImportFrom,
+) -> Result<Option<AgentPlan>, AppError> {
+    let title = format!("Import agents into {env}");
+    let chosen = match from {
+        ImportFrom::Folder => dialogs::open_folder(&app, &title).await?,
+        ImportFrom::File => {
+            let choice = Choice {
+                title: &title,
+                filter: ("Agent files", &["json", "yaml", "yml"]),
+            };
+            dialogs::open(&app, choice).await?
+        }
+    };
+    match chosen {
+        Some(path) => state.console.import_plan(&env, &path).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The API agents of `from` compared with those of `to`: what promoting them would write.
+#[tauri::command]
+pub async fn promotion_plan(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+) -> Result<AgentPlan, AppError> {
+    state.console.promotion_plan(&from, &to).await
+}
+
+/// Saves `agents` to `env`'s API one at a time, as a job (its result: a BulkReport). `pace`
+/// waits for the rate limit's window instead of refusing to start.
+#[tauri::command]
+pub async fn save_agents(
+    state: State<'_, AppState>,
+    env: String,
+    agents: Vec<NewAgent>,
+    confirmation: Confirmation,
+    pace: bool,
+) -> Result<u64, AppError> {
+    let console = state.console.clone();
+    let title = format!("Save {} agents to {env}", agents.len());
+    let job_env = env.clone();
+    let spec = JobSpec {
+        kind: "agents.save",
+        environment: Some(&job_env),
+        title: &title,
+        cancellable: true,
+    };
+    Ok(state.jobs.spawn(spec, move |job| async move {
+        let report = console
+            .save_agents(
+                &env,
+                &agents,
+                &confirmation,
+                pace,
+                &job.progress(),
+                job.cancel(),
+            )
+            .await?;
+        Ok(Some(report))
+    }))
 }

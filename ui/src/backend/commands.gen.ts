@@ -2,7 +2,7 @@
 // One function per Tauri command; argument and result types come from ./bindings.
 import type { Channel } from "@tauri-apps/api/core";
 import { call } from "./ipc";
-import type { AdoptionPlan, AgentsView, ApiAgent, AppError, AppInfo, AuditAction, AuditLogView, Chart, ChartTheme, Confirmation, ConnectionSecrets, ConnectionTest, Decision, Direction, DriftBoard, EnvHealthView, Environment, EnvironmentList, ExecutionFilter, ExecutionsView, ExportSummary, Finding, HealthSettings, ImportSource, JobInfo, JobUpdate, KeyringStatus, NewAgent, OverviewRow, PastedDatabaseUrl, PastedRedisUrl, Plan, Preferences, Preset, PreviewedImport, ProbeTarget, ReconcilePreview, RunRecord, RunRequest, StatusReport, TableChoices, TableOwner, ValidationReport, VariableChange, VariablesView } from "./bindings";
+import type { AdoptionPlan, AgentPlan, AgentsView, ApiAgent, AppError, AppInfo, AuditAction, AuditLogView, Chart, ChartTheme, Confirmation, ConnectionSecrets, ConnectionTest, Decision, Direction, DriftBoard, EnvHealthView, Environment, EnvironmentList, ExecutionFilter, ExecutionsView, ExportReport, ExportSummary, FileFormat, Finding, HealthSettings, ImportFrom, ImportSource, JobInfo, JobUpdate, KeyringStatus, NewAgent, OverviewRow, PastedDatabaseUrl, PastedRedisUrl, Plan, Preferences, Preset, PreviewedImport, ProbeTarget, ReconcilePreview, RunRecord, RunRequest, StatusReport, TableChoices, TableOwner, ValidationReport, VariableChange, VariablesView } from "./bindings";
 
 /** Every agent of `env`: the API's registry and the agents table, joined by id. */
 export const listAgents = (env: string) =>
@@ -43,6 +43,22 @@ export const agentRunHistory = (env: string, agent: string | null, search: strin
 /** A page of `env`'s executions matching `filter`: the table's, and the API's with the first. */
 export const listExecutions = (env: string, filter: ExecutionFilter) =>
   call<ExecutionsView>("list_executions", { env, filter });
+
+/** Writes `env`'s API agents (all, or `ids`) to a folder the operator chooses, one file each. None when the dialog was cancelled. */
+export const exportAgents = (env: string, format: FileFormat, ids: string[] | null) =>
+  call<ExportReport | null>("export_agents", { env, format, ids });
+
+/** What importing agent files the operator chooses into `env` would do. None when cancelled. */
+export const importAgentsPlan = (env: string, from: ImportFrom) =>
+  call<AgentPlan | null>("import_agents_plan", { env, from });
+
+/** The API agents of `from` compared with those of `to`: what promoting them would write. */
+export const promotionPlan = (from: string, to: string) =>
+  call<AgentPlan>("promotion_plan", { from, to });
+
+/** Saves `agents` to `env`'s API one at a time, as a job (its result: a BulkReport). `pace` waits for the rate limit's window instead of refusing to start. */
+export const saveAgents = (env: string, agents: NewAgent[], confirmation: Confirmation, pace: boolean) =>
+  call<number>("save_agents", { env, agents, confirmation, pace });
 
 /** Version, build, platform and file locations for the About dialog. */
 export const getAppInfo = () =>

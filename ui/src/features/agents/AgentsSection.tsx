@@ -9,6 +9,7 @@ import { Segmented } from "../../components/Segmented";
 import type { SectionProps } from "../../sections";
 import { AgentDetail } from "./AgentDetail";
 import { AgentForm } from "./AgentForm";
+import { AgentTransfer } from "./AgentTransfer";
 import { ExecutionsView } from "./ExecutionsView";
 import { useAgents } from "./queries";
 import "./agents.css";
@@ -74,12 +75,27 @@ function AgentsView({ env }: { env: string }) {
   const [source, setSource] = useState<SourceFilter>("all");
   const [selected, setSelected] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
+  const [picked, setPicked] = useState<Set<string>>(new Set());
   const view = agents.data;
   const rows = useMemo(
     () => (view?.rows ?? []).filter((r) => (source === "all" || r.source === source) && matches(r, query)),
     [view, source, query],
   );
+  const pick = (id: string) =>
+    setPicked((p) => {
+      const next = new Set(p);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
   const columns: Column<AgentRow>[] = [
+    {
+      key: "pick",
+      header: "",
+      width: 36,
+      text: (r) => (picked.has(r.id) ? "selected" : ""),
+      render: (r) => <input type="checkbox" aria-label={`Select ${r.id}`} checked={picked.has(r.id)} onChange={() => pick(r.id)} />,
+    },
     {
       key: "id",
       header: "Id",
@@ -126,6 +142,7 @@ function AgentsView({ env }: { env: string }) {
           </button>
         )}
       </div>
+      {view?.hasApi && <AgentTransfer env={env} selected={view.rows.filter((r) => picked.has(r.id))} />}
       {agents.error && <ErrorNotice error={toAppError(agents.error)} />}
       {view?.apiError && (
         <div className="notice notice--warn" role="alert" data-half="api">

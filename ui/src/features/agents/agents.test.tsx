@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import type { AgentsView, ApiAgent, ExecutionFilter } from "../../backend";
+import type { AgentPlan, AgentsView, ApiAgent, ExecutionFilter } from "../../backend";
 import { LOCAL, goTo, list } from "../../test/fixtures";
 import { fakeJobs } from "../../test/jobs";
 import { setup } from "../../test/renderApp";
@@ -157,6 +157,54 @@ describe("Agents", () => {
     expect(parseContext("")).toEqual({});
     expect(parseContext('{"a": 1}')).toEqual({ context: { a: 1 } });
     expect(parseContext("{nope").error).toMatch(/not JSON/);
+  });
+
+  it("imports a plan of agents: invalid ones named, the writes paced when they do not fit, a stop reported", async () => {
+    const jobs = fakeJobs();
+    const plan: AgentPlan = {
+      target: "local",
+      source: "/home/ops/agents",
+      budget: { limitMinute: 60, remainingMinute: 1, summary: "1 of 60 left this minute" },
+      items: [
+        { id: "a", origin: "a.json", action: "new", changes: [], agent: { id: "a", name: "A", instructions: "Hi", model: "gpt-4o" } },
+        {
+          id: "support-bot",
+          origin: "support-bot.yaml",
+          action: "replace",
+          changes: ["model"],
+          agent: { ...SUPPORT_FIELDS, model: "gpt-4.1" },
+          current: SUPPORT_FIELDS,
+        },
+        { id: "", origin: "broken.json", action: "invalid", changes: [], reason: "line 3, column 11: expected value" },
+      ],
+    };
+    const { user, calls } = setup({
+      list_environments: () => list([LOCAL], "local"),
+      list_agents: () => VIEW,
+      import_agents_plan: () => plan,
+      save_agents: () =>
+        jobs.start("agents.save", "local", "Save 2 agents to local", ["[1/2] saved a"], {
+          state: "succeeded",
+          result: { done: ["a"], failed: "support-bot", error: { code: "rate_limited", message: "rate-limited (probably)" }, notStarted: [], cancelled: false, waitedSeconds: 0 },
+        }),
+      ...jobs.handlers,
+    });
+    await goTo(user, "Agents");
+    await user.click(await screen.findByRole("button", { name: /Import folder/ }));
+    const dialog = await screen.findByRole("dialog", { name: "Import agents into local" });
+    const rows = within(dialog).getByRole("table", { name: "Plan" });
+    expect(within(rows).getByText("line 3, column 11: expected value")).toBeInTheDocument();
+    expect(within(rows).getByText("model: gpt-4o → gpt-4.1")).toBeInTheDocument();
+    // Two writes, one request left this minute: paced unless the operator says otherwise.
+    expect(within(dialog).getByText(/takes 2 request\(s\)/)).toHaveTextContent("1 of 60 left");
+    expect(within(dialog).getByRole("checkbox", { name: /Pace/ })).toBeChecked();
+    await user.click(within(dialog).getByRole("button", { name: "Write 2 agent(s)" }));
+    await user.click(await screen.findByRole("button", { name: "Write" }));
+    await waitFor(() => expect(calls.find((c) => c.command === "save_agents")?.args).toMatchObject({ env: "local", pace: true }));
+    expect((calls.find((c) => c.command === "save_agents")?.args.agents as { id: string }[]).map((a) => a.id)).toEqual(["a", "support-bot"]);
+    const report = await within(dialog).findByRole("status");
+    expect(report).toHaveTextContent("Wrote 1 agent(s). Stopped at support-bot");
+    expect(within(dialog).getByRole("button", { name: "Write the 1 left" })).toBeInTheDocument();
   });
 
   it("lists executions a page at a time, says the API's need a login, and shows the detail of one", async () => {

@@ -39,6 +39,14 @@ impl FileFormat {
     }
 }
 
+/// What an import reads: one file (one agent or a list), or a folder of agent files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportFrom {
+    File,
+    Folder,
+}
+
 /// The file an agent is written to: its id with everything but letters, digits, `-`, `_` and
 /// inner `.` escaped as `%XX`, so any id makes one file name and no id makes a path.
 pub fn file_name(id: &str, format: FileFormat) -> String {

@@ -17,7 +17,7 @@ use ts_rs::TS;
 use crate::AppError;
 
 pub use executions::{Execution, ExecutionCursor, ExecutionFilter, ExecutionsPage, ExecutionsView};
-pub use files::{ExportReport, FileFormat};
+pub use files::{ExportReport, FileFormat, ImportFrom};
 pub use history::RunRecord;
 pub use plan::{
     AgentPlan, BulkEvent, BulkReport, PlanAction, PlanItem, changes as plan_changes,

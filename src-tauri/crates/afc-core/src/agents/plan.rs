@@ -17,8 +17,10 @@ use ts_rs::TS;
 use super::files::{ExportReport, FileFormat, read_all, write_all};
 use super::registry::{checked, list};
 use super::{ApiAgent, NewAgent};
+use crate::api::BudgetView;
 use crate::console::Console;
 use crate::guard::Confirmation;
+use crate::jobs::{JobEventSource, JobProgress};
 use crate::progress::{Cancel, Progress};
 use crate::{AppError, Result};
 
@@ -61,6 +63,8 @@ pub struct AgentPlan {
     /// "support-agents/", "staging".
     pub source: String,
     pub items: Vec<PlanItem>,
+    /// The target API's rate limit after reading its list: what the writes draw on.
+    pub budget: BudgetView,
 }
 
 impl AgentPlan {
@@ -207,6 +211,28 @@ pub enum BulkEvent {
     Waiting { seconds: u64 },
 }
 
+impl JobEventSource for BulkEvent {
+    /// One line of the log, as afctl prints it and the window's job log shows it.
+    fn line(&self) -> String {
+        match self {
+            Self::Saved { id, done, total } => format!("[{done}/{total}] saved {id}"),
+            Self::Waiting { seconds } => {
+                format!("Waiting {seconds} s for the API's rate-limit window")
+            }
+        }
+    }
+
+    fn progress(&self) -> Option<JobProgress> {
+        match self {
+            Self::Saved { done, total, .. } => Some(JobProgress {
+                done: u32::try_from(*done).unwrap_or(u32::MAX),
+                total: u32::try_from(*total).unwrap_or(u32::MAX),
+            }),
+            Self::Waiting { .. } => None,
+        }
+    }
+}
+
 impl Console {
     /// Writes every agent's file to `folder`: all of `env_name`'s API agents, or those in `ids`.
     pub async fn export_agents(
@@ -242,11 +268,13 @@ impl Console {
             .map(|r| (r.origin, r.agent.map(|a| NewAgent::from(&a))))
             .collect();
         let env = self.environment(env_name)?;
-        let current = list(&*self.api(&env).await?).await?;
+        let client = self.api(&env).await?;
+        let current = list(&client).await?;
         Ok(AgentPlan {
             target: env_name.to_owned(),
             source: path.display().to_string(),
             items: compare(wanted, &current, false, env_name),
+            budget: client.budget().view(),
         })
     }
 
@@ -258,10 +286,11 @@ impl Console {
             ));
         }
         let (source, target) = (self.environment(from)?, self.environment(to)?);
-        let (wanted, current) =
-            tokio::join!(async { list(&*self.api(&source).await?).await }, async {
-                list(&*self.api(&target).await?).await
-            });
+        let client = self.api(&target).await?;
+        let (wanted, current) = tokio::join!(
+            async { list(&*self.api(&source).await?).await },
+            list(&client)
+        );
         let mut wanted = wanted?;
         wanted.sort_by(|a, b| a.id.cmp(&b.id));
         let wanted = wanted
@@ -272,6 +301,7 @@ impl Console {
             target: to.to_owned(),
             source: from.to_owned(),
             items: compare(wanted, &current?, true, to),
+            budget: client.budget().view(),
         })
     }
 
@@ -431,6 +461,7 @@ mod tests {
             target: "prod".into(),
             source: "x".into(),
             items,
+            budget: crate::api::RateBudget::default().view(),
         };
         assert_eq!(plan.writes().len(), 2);
         assert_eq!(

@@ -10,6 +10,7 @@ use afc_core::agents::{
     RunRequest, TableOwner, plan_summary,
 };
 use afc_core::audit::AuditAction;
+use afc_core::jobs::JobEventSource;
 use afc_core::progress::Progress;
 use afc_core::{AppError, ErrorCode};
 
@@ -371,12 +372,7 @@ fn bulk_progress(out: &Output) -> Progress<BulkEvent> {
     if out.json {
         return Progress::none();
     }
-    Progress::new(|event| match event {
-        BulkEvent::Saved { id, done, total } => eprintln!("[{done}/{total}] saved {id}"),
-        BulkEvent::Waiting { seconds } => {
-            eprintln!("waiting {seconds} s for the API's rate-limit window");
-        }
-    })
+    Progress::new(|event: BulkEvent| eprintln!("{}", event.line()))
 }
 
 fn describe_plan(plan: &AgentPlan) -> String {
