@@ -135,3 +135,115 @@ async fn both_sides_create_edit_run_and_delete() {
     app.wait_gone("aside.agent-detail").await;
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real window: run through scripts/test.sh"]
+async fn export_to_a_folder_import_into_another_environment_and_promote() {
+    let profile = Profile::new();
+    let dev_api = FixtureApi::builder().rate_limit(600, 10_000).start();
+    let prod_api = FixtureApi::builder().rate_limit(600, 10_000).start();
+    for (name, kind, api) in [("dev", "dev", &dev_api), ("prod", "production", &prod_api)] {
+        afctl(
+            &profile,
+            &["env", "add", name, "--kind", kind, "--api-url", &api.url()],
+            "",
+        );
+    }
+    afctl(&profile, &["env", "use", "dev"], "");
+    afctl(
+        &profile,
+        &[
+            "agents",
+            "create",
+            "--env",
+            "dev",
+            "--id",
+            "from-dev",
+            "--name",
+            "From Dev",
+            "--instructions",
+            "Only in dev",
+        ],
+        "",
+    );
+    let app = launch(&profile).await;
+    app.open("agents").await;
+    app.wait_contains("section[data-section=agents]", "from-dev")
+        .await;
+
+    // Export every agent of dev to a folder, as YAML.
+    let folder = profile.dir("exported");
+    std::fs::create_dir_all(&folder).unwrap();
+    app.click("button[data-action=export-agents]").await;
+    app.click(".modal [role=radio][data-tab=yaml]").await;
+    app.click(".modal button[data-action=choose-export-folder]")
+        .await;
+    app.open_dialog("Export the agents of dev to a folder", &folder)
+        .await;
+    app.wait_contains(".modal [data-export]", "Wrote 3 file(s)")
+        .await;
+    app.screenshot("agents-exported").await;
+    assert!(folder.join("from-dev.yaml").is_file());
+    app.close_dialog().await;
+
+    // Compare with prod: from-dev is new there; promote it (production: its name typed).
+    app.click("button[data-action=promote-agents]").await;
+    app.click(".modal button[data-action=compare-agents]").await;
+    app.find(".modal tr[data-action=new][data-id=from-dev]")
+        .await;
+    app.screenshot("agents-promote-plan").await;
+    app.click(".modal button[data-action=write-plan]").await;
+    app.confirm(Some("prod")).await;
+    app.wait_contains(".modal [data-report]", "Wrote 1 agent(s).")
+        .await;
+    wait_until("the promoted agent in prod", || async {
+        agent_name(&prod_api, "from-dev")
+    })
+    .await;
+    app.close_dialog().await;
+
+    // Change prod's copy behind the console's back; importing dev's folder shows it replaced.
+    afctl(
+        &profile,
+        &[
+            "agents",
+            "update",
+            "from-dev",
+            "--env",
+            "prod",
+            "--name",
+            "Drifted",
+            "--confirm",
+            "prod",
+        ],
+        "",
+    );
+    app.select("#env-switch", "prod").await;
+    app.find("[data-testid=environment][data-kind=production]")
+        .await;
+    app.choose_theme(&profile, "Dark").await;
+    app.click("button[data-action=import-folder]").await;
+    app.open_dialog("Import agents into prod", &folder).await;
+    app.wait_contains(
+        ".modal tr[data-action=replace][data-id=from-dev]",
+        "name: Drifted → From Dev",
+    )
+    .await;
+    app.screenshot("agents-import-plan").await;
+    app.click(".modal button[data-action=write-plan]").await;
+    app.confirm(Some("prod")).await;
+    app.wait_contains(".modal [data-report]", "Wrote 1 agent(s).")
+        .await;
+    wait_until("prod's agent back to dev's", || async {
+        agent_name(&prod_api, "from-dev").filter(|n| n == "From Dev")
+    })
+    .await;
+    app.close_dialog().await;
+
+    // The executions tab: prod's API needs a login for them, and says so.
+    app.click("[role=tab][data-tab=executions]").await;
+    app.wait_contains("[data-view=executions] [data-half=api]", "login")
+        .await;
+    app.screenshot("agents-executions").await;
+    app.quit().await;
+}

@@ -13,7 +13,7 @@ impl App {
     }
 
     /// Answers the open confirmation: types `name` when the write policy asks for it, then
-    /// confirms, and waits for the dialog to close.
+    /// confirms, and waits for the confirmation to close (a dialog it was asked from stays).
     pub async fn confirm(&self, name: Option<&str>) {
         let verdict = match name {
             Some(_) => "confirm_name",
@@ -24,8 +24,9 @@ impl App {
         if let Some(name) = name {
             self.fill(".modal input[name=confirm-name]", name).await;
         }
-        self.click(".modal button[type=submit]").await;
-        self.wait_gone(".modal").await;
+        let form = format!(".modal form[data-verdict={verdict}]");
+        self.click(&format!("{form} button[type=submit]")).await;
+        self.wait_gone(&form).await;
     }
 
     pub fn environments(&self) -> Environments<'_> {
