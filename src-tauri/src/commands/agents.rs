@@ -3,9 +3,9 @@
 
 use afc_core::AppError;
 use afc_core::agents::{
-    AgentPlan, AgentsView, ApiAgent, Direction, ExecutionFilter, ExecutionsView, ExportReport,
-    FileFormat, ImportFrom, NewAgent, ReconcilePreview, RunRecord, RunRequest, RunResult,
-    TableChoices, TableOwner,
+    AgentPlan, AgentsOverviewRow, AgentsView, ApiAgent, Direction, ExecutionFilter, ExecutionsView,
+    ExportReport, FileFormat, ImportFrom, NewAgent, ReconcilePreview, RunRecord, RunRequest,
+    RunResult, TableChoices, TableOwner,
 };
 use afc_core::guard::Confirmation;
 use afc_core::jobs::JobSpec;
@@ -239,4 +239,12 @@ pub async fn save_agents(
             .await?;
         Ok(Some(report))
     }))
+}
+
+/// Every environment's API agents compared with the others' (the drift board's agents table).
+#[tauri::command]
+pub async fn agents_overview(
+    state: State<'_, AppState>,
+) -> Result<Vec<AgentsOverviewRow>, AppError> {
+    state.console.agents_overview().await
 }

@@ -3,6 +3,7 @@ export type { AdoptionPlan } from "./AdoptionPlan";
 export type { AgentPlan } from "./AgentPlan";
 export type { AgentRow } from "./AgentRow";
 export type { AgentSource } from "./AgentSource";
+export type { AgentsOverviewRow } from "./AgentsOverviewRow";
 export type { AgentsView } from "./AgentsView";
 export type { ApiAgent } from "./ApiAgent";
 export type { ApiAuth } from "./ApiAuth";

@@ -1,6 +1,7 @@
 import { TriangleAlert } from "lucide-react";
 import { useState } from "react";
 import { toAppError, type DriftCell } from "../../backend";
+import { AgentsOverview } from "../../components/AgentsOverview";
 import { MigrationOverview } from "../../components/MigrationOverview";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { useDriftBoard } from "./queries";
@@ -87,6 +88,8 @@ export function DriftBoardView() {
       </div>
       <h2 className="drift__subtitle">Database migrations</h2>
       <MigrationOverview />
+      <h2 className="drift__subtitle">Agents</h2>
+      <AgentsOverview />
     </div>
   );
 }

@@ -192,7 +192,14 @@ describe("secrets", () => {
       ],
       warnings: [{ environment: "prod", variable: "JWT_SECRET_KEY", message: "The same value is used in local (dev)" }],
     };
-    const { user } = setup({ ...handlers([]), drift_board: () => board });
+    const { user } = setup({
+      ...handlers([]),
+      drift_board: () => board,
+      agents_overview: () => [
+        { environment: "local", count: 3, missing: [], different: ["support-bot"] },
+        { environment: "prod", count: 2, missing: ["new-one"], different: ["support-bot"] },
+      ],
+    });
     await goTo(user, "Secrets");
     await user.click(await screen.findByRole("tab", { name: "Drift board" }));
     const table = await screen.findByTestId("drift-board");
@@ -201,5 +208,10 @@ describe("secrets", () => {
     expect(within(table).getByText("SENTRY_DSN").closest("tr")).toHaveTextContent("missing");
     await user.click(within(table).getByLabelText("Only variables that differ"));
     expect(within(table).getByText("JWT_SECRET_KEY", { selector: "td" }).closest("tr")).toHaveTextContent("secret · A");
+    // The agents rows: what each environment's API lacks and what differs.
+    const agents = await within(table).findByRole("table", { name: "Agents of every environment" });
+    expect(agents.querySelector('[data-agents-env="prod"]')).toHaveAttribute("data-status", "missing");
+    expect(agents.querySelector('[data-agents-env="prod"]')).toHaveTextContent("new-one");
+    expect(agents.querySelector('[data-agents-env="local"]')).toHaveAttribute("data-status", "different");
   });
 });

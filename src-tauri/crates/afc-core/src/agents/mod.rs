@@ -5,6 +5,7 @@
 mod executions;
 pub mod files;
 mod history;
+mod overview;
 mod plan;
 mod reconcile;
 mod registry;
@@ -19,6 +20,7 @@ use crate::AppError;
 pub use executions::{Execution, ExecutionCursor, ExecutionFilter, ExecutionsPage, ExecutionsView};
 pub use files::{ExportReport, FileFormat, ImportFrom};
 pub use history::RunRecord;
+pub use overview::AgentsOverviewRow;
 pub use plan::{
     AgentPlan, BulkEvent, BulkReport, PlanAction, PlanItem, changes as plan_changes,
     summary as plan_summary,

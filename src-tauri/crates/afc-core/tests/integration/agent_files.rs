@@ -157,6 +157,33 @@ async fn agents_exported_to_files_import_into_another_environment_exactly() {
         .collect();
     assert_eq!(replaced, [("a b?c#d é", vec!["model".to_owned()])]);
     assert_eq!(plan.count(PlanAction::Unchanged), 4);
+
+    // The drift board's agents rows say the same, and an unreachable API says why.
+    api_environment(
+        &t,
+        "gone",
+        &format!(
+            "http://127.0.0.1:{}",
+            test_support::fixture_api::closed_port()
+        ),
+        SafetyLevel::Open,
+    )
+    .await;
+    let rows = t.console.agents_overview().await.unwrap();
+    let got: Vec<(&str, Option<u32>, Vec<String>)> = rows
+        .iter()
+        .map(|r| (r.environment.as_str(), r.count, r.different.clone()))
+        .collect();
+    let differs = vec!["a b?c#d é".to_owned()];
+    assert_eq!(
+        got,
+        [
+            ("dev", Some(5), differs.clone()),
+            ("prod", Some(5), differs),
+            ("gone", None, vec![])
+        ]
+    );
+    assert_eq!(rows[2].error.as_ref().unwrap().code, ErrorCode::Unreachable);
 }
 
 #[tokio::test]
