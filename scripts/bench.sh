@@ -12,6 +12,8 @@ in_test_session cargo bench --locked -p agent-factory-console --bench startup
 scripts/test-session.sh cargo bench --locked -p afc-core --bench secrets
 # Migrations against the machine's PostgreSQL.
 scripts/test-session.sh cargo bench --locked -p afc-core --bench migrate
+# 10,000 agents listed and reconciled (fixture API + PostgreSQL), and a 5,000-agent import plan.
+scripts/test-session.sh cargo bench --locked -p afc-core --bench agents
 # Metrics parser throughput and the report over two scrapes.
 cargo bench --locked -p afc-core --bench metrics
 # CPU used by polling ten environments every second.

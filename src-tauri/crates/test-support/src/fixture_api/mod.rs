@@ -317,6 +317,11 @@ impl FixtureApi {
         lock(&self.platform).executions.push(execution);
     }
 
+    /// Agents added to the registry as they are (`{id, name, instructions, model, …}`).
+    pub fn add_agents(&self, agents: impl IntoIterator<Item = serde_json::Value>) {
+        lock(&self.platform).agents.extend(agents);
+    }
+
     /// The agents the API's registry holds now.
     pub fn agents(&self) -> Vec<serde_json::Value> {
         lock(&self.platform).agents.clone()

@@ -1,0 +1,111 @@
+//! Agents at scale: listing and reconciling 10,000 agents (the fixture API's list of 10,000 and
+//! a 10,000-row table, half the ids shared), the join alone, and planning an import of 5,000
+//! agents from one 10 MiB file. Run by scripts/bench.sh (it needs the test session's keyring).
+
+use std::hint::black_box;
+
+use afc_core::Console;
+use afc_core::agents::{ApiAgent, reconcile};
+use afc_core::db::{DbConnection, TlsPolicy};
+use afc_core::environments::{ConnectionSecrets, EnvKind, Environment};
+use afc_core::migrate::{self, MigrationRun, MigrationSet};
+use afc_core::paths::AppPaths;
+use afc_core::progress::{Cancel, Progress};
+use criterion::{Criterion, criterion_group, criterion_main};
+use serde_json::json;
+use test_support::fixture_api::FixtureApi;
+use test_support::postgres::TestDb;
+
+const N: usize = 10_000;
+
+fn benches(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let api = FixtureApi::builder()
+        .rate_limit(1_000_000, 1_000_000)
+        .start();
+    api.add_agents((0..N).map(|i| {
+        json!({"id": format!("agent-{i:05}"), "name": format!("Agent {i}"), "instructions": "Answer politely.",
+               "model": "gpt-4o", "tools": [], "knowledge_packs": [], "config": {"temperature": 0.7}, "metadata": {}})
+    }));
+    let db = TestDb::create();
+    let dir = tempfile::tempdir().unwrap();
+    let console = Console::load(AppPaths::under(dir.path()), "bench").unwrap();
+    runtime.block_on(async {
+        let target = afc_core::db::Database::from_url(&db.url()).unwrap();
+        let permit = afc_core::guard::authorize(
+            afc_core::audit::AuditAction::MigrationApply,
+            "bench",
+            &target.scope(),
+            &afc_core::guard::Confirmation::yes(),
+        )
+        .unwrap();
+        let set = MigrationSet::embedded();
+        migrate::apply(
+            &MigrationRun::new(&target, &set, &Progress::none(), &Cancel::default()),
+            &permit,
+        )
+        .await
+        .unwrap();
+        let mut env = Environment::new("bench", EnvKind::Dev);
+        env.api_url = Some(api.url());
+        env.database = Some(DbConnection {
+            host: "127.0.0.1".into(),
+            port: 5432,
+            database: db.name.clone(),
+            user: "postgres".into(),
+            tls: TlsPolicy::Disable,
+            ca_cert: None,
+            has_password: false,
+        });
+        console
+            .create_environment(env, ConnectionSecrets::default())
+            .await
+            .unwrap();
+    });
+    // Half the table shares the API's ids (some with another name), half is the table's own.
+    db.sql(&format!(
+        "INSERT INTO agents (id, name, instructions, model)
+         SELECT CASE WHEN n % 2 = 0 THEN 'agent-' ELSE 'row-' END || lpad(n::text, 5, '0'),
+                CASE WHEN n % 10 = 0 THEN 'Renamed ' ELSE 'Agent ' END || n, 'Answer politely.', 'gpt-4o'
+         FROM generate_series(0, {}) n",
+        N - 1
+    ));
+
+    let mut group = c.benchmark_group("agents");
+    group.sample_size(20);
+    group.bench_function(
+        "list and reconcile 10,000 API agents and 10,000 table rows",
+        |b| {
+            b.to_async(&runtime).iter(|| async {
+                let view = console.agents("bench").await.unwrap();
+                // And the fixture's two recorded agents.
+                assert_eq!(view.rows.len(), N + N / 2 + 2);
+                view
+            })
+        },
+    );
+    let view = runtime.block_on(console.agents("bench")).unwrap();
+    let api_side: Vec<ApiAgent> = view.rows.iter().filter_map(|r| r.api.clone()).collect();
+    let table_side: Vec<_> = view.rows.iter().filter_map(|r| r.table.clone()).collect();
+    group.bench_function("join 10,000 + 10,000 by id (no I/O)", |b| {
+        b.iter(|| reconcile(black_box(&api_side), black_box(&table_side)))
+    });
+
+    let files = tempfile::tempdir().unwrap();
+    let many: Vec<_> = (0..5000)
+        .map(|i| json!({"id": format!("bulk-{i:04}"), "name": format!("Bulk {i}"), "instructions": "x".repeat(2048)}))
+        .collect();
+    std::fs::write(
+        files.path().join("many.json"),
+        serde_json::to_string(&many).unwrap(),
+    )
+    .unwrap();
+    group.bench_function("plan an import of 5,000 agents from a 10 MiB file", |b| {
+        b.to_async(&runtime)
+            .iter(|| console.import_plan("bench", files.path()))
+    });
+    group.finish();
+}
+
+criterion_group!(agents, benches);
+criterion_main!(agents);
