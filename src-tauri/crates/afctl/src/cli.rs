@@ -203,6 +203,9 @@ pub enum AgentsCommand {
         input_file: Option<PathBuf>,
         #[arg(long, value_name = "ID")]
         session: Option<String>,
+        /// Stop waiting after this many seconds (the platform may still finish the run).
+        #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+        timeout: u64,
         /// A JSON object passed as the run's context.
         #[arg(long, value_name = "JSON")]
         context: Option<String>,

@@ -15,7 +15,7 @@ use crate::api::{Call, PlatformClient};
 use crate::audit::{AuditAction, Event};
 use crate::console::Console;
 use crate::guard::Confirmation;
-use crate::{AppError, Result};
+use crate::{AppError, ErrorCode, Result};
 
 /// The collection route: with its slash (without it the API answers 307).
 const AGENTS: &str = "/api/v1/agents/";
@@ -208,6 +208,19 @@ impl Console {
         id: &str,
         request: &RunRequest,
     ) -> Result<RunResult> {
+        self.run_agent_within(env_name, id, request, RUN_TIMEOUT)
+            .await
+    }
+
+    /// [`run_agent`](Self::run_agent), waiting at most `timeout` for the platform's answer. A run
+    /// that takes longer is reported as such: the platform may still finish it.
+    pub async fn run_agent_within(
+        &self,
+        env_name: &str,
+        id: &str,
+        request: &RunRequest,
+        timeout: Duration,
+    ) -> Result<RunResult> {
         if request.input_text.is_empty() {
             return Err(AppError::invalid_input("Give the agent some input text"));
         }
@@ -221,8 +234,19 @@ impl Console {
             let response = self
                 .api(&env)
                 .await?
-                .call(Call::post(&path, &body).timeout(RUN_TIMEOUT))
-                .await?;
+                .call(Call::post(&path, &body).timeout(timeout))
+                .await
+                .map_err(|e| match e.code {
+                    ErrorCode::Timeout => AppError::new(
+                        ErrorCode::Timeout,
+                        format!(
+                            "Agent {id} did not answer within {} s: the console stopped waiting, and the platform may still finish the run",
+                            timeout.as_secs()
+                        ),
+                    )
+                    .with_details(e.message),
+                    _ => e,
+                })?;
             let mut result: RunResult = response.json()?;
             result.explanation = explain(result.error.as_deref());
             result.request_id = response.request_id.clone();

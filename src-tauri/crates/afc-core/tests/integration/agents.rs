@@ -475,3 +475,61 @@ async fn executions_are_paged_by_keyset_and_the_apis_need_the_login() {
     let query = &api.received_at("/api/v1/executions/")[0];
     assert_contains(&query.query, &["entity_id=support-bot"]);
 }
+
+#[tokio::test]
+async fn a_run_slower_than_the_timeout_stops_waiting_and_an_agent_deleted_meanwhile_is_not_found() {
+    let api = FixtureApi::start();
+    let db = TestDb::create();
+    let t = console();
+    environment(&t, &api.url(), &db, SafetyLevel::Open).await;
+    let request = RunRequest {
+        input_text: "Slow".into(),
+        ..RunRequest::default()
+    };
+    api.set(
+        "/api/v1/agents/support-bot/run",
+        test_support::fixture_api::Reply::json(200, "agents-run-no-llm.json")
+            .delayed(std::time::Duration::from_secs(3)),
+    );
+    let e = t
+        .console
+        .run_agent_within(
+            "local",
+            "support-bot",
+            &request,
+            std::time::Duration::from_secs(1),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Timeout);
+    assert_contains(&e.message, &["within 1 s", "may still finish the run"]);
+    // A run is not repeated: the platform would run it twice.
+    assert_eq!(api.received_at("/api/v1/agents/support-bot/run").len(), 1);
+
+    // Deleted from the API behind the console's back: copying it into the table says so and
+    // writes nothing.
+    let view = t.console.agents("local").await.unwrap();
+    assert!(view.rows.iter().any(|r| r.id == "research-assistant"));
+    api.unset("/api/v1/agents/support-bot/run");
+    t.console
+        .delete_agent("local", "research-assistant", &Confirmation::yes())
+        .await
+        .unwrap();
+    let gone = t
+        .console
+        .reconcile_agent(
+            "local",
+            "research-assistant",
+            Direction::ToTable,
+            &TableOwner::default(),
+            &Confirmation::yes(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(gone.code, ErrorCode::NotFound);
+    assert_eq!(
+        db.sql("SELECT count(*) FROM agents WHERE id = 'research-assistant'")
+            .trim(),
+        "0"
+    );
+}

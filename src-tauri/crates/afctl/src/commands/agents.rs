@@ -292,6 +292,7 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
             input,
             input_file,
             session,
+            timeout,
             context,
             env,
         } => {
@@ -308,7 +309,10 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
                 session_id: session,
                 context,
             };
-            let result = console.run_agent(&env, &id, &request).await?;
+            let timeout = std::time::Duration::from_secs(timeout);
+            let result = console
+                .run_agent_within(&env, &id, &request, timeout)
+                .await?;
             out.report(&result, result.failed(), || {
                 let mut s = format!("{} in {:.2} s", result.status, result.execution_time);
                 if let Some(r) = &result.request_id {
