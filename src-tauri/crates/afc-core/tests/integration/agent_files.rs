@@ -52,23 +52,26 @@ fn awkward() -> Vec<NewAgent> {
     ]
 }
 
+/// Saves `agents` unpaced, as one bulk write.
+async fn save(
+    console: &Console,
+    env: &str,
+    agents: &[NewAgent],
+    answer: &Confirmation,
+) -> afc_core::Result<BulkReport> {
+    let (progress, cancel) = (Progress::none(), Cancel::default());
+    console
+        .save_agents(env, agents, answer, false, &progress, &cancel)
+        .await
+}
+
 async fn save_all(
     t: &TestConsole,
     env: &str,
     agents: &[NewAgent],
     answer: &Confirmation,
 ) -> BulkReport {
-    t.console
-        .save_agents(
-            env,
-            agents,
-            answer,
-            false,
-            &Progress::none(),
-            &Cancel::default(),
-        )
-        .await
-        .unwrap()
+    save(&t.console, env, agents, answer).await.unwrap()
 }
 
 fn fields(agents: &[serde_json::Value]) -> Vec<(String, String, String, String)> {
@@ -112,16 +115,7 @@ async fn agents_exported_to_files_import_into_another_environment_exactly() {
         assert_eq!(plan.count(PlanAction::Unchanged), 5 - new);
         if format == FileFormat::Json {
             // A protected environment: the name typed, or nothing is written.
-            let refused = t
-                .console
-                .save_agents(
-                    "prod",
-                    &plan.writes(),
-                    &Confirmation::yes(),
-                    false,
-                    &Progress::none(),
-                    &Cancel::default(),
-                )
+            let refused = save(&t.console, "prod", &plan.writes(), &Confirmation::yes())
                 .await
                 .unwrap();
             assert_eq!(refused.error.unwrap().code, ErrorCode::UnsafeInProduction);
@@ -217,16 +211,7 @@ async fn a_malformed_or_huge_import_is_reported_per_file_and_the_rest_still_plan
 
     // 5,000 requests cannot fit in a minute's 60: refused before any is sent, pacing offered.
     let before = api.requests();
-    let e = t
-        .console
-        .save_agents(
-            "dev",
-            &plan.writes(),
-            &Confirmation::default(),
-            false,
-            &Progress::none(),
-            &Cancel::default(),
-        )
+    let e = save(&t.console, "dev", &plan.writes(), &Confirmation::default())
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::RateLimited);
@@ -249,31 +234,14 @@ async fn the_limiters_500_mid_bulk_stops_cleanly_and_rerunning_completes_the_res
     let plan = t.console.import_plan("dev", dir.path()).await.unwrap();
     assert_eq!(plan.count(PlanAction::New), 8);
     // Pacing off and the budget reading 5 left: refused up front, nothing sent.
-    let e = t
-        .console
-        .save_agents(
-            "dev",
-            &plan.writes(),
-            &Confirmation::default(),
-            false,
-            &Progress::none(),
-            &Cancel::default(),
-        )
+    let e = save(&t.console, "dev", &plan.writes(), &Confirmation::default())
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::RateLimited);
 
     // Another process (afctl, say) that has not seen the count: it runs into the limiter.
     let other = Console::load(AppPaths::under(t.dir.path()), "test").unwrap();
-    let report = other
-        .save_agents(
-            "dev",
-            &plan.writes(),
-            &Confirmation::default(),
-            false,
-            &Progress::none(),
-            &Cancel::default(),
-        )
+    let report = save(&other, "dev", &plan.writes(), &Confirmation::default())
         .await
         .unwrap();
     assert_eq!(
@@ -304,15 +272,7 @@ async fn the_limiters_500_mid_bulk_stops_cleanly_and_rerunning_completes_the_res
         ),
         (3, 5)
     );
-    let report = third
-        .save_agents(
-            "dev",
-            &plan.writes(),
-            &Confirmation::default(),
-            false,
-            &Progress::none(),
-            &Cancel::default(),
-        )
+    let report = save(&third, "dev", &plan.writes(), &Confirmation::default())
         .await
         .unwrap();
     assert!(report.complete(), "{report:?}");
