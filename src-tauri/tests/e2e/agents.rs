@@ -140,15 +140,47 @@ async fn both_sides_create_edit_run_and_delete() {
 #[ignore = "drives the real window: run through scripts/test.sh"]
 async fn export_to_a_folder_import_into_another_environment_and_promote() {
     let profile = Profile::new();
-    let dev_api = FixtureApi::builder().rate_limit(600, 10_000).start();
+    // dev's API has an LLM key (its runs complete) and dev has a database.
+    let dev_api = FixtureApi::builder()
+        .rate_limit(600, 10_000)
+        .llm_key()
+        .start();
     let prod_api = FixtureApi::builder().rate_limit(600, 10_000).start();
-    for (name, kind, api) in [("dev", "dev", &dev_api), ("prod", "production", &prod_api)] {
-        afctl(
-            &profile,
-            &["env", "add", name, "--kind", kind, "--api-url", &api.url()],
-            "",
-        );
-    }
+    let db = TestDb::create();
+    let url = db.url();
+    afctl(
+        &profile,
+        &["migrate", "apply", "--yes", "--database-url", &url],
+        "",
+    );
+    afctl(
+        &profile,
+        &[
+            "env",
+            "add",
+            "dev",
+            "--kind",
+            "dev",
+            "--api-url",
+            &dev_api.url(),
+            "--db-url",
+            &url,
+        ],
+        "",
+    );
+    afctl(
+        &profile,
+        &[
+            "env",
+            "add",
+            "prod",
+            "--kind",
+            "production",
+            "--api-url",
+            &prod_api.url(),
+        ],
+        "",
+    );
     afctl(&profile, &["env", "use", "dev"], "");
     afctl(
         &profile,
@@ -239,6 +271,61 @@ async fn export_to_a_folder_import_into_another_environment_and_promote() {
     })
     .await;
     app.close_dialog().await;
+
+    // Delete prod's copy: a protected environment's agent goes only with its name typed.
+    app.click("button[data-agent=from-dev]").await;
+    app.click("button[data-action=delete-agent]").await;
+    app.confirm(Some("prod")).await;
+    wait_until("the agent gone from prod", || async {
+        agent_name(&prod_api, "from-dev").is_none().then_some(())
+    })
+    .await;
+
+    // In dev (an LLM key): two completed runs, compared side by side.
+    app.select("#env-switch", "dev").await;
+    app.find("[data-testid=environment][data-kind=dev]").await;
+    app.click("button[data-agent=from-dev]").await;
+    for input in ["Hello", "Again"] {
+        app.fill("textarea[name=runInput]", input).await;
+        app.click("button[data-action=run-agent]").await;
+        app.wait_contains(
+            ".run-result[data-status=completed]",
+            &format!("Echo: {input}"),
+        )
+        .await;
+    }
+    app.wait_contains("[aria-label='Run history'] h4", "History (2)")
+        .await;
+    app.click("[aria-label='Run history'] li:nth-child(1) input[type=checkbox]")
+        .await;
+    app.click("[aria-label='Run history'] li:nth-child(2) input[type=checkbox]")
+        .await;
+    app.wait_contains("[aria-label='Two runs compared']", "Echo: Hello")
+        .await;
+    app.screenshot("agents-runs-compared").await;
+
+    // The API-only agent copied into dev's table, after the statement is shown.
+    app.click("button[data-action=to-table]").await;
+    app.wait_contains(
+        ".modal [aria-label='What will be written']",
+        "INSERT INTO public.agents",
+    )
+    .await;
+    app.click(".modal button[data-action=reconcile-write]")
+        .await;
+    app.wait_gone(".modal").await;
+    wait_until("the agent in dev's table", || async {
+        (db.sql("SELECT name FROM agents WHERE id = 'from-dev'")
+            .trim()
+            == "From Dev")
+            .then_some(())
+    })
+    .await;
+    app.find("[role=row][data-source=both] button[data-agent=from-dev]")
+        .await;
+    app.select("#env-switch", "prod").await;
+    app.find("[data-testid=environment][data-kind=production]")
+        .await;
 
     // The executions tab: prod's API needs a login for them, and says so.
     app.click("[role=tab][data-tab=executions]").await;

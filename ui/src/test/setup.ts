@@ -1,7 +1,12 @@
 import "@testing-library/jest-dom/vitest";
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { afterEach } from "vitest";
 import { clearMocks } from "../backend/mock";
+
+// Sections are lazy-loaded: a file's first test waits for its section's module to be transformed
+// and imported, which on a busy two-core machine can take longer than the default second. The
+// find* queries still return as soon as what they wait for appears.
+configure({ asyncUtilTimeout: 5000 });
 
 afterEach(async () => {
   cleanup();
