@@ -17,6 +17,17 @@ pub struct Console {
     pub api: ApiClients,
     /// One database (with its small pool) per environment.
     pub databases: Databases,
+    /// Environments given on afctl's command line by URL: never saved, their secrets held only
+    /// in memory for this run.
+    pub(crate) transient: std::sync::Mutex<Vec<Transient>>,
+}
+
+/// An unsaved environment, as the settings file would hold it (the console does not depend on
+/// the environments module, which depends on it), and its connection secrets by key.
+pub(crate) struct Transient {
+    pub name: String,
+    pub env: serde_json::Value,
+    pub secrets: Vec<(&'static str, crate::keyring::SecretString)>,
 }
 
 impl Console {
@@ -31,7 +42,15 @@ impl Console {
             audit,
             api: ApiClients::default(),
             databases: Databases::default(),
+            transient: std::sync::Mutex::default(),
         }
+    }
+
+    pub(crate) fn transients(&self) -> std::sync::MutexGuard<'_, Vec<Transient>> {
+        // A list only appended to: a panic elsewhere cannot leave it half-changed.
+        self.transient
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The console on the settings file in `paths`; a malformed file is an error, never moved

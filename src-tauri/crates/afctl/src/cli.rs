@@ -54,13 +54,13 @@ pub enum AgentsCommand {
     /// both, the fields that differ. Exit 1 when a side could not be read.
     List {
         #[command(flatten)]
-        env: EnvArg,
+        env: AgentTarget,
     },
     /// One agent, from both sides.
     Show {
         id: String,
         #[command(flatten)]
-        env: EnvArg,
+        env: AgentTarget,
     },
     /// Create an agent in the API's registry. The API replaces an agent with the same id
     /// without a word: afctl shows what would change and asks (--yes) first.
@@ -83,7 +83,7 @@ pub enum AgentsCommand {
         #[arg(long, default_value = afc_core::agents::DEFAULT_MODEL)]
         model: String,
         #[command(flatten)]
-        env: EnvArg,
+        env: AgentTarget,
         #[command(flatten)]
         confirm: ConfirmArgs,
     },
@@ -101,7 +101,7 @@ pub enum AgentsCommand {
         #[arg(long)]
         model: Option<String>,
         #[command(flatten)]
-        env: EnvArg,
+        env: AgentTarget,
         #[command(flatten)]
         confirm: ConfirmArgs,
     },
@@ -115,7 +115,7 @@ pub enum AgentsCommand {
         #[arg(long = "only", value_name = "ID")]
         only: Vec<String>,
         #[command(flatten)]
-        env: EnvArg,
+        env: AgentTarget,
     },
     /// Import agents from a file (one agent or a list) or a folder of .json/.yaml files: shows
     /// each as new, replaced (with the fields that change), unchanged or invalid (file and line),
@@ -126,7 +126,7 @@ pub enum AgentsCommand {
         #[command(flatten)]
         bulk: BulkArgs,
         #[command(flatten)]
-        env: EnvArg,
+        env: AgentTarget,
         #[command(flatten)]
         confirm: ConfirmArgs,
     },
@@ -136,7 +136,7 @@ pub enum AgentsCommand {
         #[arg(long = "with", value_name = "NAME")]
         other: String,
         #[command(flatten)]
-        env: EnvArg,
+        env: AgentTarget,
     },
     /// Copy the API's agents of --env (the source) to --to: those missing there or different,
     /// after showing the plan.
@@ -149,7 +149,7 @@ pub enum AgentsCommand {
         #[command(flatten)]
         bulk: BulkArgs,
         #[command(flatten)]
-        env: EnvArg,
+        env: AgentTarget,
         #[command(flatten)]
         confirm: ConfirmArgs,
     },
@@ -157,7 +157,7 @@ pub enum AgentsCommand {
     Delete {
         id: String,
         #[command(flatten)]
-        env: EnvArg,
+        env: AgentTarget,
         #[command(flatten)]
         confirm: ConfirmArgs,
     },
@@ -175,7 +175,7 @@ pub enum AgentsCommand {
         #[arg(long)]
         dry_run: bool,
         #[command(flatten)]
-        env: EnvArg,
+        env: AgentTarget,
         #[command(flatten)]
         confirm: ConfirmArgs,
     },
@@ -186,7 +186,7 @@ pub enum AgentsCommand {
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,
         #[command(flatten)]
-        env: EnvArg,
+        env: AgentTarget,
     },
     /// Run an agent: exit 0 when it completed, 1 when its status is error (the reason shown).
     Run {
@@ -210,7 +210,7 @@ pub enum AgentsCommand {
         #[arg(long, value_name = "JSON")]
         context: Option<String>,
         #[command(flatten)]
-        env: EnvArg,
+        env: AgentTarget,
     },
 }
 
@@ -426,6 +426,20 @@ pub enum EnvCommand {
         #[command(flatten)]
         confirm: ConfirmArgs,
     },
+}
+
+/// Which environment an agents command works on: a saved one, or one given by URL for this run.
+#[derive(Debug, Args)]
+pub struct AgentTarget {
+    /// A saved environment (defaults to the current one).
+    #[arg(long = "env", value_name = "NAME", conflicts_with_all = ["api_url", "database_url"])]
+    pub env: Option<String>,
+    /// The API by URL instead of an environment (no credentials; open, like --database-url).
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// The database (the agents table's side) by URL instead of an environment.
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
 }
 
 /// How many agents are written at once.

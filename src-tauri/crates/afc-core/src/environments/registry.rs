@@ -95,7 +95,32 @@ impl Console {
         })
     }
 
+    /// Makes `env` usable by name for this run only, with `secrets` (by connection-secret key)
+    /// held in memory: for afctl's `--api-url` and `--database-url`. It is never saved, listed,
+    /// or written to the keyring.
+    pub fn use_transient(
+        &self,
+        env: &Environment,
+        secrets: Vec<(&'static str, SecretString)>,
+    ) -> Result<()> {
+        let value = serde_json::to_value(env).map_err(|e| {
+            AppError::internal("Could not hold the environment").with_details(e.to_string())
+        })?;
+        self.transients().push(crate::console::Transient {
+            name: env.name.clone(),
+            env: value,
+            secrets,
+        });
+        Ok(())
+    }
+
     pub fn environment(&self, name: &str) -> Result<Environment> {
+        if let Some(t) = self.transients().iter().find(|t| t.name == name) {
+            return serde_json::from_value(t.env.clone()).map_err(|e| {
+                AppError::internal("An unsaved environment could not be read back")
+                    .with_details(e.to_string())
+            });
+        }
         self.profiles()?
             .environments
             .into_iter()
@@ -376,6 +401,15 @@ impl Console {
 
     /// A connection secret of an environment, if one is stored.
     pub async fn connection_secret(&self, env: &str, key: &str) -> Result<Option<SecretString>> {
+        let transient = self.transients().iter().find(|t| t.name == env).map(|t| {
+            t.secrets
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.clone())
+        });
+        if let Some(secret) = transient {
+            return Ok(secret);
+        }
         self.keyring.get(&account(env, key)).await
     }
 }

@@ -15,15 +15,18 @@ use afc_core::progress::Progress;
 use afc_core::{AppError, ErrorCode};
 
 use super::{Ctx, answer, env_name, wire_name};
-use crate::cli::{AgentFormat, AgentsCommand, BulkArgs, ConfirmArgs, Side};
+use crate::cli::{AgentFormat, AgentTarget, AgentsCommand, BulkArgs, ConfirmArgs, EnvArg, Side};
 use crate::output::Output;
+use afc_core::Console;
+use afc_core::db::parse_database_url;
+use afc_core::environments::{DB_PASSWORD, EnvKind, Environment, SafetyLevel};
 
 pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError> {
     let console = ctx.console()?;
     let out = &ctx.out;
     match command {
         AgentsCommand::List { env } => {
-            let env = env_name(&console, &env)?;
+            let env = target_name(&console, &env)?;
             let view = console.agents(&env).await?;
             let partial = view.api_error.is_some() || view.database_error.is_some();
             out.report(&view, partial, || {
@@ -47,7 +50,7 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
             })
         }
         AgentsCommand::Show { id, env } => {
-            let env = env_name(&console, &env)?;
+            let env = target_name(&console, &env)?;
             let view = console.agents(&env).await?;
             let row = view.rows.into_iter().find(|r| r.id == id).ok_or_else(|| {
                 AppError::new(
@@ -66,7 +69,7 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
             env,
             confirm,
         } => {
-            let env = env_name(&console, &env)?;
+            let env = target_name(&console, &env)?;
             let instructions = text_or_file(instructions, instructions_file)?;
             let agent = NewAgent {
                 id,
@@ -110,7 +113,7 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
             env,
             confirm,
         } => {
-            let env = env_name(&console, &env)?;
+            let env = target_name(&console, &env)?;
             let Some(current) = console.api_agent(&env, &id).await? else {
                 return Ok(out.failure(&AppError::new(
                     ErrorCode::NotFound,
@@ -160,7 +163,7 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
             only,
             env,
         } => {
-            let env = env_name(&console, &env)?;
+            let env = target_name(&console, &env)?;
             let format = match format {
                 AgentFormat::Json => FileFormat::Json,
                 AgentFormat::Yaml => FileFormat::Yaml,
@@ -181,12 +184,12 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
             env,
             confirm,
         } => {
-            let env = env_name(&console, &env)?;
+            let env = target_name(&console, &env)?;
             let plan = console.import_plan(&env, &path).await?;
             apply_plan(ctx, &console, plan, &bulk, &confirm).await
         }
         AgentsCommand::Diff { other, env } => {
-            let env = env_name(&console, &env)?;
+            let env = target_name(&console, &env)?;
             let plan = console.promotion_plan(&env, &other).await?;
             let differs = plan.items.iter().any(|i| i.action != PlanAction::Unchanged);
             out.report(&plan, differs, || {
@@ -202,7 +205,7 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
             env,
             confirm,
         } => {
-            let env = env_name(&console, &env)?;
+            let env = target_name(&console, &env)?;
             let mut plan = console.promotion_plan(&env, &to).await?;
             plan.items.retain(|i| {
                 i.action != PlanAction::OnlyInTarget && (only.is_empty() || only.contains(&i.id))
@@ -210,7 +213,7 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
             apply_plan(ctx, &console, plan, &bulk, &confirm).await
         }
         AgentsCommand::Delete { id, env, confirm } => {
-            let env = env_name(&console, &env)?;
+            let env = target_name(&console, &env)?;
             let decision = console.decision(&env, AuditAction::AgentDelete, Some(&id))?;
             let confirmed = answer(&decision, &confirm)?;
             console.delete_agent(&env, &id, &confirmed).await?;
@@ -228,7 +231,7 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
             env,
             confirm,
         } => {
-            let env = env_name(&console, &env)?;
+            let env = target_name(&console, &env)?;
             let direction = match to {
                 Side::Table => Direction::ToTable,
                 Side::Api => Direction::ToApi,
@@ -267,7 +270,7 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
             out.result(&preview, || format!("Wrote {id} to {}.\n", preview.target))
         }
         AgentsCommand::History { id, search, env } => {
-            let env = env_name(&console, &env)?;
+            let env = target_name(&console, &env)?;
             let runs = console.run_history(&env, id.as_deref(), search.as_deref())?;
             out.result(&runs, || {
                 let mut s = String::new();
@@ -296,7 +299,7 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
             context,
             env,
         } => {
-            let env = env_name(&console, &env)?;
+            let env = target_name(&console, &env)?;
             let input_text = text_or_file(input, input_file)?;
             let context = context
                 .map(|c| {
@@ -332,6 +335,30 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
             })
         }
     }
+}
+
+/// What `--api-url`/`--database-url` make: an environment of this run only.
+const URL_TARGET: &str = "url";
+
+/// The environment an agents command works on: `--env`, or one made for this run from
+/// `--api-url`/`--database-url` (open, as `afctl migrate --database-url` is; never saved; the
+/// URL's password held in memory only), or else the current one.
+fn target_name(console: &Console, target: &AgentTarget) -> Result<String, AppError> {
+    if target.api_url.is_none() && target.database_url.is_none() {
+        let env = target.env.clone();
+        return env_name(console, &EnvArg { env });
+    }
+    let mut env = Environment::new(URL_TARGET, EnvKind::Dev);
+    env.safety = SafetyLevel::Open;
+    env.api_url = target.api_url.clone();
+    let mut secrets = Vec::new();
+    if let Some(url) = &target.database_url {
+        let (db, password) = parse_database_url(url)?;
+        secrets.extend(password.map(|p| (DB_PASSWORD, p)));
+        env.database = Some(db);
+    }
+    console.use_transient(&env, secrets)?;
+    Ok(URL_TARGET.to_owned())
 }
 
 /// Shows `plan`, then (unless a dry run) saves its new and replaced agents. Exit 1 when an item

@@ -454,3 +454,74 @@ fn export_import_diff_promote_and_update_between_environments() {
     assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
     assert_contains(&text(&bad), &["zz-broken.json", "invalid: line 3"]);
 }
+
+#[test]
+fn agents_work_on_urls_without_a_saved_environment() {
+    let api = FixtureApi::start();
+    let db = TestDb::create();
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let url = db.url();
+    let migrated = afctl(
+        dir,
+        &["migrate", "apply", "--yes", "--database-url", &url],
+        "",
+    );
+    assert!(migrated.status.success(), "{}", text(&migrated));
+    db.sql("INSERT INTO agents (id, name, instructions) VALUES ('db-only', 'Table Agent', 'x')");
+    let target = ["--api-url", &api.url(), "--database-url", &url];
+
+    let list = afctl(
+        dir,
+        &[&["--json", "agents", "list"][..], &target].concat(),
+        "",
+    );
+    assert_eq!(list.status.code(), Some(0), "{}", text(&list));
+    let sources: Vec<(String, String)> = json(&list)["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_owned(),
+                r["source"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        sources.contains(&("db-only".to_owned(), "database".to_owned())),
+        "{sources:?}"
+    );
+    assert!(
+        sources.contains(&("support-bot".to_owned(), "api".to_owned())),
+        "{sources:?}"
+    );
+
+    // A write through the URLs: the table's agent published to the API.
+    let publish = afctl(
+        dir,
+        &[
+            &["agents", "reconcile", "db-only", "--to", "api"][..],
+            &target,
+        ]
+        .concat(),
+        "",
+    );
+    assert_eq!(publish.status.code(), Some(0), "{}", text(&publish));
+    assert!(api.agents().iter().any(|a| a["id"] == "db-only"));
+    // Nothing was saved: no environment exists afterwards.
+    let envs = afctl(dir, &["--json", "env", "list"], "");
+    assert_eq!(
+        json(&envs)["environments"].as_array().map(Vec::len),
+        Some(0),
+        "{}",
+        text(&envs)
+    );
+    // --env and a URL together are refused by the parser (exit 2).
+    let both = afctl(
+        dir,
+        &["agents", "list", "--env", "x", "--api-url", &api.url()],
+        "",
+    );
+    assert_eq!(both.status.code(), Some(2), "{}", text(&both));
+}
