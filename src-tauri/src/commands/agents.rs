@@ -96,35 +96,46 @@ pub async fn agent_table_choices(
     state.console.table_choices(&env).await
 }
 
-/// Exactly what writing agent `id` to the other side (`towards` it) would write.
+/// Exactly what writing agents `ids` to the other side (`towards` it) would write.
 #[tauri::command]
 pub async fn reconcile_preview(
     state: State<'_, AppState>,
     env: String,
-    id: String,
+    ids: Vec<String>,
     towards: Direction,
     owner: TableOwner,
 ) -> Result<ReconcilePreview, AppError> {
     state
         .console
-        .reconcile_preview(&env, &id, towards, &owner)
+        .reconcile_preview(&env, &ids, towards, &owner)
         .await
 }
 
-/// Writes agent `id` to the other side (the table, or the API's registry).
+/// Writes agents `ids` to the other side: into the table (in one transaction), or one agent
+/// into the API's registry.
 #[tauri::command]
-pub async fn reconcile_agent(
+pub async fn reconcile_agents(
     state: State<'_, AppState>,
     env: String,
-    id: String,
+    ids: Vec<String>,
     towards: Direction,
     owner: TableOwner,
     confirmation: Confirmation,
 ) -> Result<(), AppError> {
     state
         .console
-        .reconcile_agent(&env, &id, towards, &owner, &confirmation)
+        .reconcile_agents(&env, &ids, towards, &owner, &confirmation)
         .await
+}
+
+/// What publishing the table's rows `ids` to the API would do, as a plan to tick and write.
+#[tauri::command]
+pub async fn publish_plan(
+    state: State<'_, AppState>,
+    env: String,
+    ids: Vec<String>,
+) -> Result<AgentPlan, AppError> {
+    state.console.publish_plan(&env, &ids).await
 }
 
 /// The environment's agent runs kept on this machine (of one agent, if given) whose text

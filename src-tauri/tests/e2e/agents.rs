@@ -323,6 +323,29 @@ async fn export_to_a_folder_import_into_another_environment_and_promote() {
     .await;
     app.find("[role=row][data-source=both] button[data-agent=from-dev]")
         .await;
+
+    // A selection of the API's agents copied into the table together, in one transaction.
+    for id in ["research-assistant", "support-bot"] {
+        app.click(&format!("input[aria-label='Select {id}']")).await;
+    }
+    app.click("button[data-action=copy-selected]").await;
+    app.wait_contains(".modal", "in one transaction").await;
+    app.wait_contains(
+        ".modal [aria-label='What will be written']",
+        "E'support-bot'",
+    )
+    .await;
+    app.screenshot("agents-copy-selection").await;
+    app.click(".modal button[data-action=reconcile-write]")
+        .await;
+    app.wait_gone(".modal").await;
+    wait_until("the selection in dev's table", || async {
+        (db.sql("SELECT string_agg(id, ',' ORDER BY id) FROM agents WHERE id <> 'from-dev'")
+            .trim()
+            == "research-assistant,support-bot")
+            .then_some(())
+    })
+    .await;
     app.select("#env-switch", "prod").await;
     app.find("[data-testid=environment][data-kind=production]")
         .await;

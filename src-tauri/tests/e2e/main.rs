@@ -9,6 +9,8 @@ mod jobs;
 mod migrations;
 mod secrets;
 mod shell;
+mod smoke;
+mod surface;
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 // One function per Tauri command; argument and result types come from ./bindings.
 import type { Channel } from "@tauri-apps/api/core";
 import { call } from "./ipc";
-import type { AdoptionPlan, AgentPlan, AgentsOverviewRow, AgentsView, ApiAgent, AppError, AppInfo, AuditAction, AuditLogView, Chart, ChartTheme, Confirmation, ConnectionSecrets, ConnectionTest, Decision, Direction, DriftBoard, EnvHealthView, Environment, EnvironmentList, ExecutionFilter, ExecutionsView, ExportReport, ExportSummary, FileFormat, Finding, HealthSettings, ImportFrom, ImportSource, JobInfo, JobUpdate, KeyringStatus, NewAgent, OverviewRow, PastedDatabaseUrl, PastedRedisUrl, Plan, Preferences, Preset, PreviewedImport, ProbeTarget, ReconcilePreview, RunRecord, RunRequest, StatusReport, TableChoices, TableOwner, ValidationReport, VariableChange, VariablesView } from "./bindings";
+import type { AdoptionPlan, AgentPlan, AgentsOverviewRow, AgentsView, ApiAgent, AppError, AppInfo, AuditAction, AuditLogView, Chart, ChartTheme, CheckInfo, Confirmation, ConnectionSecrets, ConnectionTest, Decision, Direction, DriftBoard, EnvHealthView, Environment, EnvironmentList, ExecutionFilter, ExecutionsView, ExportReport, ExportSummary, FileFormat, Finding, HealthSettings, ImportFrom, ImportSource, JobInfo, JobUpdate, KeyringStatus, NewAgent, OverviewRow, PastedDatabaseUrl, PastedRedisUrl, Plan, Preferences, Preset, PreviewedImport, ProbeTarget, ReconcilePreview, ReportFormat, RunRecord, RunRequest, SmokeOptions, SmokeReport, SmokeRun, StatusReport, TableChoices, TableOwner, ValidationReport, VariableChange, VariablesView } from "./bindings";
 
 /** Every agent of `env`: the API's registry and the agents table, joined by id. */
 export const listAgents = (env: string) =>
@@ -28,13 +28,17 @@ export const runAgent = (env: string, id: string, request: RunRequest) =>
 export const agentTableChoices = (env: string) =>
   call<TableChoices>("agent_table_choices", { env });
 
-/** Exactly what writing agent `id` to the other side (`towards` it) would write. */
-export const reconcilePreview = (env: string, id: string, towards: Direction, owner: TableOwner) =>
-  call<ReconcilePreview>("reconcile_preview", { env, id, towards, owner });
+/** Exactly what writing agents `ids` to the other side (`towards` it) would write. */
+export const reconcilePreview = (env: string, ids: string[], towards: Direction, owner: TableOwner) =>
+  call<ReconcilePreview>("reconcile_preview", { env, ids, towards, owner });
 
-/** Writes agent `id` to the other side (the table, or the API's registry). */
-export const reconcileAgent = (env: string, id: string, towards: Direction, owner: TableOwner, confirmation: Confirmation) =>
-  call<null>("reconcile_agent", { env, id, towards, owner, confirmation });
+/** Writes agents `ids` to the other side: into the table (in one transaction), or one agent into the API's registry. */
+export const reconcileAgents = (env: string, ids: string[], towards: Direction, owner: TableOwner, confirmation: Confirmation) =>
+  call<null>("reconcile_agents", { env, ids, towards, owner, confirmation });
+
+/** What publishing the table's rows `ids` to the API would do, as a plan to tick and write. */
+export const publishPlan = (env: string, ids: string[]) =>
+  call<AgentPlan>("publish_plan", { env, ids });
 
 /** The environment's agent runs kept on this machine (of one agent, if given) whose text contains `search`, newest first. */
 export const agentRunHistory = (env: string, agent: string | null, search: string | null) =>
@@ -229,3 +233,23 @@ export const driftBoard = () =>
 
 export const auditLog = () =>
   call<AuditLogView>("audit_log");
+
+/** The built-in checks, to choose from. */
+export const smokeChecks = () =>
+  call<CheckInfo[]>("smoke_checks");
+
+/** Runs the suite against `env` as a job (its result: a SmokeReport); each check's end is an event of the job. */
+export const runSmoke = (env: string, options: SmokeOptions) =>
+  call<number>("run_smoke", { env, options });
+
+/** `env`'s kept runs, newest first. */
+export const smokeHistory = (env: string, limit: number) =>
+  call<SmokeRun[]>("smoke_history", { env, limit });
+
+/** A kept run (`latest` for the newest) compared with the runs before it. */
+export const smokeReport = (env: string, id: string) =>
+  call<SmokeReport>("smoke_report", { env, id });
+
+/** Writes a kept run to a file the operator chooses. The path written, or None when cancelled. */
+export const exportSmokeRun = (env: string, id: string, format: ReportFormat) =>
+  call<string | null>("export_smoke_run", { env, id, format });

@@ -6,6 +6,7 @@
 pub mod agents;
 pub mod api;
 pub mod app_info;
+mod atomic;
 pub mod audit;
 pub mod charts;
 mod console;
@@ -27,6 +28,7 @@ pub mod progress;
 pub mod schema;
 pub mod secrets;
 pub mod settings;
+pub mod smoke;
 pub mod window_geometry;
 
 pub use console::Console;

@@ -103,25 +103,11 @@ fn parse(bytes: &[u8]) -> serde_json::Result<Settings> {
 
 /// Writes the settings atomically: readers see the old file or the new one, never a torn one.
 pub fn write(path: &Path, settings: &Settings) -> Result<()> {
-    let dir = path
-        .parent()
-        .ok_or_else(|| AppError::internal(format!("{} has no parent folder", path.display())))?;
-    std::fs::create_dir_all(dir).map_err(|e| AppError::io("create", dir, &e))?;
     let mut bytes = serde_json::to_vec_pretty(settings).map_err(|e| {
         AppError::internal("Could not serialise the settings").with_details(e.to_string())
     })?;
     bytes.push(b'\n');
-    // The temporary file is created 0600 on Unix, so the settings file is private too.
-    let mut tmp =
-        tempfile::NamedTempFile::new_in(dir).map_err(|e| AppError::io("write in", dir, &e))?;
-    std::io::Write::write_all(&mut tmp, &bytes)
-        .map_err(|e| AppError::io("write", tmp.path(), &e))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| AppError::io("write", tmp.path(), &e))?;
-    tmp.persist(path)
-        .map_err(|e| AppError::io("replace", path, &e.error))?;
-    Ok(())
+    crate::atomic::write(path, &bytes)
 }
 
 /// What the app found when it opened the settings file.

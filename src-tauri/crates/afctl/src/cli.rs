@@ -46,6 +46,77 @@ pub enum Command {
     /// create, delete and run through the API.
     #[command(subcommand)]
     Agents(AgentsCommand),
+    /// Smoke checks after a deploy: the platform's probes, agents route, metrics, CORS, response
+    /// time, rate-limit headroom, and direct database and Redis checks, run concurrently.
+    #[command(subcommand)]
+    Smoke(SmokeCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SmokeCommand {
+    /// Run the suite. Exit 0 when every critical check passed, 1 when one failed (or, with
+    /// --fail-on warn, any check), 2 when the suite could not run.
+    Run {
+        #[command(flatten)]
+        env: Target,
+        /// Only checks whose id matches (repeatable; `*` matches anything: `--only 'health*'`).
+        #[arg(long, value_name = "PATTERN")]
+        only: Vec<String>,
+        /// Leave out checks whose id matches (repeatable).
+        #[arg(long, value_name = "PATTERN")]
+        skip: Vec<String>,
+        /// Also write the run as JUnit XML (for CI) to FILE.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// Also write the run as Markdown (for a deploy ticket) to FILE.
+        #[arg(long, value_name = "FILE")]
+        markdown: Option<PathBuf>,
+        /// `warn`: a non-critical failure fails the run too (exit 1).
+        #[arg(long, value_enum, default_value = "critical")]
+        fail_on: FailOn,
+        /// Checks run at once.
+        #[arg(long, default_value_t = 4, value_name = "N")]
+        concurrency: u32,
+        /// The response-time check's threshold for /health.
+        #[arg(long, default_value_t = 5000, value_name = "MS")]
+        slow_ms: u32,
+        /// The headroom check fails with fewer requests than this left this minute.
+        #[arg(long, default_value_t = 10, value_name = "N")]
+        min_headroom: u32,
+        /// When the run's requests do not fit the API's rate limit this minute, wait for its
+        /// window instead of refusing to start.
+        #[arg(long)]
+        pace: bool,
+    },
+    /// The runs kept for the environment, newest first.
+    History {
+        #[command(flatten)]
+        env: EnvArg,
+        #[arg(long, default_value_t = 20, value_name = "N")]
+        limit: usize,
+    },
+    /// A kept run (its id, or `latest`) as JSON, JUnit XML or Markdown, on stdout.
+    Export {
+        #[arg(value_name = "RUN", default_value = "latest")]
+        run: String,
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: ReportFormat,
+        #[command(flatten)]
+        env: EnvArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    Warn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Json,
+    Junit,
+    Markdown,
 }
 
 #[derive(Debug, Subcommand)]
@@ -54,13 +125,13 @@ pub enum AgentsCommand {
     /// both, the fields that differ. Exit 1 when a side could not be read.
     List {
         #[command(flatten)]
-        env: AgentTarget,
+        env: Target,
     },
     /// One agent, from both sides.
     Show {
         id: String,
         #[command(flatten)]
-        env: AgentTarget,
+        env: Target,
     },
     /// Create an agent in the API's registry. The API replaces an agent with the same id
     /// without a word: afctl shows what would change and asks (--yes) first.
@@ -83,7 +154,7 @@ pub enum AgentsCommand {
         #[arg(long, default_value = afc_core::agents::DEFAULT_MODEL)]
         model: String,
         #[command(flatten)]
-        env: AgentTarget,
+        env: Target,
         #[command(flatten)]
         confirm: ConfirmArgs,
     },
@@ -101,7 +172,7 @@ pub enum AgentsCommand {
         #[arg(long)]
         model: Option<String>,
         #[command(flatten)]
-        env: AgentTarget,
+        env: Target,
         #[command(flatten)]
         confirm: ConfirmArgs,
     },
@@ -115,7 +186,7 @@ pub enum AgentsCommand {
         #[arg(long = "only", value_name = "ID")]
         only: Vec<String>,
         #[command(flatten)]
-        env: AgentTarget,
+        env: Target,
     },
     /// Import agents from a file (one agent or a list) or a folder of .json/.yaml files: shows
     /// each as new, replaced (with the fields that change), unchanged or invalid (file and line),
@@ -126,7 +197,7 @@ pub enum AgentsCommand {
         #[command(flatten)]
         bulk: BulkArgs,
         #[command(flatten)]
-        env: AgentTarget,
+        env: Target,
         #[command(flatten)]
         confirm: ConfirmArgs,
     },
@@ -136,7 +207,7 @@ pub enum AgentsCommand {
         #[arg(long = "with", value_name = "NAME")]
         other: String,
         #[command(flatten)]
-        env: AgentTarget,
+        env: Target,
     },
     /// Copy the API's agents of --env (the source) to --to: those missing there or different,
     /// after showing the plan.
@@ -149,7 +220,7 @@ pub enum AgentsCommand {
         #[command(flatten)]
         bulk: BulkArgs,
         #[command(flatten)]
-        env: AgentTarget,
+        env: Target,
         #[command(flatten)]
         confirm: ConfirmArgs,
     },
@@ -157,25 +228,27 @@ pub enum AgentsCommand {
     Delete {
         id: String,
         #[command(flatten)]
-        env: AgentTarget,
+        env: Target,
         #[command(flatten)]
         confirm: ConfirmArgs,
     },
-    /// Write one agent to the other side: `--to table` (the API's agent into the agents table; a
-    /// new row takes --tenant and --creator) or `--to api` (the table's row into the API's
-    /// registry). Shows exactly what it writes first; --dry-run stops there.
+    /// Write agents to the other side: `--to table` (the API's agents into the agents table, in
+    /// one transaction; a new row takes --tenant and --creator) or `--to api` (the table's rows
+    /// into the API's registry, as a plan that keeps to the rate limit). Shows exactly what it
+    /// writes first; --dry-run stops there.
     Reconcile {
-        id: String,
+        #[arg(value_name = "ID", required = true)]
+        ids: Vec<String>,
         #[arg(long, value_enum)]
         to: Side,
         #[arg(long, value_name = "TENANT_ID")]
         tenant: Option<String>,
         #[arg(long, value_name = "USER_ID")]
         creator: Option<String>,
-        #[arg(long)]
-        dry_run: bool,
         #[command(flatten)]
-        env: AgentTarget,
+        bulk: BulkArgs,
+        #[command(flatten)]
+        env: Target,
         #[command(flatten)]
         confirm: ConfirmArgs,
     },
@@ -186,7 +259,7 @@ pub enum AgentsCommand {
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,
         #[command(flatten)]
-        env: AgentTarget,
+        env: Target,
     },
     /// Run an agent: exit 0 when it completed, 1 when its status is error (the reason shown).
     Run {
@@ -210,7 +283,7 @@ pub enum AgentsCommand {
         #[arg(long, value_name = "JSON")]
         context: Option<String>,
         #[command(flatten)]
-        env: AgentTarget,
+        env: Target,
     },
 }
 
@@ -428,16 +501,16 @@ pub enum EnvCommand {
     },
 }
 
-/// Which environment an agents command works on: a saved one, or one given by URL for this run.
+/// Which environment a command works on: a saved one, or one given by URL for this run.
 #[derive(Debug, Args)]
-pub struct AgentTarget {
+pub struct Target {
     /// A saved environment (defaults to the current one).
     #[arg(long = "env", value_name = "NAME", conflicts_with_all = ["api_url", "database_url"])]
     pub env: Option<String>,
     /// The API by URL instead of an environment (no credentials; open, like --database-url).
     #[arg(long, value_name = "URL")]
     pub api_url: Option<String>,
-    /// The database (the agents table's side) by URL instead of an environment.
+    /// The database by URL instead of an environment.
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
 }

@@ -74,6 +74,11 @@ fn export_types(dir: &Path) -> Result<(), ts_rs::ExportError> {
     afc_core::agents::FileFormat::export_all(&cfg)?;
     afc_core::agents::ImportFrom::export_all(&cfg)?;
     afc_core::agents::AgentsOverviewRow::export_all(&cfg)?;
+    afc_core::smoke::CheckInfo::export_all(&cfg)?;
+    afc_core::smoke::SmokeOptions::export_all(&cfg)?;
+    afc_core::smoke::SmokeReport::export_all(&cfg)?;
+    afc_core::smoke::SmokeEvent::export_all(&cfg)?;
+    afc_core::smoke::ReportFormat::export_all(&cfg)?;
     afc_core::health::watch::EnvHealthView::export_all(&cfg)?;
     afc_core::health::settings::HealthSettings::export_all(&cfg)?;
     afc_core::metrics::MetricsReport::export_all(&cfg)?;

@@ -4,16 +4,16 @@ import type { Direction } from "./Direction";
 /**
  * Exactly what a reconciliation will write, and where.
  */
-export type ReconcilePreview = { id: string, direction: Direction, 
+export type ReconcilePreview = { ids: Array<string>, direction: Direction, 
 /**
  * "the agents table of local", "the API's registry of local".
  */
 target: string, 
 /**
- * The SQL statement (values quoted) or the JSON body.
+ * The SQL statements (values quoted; run in one transaction) or the JSON body.
  */
 text: string, 
 /**
- * Whether it replaces what is there (an existing row or agent).
+ * The ids whose row or agent it replaces.
  */
-replaces: boolean, };
+replaces: Array<string>, };

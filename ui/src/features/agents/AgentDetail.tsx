@@ -152,7 +152,7 @@ export function AgentDetail({ env, row, models, onClose }: { env: string; row: A
       {editing && api && (
         <AgentForm env={env} models={models} initial={{ id: api.id, name: api.name, instructions: api.instructions, model: api.model }} onClose={() => setEditing(false)} />
       )}
-      {reconciling && <ReconcileDialog env={env} row={row} direction={reconciling} onClose={() => setReconciling(null)} />}
+      {reconciling && <ReconcileDialog env={env} rows={[row]} direction={reconciling} onClose={() => setReconciling(null)} />}
       {guard.dialog}
     </aside>
   );

@@ -1,51 +1,44 @@
-import { ArrowRightLeft, Download, FileUp, FolderUp, Upload } from "lucide-react";
+import { ArrowRightLeft, DatabaseZap, Download, FileUp, FolderUp, Upload } from "lucide-react";
 import { useState } from "react";
-import type { AgentPlan, AgentRow, ExportReport, FileFormat, PlanItem } from "../../backend";
-import { exportAgents, importAgentsPlan, promotionPlan, toAppError, type AppError } from "../../backend";
+import type { AgentPlan, AgentRow, ExportReport, FileFormat } from "../../backend";
+import { exportAgents, importAgentsPlan, promotionPlan, publishPlan, toAppError, type AppError } from "../../backend";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Modal } from "../../components/Modal";
 import { Segmented } from "../../components/Segmented";
 import { useEnvironments } from "../../queries";
 import { PlanDialog } from "./PlanDialog";
+import { ReconcileDialog } from "./ReconcileDialog";
 
 const FORMATS = [
   { value: "json", label: "JSON" },
   { value: "yaml", label: "YAML" },
 ] as const;
 
-/** Publishing table rows to the API, as a plan: each row new in the API or replacing its agent. */
-export function publishPlan(env: string, rows: AgentRow[]): AgentPlan {
-  const items: PlanItem[] = rows.flatMap((r) => {
-    if (!r.table) return [];
-    const agent = { id: r.id, name: r.table.name, instructions: r.table.instructions ?? "", model: r.table.model ?? "gpt-4o" };
-    const current = r.api && { id: r.id, name: r.api.name, instructions: r.api.instructions, model: r.api.model };
-    const action = !current ? "new" : r.differences.length ? "replace" : "unchanged";
-    return [{ id: r.id, origin: "the agents table", action, changes: r.differences, agent, current }];
-  });
-  return { target: env, source: "the agents table", items, budget: { summary: "read when the writes start" } };
-}
-
 /** Moving agents in and out of an environment: export to files, import from them, promote from
- * another environment, publish a selection of the table's rows. */
-export function AgentTransfer({ env, selected }: { env: string; selected: AgentRow[] }) {
+ * another environment, publish a selection of the table's rows to the API or copy a selection of
+ * the API's agents into the table. */
+export function AgentTransfer({ env, selected, hasDatabase }: { env: string; selected: AgentRow[]; hasDatabase: boolean }) {
   const [plan, setPlan] = useState<{ plan: AgentPlan; title: string } | null>(null);
   const [exporting, setExporting] = useState(false);
   const [promoting, setPromoting] = useState(false);
+  const [copying, setCopying] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
   const publishable = selected.filter((r) => r.table);
-  const importFrom = async (from: "file" | "folder") => {
+  const copyable = selected.filter((r) => r.api);
+  const planFrom = async (title: string, make: () => Promise<AgentPlan | null>) => {
     setError(null);
     setBusy(true);
     try {
-      const p = await importAgentsPlan(env, from);
-      if (p) setPlan({ plan: p, title: `Import agents into ${env}` });
+      const p = await make();
+      if (p) setPlan({ plan: p, title });
     } catch (e) {
       setError(toAppError(e));
     } finally {
       setBusy(false);
     }
   };
+  const importFrom = (from: "file" | "folder") => planFrom(`Import agents into ${env}`, () => importAgentsPlan(env, from));
   return (
     <>
       <div className="agents__transfer" role="group" aria-label="Import and export">
@@ -66,9 +59,22 @@ export function AgentTransfer({ env, selected }: { env: string; selected: AgentR
             type="button"
             className="button button--small"
             data-action="publish-selected"
-            onClick={() => setPlan({ plan: publishPlan(env, publishable), title: `Publish ${publishable.length} table agent(s) to the API of ${env}` })}
+            disabled={busy}
+            onClick={() =>
+              void planFrom(`Publish ${publishable.length} table agent(s) to the API of ${env}`, () =>
+                publishPlan(
+                  env,
+                  publishable.map((r) => r.id),
+                ),
+              )
+            }
           >
             <Upload size={14} aria-hidden /> Publish {publishable.length} selected to the API
+          </button>
+        )}
+        {hasDatabase && copyable.length > 0 && (
+          <button type="button" className="button button--small" data-action="copy-selected" onClick={() => setCopying(true)}>
+            <DatabaseZap size={14} aria-hidden /> Copy {copyable.length} selected into the table…
           </button>
         )}
       </div>
@@ -84,6 +90,7 @@ export function AgentTransfer({ env, selected }: { env: string; selected: AgentR
           onClose={() => setPromoting(false)}
         />
       )}
+      {copying && <ReconcileDialog env={env} rows={copyable} direction="to_table" onClose={() => setCopying(false)} />}
       {plan && <PlanDialog plan={plan.plan} title={plan.title} onClose={() => setPlan(null)} />}
     </>
   );

@@ -142,7 +142,7 @@ function AgentsView({ env }: { env: string }) {
           </button>
         )}
       </div>
-      {view?.hasApi && <AgentTransfer env={env} selected={view.rows.filter((r) => picked.has(r.id))} />}
+      {view?.hasApi && <AgentTransfer env={env} selected={view.rows.filter((r) => picked.has(r.id))} hasDatabase={view.hasDatabase} />}
       {agents.error && <ErrorNotice error={toAppError(agents.error)} />}
       {view?.apiError && (
         <div className="notice notice--warn" role="alert" data-half="api">

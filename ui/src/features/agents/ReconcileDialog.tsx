@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { AgentRow, Direction, TableOwner } from "../../backend";
-import { agentTableChoices, reconcileAgent, reconcilePreview, toAppError, type AppError } from "../../backend";
+import { agentTableChoices, reconcileAgents, reconcilePreview, toAppError, type AppError } from "../../backend";
 import { useGuard } from "../../components/ConfirmDialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Modal } from "../../components/Modal";
@@ -10,20 +10,22 @@ import { SqlBlock } from "../../components/SqlBlock";
 import { agentsKeys } from "./queries";
 
 /**
- * Writes one agent to the other side: the API's agent into the table (a new row takes the tenant
- * and creator chosen here), or the table's row into the API's registry. Shows exactly what will be
- * written before anything is.
+ * Writes agents to the other side: API agents into the table (in one transaction; a new row takes
+ * the tenant and creator chosen here), or one table row into the API's registry. Shows exactly
+ * what will be written before anything is.
  */
-export function ReconcileDialog({ env, row, direction, onClose }: { env: string; row: AgentRow; direction: Direction; onClose: () => void }) {
-  const newRow = direction === "to_table" && !row.table;
+export function ReconcileDialog({ env, rows, direction, onClose }: { env: string; rows: AgentRow[]; direction: Direction; onClose: () => void }) {
+  const ids = rows.map((r) => r.id);
+  const subject = ids.length === 1 ? ids[0] : `${ids.length} agents`;
+  const newRow = direction === "to_table" && rows.some((r) => !r.table);
   const [owner, setOwner] = useState<TableOwner>({});
   const [error, setError] = useState<AppError | null>(null);
   const guard = useGuard();
   const client = useQueryClient();
   const choices = useQuery({ queryKey: ["agents", "choices", env], queryFn: () => agentTableChoices(env), enabled: newRow });
   const preview = useQuery({
-    queryKey: ["agents", "preview", env, row.id, direction, owner],
-    queryFn: () => reconcilePreview(env, row.id, direction, owner),
+    queryKey: ["agents", "preview", env, ids, direction, owner],
+    queryFn: () => reconcilePreview(env, ids, direction, owner),
     staleTime: 0,
   });
   const users = (choices.data?.users ?? []).filter(([, , tenant]) => !owner.tenantId || tenant === owner.tenantId);
@@ -32,13 +34,13 @@ export function ReconcileDialog({ env, row, direction, onClose }: { env: string;
     const confirmation = await guard.ask({
       env,
       action: direction === "to_table" ? "agent.to-table" : "agent.save",
-      subject: row.id,
-      title: direction === "to_table" ? `Write ${row.id} into the agents table?` : `Publish ${row.id} to the API?`,
+      subject,
+      title: direction === "to_table" ? `Write ${subject} into the agents table?` : `Publish ${subject} to the API?`,
       confirmLabel: "Write",
     });
     if (!confirmation) return;
     try {
-      await reconcileAgent(env, row.id, direction, owner, confirmation);
+      await reconcileAgents(env, ids, direction, owner, confirmation);
       await refreshAfterWrite(client, [agentsKeys.all]);
       onClose();
     } catch (e) {
@@ -47,7 +49,7 @@ export function ReconcileDialog({ env, row, direction, onClose }: { env: string;
   };
   const p = preview.data;
   return (
-    <Modal open wide title={direction === "to_table" ? `Copy ${row.id} into the agents table` : `Publish ${row.id} to the API`} onOpenChange={(open) => !open && onClose()}>
+    <Modal open wide title={direction === "to_table" ? `Copy ${subject} into the agents table` : `Publish ${subject} to the API`} onOpenChange={(open) => !open && onClose()}>
       <div className="form">
         {newRow && (
           <div className="run-panel__row">
@@ -81,7 +83,8 @@ export function ReconcileDialog({ env, row, direction, onClose }: { env: string;
           <>
             <p>
               What will be written to {p.target}
-              {p.replaces ? ", replacing what is there" : ""}:
+              {replacing(p.replaces, ids.length)}
+              {direction === "to_table" && ids.length > 1 ? ", in one transaction (all or none)" : ""}:
             </p>
             {direction === "to_table" ? <SqlBlock sql={p.text} label="What will be written" /> : <pre className="sql" aria-label="What will be written">{p.text}</pre>}
           </>
@@ -99,4 +102,9 @@ export function ReconcileDialog({ env, row, direction, onClose }: { env: string;
       {guard.dialog}
     </Modal>
   );
+}
+
+function replacing(replaces: string[], total: number): string {
+  if (replaces.length === 0) return "";
+  return total === 1 ? ", replacing what is there" : `, replacing ${replaces.length} of the ${total}`;
 }

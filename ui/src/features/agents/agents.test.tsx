@@ -127,13 +127,13 @@ describe("Agents", () => {
       list_agents: () => apiOnly,
       agent_table_choices: () => ({ tenants: [["t1", "Acme"], ["t2", "Beta"]], users: [["u1", "a@acme.test", "t1"], ["u2", "b@beta.test", "t2"]] }),
       reconcile_preview: (args) => ({
-        id: "research",
+        ids: ["research"],
         direction: args.towards,
         target: "the agents table of local",
         text: `INSERT INTO public.agents (id, name, instructions, model, tenant_id, created_by) VALUES (E'research', E'Research', E'x', E'gpt-4o', ${(args.owner as { tenantId?: string }).tenantId ? "E't1'" : "NULL"}, NULL)`,
-        replaces: false,
+        replaces: [],
       }),
-      reconcile_agent: () => null,
+      reconcile_agents: () => null,
     });
     await goTo(user, "Agents");
     await user.click(await screen.findByRole("button", { name: "research" }));
@@ -147,8 +147,8 @@ describe("Agents", () => {
     });
     await user.click(within(dialog).getByRole("button", { name: "Write…" }));
     await waitFor(() => {
-      const call = calls.find((c) => c.command === "reconcile_agent");
-      expect(call?.args).toMatchObject({ id: "research", towards: "to_table", owner: { tenantId: "t1" } });
+      const call = calls.find((c) => c.command === "reconcile_agents");
+      expect(call?.args).toMatchObject({ ids: ["research"], towards: "to_table", owner: { tenantId: "t1" } });
     });
   });
 

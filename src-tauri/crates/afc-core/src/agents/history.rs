@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
@@ -38,12 +37,7 @@ const WHAT: &str = "the agent run history";
 
 impl Console {
     fn run_history_file(&self, env_name: &str) -> PathBuf {
-        // Any environment name makes one safe file name.
-        let name = utf8_percent_encode(env_name, NON_ALPHANUMERIC).to_string();
-        self.paths
-            .data_dir
-            .join("agent-runs")
-            .join(format!("{name}.jsonl"))
+        jsonl::per_environment(&self.paths.data_dir.join("agent-runs"), env_name)
     }
 
     pub(super) fn record_run(

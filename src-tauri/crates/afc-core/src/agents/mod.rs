@@ -25,7 +25,9 @@ pub use plan::{
     AgentPlan, BulkEvent, BulkReport, PlanAction, PlanItem, changes as plan_changes,
     summary as plan_summary,
 };
-pub use reconcile::{Direction, ReconcilePreview, TableChoices, TableOwner};
+pub use reconcile::{
+    Direction, ReconcilePreview, TableChoices, TableOwner, subject as reconcile_subject,
+};
 pub use registry::{NewAgent, RunRequest, RunResult};
 pub use table::TableAgent;
 

@@ -15,14 +15,15 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::files::{ExportReport, FileFormat, read_all, write_all};
+use super::reconcile::from_row;
 use super::registry::{checked, list};
-use super::{ApiAgent, NewAgent};
+use super::{ApiAgent, NewAgent, table};
 use crate::api::BudgetView;
 use crate::console::Console;
 use crate::guard::Confirmation;
 use crate::jobs::{JobEventSource, JobProgress};
 use crate::progress::{Cancel, Progress};
-use crate::{AppError, Result};
+use crate::{AppError, ErrorCode, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -301,6 +302,32 @@ impl Console {
             target: to.to_owned(),
             source: from.to_owned(),
             items: compare(wanted, &current?, true, to),
+            budget: client.budget().view(),
+        })
+    }
+
+    /// What publishing the table's rows `ids` to `env_name`'s API would do (one request for the
+    /// API's list, one query).
+    pub async fn publish_plan(&self, env_name: &str, ids: &[String]) -> Result<AgentPlan> {
+        let rows = table::find_all(&*self.database(env_name).await?, ids).await?;
+        if let Some(missing) = ids.iter().find(|id| !rows.iter().any(|r| &r.id == *id)) {
+            return Err(AppError::new(
+                ErrorCode::NotFound,
+                format!("Agent {missing} is not in the agents table of {env_name}"),
+            ));
+        }
+        let env = self.environment(env_name)?;
+        let client = self.api(&env).await?;
+        let current = list(&client).await?;
+        let source = "the agents table";
+        let wanted = rows
+            .iter()
+            .map(|r| (source.to_owned(), Ok(from_row(r))))
+            .collect();
+        Ok(AgentPlan {
+            target: env_name.to_owned(),
+            source: source.to_owned(),
+            items: compare(wanted, &current, false, env_name),
             budget: client.budget().view(),
         })
     }

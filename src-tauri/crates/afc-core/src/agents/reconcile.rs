@@ -1,15 +1,17 @@
-//! Bringing the two sides together, one agent at a time: copy an API agent into the `agents`
-//! table (a new row with the tenant and creator the operator chooses, or the existing row's
-//! fields taken from the API), or publish a table row to the API's registry. Each shows exactly
+//! Bringing the two sides together: copy API agents into the `agents` table (a new row with the
+//! tenant and creator the operator chooses, or the existing row's fields taken from the API; a
+//! selection in one transaction), or publish a table row to the API's registry. Each shows exactly
 //! what it will write first; the table write runs with bind parameters, the preview shows the
 //! same statement with its values quoted.
+
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use ts_rs::TS;
 
-use super::registry::get;
-use super::{NewAgent, TableAgent, table};
+use super::registry::list;
+use super::{ApiAgent, NewAgent, TableAgent, table};
 use crate::audit::{AuditAction, Event};
 use crate::console::Console;
 use crate::db::{literal, query_error};
@@ -40,14 +42,14 @@ pub struct TableOwner {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ReconcilePreview {
-    pub id: String,
+    pub ids: Vec<String>,
     pub direction: Direction,
     /// "the agents table of local", "the API's registry of local".
     pub target: String,
-    /// The SQL statement (values quoted) or the JSON body.
+    /// The SQL statements (values quoted; run in one transaction) or the JSON body.
     pub text: String,
-    /// Whether it replaces what is there (an existing row or agent).
-    pub replaces: bool,
+    /// The ids whose row or agent it replaces.
+    pub replaces: Vec<String>,
 }
 
 /// The table's tenants and users, to choose a new row's tenant and creator from.
@@ -116,7 +118,7 @@ impl TableWrite {
     }
 }
 
-fn from_row(row: &TableAgent) -> NewAgent {
+pub(super) fn from_row(row: &TableAgent) -> NewAgent {
     NewAgent {
         id: row.id.clone(),
         name: row.name.clone(),
@@ -153,26 +155,41 @@ impl Console {
         Ok(TableChoices { tenants, users })
     }
 
-    async fn table_write(
+    /// The table writes for the API's agents `ids` (one request for the API's list, one query
+    /// for the rows they have).
+    async fn table_writes(
         &self,
         env_name: &str,
-        id: &str,
+        ids: &[String],
         owner: &TableOwner,
-    ) -> Result<TableWrite> {
+    ) -> Result<Vec<TableWrite>> {
         let env = self.environment(env_name)?;
-        let agent = get(&*self.api(&env).await?, id).await?.ok_or_else(|| {
-            AppError::new(
-                ErrorCode::NotFound,
-                format!("Agent {id} is not in the API's registry of {env_name}"),
-            )
-        })?;
-        let agent = NewAgent::from(&agent);
-        let existing = table::find(&*self.database(env_name).await?, id).await?;
-        Ok(if existing.is_some() {
-            TableWrite::Update(agent)
-        } else {
-            TableWrite::Insert(agent, owner.clone())
-        })
+        let mut api: HashMap<String, ApiAgent> = list(&*self.api(&env).await?)
+            .await?
+            .into_iter()
+            .map(|a| (a.id.clone(), a))
+            .collect();
+        let existing: HashSet<String> = table::find_all(&*self.database(env_name).await?, ids)
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        ids.iter()
+            .map(|id| {
+                let agent = api.remove(id).ok_or_else(|| {
+                    AppError::new(
+                        ErrorCode::NotFound,
+                        format!("Agent {id} is not in the API's registry of {env_name}"),
+                    )
+                })?;
+                let agent = NewAgent::from(&agent);
+                Ok(if existing.contains(id) {
+                    TableWrite::Update(agent)
+                } else {
+                    TableWrite::Insert(agent, owner.clone())
+                })
+            })
+            .collect()
     }
 
     async fn table_row(&self, env_name: &str, id: &str) -> Result<TableAgent> {
@@ -186,37 +203,46 @@ impl Console {
             })
     }
 
-    /// What reconciling agent `id` in `direction` would write. Reads only.
+    /// What reconciling agents `ids` in `direction` would write. Reads only. Towards the API,
+    /// one agent: several are published with a plan, which keeps to the rate limit.
     pub async fn reconcile_preview(
         &self,
         env_name: &str,
-        id: &str,
+        ids: &[String],
         direction: Direction,
         owner: &TableOwner,
     ) -> Result<ReconcilePreview> {
         let (target, text, replaces) = match direction {
             Direction::ToTable => {
-                let write = self.table_write(env_name, id, owner).await?;
-                let replaces = matches!(write, TableWrite::Update(_));
-                (
-                    format!("the agents table of {env_name}"),
-                    write.preview()?,
-                    replaces,
-                )
+                let writes = self.table_writes(env_name, ids, owner).await?;
+                let replaces = writes
+                    .iter()
+                    .filter_map(|w| match w {
+                        TableWrite::Update(a) => Some(a.id.clone()),
+                        TableWrite::Insert(..) => None,
+                    })
+                    .collect();
+                let text = writes
+                    .iter()
+                    .map(|w| w.preview().map(|sql| format!("{sql};")))
+                    .collect::<Result<Vec<_>>>()?
+                    .join("\n");
+                (format!("the agents table of {env_name}"), text, replaces)
             }
             Direction::ToApi => {
+                let id = one(ids)?;
                 let agent = from_row(&self.table_row(env_name, id).await?);
-                let replaces = self.api_agent(env_name, id).await?.is_some();
+                let replaces = self.api_agent(env_name, id).await?.map(|a| a.id);
                 let body = serde_json::to_string_pretty(&agent).unwrap_or_default();
                 (
                     format!("the API's registry of {env_name}"),
                     format!("POST /api/v1/agents/\n{body}"),
-                    replaces,
+                    replaces.into_iter().collect(),
                 )
             }
         };
         Ok(ReconcilePreview {
-            id: id.to_owned(),
+            ids: ids.to_vec(),
             direction,
             target,
             text,
@@ -224,32 +250,60 @@ impl Console {
         })
     }
 
-    /// Writes agent `id` to the other side, as [`reconcile_preview`](Self::reconcile_preview)
-    /// showed. Under the write policy and audited.
-    pub async fn reconcile_agent(
+    /// Writes agents `ids` to the other side, as [`reconcile_preview`](Self::reconcile_preview)
+    /// showed: into the table in one transaction (all or none), or one agent to the API. Under
+    /// the write policy and audited.
+    pub async fn reconcile_agents(
         &self,
         env_name: &str,
-        id: &str,
+        ids: &[String],
         direction: Direction,
         owner: &TableOwner,
         answer: &Confirmation,
     ) -> Result<()> {
         match direction {
             Direction::ToApi => {
-                let agent = from_row(&self.table_row(env_name, id).await?);
+                let agent = from_row(&self.table_row(env_name, one(ids)?).await?);
                 self.save_agent(env_name, &agent, answer).await
             }
             Direction::ToTable => {
-                let write = self.table_write(env_name, id, owner).await?;
+                let writes = self.table_writes(env_name, ids, owner).await?;
                 let db = self.database(env_name).await?;
-                let event = Event::new(AuditAction::AgentToTable, Some(env_name)).target(id);
-                self.guarded_on(env_name, event, Some(id), answer, async |permit| {
-                    let mut session = db.write(&permit, "agent to table").await?;
-                    write.run(&mut session).await?;
+                let subject = subject(ids);
+                let event = Event::new(AuditAction::AgentToTable, Some(env_name)).target(&subject);
+                self.guarded_on(env_name, event, Some(&subject), answer, async |permit| {
+                    let mut session = db.write(&permit, "agents to table").await?;
+                    let mut tx = sqlx::Connection::begin(&mut *session)
+                        .await
+                        .map_err(|e| query_error("starting a transaction", &e))?;
+                    for write in &writes {
+                        write.run(&mut tx).await?;
+                    }
+                    tx.commit()
+                        .await
+                        .map_err(|e| query_error("committing the agents table", &e))?;
                     session.close().await
                 })
                 .await
             }
         }
+    }
+}
+
+/// What the guard and the audit log name: the agent, or how many.
+pub fn subject(ids: &[String]) -> String {
+    match ids {
+        [id] => id.clone(),
+        _ => format!("{} agents", ids.len()),
+    }
+}
+
+/// The one id of a write to the API.
+fn one(ids: &[String]) -> Result<&str> {
+    match ids {
+        [id] => Ok(id),
+        _ => Err(AppError::invalid_input(
+            "Publish one table row at a time here; several are published with a plan, which keeps to the API's rate limit",
+        )),
     }
 }

@@ -27,13 +27,13 @@ pub struct TableAgent {
     pub executions: Vec<(String, u32)>,
 }
 
-/// Every row (`$1` NULL) or the one with id `$1`, in the byte order `read` searches by.
+/// Every row (`$1` NULL) or those with the ids in `$1`, in the byte order `read` searches by.
 const AGENTS: &str = "SELECT a.id::text, a.name::text, a.instructions::text, a.model::text, \
      a.tenant_id::text, a.created_by::text, a.created_at::text, a.updated_at::text \
-     FROM public.agents a WHERE $1::text IS NULL OR a.id = $1 ORDER BY a.id COLLATE \"C\"";
+     FROM public.agents a WHERE $1::text[] IS NULL OR a.id = ANY($1) ORDER BY a.id COLLATE \"C\"";
 
 const RUNS: &str = "SELECT resource_id::text, status::text, count(*) FROM public.executions \
-     WHERE execution_type = 'agent' AND ($1::text IS NULL OR resource_id = $1) \
+     WHERE execution_type = 'agent' AND ($1::text[] IS NULL OR resource_id = ANY($1)) \
      GROUP BY 1, 2 ORDER BY 1, 2";
 
 /// Every row of the table, in one read-only snapshot.
@@ -43,10 +43,15 @@ pub async fn read(db: &Database) -> Result<Vec<TableAgent>> {
 
 /// The row with `id`, if there is one (with its runs), without reading the others.
 pub async fn find(db: &Database, id: &str) -> Result<Option<TableAgent>> {
-    Ok(select(db, Some(id)).await?.pop())
+    Ok(find_all(db, &[id.to_owned()]).await?.pop())
 }
 
-async fn select(db: &Database, id: Option<&str>) -> Result<Vec<TableAgent>> {
+/// The rows with these ids (with their runs), without reading the others.
+pub async fn find_all(db: &Database, ids: &[String]) -> Result<Vec<TableAgent>> {
+    select(db, Some(ids)).await
+}
+
+async fn select(db: &Database, id: Option<&[String]>) -> Result<Vec<TableAgent>> {
     let mut conn = db.read().await?;
     let err = |e: sqlx::Error| query_error("reading the agents table", &e);
     let mut agents: Vec<TableAgent> = sqlx::query(AGENTS)

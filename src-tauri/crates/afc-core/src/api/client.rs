@@ -38,6 +38,12 @@ pub struct Call<'a> {
     /// Retry 502/503/504 (idempotent reads only; a probe's 503 is an answer, not a failure).
     pub retry_unavailable: bool,
     pub timeout: Duration,
+    /// Extra request headers (a smoke check's `Origin`, a flow's own). May hold secrets: never
+    /// logged.
+    pub headers: &'a [(String, String)],
+    /// Answer a redirect (other than the platform's own trailing-slash one) as it is, instead of
+    /// refusing it: a smoke check of `/` judges the 307 itself.
+    pub keep_redirects: bool,
 }
 
 impl<'a> Call<'a> {
@@ -49,6 +55,8 @@ impl<'a> Call<'a> {
             authed: false,
             retry_unavailable: true,
             timeout: DEFAULT_TIMEOUT,
+            headers: &[],
+            keep_redirects: false,
         }
     }
 
@@ -85,6 +93,23 @@ impl<'a> Call<'a> {
         self
     }
 
+    pub fn headers(mut self, headers: &'a [(String, String)]) -> Self {
+        self.headers = headers;
+        self
+    }
+
+    pub fn keep_redirects(mut self) -> Self {
+        self.keep_redirects = true;
+        self
+    }
+
+    /// Any method (a flow's step).
+    pub fn method(mut self, method: Method, body: Option<&'a serde_json::Value>) -> Self {
+        self.method = method;
+        self.body = body;
+        self
+    }
+
     fn idempotent(&self) -> bool {
         matches!(self.method, Method::GET | Method::HEAD)
     }
@@ -101,6 +126,8 @@ pub struct ApiResponse {
     pub latency_ms: f64,
     pub rate: RateHeaders,
     pub content_type: String,
+    /// Every response header (names lower-case), in the order received.
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
@@ -111,6 +138,14 @@ impl ApiResponse {
 
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The first value of header `name` (lower-case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The body as `T`; a body of another shape is `invalid_input` naming the URL.
@@ -470,6 +505,9 @@ impl PlatformClient {
         if !matches!(response.status, 301 | 302 | 303 | 307 | 308) {
             return Ok(response.response);
         }
+        if call.keep_redirects {
+            return Ok(response.response);
+        }
         let location = response.location.clone().unwrap_or_default();
         let ours = Url::parse(url).ok();
         let theirs = Url::parse(&location).ok();
@@ -505,6 +543,9 @@ impl PlatformClient {
             .timeout(call.timeout);
         if let Some(body) = call.body {
             builder = builder.json(body);
+        }
+        for (name, value) in call.headers {
+            builder = builder.header(name, value);
         }
         if call.authed {
             builder = self.authorize(builder).await.map_err(Retry::Fatal)?;
@@ -554,6 +595,15 @@ impl PlatformClient {
                 latency_ms,
                 rate,
                 content_type: header("content-type").unwrap_or_default(),
+                headers: headers
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            k.as_str().to_owned(),
+                            String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                        )
+                    })
+                    .collect(),
                 body,
             },
         })

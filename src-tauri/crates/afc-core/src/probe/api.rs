@@ -149,7 +149,7 @@ fn budget_facts(client: &PlatformClient, result: &mut ProbeResult, last: &ApiRes
 
 /// One check of `/health`'s `checks`: `unavailable` and LLM `not_configured` do not count as
 /// unhealthy, exactly as the platform counts them.
-fn check_line(name: &str, check: &serde_json::Value) -> CheckLine {
+pub(crate) fn check_line(name: &str, check: &serde_json::Value) -> CheckLine {
     let status = check
         .get("status")
         .and_then(|s| s.as_str())

@@ -21,6 +21,7 @@ use crate::environments::{
 use crate::keyring::SecretString;
 use crate::{AppError, ErrorCode, Result};
 
+pub(crate) use api::check_line;
 pub use api::{RATE_LIMIT_FACT, probe_api};
 pub use cache::probe_redis;
 pub use database::probe_database;

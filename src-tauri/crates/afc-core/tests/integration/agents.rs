@@ -3,16 +3,21 @@
 //! the machine's PostgreSQL for the `agents` table.
 
 use afc_core::ErrorCode;
-use afc_core::agents::{AgentSource, Direction, NewAgent, RunRequest, TableOwner};
+use afc_core::agents::{AgentSource, Direction, NewAgent, PlanAction, RunRequest, TableOwner};
 use afc_core::db::{DbConnection, TlsPolicy};
 use afc_core::environments::{ConnectionSecrets, EnvKind, Environment, SafetyLevel};
 use afc_core::guard::Confirmation;
 use afc_core::migrate::MigrationSet;
+use afc_core::progress::{Cancel, Progress};
 use test_support::assert_contains;
-use test_support::fixture_api::{FixtureApi, closed_port};
+use test_support::fixture_api::{FixtureApi, Reply, closed_port};
 use test_support::postgres::TestDb;
 
 use crate::common::{TestConsole, apply, console};
+
+fn ids(ids: &[&str]) -> Vec<String> {
+    ids.iter().map(|&id| id.to_owned()).collect()
+}
 
 /// An environment on `api_url` and the scratch database `db` (migrated), at `safety`.
 async fn environment(t: &TestConsole, api_url: &str, db: &TestDb, safety: SafetyLevel) {
@@ -278,10 +283,10 @@ async fn each_side_is_written_to_the_other_after_a_preview_of_exactly_that() {
     };
     c.save_agent("local", &hostile, &yes).await.unwrap();
     let preview = c
-        .reconcile_preview("local", "quoted", Direction::ToTable, &owner)
+        .reconcile_preview("local", &ids(&["quoted"]), Direction::ToTable, &owner)
         .await
         .unwrap();
-    assert!(!preview.replaces);
+    assert!(preview.replaces.is_empty());
     assert_contains(
         &preview.text,
         &[
@@ -290,7 +295,7 @@ async fn each_side_is_written_to_the_other_after_a_preview_of_exactly_that() {
             "E't1'",
         ],
     );
-    c.reconcile_agent("local", "quoted", Direction::ToTable, &owner, &yes)
+    c.reconcile_agents("local", &ids(&["quoted"]), Direction::ToTable, &owner, &yes)
         .await
         .unwrap();
     assert_eq!(
@@ -302,21 +307,21 @@ async fn each_side_is_written_to_the_other_after_a_preview_of_exactly_that() {
     let preview = c
         .reconcile_preview(
             "local",
-            "support-bot",
+            &ids(&["support-bot"]),
             Direction::ToTable,
             &TableOwner::default(),
         )
         .await
         .unwrap();
     assert!(
-        preview.replaces
+        preview.replaces == ["support-bot"]
             && preview
                 .text
                 .starts_with("UPDATE public.agents SET name = E'Support Bot'")
     );
-    c.reconcile_agent(
+    c.reconcile_agents(
         "local",
-        "support-bot",
+        &ids(&["support-bot"]),
         Direction::ToTable,
         &TableOwner::default(),
         &yes,
@@ -326,14 +331,14 @@ async fn each_side_is_written_to_the_other_after_a_preview_of_exactly_that() {
 
     // A table-only agent is published to the API.
     let preview = c
-        .reconcile_preview("local", "db-only", Direction::ToApi, &owner)
+        .reconcile_preview("local", &ids(&["db-only"]), Direction::ToApi, &owner)
         .await
         .unwrap();
     assert_contains(
         &preview.text,
         &["POST /api/v1/agents/", "Only in the table"],
     );
-    c.reconcile_agent("local", "db-only", Direction::ToApi, &owner, &yes)
+    c.reconcile_agents("local", &ids(&["db-only"]), Direction::ToApi, &owner, &yes)
         .await
         .unwrap();
     assert_eq!(
@@ -363,6 +368,151 @@ async fn each_side_is_written_to_the_other_after_a_preview_of_exactly_that() {
 }
 
 #[tokio::test]
+async fn a_selection_goes_into_the_table_in_one_transaction_or_not_at_all() {
+    let api = FixtureApi::start();
+    let db = TestDb::create();
+    let t = console();
+    environment(&t, &api.url(), &db, SafetyLevel::Open).await;
+    let c = &t.console;
+    let both = ids(&["research-assistant", "support-bot"]);
+    let table = || db.sql("SELECT id || '|' || name || '|' || tenant_id FROM agents ORDER BY id");
+    let before = table();
+
+    // A tenant the table does not have: the new row breaks its foreign key, and the update of
+    // the other agent, already run in the same transaction, is rolled back with it.
+    let nobody = TableOwner {
+        tenant_id: Some("no-such-tenant".into()),
+        created_by: None,
+    };
+    let preview = c
+        .reconcile_preview("local", &both, Direction::ToTable, &nobody)
+        .await
+        .unwrap();
+    assert_eq!(preview.replaces, ["support-bot"]);
+    let statements: Vec<&str> = preview.text.lines().map(|l| &l[..6]).collect();
+    assert_eq!(statements, ["INSERT", "UPDATE"], "{}", preview.text);
+    let err = c
+        .reconcile_agents(
+            "local",
+            &both,
+            Direction::ToTable,
+            &nobody,
+            &Confirmation::yes(),
+        )
+        .await
+        .unwrap_err();
+    assert_contains(&format!("{err:?}"), &["foreign key"]);
+    assert_eq!(table(), before);
+
+    let owner = TableOwner {
+        tenant_id: Some("t1".into()),
+        created_by: None,
+    };
+    c.reconcile_agents(
+        "local",
+        &both,
+        Direction::ToTable,
+        &owner,
+        &Confirmation::yes(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        table(),
+        "db-only|Table Agent|t1\nresearch-assistant|Research Assistant|t1\nsupport-bot|Support Bot|t1"
+    );
+    // Towards the API, several agents go through a plan (it keeps to the rate limit).
+    let err = c
+        .reconcile_agents(
+            "local",
+            &both,
+            Direction::ToApi,
+            &owner,
+            &Confirmation::yes(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+}
+
+#[tokio::test]
+async fn a_publish_plan_compares_the_tables_rows_with_the_api_and_a_500_part_way_loses_nothing() {
+    let api = FixtureApi::start();
+    let db = TestDb::create();
+    let t = console();
+    environment(&t, &api.url(), &db, SafetyLevel::Open).await;
+    db.sql(
+        "INSERT INTO agents (id, name, instructions, model, tenant_id) VALUES
+           ('db-2', 'Second', 'Two', 'gpt-4o', 't1'), ('db-3', 'Third', 'Three', 'gpt-4o', 't1')",
+    );
+    let c = &t.console;
+    let missing = c
+        .publish_plan("local", &ids(&["db-only", "nowhere"]))
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code, ErrorCode::NotFound);
+    let selection = ids(&["db-2", "db-3", "db-only", "support-bot"]);
+    let plan = c.publish_plan("local", &selection).await.unwrap();
+    let items: Vec<(&str, PlanAction, String)> = plan
+        .items
+        .iter()
+        .map(|i| (i.id.as_str(), i.action, i.changes.join(",")))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            ("db-2", PlanAction::New, String::new()),
+            ("db-3", PlanAction::New, String::new()),
+            ("db-only", PlanAction::New, String::new()),
+            ("support-bot", PlanAction::Replace, "name".to_owned()),
+        ]
+    );
+    // The budget is the API's, read with the list.
+    assert_contains(&plan.budget.summary, &["60"]);
+
+    // The platform fails its second save with an unhandled 500 (not its limiter): the bulk
+    // stops there, the first agent whole in the registry, the rest not sent.
+    api.set("/api/v1/agents/", Reply::error_500().after(1));
+    let (progress, cancel) = (Progress::none(), Cancel::default());
+    let yes = Confirmation::yes();
+    let report = c
+        .save_agents("local", &plan.writes(), &yes, false, &progress, &cancel)
+        .await
+        .unwrap();
+    assert_eq!(report.done, ["db-2"]);
+    assert_eq!(report.failed.as_deref(), Some("db-3"));
+    assert_eq!(report.not_started, ["db-only", "support-bot"]);
+    let error = report.error.unwrap();
+    assert_contains(&error.message, &["HTTP 500"]);
+    api.unset("/api/v1/agents/");
+    let registry: Vec<String> = api
+        .agents()
+        .iter()
+        .filter_map(|a| a["id"].as_str().map(str::to_owned))
+        .collect();
+    assert!(registry.contains(&"db-2".to_owned()) && !registry.contains(&"db-3".to_owned()));
+
+    // Planned again, the one written is unchanged and the rest complete.
+    let plan = c.publish_plan("local", &selection).await.unwrap();
+    assert_eq!(
+        (plan.count(PlanAction::Unchanged), plan.writes().len()),
+        (1, 3)
+    );
+    let report = c
+        .save_agents("local", &plan.writes(), &yes, false, &progress, &cancel)
+        .await
+        .unwrap();
+    assert!(report.complete(), "{report:?}");
+    assert_eq!(
+        api.agents()
+            .iter()
+            .find(|a| a["id"] == "support-bot")
+            .unwrap()["name"],
+        "Support Bot (old)"
+    );
+}
+
+#[tokio::test]
 async fn a_read_only_environment_refuses_to_write_the_table() {
     let api = FixtureApi::start();
     let db = TestDb::create();
@@ -370,9 +520,9 @@ async fn a_read_only_environment_refuses_to_write_the_table() {
     environment(&t, &api.url(), &db, SafetyLevel::ReadOnly).await;
     let err = t
         .console
-        .reconcile_agent(
+        .reconcile_agents(
             "local",
-            "research-assistant",
+            &ids(&["research-assistant"]),
             Direction::ToTable,
             &TableOwner::default(),
             &Confirmation::name("local"),
@@ -517,9 +667,9 @@ async fn a_run_slower_than_the_timeout_stops_waiting_and_an_agent_deleted_meanwh
         .unwrap();
     let gone = t
         .console
-        .reconcile_agent(
+        .reconcile_agents(
             "local",
-            "research-assistant",
+            &ids(&["research-assistant"]),
             Direction::ToTable,
             &TableOwner::default(),
             &Confirmation::yes(),

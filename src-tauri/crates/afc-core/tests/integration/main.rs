@@ -14,3 +14,4 @@ mod logging;
 mod migrations;
 mod probes;
 mod rls;
+mod smoke;

@@ -7,19 +7,16 @@ use std::process::ExitCode;
 
 use afc_core::agents::{
     AgentPlan, AgentRow, BulkEvent, BulkReport, Direction, FileFormat, NewAgent, PlanAction,
-    RunRequest, TableOwner, plan_summary,
+    RunRequest, TableOwner, plan_summary, reconcile_subject,
 };
 use afc_core::audit::AuditAction;
 use afc_core::jobs::JobEventSource;
 use afc_core::progress::Progress;
 use afc_core::{AppError, ErrorCode};
 
-use super::{Ctx, answer, env_name, wire_name};
-use crate::cli::{AgentFormat, AgentTarget, AgentsCommand, BulkArgs, ConfirmArgs, EnvArg, Side};
+use super::{Ctx, answer, target_name, wire_name};
+use crate::cli::{AgentFormat, AgentsCommand, BulkArgs, ConfirmArgs, Side};
 use crate::output::Output;
-use afc_core::Console;
-use afc_core::db::parse_database_url;
-use afc_core::environments::{DB_PASSWORD, EnvKind, Environment, SafetyLevel};
 
 pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError> {
     let console = ctx.console()?;
@@ -223,51 +220,55 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
             )
         }
         AgentsCommand::Reconcile {
-            id,
-            to,
+            ids,
+            to: Side::Api,
+            bulk,
+            env,
+            confirm,
+            ..
+        } => {
+            let env = target_name(&console, &env)?;
+            let plan = console.publish_plan(&env, &ids).await?;
+            apply_plan(ctx, &console, plan, &bulk, &confirm).await
+        }
+        AgentsCommand::Reconcile {
+            ids,
+            to: Side::Table,
             tenant,
             creator,
-            dry_run,
+            bulk,
             env,
             confirm,
         } => {
             let env = target_name(&console, &env)?;
-            let direction = match to {
-                Side::Table => Direction::ToTable,
-                Side::Api => Direction::ToApi,
-            };
             let owner = TableOwner {
                 tenant_id: tenant,
                 created_by: creator,
             };
+            let direction = Direction::ToTable;
             let preview = console
-                .reconcile_preview(&env, &id, direction, &owner)
+                .reconcile_preview(&env, &ids, direction, &owner)
                 .await?;
-            let shown = format!(
-                "To {}{}:\n{}\n",
-                preview.target,
-                if preview.replaces {
-                    ", replacing what is there"
-                } else {
-                    ""
-                },
-                preview.text
-            );
-            if dry_run {
+            let replacing = match preview.replaces.len() {
+                0 => String::new(),
+                n => format!(", replacing {n} row(s)"),
+            };
+            let shown = format!("To {}{replacing}:\n{}\n", preview.target, preview.text);
+            if bulk.dry_run {
                 return out.result(&preview, || shown);
             }
             if !out.json {
                 eprint!("{shown}");
             }
-            let action = match direction {
-                Direction::ToTable => AuditAction::AgentToTable,
-                Direction::ToApi => AuditAction::AgentSave,
-            };
-            let confirmed = answer(&console.decision(&env, action, Some(&id))?, &confirm)?;
+            let subject = reconcile_subject(&ids);
+            let decision = console.decision(&env, AuditAction::AgentToTable, Some(&subject))?;
+            let confirmed = answer(&decision, &confirm)?;
             console
-                .reconcile_agent(&env, &id, direction, &owner, &confirmed)
+                .reconcile_agents(&env, &ids, direction, &owner, &confirmed)
                 .await?;
-            out.result(&preview, || format!("Wrote {id} to {}.\n", preview.target))
+            out.result(&preview, || {
+                format!("Wrote {subject} to {}.\n", preview.target)
+            })
         }
         AgentsCommand::History { id, search, env } => {
             let env = target_name(&console, &env)?;
@@ -335,30 +336,6 @@ pub async fn run(ctx: &Ctx, command: AgentsCommand) -> Result<ExitCode, AppError
             })
         }
     }
-}
-
-/// What `--api-url`/`--database-url` make: an environment of this run only.
-const URL_TARGET: &str = "url";
-
-/// The environment an agents command works on: `--env`, or one made for this run from
-/// `--api-url`/`--database-url` (open, as `afctl migrate --database-url` is; never saved; the
-/// URL's password held in memory only), or else the current one.
-fn target_name(console: &Console, target: &AgentTarget) -> Result<String, AppError> {
-    if target.api_url.is_none() && target.database_url.is_none() {
-        let env = target.env.clone();
-        return env_name(console, &EnvArg { env });
-    }
-    let mut env = Environment::new(URL_TARGET, EnvKind::Dev);
-    env.safety = SafetyLevel::Open;
-    env.api_url = target.api_url.clone();
-    let mut secrets = Vec::new();
-    if let Some(url) = &target.database_url {
-        let (db, password) = parse_database_url(url)?;
-        secrets.extend(password.map(|p| (DB_PASSWORD, p)));
-        env.database = Some(db);
-    }
-    console.use_transient(&env, secrets)?;
-    Ok(URL_TARGET.to_owned())
 }
 
 /// Shows `plan`, then (unless a dry run) saves its new and replaced agents. Exit 1 when an item

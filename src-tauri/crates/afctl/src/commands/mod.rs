@@ -5,16 +5,19 @@ pub mod info;
 pub mod metrics;
 pub mod migrate;
 pub mod secrets;
+pub mod smoke;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use afc_core::db::parse_database_url;
+use afc_core::environments::{DB_PASSWORD, EnvKind, Environment, SafetyLevel};
 use afc_core::guard::{Confirmation, Decision};
 use afc_core::paths::AppPaths;
 use afc_core::progress::Cancel;
 use afc_core::{AppError, Console, ErrorCode};
 
-use crate::cli::{ApiSource, ConfirmArgs, EnvArg};
+use crate::cli::{ApiSource, ConfirmArgs, EnvArg, Target};
 use crate::output::Output;
 
 /// What every subcommand receives besides its own arguments.
@@ -44,6 +47,30 @@ pub fn source_environment(ctx: &Ctx, source: &ApiSource) -> Result<(Console, Str
         },
     )?;
     Ok((console, name))
+}
+
+/// What `--api-url`/`--database-url` make: an environment of this run only.
+const URL_TARGET: &str = "url";
+
+/// The environment a command works on: `--env`, or one made for this run from
+/// `--api-url`/`--database-url` (open, as `afctl migrate --database-url` is; never saved; the
+/// URL's password held in memory only), or else the current one.
+pub fn target_name(console: &Console, target: &Target) -> Result<String, AppError> {
+    if target.api_url.is_none() && target.database_url.is_none() {
+        let env = target.env.clone();
+        return env_name(console, &EnvArg { env });
+    }
+    let mut env = Environment::new(URL_TARGET, EnvKind::Dev);
+    env.safety = SafetyLevel::Open;
+    env.api_url = target.api_url.clone();
+    let mut secrets = Vec::new();
+    if let Some(url) = &target.database_url {
+        let (db, password) = parse_database_url(url)?;
+        secrets.extend(password.map(|p| (DB_PASSWORD, p)));
+        env.database = Some(db);
+    }
+    console.use_transient(&env, secrets)?;
+    Ok(URL_TARGET.to_owned())
 }
 
 /// `--env NAME`, or the current environment.

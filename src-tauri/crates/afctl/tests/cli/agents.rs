@@ -1,22 +1,13 @@
 //! `afctl agents` against the fixture API's stateful registry and the machine's PostgreSQL.
 
 use std::path::Path;
-use std::process::Output;
 
 use test_support::afctl::{json, text};
 use test_support::assert_contains;
 use test_support::fixture_api::FixtureApi;
 use test_support::postgres::TestDb;
 
-fn afctl(config: &Path, args: &[&str], stdin: &str) -> Output {
-    test_support::afctl::run(
-        Path::new(env!("CARGO_BIN_EXE_afctl")),
-        config,
-        args,
-        stdin,
-        &[],
-    )
-}
+use crate::afctl;
 
 /// An environment `local` on the fixture API and a migrated scratch database with one agent
 /// only in its table.

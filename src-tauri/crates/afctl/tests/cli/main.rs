@@ -6,3 +6,18 @@ mod cli;
 mod health_metrics;
 mod migrate;
 mod secrets;
+mod smoke;
+
+use std::path::Path;
+use std::process::Output;
+
+/// afctl run on the configuration folder `config`, with `stdin`.
+pub fn afctl(config: &Path, args: &[&str], stdin: &str) -> Output {
+    test_support::afctl::run(
+        Path::new(env!("CARGO_BIN_EXE_afctl")),
+        config,
+        args,
+        stdin,
+        &[],
+    )
+}

@@ -248,6 +248,15 @@ impl App {
             .unwrap_or_else(|e| panic!("script {script}: {e}"))
     }
 
+    /// Runs `script` until it calls its last argument (the callback) with the result: for
+    /// measurements taken in the page across animation frames.
+    pub async fn eval_async(&self, script: &str) -> Value {
+        self.client
+            .execute_async(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script {script}: {e}"))
+    }
+
     /// Waits until the page is painted in `theme` ("light" or "dark").
     pub async fn wait_painted(&self, theme: &str) {
         wait_until(&format!("the {theme} theme to be painted"), || async {

@@ -52,6 +52,8 @@ pub struct Reply {
     pub headers: Vec<(String, String)>,
     /// Wait this long before answering (to exceed a client's timeout).
     pub delay: Duration,
+    /// How many requests to the path the platform still answers itself before this reply.
+    pub pass: usize,
 }
 
 impl Reply {
@@ -66,6 +68,7 @@ impl Reply {
             body: body.into(),
             headers: Vec::new(),
             delay: Duration::ZERO,
+            pass: 0,
         }
     }
 
@@ -84,6 +87,13 @@ impl Reply {
 
     pub fn delayed(mut self, delay: Duration) -> Self {
         self.delay = delay;
+        self
+    }
+
+    /// Only after the platform has answered the path's next `n` requests itself (a failure
+    /// part way through a bulk write).
+    pub fn after(mut self, n: usize) -> Self {
+        self.pass = n;
         self
     }
 

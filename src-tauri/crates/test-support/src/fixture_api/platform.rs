@@ -153,10 +153,15 @@ impl Platform {
         let Some((left_minute, left_hour)) = self.limiter.admit(started) else {
             return bare_500();
         };
-        let mut response = match self.overrides.get(&request.path) {
-            Some(reply) => reply.to_response(),
-            None => self.route(request),
+        let scripted = match self.overrides.get_mut(&request.path) {
+            Some(reply) if reply.pass > 0 => {
+                reply.pass -= 1;
+                None
+            }
+            Some(reply) => Some(reply.to_response()),
+            None => None,
         };
+        let mut response = scripted.unwrap_or_else(|| self.route(request));
         if response.status == 500 {
             let delay = response.delay;
             return Response {

@@ -1,7 +1,10 @@
 //! Whole-process measurements: the desktop app's cold start to first paint and to interactive, the
-//! memory of the app with its WebKit processes once idle, and afctl's run time. Run with `scripts/bench.sh`
+//! memory of the app with its WebKit processes once idle, afctl's run time, and the Agents
+//! section with 10,000 agents on each side (agents.rs). Run with `scripts/bench.sh`
 //! (needs the same display, D-Bus session and tauri-driver as the end-to-end tests); the figures
 //! go in docs/benchmarks.md. Not criterion: each sample is a whole app launch, measured from outside.
+
+mod agents;
 
 use std::path::Path;
 use std::time::Instant;
@@ -67,6 +70,7 @@ async fn main() {
         "afctl migrate validate (local, up to date), wall time (ms)",
         &mut validate_ms,
     );
+    agents::measure().await;
 }
 
 /// Wall times of `AFCTL_RUNS` whole afctl runs with `args`.

@@ -1,0 +1,72 @@
+//! The Smoke checks section in the real window: a run against the fixture API, the machine's
+//! PostgreSQL and Redis; the platform degrading between two runs; a check's evidence; a run
+//! exported as JUnit through the native save dialog.
+
+use test_support::e2e::{Profile, wait_file};
+use test_support::fixture_api::{FixtureApi, Reply};
+use test_support::postgres::TestDb;
+
+use crate::{afctl, launch};
+
+#[tokio::test]
+#[ignore = "drives the real window: run through scripts/test.sh"]
+async fn a_run_names_what_broke_since_the_last_shows_its_evidence_and_exports_junit() {
+    let profile = Profile::new();
+    // The console's health watcher polls the same API: the limit is raised above 60 a minute.
+    let api = FixtureApi::builder().rate_limit(600, 10_000).start();
+    let db = TestDb::create();
+    let url = db.url();
+    afctl(&profile, &["migrate", "apply", "--yes", "--database-url", &url], "");
+    let api_url = api.url();
+    afctl(
+        &profile,
+        &[
+            "env",
+            "add",
+            "dev",
+            "--kind",
+            "dev",
+            "--api-url",
+            &api_url,
+            "--db-url",
+            &url,
+            "--redis-url",
+            "redis://127.0.0.1:6379/0",
+        ],
+        "",
+    );
+    let app = launch(&profile).await;
+    app.open("smoke").await;
+    app.wait_contains("[data-requests]", "12 checks, 10 API requests")
+        .await;
+    app.click("button[data-action=run-smoke]").await;
+    app.find(".smoke__summary[data-outcome=passed]").await;
+    app.find("[role=row][data-status=pass] button[data-check-id=database]")
+        .await;
+    app.screenshot("smoke-passed").await;
+
+    // The platform's /health degrades: the next run says what broke, and that it is new.
+    api.set("/health", Reply::json(503, "health-degraded-db.json"));
+    app.click("button[data-action=run-smoke]").await;
+    app.wait_contains("[data-change='Newly failing']", "health")
+        .await;
+    app.find(".smoke__summary[data-outcome=failed]").await;
+    app.click("button[data-check-id=health]").await;
+    app.wait_contains("aside.smoke__detail", "Not an executable object")
+        .await;
+    app.wait_contains("aside.smoke__detail", "HTTP 503").await;
+    app.screenshot("smoke-failed-detail").await;
+
+    let xml = profile.dir("smoke.xml");
+    app.click("button[data-export=junit]").await;
+    app.save_dialog("Export the smoke run of dev", &xml).await;
+    let text = wait_file(&xml, |b| b.ends_with(b"</testsuites>\n")).await;
+    assert!(
+        String::from_utf8_lossy(&text).contains("<failure message=\"HTTP 503 degraded: database"),
+        "{}",
+        String::from_utf8_lossy(&text)
+    );
+    app.choose_theme(&profile, "Dark").await;
+    app.find("nav[aria-label='Earlier runs'] button[data-run]").await;
+    app.screenshot("smoke-dark").await;
+}
