@@ -4,17 +4,17 @@
 use afc_core::AppError;
 use afc_core::jobs::JobSpec;
 use afc_core::smoke::{
-    CheckInfo, ReportFormat, SmokeOptions, SmokeReport, SmokeRun, builtin_checks, render,
+    CheckInfo, ReportFormat, SmokeOptions, SmokeReport, SmokeRun, available_checks, render,
 };
 use tauri::{AppHandle, State};
 
 use crate::dialogs::{self, Choice};
 use crate::state::AppState;
 
-/// The built-in checks, to choose from.
+/// The built-in checks and the shipped flows, to choose from.
 #[tauri::command]
 pub fn smoke_checks() -> Vec<CheckInfo> {
-    builtin_checks()
+    available_checks()
 }
 
 /// Runs the suite against `env` as a job (its result: a SmokeReport); each check's end is an

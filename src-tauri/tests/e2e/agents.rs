@@ -326,7 +326,7 @@ async fn export_to_a_folder_import_into_another_environment_and_promote() {
 
     // A selection of the API's agents copied into the table together, in one transaction.
     for id in ["research-assistant", "support-bot"] {
-        app.click(&format!("input[aria-label='Select {id}']")).await;
+        app.tick(&format!("input[aria-label='Select {id}']")).await;
     }
     app.click("button[data-action=copy-selected]").await;
     app.wait_contains(".modal", "in one transaction").await;

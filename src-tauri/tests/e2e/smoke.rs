@@ -16,7 +16,11 @@ async fn a_run_names_what_broke_since_the_last_shows_its_evidence_and_exports_ju
     let api = FixtureApi::builder().rate_limit(600, 10_000).start();
     let db = TestDb::create();
     let url = db.url();
-    afctl(&profile, &["migrate", "apply", "--yes", "--database-url", &url], "");
+    afctl(
+        &profile,
+        &["migrate", "apply", "--yes", "--database-url", &url],
+        "",
+    );
     let api_url = api.url();
     afctl(
         &profile,
@@ -37,7 +41,7 @@ async fn a_run_names_what_broke_since_the_last_shows_its_evidence_and_exports_ju
     );
     let app = launch(&profile).await;
     app.open("smoke").await;
-    app.wait_contains("[data-requests]", "12 checks, 10 API requests")
+    app.wait_contains("[data-requests]", "14 checks, 17 API requests")
         .await;
     app.click("button[data-action=run-smoke]").await;
     app.find(".smoke__summary[data-outcome=passed]").await;
@@ -67,6 +71,7 @@ async fn a_run_names_what_broke_since_the_last_shows_its_evidence_and_exports_ju
         String::from_utf8_lossy(&text)
     );
     app.choose_theme(&profile, "Dark").await;
-    app.find("nav[aria-label='Earlier runs'] button[data-run]").await;
+    app.find("nav[aria-label='Earlier runs'] button[data-run]")
+        .await;
     app.screenshot("smoke-dark").await;
 }

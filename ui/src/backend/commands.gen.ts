@@ -234,7 +234,7 @@ export const driftBoard = () =>
 export const auditLog = () =>
   call<AuditLogView>("audit_log");
 
-/** The built-in checks, to choose from. */
+/** The built-in checks and the shipped flows, to choose from. */
 export const smokeChecks = () =>
   call<CheckInfo[]>("smoke_checks");
 

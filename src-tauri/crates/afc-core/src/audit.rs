@@ -82,6 +82,9 @@ pub enum AuditAction {
     SecretReveal,
     #[serde(rename = "secret.copy")]
     SecretCopy,
+    /// A secret a smoke flow sent (read from the keyring at run time, never recorded).
+    #[serde(rename = "secret.use")]
+    SecretUse,
     /// A preview that compared imported values with stored secrets (new, changed, unchanged).
     #[serde(rename = "env-file.preview")]
     EnvFilePreview,
@@ -121,6 +124,7 @@ impl AuditAction {
             Self::VariableMakePlain => "variable.make-plain",
             Self::SecretReveal => "secret.reveal",
             Self::SecretCopy => "secret.copy",
+            Self::SecretUse => "secret.use",
             Self::EnvFilePreview => "env-file.preview",
             Self::EnvFileImport => "env-file.import",
             Self::EnvFileExport => "env-file.export",
@@ -249,6 +253,7 @@ mod tests {
             AuditAction::EnvFileImport,
             AuditAction::MigrationAdopt,
             AuditAction::SecretCopy,
+            AuditAction::SecretUse,
         ] {
             assert_eq!(serde_json::to_value(a).unwrap(), a.as_str());
         }

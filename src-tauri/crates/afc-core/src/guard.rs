@@ -140,7 +140,7 @@ pub fn kind_of(action: AuditAction) -> Option<ActionKind> {
         // A run changes nothing the platform keeps (executions live in the API's memory); it
         // is audited, not asked about.
         EnvironmentCreate | EnvironmentDuplicate | EnvironmentSwitch | SecretReveal
-        | SecretCopy | EnvFilePreview | EnvFileExport | AgentRun => None,
+        | SecretCopy | SecretUse | EnvFilePreview | EnvFileExport | AgentRun => None,
     }
 }
 

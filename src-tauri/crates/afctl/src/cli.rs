@@ -59,7 +59,12 @@ pub enum SmokeCommand {
     Run {
         #[command(flatten)]
         env: Target,
-        /// Only checks whose id matches (repeatable; `*` matches anything: `--only 'health*'`).
+        /// Flow files, or folders of them, to run besides the built-in checks and the shipped
+        /// flows (repeatable).
+        #[arg(long, value_name = "PATH")]
+        suite: Vec<PathBuf>,
+        /// Only checks whose id matches (repeatable; `*` matches anything: `--only 'health*'`;
+        /// a flow's id is `flow:` and its file name: `--skip 'flow:*'`).
         #[arg(long, value_name = "PATTERN")]
         only: Vec<String>,
         /// Leave out checks whose id matches (repeatable).

@@ -5,7 +5,8 @@
  */
 export type SmokeOptions = { 
 /**
- * Only checks whose id matches one of these (`*` matches any run of characters).
+ * Only checks whose id matches one of these (`*` matches any run of characters; a flow's
+ * id is `flow:` and its file name).
  */
 only: Array<string>, skip: Array<string>, 
 /**

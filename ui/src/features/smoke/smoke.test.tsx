@@ -6,10 +6,10 @@ import { fakeJobs } from "../../test/jobs";
 import { setup } from "../../test/renderApp";
 
 const CHECKS: CheckInfo[] = [
-  { id: "liveness", name: "Liveness (GET /live)", critical: true, requests: 1 },
-  { id: "health", name: "Health (GET /health)", critical: true, requests: 1 },
-  { id: "api-docs", name: "API docs", critical: false, requests: 3 },
-  { id: "database", name: "Database (direct)", critical: true, requests: 0 },
+  { id: "liveness", name: "Liveness (GET /live)", suite: "built-in", critical: true, requests: 1 },
+  { id: "health", name: "Health (GET /health)", suite: "built-in", critical: true, requests: 1 },
+  { id: "api-docs", name: "API docs", suite: "built-in", critical: false, requests: 3 },
+  { id: "database", name: "Database (direct)", suite: "built-in", critical: true, requests: 0 },
 ];
 
 const check = (id: string, status: CheckResult["status"], patch: Partial<CheckResult> = {}): CheckResult => ({

@@ -218,6 +218,36 @@ impl Console {
         }
     }
 
+    /// The values of `names` (None where one is not set or cannot be read), the secrets fetched
+    /// from the keyring together. Only owned values are held while they are fetched, so the
+    /// future can go to a spawned job.
+    pub(crate) async fn values_of(
+        &self,
+        env: &Environment,
+        names: &[String],
+    ) -> Vec<Option<SecretString>> {
+        let secret: Vec<String> = names
+            .iter()
+            .filter(|n| env.variables.get(*n).is_some_and(|v| v.secret))
+            .cloned()
+            .collect();
+        let accounts = secret.iter().map(|n| account(&env.name, n)).collect();
+        let mut fetched: BTreeMap<String, Result<Option<SecretString>>> = secret
+            .into_iter()
+            .zip(self.keyring.get_many(accounts).await)
+            .collect();
+        names
+            .iter()
+            .map(|n| match env.variables.get(n) {
+                Some(StoredVar { secret: true, .. }) => {
+                    fetched.remove(n).and_then(|r| r.ok().flatten())
+                }
+                Some(StoredVar { value, .. }) => value.clone().map(SecretString::plain),
+                None => None,
+            })
+            .collect()
+    }
+
     /// Every variable's value, secrets read from the keyring concurrently (each read is a D-Bus
     /// round trip; one after another they made the Secrets view several times slower).
     pub(crate) async fn all_values(

@@ -3,15 +3,19 @@
 //! settings, its 500 handling); the database and Redis checks connect directly, as the console's
 //! connection test does.
 
+use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
 
-use super::{CheckResult, CheckStatus, Exchange, SmokeOptions, error_result};
+use super::flow_run::{self, Sources};
+use super::{CheckResult, CheckStatus, Chosen, Exchange, SmokeOptions, error_result};
 use crate::api::{ApiResponse, Call, PlatformClient};
+use crate::audit::{AuditAction, Event, Outcome};
 use crate::console::Console;
 use crate::db::Database;
 use crate::environments::{Environment, REDIS_PASSWORD, RedisConnection, has_connection_secret};
+use crate::guard::SafetyLevel;
 use crate::keyring::SecretString;
 use crate::migrate::{MigrationSet, MigrationState};
 use crate::probe::{ProbeStatus, check_line, probe_database, probe_redis};
@@ -123,10 +127,22 @@ pub struct Context {
     rate_limited: AtomicBool,
     /// `/health`'s latency, for the response-time check.
     health_ms: Mutex<Option<f64>>,
+    env_name: String,
+    safety: SafetyLevel,
+    /// What flows' templates read.
+    sources: Sources,
 }
 
 impl Context {
-    pub async fn new(console: &Console, env: &Environment, options: &SmokeOptions) -> Self {
+    /// `secrets`: the variables the chosen flows send, read from the keyring now (each read
+    /// recorded in the audit log).
+    pub async fn new(
+        console: &Console,
+        env: &Environment,
+        options: &SmokeOptions,
+        secrets: &[String],
+    ) -> Self {
+        let sources = sources(console, env, secrets).await;
         let has_api = env.api_url.as_deref().is_some_and(|u| !u.trim().is_empty());
         let (client, api_error) = if has_api {
             match console.api(env).await {
@@ -160,7 +176,27 @@ impl Context {
             requests: AtomicU32::new(0),
             rate_limited: AtomicBool::new(false),
             health_ms: Mutex::new(None),
+            env_name: env.name.clone(),
+            safety: env.safety,
+            sources,
         }
+    }
+
+    /// The API requests a chosen check will send (for the count stated up front).
+    pub fn requests_for(&self, check: &Chosen) -> u32 {
+        match check {
+            Chosen::Builtin(b) if self.can_reach(b) => b.requests,
+            Chosen::Flow(f) => match (&f.flow, &self.client) {
+                (Ok(flow), Some(_)) if self.may_run(flow) => flow_run::requests(flow),
+                _ => 0,
+            },
+            Chosen::Builtin(_) => 0,
+        }
+    }
+
+    /// A flow that changes things runs only where writes need no confirmation.
+    fn may_run(&self, flow: &super::flow::Flow) -> bool {
+        !flow_run::writes(flow) || self.safety == SafetyLevel::Open
     }
 
     /// Whether the check's API requests will be sent (for the count stated up front).
@@ -176,7 +212,11 @@ impl Context {
         self.rate_limited.load(Ordering::Relaxed)
     }
 
-    pub async fn run(&self, check: &Builtin) -> CheckResult {
+    pub async fn run(&self, chosen: &Chosen) -> CheckResult {
+        let check = match chosen {
+            Chosen::Builtin(b) => *b,
+            Chosen::Flow(f) => return self.flow(chosen, f).await,
+        };
         match check.needs {
             Needs::Api => match &self.client {
                 Some(client) => self.api_check(client, check).await,
@@ -190,6 +230,31 @@ impl Context {
             // Judged in `derive`, once the others have answered.
             Needs::Derived => CheckResult::new(check, CheckStatus::Skip, "not judged yet"),
         }
+    }
+
+    async fn flow(&self, chosen: &Chosen, loaded: &super::flow::Loaded) -> CheckResult {
+        let head = chosen.head();
+        let flow = match &loaded.flow {
+            Ok(flow) => flow,
+            Err(why) => return CheckResult::of(head, CheckStatus::Fail, why.clone()),
+        };
+        let Some(client) = &self.client else {
+            let why = self
+                .api_error
+                .as_ref()
+                .map_or("no API URL is configured".to_owned(), |e| e.message.clone());
+            return CheckResult::of(head, CheckStatus::Skip, why);
+        };
+        if !self.may_run(flow) {
+            let why = format!(
+                "it changes things, and writes to {} need confirmation ({:?}); flows that write run where the safety level is open",
+                self.env_name, self.safety
+            );
+            return CheckResult::of(head, CheckStatus::Skip, why);
+        }
+        let mut result = CheckResult::of(head, CheckStatus::Pass, "");
+        flow_run::run(self, client, flow, &self.sources, &mut result).await;
+        result
     }
 
     /// Judges the derived checks from what the others saw.
@@ -257,7 +322,7 @@ impl Context {
     }
 
     /// One request, recorded as an exchange whatever happened.
-    async fn send(
+    pub(super) async fn send(
         &self,
         client: &PlatformClient,
         call: Call<'_>,
@@ -594,4 +659,36 @@ fn excerpt(body: &[u8]) -> String {
         end -= 1;
     }
     format!("{}… ({} bytes in all)", &text[..end], body.len())
+}
+
+/// What flows' templates read: the environment's API URL, name and plain variables, and the
+/// secrets they name (each read from the keyring recorded in the audit log; one that is not set
+/// is left out, and a step needing it is skipped).
+async fn sources(console: &Console, env: &Environment, secrets: &[String]) -> Sources {
+    let mut values: HashMap<String, String> = env
+        .variables
+        .iter()
+        .filter(|(_, v)| !v.secret)
+        .filter_map(|(k, v)| v.value.clone().map(|v| (k.clone(), v)))
+        .collect();
+    values.insert("API_URL".into(), env.api_url.clone().unwrap_or_default());
+    values.insert("ENVIRONMENT".into(), env.name.clone());
+    let mut read = HashMap::new();
+    for (name, value) in secrets.iter().zip(console.values_of(env, secrets).await) {
+        if let Some(value) = value {
+            let event = Event::new(AuditAction::SecretUse, Some(&env.name)).target(name);
+            let _ = console
+                .audit
+                .record(event.detail("sent by a smoke flow"), Outcome::Ok);
+            read.insert(name.clone(), value);
+        }
+    }
+    let mut nonce = [0u8; 6];
+    let _ = getrandom::fill(&mut nonce);
+    Sources {
+        env: values,
+        secrets: read,
+        run_id: chrono::Utc::now().format("%Y%m%d%H%M%S%3f").to_string(),
+        nonce: nonce.iter().map(|b| format!("{b:02x}")).collect(),
+    }
 }

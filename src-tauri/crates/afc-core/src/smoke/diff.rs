@@ -1,6 +1,6 @@
-//! A run compared with the environment's earlier runs: what fails now that passed in the run
-//! before (newly failing), what still fails, what passes again (fixed), and what got slower than
-//! in the last fully passing run (the baseline).
+//! A run compared with the environment's earlier runs: what fails now that passed the last time
+//! it was judged (newly failing), what still fails, what passes again (fixed), and what got
+//! slower than in the last fully passing run (the baseline).
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -48,7 +48,16 @@ pub fn diff(run: &SmokeRun, earlier: &[SmokeRun], factor: f64) -> SmokeDiff {
         ..SmokeDiff::default()
     };
     for check in &run.checks {
-        let before = find(previous, &check.id).map(|c| c.status);
+        // The check's last verdict: from the latest earlier run that judged it (a run with
+        // --only, or one that skipped it, says nothing about it).
+        let before = earlier
+            .iter()
+            .find_map(|r| {
+                r.checks
+                    .iter()
+                    .find(|c| c.id == check.id && c.status != CheckStatus::Skip)
+            })
+            .map(|c| c.status);
         match (check.status, before) {
             (CheckStatus::Fail, Some(CheckStatus::Fail)) => d.still_failing.push(check.id.clone()),
             (CheckStatus::Fail, _) => d.newly_failing.push(check.id.clone()),

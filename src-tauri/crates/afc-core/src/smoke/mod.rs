@@ -11,6 +11,8 @@
 
 mod checks;
 mod diff;
+pub mod flow;
+mod flow_run;
 mod history;
 mod report;
 
@@ -81,11 +83,24 @@ pub struct CheckResult {
 
 impl CheckResult {
     fn new(check: &Builtin, status: CheckStatus, reason: impl Into<String>) -> Self {
+        Self::of(
+            Head {
+                id: check.id,
+                name: check.name,
+                suite: BUILT_IN,
+                critical: check.critical,
+            },
+            status,
+            reason,
+        )
+    }
+
+    fn of(head: Head<'_>, status: CheckStatus, reason: impl Into<String>) -> Self {
         Self {
-            id: check.id.to_owned(),
-            name: check.name.to_owned(),
-            suite: BUILT_IN.to_owned(),
-            critical: check.critical,
+            id: head.id.to_owned(),
+            name: head.name.to_owned(),
+            suite: head.suite.to_owned(),
+            critical: head.critical,
             status,
             http_status: None,
             latency_ms: None,
@@ -102,6 +117,43 @@ impl CheckResult {
 }
 
 pub const BUILT_IN: &str = "built-in";
+
+/// What names a check in its result.
+#[derive(Debug, Clone, Copy)]
+struct Head<'a> {
+    id: &'a str,
+    name: &'a str,
+    suite: &'a str,
+    critical: bool,
+}
+
+/// A check chosen for a run: built in, or a flow read from a file.
+enum Chosen {
+    Builtin(&'static Builtin),
+    Flow(flow::Loaded),
+}
+
+impl Chosen {
+    fn head(&self) -> Head<'_> {
+        match self {
+            Self::Builtin(b) => Head {
+                id: b.id,
+                name: b.name,
+                suite: BUILT_IN,
+                critical: b.critical,
+            },
+            Self::Flow(f) => Head {
+                id: &f.id,
+                name: f
+                    .flow
+                    .as_ref()
+                    .map_or(f.id.as_str(), |flow| flow.name.as_str()),
+                suite: &f.suite,
+                critical: f.flow.as_ref().is_ok_and(|flow| flow.critical),
+            },
+        }
+    }
+}
 
 /// How a run ended, for afctl's exit code and the window's badge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -164,7 +216,8 @@ fn outcome(checks: &[CheckResult], incomplete: bool) -> RunOutcome {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SmokeOptions {
-    /// Only checks whose id matches one of these (`*` matches any run of characters).
+    /// Only checks whose id matches one of these (`*` matches any run of characters; a flow's
+    /// id is `flow:` and its file name).
     pub only: Vec<String>,
     pub skip: Vec<String>,
     /// How many checks run at once.
@@ -175,6 +228,11 @@ pub struct SmokeOptions {
     pub slow_ms: u32,
     /// The headroom check fails when fewer requests than this are left this minute.
     pub min_headroom: u32,
+    /// Flow files, or folders of them, besides the shipped flows. Never from the window (it
+    /// hands the backend no paths): afctl's `--suite`.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub suites: Vec<std::path::PathBuf>,
 }
 
 impl Default for SmokeOptions {
@@ -186,6 +244,7 @@ impl Default for SmokeOptions {
             pace: false,
             slow_ms: 5000,
             min_headroom: 10,
+            suites: Vec::new(),
         }
     }
 }
@@ -267,25 +326,37 @@ impl JobEventSource for SmokeEvent {
     }
 }
 
-/// A built-in check, as the window lists it to choose from.
+/// A check the window lists to choose from.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct CheckInfo {
     pub id: String,
     pub name: String,
+    pub suite: String,
     pub critical: bool,
+    /// API requests it makes.
     pub requests: u32,
 }
 
-pub fn builtin_checks() -> Vec<CheckInfo> {
-    BUILTIN
-        .iter()
-        .map(|c| CheckInfo {
-            id: c.id.to_owned(),
-            name: c.name.to_owned(),
-            critical: c.critical,
-            requests: c.requests,
+/// The built-in checks and the shipped flows.
+pub fn available_checks() -> Vec<CheckInfo> {
+    let builtin = BUILTIN.iter().map(|c| CheckInfo {
+        id: c.id.to_owned(),
+        name: c.name.to_owned(),
+        suite: BUILT_IN.to_owned(),
+        critical: c.critical,
+        requests: c.requests,
+    });
+    let flows = flow::load_all(&[]).into_iter().filter_map(|f| {
+        let flow = f.flow.ok()?;
+        Some(CheckInfo {
+            requests: flow_run::requests(&flow),
+            id: f.id,
+            name: flow.name,
+            suite: f.suite,
+            critical: flow.critical,
         })
-        .collect()
+    });
+    builtin.chain(flows).collect()
 }
 
 /// A run and how it compares with the environment's earlier runs.
@@ -307,19 +378,33 @@ impl Console {
         cancel: &Cancel,
     ) -> Result<SmokeReport> {
         let env = self.environment(env_name)?;
-        let selected: Vec<&'static Builtin> =
-            BUILTIN.iter().filter(|c| options.wants(c.id)).collect();
+        let mut selected: Vec<Chosen> = BUILTIN
+            .iter()
+            .filter(|c| options.wants(c.id))
+            .map(Chosen::Builtin)
+            .collect();
+        let flows = flow::load_all(&options.suites);
+        selected.extend(
+            flows
+                .into_iter()
+                .filter(|f| options.wants(&f.id))
+                .map(Chosen::Flow),
+        );
         if selected.is_empty() {
             return Err(AppError::invalid_input(
                 "No check matches --only and --skip",
             ));
         }
-        let context = checks::Context::new(self, &env, options).await;
-        let requests: u32 = selected
+        let secrets: Vec<String> = selected
             .iter()
-            .filter(|c| context.can_reach(c))
-            .map(|c| c.requests)
-            .sum();
+            .filter_map(|c| match c {
+                Chosen::Flow(f) => f.flow.as_ref().ok(),
+                Chosen::Builtin(_) => None,
+            })
+            .flat_map(flow_run::secret_names)
+            .collect();
+        let context = checks::Context::new(self, &env, options, &secrets).await;
+        let requests: u32 = selected.iter().map(|c| context.requests_for(c)).sum();
         progress.emit(SmokeEvent::Planned {
             checks: selected.len(),
             requests,
@@ -334,24 +419,20 @@ impl Console {
         let mut done = 0;
         let mut results: Vec<(usize, CheckResult)> = Vec::with_capacity(total);
         // Every check is queued at once and a fair semaphore lets `concurrency` run, in order.
-        // (A stream of futures from a closure would be simpler, but its higher-ranked type
-        // cannot be sent to a spawned job.)
         let slots = tokio::sync::Semaphore::new(concurrency);
-        let mut pending: FuturesUnordered<_> = selected
-            .iter()
-            .copied()
-            .enumerate()
-            .map(|(i, check)| {
-                let (context, slots) = (&context, &slots);
-                async move {
-                    let _slot = slots.acquire().await;
-                    if cancel.is_cancelled() {
-                        return (i, cancelled(check));
-                    }
-                    (i, context.run(check).await)
+        let mut pending = FuturesUnordered::new();
+        // A loop, not a closure over the checks: a closure taking references is higher-ranked,
+        // and its futures could not be sent to a spawned job.
+        for (i, check) in selected.iter().enumerate() {
+            let (context, slots) = (&context, &slots);
+            pending.push(async move {
+                let _slot = slots.acquire().await;
+                if cancel.is_cancelled() {
+                    return (i, cancelled(check.head()));
                 }
-            })
-            .collect();
+                (i, context.run(check).await)
+            });
+        }
         while let Some((i, result)) = pending.next().await {
             done += 1;
             progress.emit(SmokeEvent::Finished {
@@ -422,8 +503,8 @@ async fn make_room(
     Ok(())
 }
 
-fn cancelled(check: &Builtin) -> CheckResult {
-    CheckResult::new(check, CheckStatus::Skip, "the run was cancelled first")
+fn cancelled(head: Head<'_>) -> CheckResult {
+    CheckResult::of(head, CheckStatus::Skip, "the run was cancelled first")
 }
 
 fn error_result(check: &Builtin, e: &AppError) -> CheckResult {

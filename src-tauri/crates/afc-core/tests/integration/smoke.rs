@@ -50,6 +50,14 @@ async fn environment(t: &TestConsole, api_url: &str, db: Option<&TestDb>, redis_
         .unwrap();
 }
 
+/// The built-in checks alone (the shipped flows left out).
+fn builtin() -> SmokeOptions {
+    SmokeOptions {
+        skip: vec!["flow:*".into()],
+        ..SmokeOptions::default()
+    }
+}
+
 async fn run(t: &TestConsole, options: &SmokeOptions) -> SmokeReport {
     t.console
         .smoke_run("dev", options, &Progress::none(), &Cancel::default())
@@ -82,7 +90,7 @@ async fn a_healthy_platform_passes_every_check_and_a_degraded_one_names_what_bro
     let t = console();
     environment(&t, &api.url(), Some(&db), Some(6379)).await;
 
-    let green = run(&t, &SmokeOptions::default()).await;
+    let green = run(&t, &builtin()).await;
     assert_eq!(
         green.run.outcome,
         RunOutcome::Passed,
@@ -130,7 +138,7 @@ async fn a_healthy_platform_passes_every_check_and_a_degraded_one_names_what_bro
     // The released platform's /health: 503, its database check broken; /ready follows it.
     api.set("/health", Reply::json(503, "health-degraded-db.json"));
     api.set("/ready", Reply::json(503, "ready-503.json"));
-    let red = run(&t, &SmokeOptions::default()).await;
+    let red = run(&t, &builtin()).await;
     assert_eq!(red.run.outcome, RunOutcome::Failed);
     let health = check(&red, "health");
     assert_eq!(
@@ -151,11 +159,11 @@ async fn a_healthy_platform_passes_every_check_and_a_degraded_one_names_what_bro
     assert_eq!(red.diff.baseline.as_deref(), Some(green.run.id.as_str()));
 
     // Still broken, then fixed.
-    let again = run(&t, &SmokeOptions::default()).await;
+    let again = run(&t, &builtin()).await;
     assert_eq!(again.diff.still_failing, ["health", "readiness"]);
     api.unset("/health");
     api.unset("/ready");
-    let fixed = run(&t, &SmokeOptions::default()).await;
+    let fixed = run(&t, &builtin()).await;
     assert_eq!(fixed.run.outcome, RunOutcome::Passed);
     assert_eq!(fixed.diff.fixed, ["health", "readiness"]);
 
@@ -197,7 +205,7 @@ async fn slow_malformed_and_unexpected_answers_fail_their_checks_with_the_reason
     );
     let options = SmokeOptions {
         slow_ms: 100,
-        ..SmokeOptions::default()
+        ..builtin()
     };
     let report = run(&t, &options).await;
     let reason = |id| check(&report, id).reason.clone().unwrap_or_default();
@@ -231,7 +239,7 @@ async fn slow_malformed_and_unexpected_answers_fail_their_checks_with_the_reason
         &SmokeOptions {
             only: vec!["*ness".into()],
             skip: vec!["readi*".into()],
-            ..SmokeOptions::default()
+            ..builtin()
         },
     )
     .await;
@@ -242,7 +250,7 @@ async fn slow_malformed_and_unexpected_answers_fail_their_checks_with_the_reason
             "dev",
             &SmokeOptions {
                 only: vec!["nothing".into()],
-                ..SmokeOptions::default()
+                ..builtin()
             },
             &Progress::none(),
             &Cancel::default(),
@@ -263,7 +271,7 @@ async fn an_unreachable_or_untrusted_api_fails_its_checks_and_the_rest_still_run
         None,
     )
     .await;
-    let report = run(&t, &SmokeOptions::default()).await;
+    let report = run(&t, &builtin()).await;
     assert_eq!(report.run.outcome, RunOutcome::Failed);
     assert_eq!(check(&report, "liveness").status, CheckStatus::Fail);
     assert_contains(
@@ -277,7 +285,7 @@ async fn an_unreachable_or_untrusted_api_fails_its_checks_and_the_rest_still_run
     let tls = FixtureApi::start_tls();
     let t = console();
     environment(&t, &tls.url(), None, None).await;
-    let report = run(&t, &SmokeOptions::default()).await;
+    let report = run(&t, &builtin()).await;
     let live = check(&report, "liveness");
     assert_eq!(live.status, CheckStatus::Fail);
     assert_contains(
@@ -297,7 +305,7 @@ async fn a_run_that_would_trip_the_limiter_refuses_to_start_or_waits_and_never_b
         &t,
         &SmokeOptions {
             min_headroom: 2,
-            ..SmokeOptions::default()
+            ..builtin()
         },
     )
     .await;
@@ -318,12 +326,7 @@ async fn a_run_that_would_trip_the_limiter_refuses_to_start_or_waits_and_never_b
     let sent = api.requests();
     let refused = t
         .console
-        .smoke_run(
-            "dev",
-            &SmokeOptions::default(),
-            &Progress::none(),
-            &Cancel::default(),
-        )
+        .smoke_run("dev", &builtin(), &Progress::none(), &Cancel::default())
         .await
         .unwrap_err();
     assert_eq!(refused.code, ErrorCode::RateLimited);
@@ -345,7 +348,7 @@ async fn a_run_that_would_trip_the_limiter_refuses_to_start_or_waits_and_never_b
             "dev",
             &SmokeOptions {
                 pace: true,
-                ..SmokeOptions::default()
+                ..builtin()
             },
             &progress,
             &cancel,
@@ -370,7 +373,7 @@ async fn a_run_that_would_trip_the_limiter_refuses_to_start_or_waits_and_never_b
         &t,
         &SmokeOptions {
             concurrency: 1,
-            ..SmokeOptions::default()
+            ..builtin()
         },
     )
     .await;
@@ -397,13 +400,13 @@ async fn the_history_survives_a_torn_last_line_and_a_run_exports_as_valid_junit(
     let t = console();
     environment(&t, &api.url(), None, None).await;
     api.set("/ready", Reply::json(503, "ready-503.json"));
-    let first = run(&t, &SmokeOptions::default()).await;
+    let first = run(&t, &builtin()).await;
     // The console stopped mid-write: half a line at the end.
     let file = t.dir.path().join("data/smoke-runs/dev.jsonl");
     let mut text = std::fs::read_to_string(&file).unwrap();
     text.push_str("{\"id\":\"2026-");
     std::fs::write(&file, text).unwrap();
-    let second = run(&t, &SmokeOptions::default()).await;
+    let second = run(&t, &builtin()).await;
     let history = t.console.smoke_history("dev", 10).unwrap();
     assert_eq!(history.len(), 2);
     assert_eq!(history[0].id, second.run.id);
@@ -424,4 +427,229 @@ async fn the_history_survives_a_torn_last_line_and_a_run_exports_as_valid_junit(
             "<skipped>no database is configured</skipped>",
         ],
     );
+}
+
+/// A folder of flow files for `--suite`.
+fn suite(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+fn flows_of(dir: &tempfile::TempDir) -> SmokeOptions {
+    SmokeOptions {
+        only: vec!["flow:*".into()],
+        suites: vec![dir.path().to_owned()],
+        ..SmokeOptions::default()
+    }
+}
+
+#[tokio::test]
+async fn the_shipped_flows_pass_clean_up_after_themselves_and_never_record_the_token() {
+    let api = FixtureApi::start();
+    let t = console();
+    environment(&t, &api.url(), None, None).await;
+    let report = run(
+        &t,
+        &SmokeOptions {
+            only: vec!["flow:*".into()],
+            ..SmokeOptions::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        statuses(&report),
+        [
+            ("flow:agent-lifecycle", CheckStatus::Pass),
+            ("flow:auth", CheckStatus::Pass)
+        ],
+        "{:#?}",
+        report.run.checks
+    );
+    assert_eq!(report.run.requests, 7);
+    // The agent it made is gone again.
+    assert!(
+        api.agents()
+            .iter()
+            .all(|a| !a["id"].as_str().unwrap_or_default().starts_with("smoke-"))
+    );
+    // The login's token is masked in what was recorded, and in the history on disk.
+    let auth = check(&report, "flow:auth");
+    let login = &auth.exchanges[1];
+    assert_contains(
+        login.response_body.as_deref().unwrap(),
+        &["\"access_token\":\"••••••\""],
+    );
+    let me = &auth.exchanges[2];
+    assert!(
+        me.request_headers
+            .contains(&("Authorization".into(), "Bearer ••••••".into())),
+        "{me:?}"
+    );
+    let token = api.received_at("/api/v1/auth/me")[0]
+        .header("authorization")
+        .unwrap()
+        .to_owned();
+    let token = token.trim_start_matches("Bearer ");
+    assert!(token.len() > 20);
+    assert!(test_support::leaks::files_containing(t.dir.path(), token, &[]).is_empty());
+}
+
+#[tokio::test]
+async fn a_failing_step_still_cleans_up_and_a_broken_file_is_reported_while_the_rest_run() {
+    let api = FixtureApi::start();
+    let t = console();
+    environment(&t, &api.url(), None, None).await;
+    let dir = suite(&[
+        (
+            "create-then-fail.yaml",
+            "version: 1\nname: Create then fail\ncritical: true\nsteps:\n  - name: create\n    method: POST\n    path: /api/v1/agents/\n    json: {id: left-behind, name: L, instructions: I}\n  - name: wrong\n    path: /api/v1/agents/left-behind\n    expect:\n      json:\n        - pointer: /model\n          equals: gpt-5\ncleanup:\n  - name: delete\n    method: DELETE\n    path: /api/v1/agents/left-behind\n",
+        ),
+        (
+            "broken.yaml",
+            "version: 1\nname: Broken\nsteps:\n  - name: x\n    path: /live\n    expect:\n      stauts: 200\n",
+        ),
+        (
+            "live.yml",
+            "version: 1\nname: Live\nsteps:\n  - name: live\n    path: /live\n    expect: {status: 200, max_ms: 5000}\n",
+        ),
+    ]);
+    let report = run(&t, &flows_of(&dir)).await;
+    let failed = check(&report, "flow:create-then-fail");
+    assert_eq!(failed.status, CheckStatus::Fail);
+    assert_contains(
+        failed.reason.as_deref().unwrap(),
+        &["step wrong: /model is \"gpt-4o\", not \"gpt-5\""],
+    );
+    assert_eq!(failed.exchanges.len(), 3, "the cleanup ran");
+    assert!(api.agents().iter().all(|a| a["id"] != "left-behind"));
+    let broken = check(&report, "flow:broken");
+    assert_eq!(broken.status, CheckStatus::Fail);
+    assert_contains(
+        broken.reason.as_deref().unwrap(),
+        &["broken.yaml:7:", "unknown field `stauts`"],
+    );
+    assert_eq!(check(&report, "flow:live").status, CheckStatus::Pass);
+    // A critical flow failed: the run fails.
+    assert_eq!(report.run.outcome, RunOutcome::Failed);
+}
+
+#[tokio::test]
+async fn a_secret_is_read_at_run_time_masked_everywhere_and_a_missing_one_is_never_sent_empty() {
+    let api = FixtureApi::start();
+    api.add_api_key("af_smoke_key_0123456789");
+    let t = console();
+    environment(&t, &api.url(), None, None).await;
+    let flow = "version: 1\nname: Telemetry\nsteps:\n  - name: totals\n    path: /api/v1/telemetry/metrics\n    headers:\n      X-API-Key: \"{{secret.SMOKE_API_KEY}}\"\n    expect:\n      status: 200\n";
+    let dir = suite(&[("telemetry.yaml", flow)]);
+
+    let unset = run(&t, &flows_of(&dir)).await;
+    let skipped = check(&unset, "flow:telemetry");
+    assert_eq!(skipped.status, CheckStatus::Skip);
+    assert_contains(
+        skipped.reason.as_deref().unwrap(),
+        &["the secret SMOKE_API_KEY is not set"],
+    );
+    assert!(
+        api.received_at("/api/v1/telemetry/metrics").is_empty(),
+        "never sent empty"
+    );
+
+    t.console
+        .set_variable(
+            "dev",
+            "SMOKE_API_KEY",
+            afc_core::keyring::SecretString::new("af_smoke_key_0123456789".to_owned()),
+            Some(true),
+            &afc_core::guard::Confirmation::yes(),
+        )
+        .await
+        .unwrap();
+    let used = run(&t, &flows_of(&dir)).await;
+    let passed = check(&used, "flow:telemetry");
+    assert_eq!(passed.status, CheckStatus::Pass, "{passed:#?}");
+    assert_eq!(
+        api.received_at("/api/v1/telemetry/metrics")[0].header("x-api-key"),
+        Some("af_smoke_key_0123456789")
+    );
+    assert!(
+        passed.exchanges[0]
+            .request_headers
+            .contains(&("X-API-Key".into(), "••••••".into()))
+    );
+    assert!(
+        test_support::leaks::files_containing(t.dir.path(), "af_smoke_key_0123456789", &[])
+            .is_empty()
+    );
+    // The read is in the audit log (never its value).
+    let log = std::fs::read_to_string(t.dir.path().join("config/audit.jsonl")).unwrap();
+    assert_contains(&log, &["secret.use", "SMOKE_API_KEY"]);
+}
+
+#[tokio::test]
+async fn two_hundred_flow_files_run_and_writing_flows_wait_for_an_open_environment() {
+    let api = FixtureApi::builder().rate_limit(100_000, 100_000).start();
+    let t = console();
+    environment(&t, &api.url(), None, None).await;
+    let files: Vec<(String, String)> = (0..200)
+        .map(|i| {
+            (
+                format!("f{i:03}.yaml"),
+                format!("version: 1\nname: Flow {i}\nvars:\n  n: \"{i}\"\nsteps:\n  - name: live\n    path: /live\n    expect:\n      json:\n        - pointer: /status\n          equals: alive\n"),
+            )
+        })
+        .collect();
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let dir = suite(&borrowed);
+    let report = run(
+        &t,
+        &SmokeOptions {
+            concurrency: 8,
+            ..flows_of(&dir)
+        },
+    )
+    .await;
+    assert_eq!(
+        report.run.count(CheckStatus::Pass),
+        202,
+        "{:?}",
+        statuses(&report)
+            .iter()
+            .filter(|(_, s)| *s != CheckStatus::Pass)
+            .collect::<Vec<_>>()
+    );
+
+    // A protected environment: flows that write are skipped with the reason; reads still run.
+    let mut env = t.console.environment("dev").unwrap();
+    env.safety = afc_core::environments::SafetyLevel::Protected;
+    let p = console();
+    p.console
+        .create_environment(env, ConnectionSecrets::default())
+        .await
+        .unwrap();
+    let report = p
+        .console
+        .smoke_run(
+            "dev",
+            &SmokeOptions {
+                only: vec!["flow:*".into()],
+                ..SmokeOptions::default()
+            },
+            &Progress::none(),
+            &Cancel::default(),
+        )
+        .await
+        .unwrap();
+    let lifecycle = check(&report, "flow:agent-lifecycle");
+    assert_eq!(lifecycle.status, CheckStatus::Skip);
+    assert_contains(
+        lifecycle.reason.as_deref().unwrap(),
+        &["changes things", "safety level is open"],
+    );
+    assert_eq!(report.run.requests, 0);
 }

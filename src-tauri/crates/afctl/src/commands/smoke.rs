@@ -21,6 +21,7 @@ pub async fn run(ctx: &Ctx, command: SmokeCommand) -> Result<ExitCode, AppError>
     match command {
         SmokeCommand::Run {
             env,
+            suite,
             only,
             skip,
             junit: junit_file,
@@ -39,6 +40,7 @@ pub async fn run(ctx: &Ctx, command: SmokeCommand) -> Result<ExitCode, AppError>
                 pace,
                 slow_ms,
                 min_headroom,
+                suites: suite,
             };
             let progress = if out.json {
                 Progress::none()

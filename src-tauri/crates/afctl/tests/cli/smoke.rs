@@ -47,16 +47,25 @@ fn a_pipeline_runs_the_suite_by_url_and_gets_junit_an_exit_code_and_the_differen
 
     let green = run(&[]);
     assert_eq!(green.status.code(), Some(0), "{}", text(&green));
-    // No database or Redis given: those two are skipped, not failed.
+    // No database or Redis given: those two are skipped, not failed. The shipped flows run too
+    // (an environment by URL is open to writes).
     assert_contains(
         &text(&green),
         &[
             "pass  liveness",
             "skip  database",
-            "passed: 10 passed, 0 failed, 2 skipped; 10 API requests",
+            "pass  flow:agent-lifecycle",
+            "pass  flow:auth",
+            "passed: 12 passed, 0 failed, 2 skipped; 17 API requests",
         ],
     );
     assert_valid_junit(&junit);
+    // From here on the built-in checks alone, to stay inside the API's 60 requests a minute.
+    let run = |extra: &[&str]| {
+        let mut more = vec!["--skip", "flow:*"];
+        more.extend_from_slice(extra);
+        run(&more)
+    };
 
     // The released platform's /health: a critical failure, exit 1, named in the report.
     api.set("/health", Reply::json(503, "health-degraded-db.json"));
@@ -80,6 +89,32 @@ fn a_pipeline_runs_the_suite_by_url_and_gets_junit_an_exit_code_and_the_differen
     );
     api.unset("/health");
 
+    // A flow file of the pipeline's own, malformed: named with its line; the rest still run.
+    let flows = dir.join("flows");
+    std::fs::create_dir_all(&flows).unwrap();
+    std::fs::write(flows.join("mine.yaml"), "version: 1\nname: Mine\nsteps:\n  - name: x\n    path: /live\n    expect: {status: [200, }\n").unwrap();
+    let mine = afctl(
+        dir,
+        &[
+            "smoke",
+            "run",
+            "--api-url",
+            &url,
+            "--suite",
+            flows.to_str().unwrap(),
+            "--only",
+            "flow:mine",
+            "--only",
+            "liveness",
+        ],
+        "",
+    );
+    assert_eq!(mine.status.code(), Some(0), "{}", text(&mine));
+    assert_contains(
+        &text(&mine),
+        &["warn  flow:mine", "mine.yaml:6:", "pass  liveness"],
+    );
+
     // A non-critical failure passes, unless --fail-on warn.
     api.set(
         "/docs",
@@ -95,7 +130,7 @@ fn a_pipeline_runs_the_suite_by_url_and_gets_junit_an_exit_code_and_the_differen
     let history = afctl(dir, &["--json", "smoke", "history", "--env", "url"], "");
     assert_eq!(
         json(&history).as_array().map(Vec::len),
-        Some(4),
+        Some(5),
         "{}",
         text(&history)
     );

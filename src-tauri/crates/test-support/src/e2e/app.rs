@@ -126,6 +126,22 @@ impl App {
         .await;
     }
 
+    /// Ticks the checkbox matching `css` from the keyboard (focus, Space), as a pointer click
+    /// lands wherever the page has reflowed to between WebDriver finding the point and clicking
+    /// it; again until it is ticked.
+    pub async fn tick(&self, css: &str) {
+        wait_until(&format!("{css} to be ticked"), || async {
+            let el = self.client.find(Locator::Css(css)).await.ok()?;
+            if el.prop("checked").await.ok()?.as_deref() == Some("true") {
+                return Some(());
+            }
+            self.focus(css).await;
+            self.press(' ', false).await;
+            None
+        })
+        .await;
+    }
+
     /// Moves keyboard focus to the element.
     pub async fn focus(&self, css: &str) {
         let el = self.find(css).await;
