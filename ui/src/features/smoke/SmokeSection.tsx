@@ -210,8 +210,8 @@ function Results({ env, results, report, runs, onExport }: { env: string; result
     { key: "critical", header: "Critical", width: 80, text: (r) => (r.critical ? "yes" : "no") },
     { key: "http", header: "HTTP", width: 70, text: (r) => (r.httpStatus === undefined ? "" : String(r.httpStatus)) },
     { key: "latency", header: "ms", width: 80, text: (r) => (r.latencyMs === undefined ? "" : r.latencyMs.toFixed(0)) },
-    { key: "trend", header: "Trend", width: 140, text: () => "", render: (r) => <Trend id={r.id} runs={runs} /> },
     { key: "reason", header: "Reason", width: 420, text: (r) => r.reason ?? "" },
+    { key: "trend", header: "Trend", width: 140, text: () => "", render: (r) => <Trend id={r.id} runs={runs} /> },
     { key: "request", header: "Request id", width: 150, text: (r) => r.requestId ?? "" },
   ];
   return (

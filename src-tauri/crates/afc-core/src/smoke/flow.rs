@@ -589,6 +589,63 @@ mod tests {
         );
     }
 
+    /// docs/smoke-flow.schema.json (for editors) names exactly the fields this reader takes.
+    #[test]
+    fn the_json_schema_in_docs_matches_the_format() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../docs/smoke-flow.schema.json"
+        ))
+        .unwrap();
+        let schema: Value = serde_json::from_str(&text).unwrap();
+        let keys = |v: &Value| -> Vec<String> {
+            let mut k: Vec<String> = v["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+            k.sort();
+            k
+        };
+        let defs = &schema["$defs"];
+        assert_eq!(
+            keys(&schema),
+            [
+                "cleanup",
+                "critical",
+                "description",
+                "name",
+                "steps",
+                "vars",
+                "version"
+            ]
+        );
+        assert_eq!(
+            keys(&defs["step"]),
+            [
+                "capture", "expect", "headers", "json", "method", "name", "path"
+            ]
+        );
+        assert_eq!(
+            keys(&defs["expect"]),
+            ["headers", "json", "max_ms", "status"]
+        );
+        assert_eq!(
+            keys(&defs["jsonAssertion"]),
+            ["equals", "exists", "matches", "pointer", "type"]
+        );
+        assert_eq!(
+            keys(&defs["headerAssertion"]),
+            ["equals", "exists", "matches", "name"]
+        );
+        // And the reader refuses what the schema does not name.
+        assert!(
+            error(&format!("version: 1\nname: x\nextra: 1\n{STEP}"))
+                .contains("unknown field `extra`")
+        );
+    }
+
     #[test]
     fn variables_are_ordered_by_use() {
         let vars: BTreeMap<String, String> =
