@@ -19,6 +19,10 @@ use crate::state::AppState;
 pub const JOBS_CHANGED: &str = "jobs-changed";
 pub const HEALTH_UPDATED: &str = "health-updated";
 pub const ENVIRONMENTS_CHANGED: &str = "environments-changed";
+pub const SMOKE_UPDATED: &str = "smoke-updated";
+
+/// How often the smoke schedule is looked at (the shortest interval is a minute).
+const SMOKE_TICK: Duration = Duration::from_secs(20);
 
 /// A burst of file events (write, rename) becomes one change.
 const SETTLE: Duration = Duration::from_millis(200);
@@ -48,7 +52,31 @@ pub fn start(app: &AppHandle) -> Result<(), Box<dyn std::error::Error>> {
     tauri::async_runtime::block_on(async { watchers.sync() })?;
     let _ = state.watchers.set(watchers);
     watch_settings(app)?;
+    run_smoke_schedule(app);
     Ok(())
+}
+
+/// Runs the scheduled smoke suites that are due, every tick, for the app's life; tells the
+/// window after each run, and the desktop when a critical check started failing or was fixed
+/// (when health notifications are on: one setting for both).
+fn run_smoke_schedule(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let mut tick = tokio::time::interval(SMOKE_TICK);
+        loop {
+            tick.tick().await;
+            let state = app.state::<AppState>();
+            for (env, report) in state.console.run_due_smoke(&state.jobs).await {
+                let _ = app.emit(SMOKE_UPDATED, &env);
+                if state.console.health_settings().notifications
+                    && let Some((title, body)) = afc_core::smoke::notice(&env, &report)
+                    && let Err(e) = app.notification().builder().title(title).body(body).show()
+                {
+                    tracing::info!(error = %e, "no desktop notification shown");
+                }
+            }
+        }
+    });
 }
 
 /// Re-reads the settings when the file changes (the window's own saves, or afctl's), tells the

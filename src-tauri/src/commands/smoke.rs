@@ -4,7 +4,8 @@
 use afc_core::AppError;
 use afc_core::jobs::JobSpec;
 use afc_core::smoke::{
-    CheckInfo, ReportFormat, SmokeOptions, SmokeReport, SmokeRun, available_checks, render,
+    CheckInfo, ReportFormat, SmokeOptions, SmokeReport, SmokeRun, SmokeSchedule, available_checks,
+    render,
 };
 use tauri::{AppHandle, State};
 
@@ -83,4 +84,20 @@ pub async fn export_smoke_run(
         filter: (format.label(), &[format.extension()]),
     };
     dialogs::save_as(&app, choice, &file_name, text).await
+}
+
+/// Which environments run their suite on a schedule, and how often.
+#[tauri::command]
+pub fn smoke_schedule(state: State<'_, AppState>) -> SmokeSchedule {
+    state.console.smoke_schedule()
+}
+
+/// Runs `env`'s suite every `minutes` while the console is open (None: never on its own).
+#[tauri::command]
+pub fn set_smoke_schedule(
+    state: State<'_, AppState>,
+    env: String,
+    minutes: Option<u32>,
+) -> Result<SmokeSchedule, AppError> {
+    state.console.set_smoke_schedule(&env, minutes)
 }

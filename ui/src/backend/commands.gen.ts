@@ -2,7 +2,7 @@
 // One function per Tauri command; argument and result types come from ./bindings.
 import type { Channel } from "@tauri-apps/api/core";
 import { call } from "./ipc";
-import type { AdoptionPlan, AgentPlan, AgentsOverviewRow, AgentsView, ApiAgent, AppError, AppInfo, AuditAction, AuditLogView, Chart, ChartTheme, CheckInfo, Confirmation, ConnectionSecrets, ConnectionTest, Decision, Direction, DriftBoard, EnvHealthView, Environment, EnvironmentList, ExecutionFilter, ExecutionsView, ExportReport, ExportSummary, FileFormat, Finding, HealthSettings, ImportFrom, ImportSource, JobInfo, JobUpdate, KeyringStatus, NewAgent, OverviewRow, PastedDatabaseUrl, PastedRedisUrl, Plan, Preferences, Preset, PreviewedImport, ProbeTarget, ReconcilePreview, ReportFormat, RunRecord, RunRequest, SmokeOptions, SmokeReport, SmokeRun, StatusReport, TableChoices, TableOwner, ValidationReport, VariableChange, VariablesView } from "./bindings";
+import type { AdoptionPlan, AgentPlan, AgentsOverviewRow, AgentsView, ApiAgent, AppError, AppInfo, AuditAction, AuditLogView, Chart, ChartTheme, CheckInfo, Confirmation, ConnectionSecrets, ConnectionTest, Decision, Direction, DriftBoard, EnvHealthView, Environment, EnvironmentList, ExecutionFilter, ExecutionsView, ExportReport, ExportSummary, FileFormat, Finding, HealthSettings, ImportFrom, ImportSource, JobInfo, JobUpdate, KeyringStatus, NewAgent, OverviewRow, PastedDatabaseUrl, PastedRedisUrl, Plan, Preferences, Preset, PreviewedImport, ProbeTarget, ReconcilePreview, ReportFormat, RunRecord, RunRequest, SmokeOptions, SmokeReport, SmokeRun, SmokeSchedule, StatusReport, TableChoices, TableOwner, ValidationReport, VariableChange, VariablesView } from "./bindings";
 
 /** Every agent of `env`: the API's registry and the agents table, joined by id. */
 export const listAgents = (env: string) =>
@@ -253,3 +253,11 @@ export const smokeReport = (env: string, id: string) =>
 /** Writes a kept run to a file the operator chooses. The path written, or None when cancelled. */
 export const exportSmokeRun = (env: string, id: string, format: ReportFormat) =>
   call<string | null>("export_smoke_run", { env, id, format });
+
+/** Which environments run their suite on a schedule, and how often. */
+export const smokeSchedule = () =>
+  call<SmokeSchedule>("smoke_schedule");
+
+/** Runs `env`'s suite every `minutes` while the console is open (None: never on its own). */
+export const setSmokeSchedule = (env: string, minutes: number | null) =>
+  call<SmokeSchedule>("set_smoke_schedule", { env, minutes });

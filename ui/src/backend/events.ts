@@ -7,8 +7,10 @@ export const JOBS_CHANGED = "jobs-changed";
 export const HEALTH_UPDATED = "health-updated";
 /** The environments changed: in this window, or by afctl (the settings file was written). */
 export const ENVIRONMENTS_CHANGED = "environments-changed";
+/** A scheduled smoke run of an environment finished (payload: its name). */
+export const SMOKE_UPDATED = "smoke-updated";
 
-export type BackendEvent = typeof JOBS_CHANGED | typeof HEALTH_UPDATED | typeof ENVIRONMENTS_CHANGED;
+export type BackendEvent = typeof JOBS_CHANGED | typeof HEALTH_UPDATED | typeof ENVIRONMENTS_CHANGED | typeof SMOKE_UPDATED;
 
 /** Calls `onEvent` with each payload of `name`; returns a function that stops listening. */
 export function onBackendEvent(name: BackendEvent, onEvent: (payload: unknown) => void): () => void {

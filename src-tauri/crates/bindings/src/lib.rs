@@ -79,6 +79,7 @@ fn export_types(dir: &Path) -> Result<(), ts_rs::ExportError> {
     afc_core::smoke::SmokeReport::export_all(&cfg)?;
     afc_core::smoke::SmokeEvent::export_all(&cfg)?;
     afc_core::smoke::ReportFormat::export_all(&cfg)?;
+    afc_core::smoke::SmokeSchedule::export_all(&cfg)?;
     afc_core::health::watch::EnvHealthView::export_all(&cfg)?;
     afc_core::health::settings::HealthSettings::export_all(&cfg)?;
     afc_core::metrics::MetricsReport::export_all(&cfg)?;

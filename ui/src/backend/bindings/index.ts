@@ -130,6 +130,7 @@ export type { SmokeEvent } from "./SmokeEvent";
 export type { SmokeOptions } from "./SmokeOptions";
 export type { SmokeReport } from "./SmokeReport";
 export type { SmokeRun } from "./SmokeRun";
+export type { SmokeSchedule } from "./SmokeSchedule";
 export type { StatusReport } from "./StatusReport";
 export type { StoredVar } from "./StoredVar";
 export type { TableAgent } from "./TableAgent";

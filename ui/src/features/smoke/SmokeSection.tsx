@@ -2,7 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Download, ListChecks, Play, Square } from "lucide-react";
 import { useEffect, useMemo, useState } from "react";
 import type { CheckResult, CheckStatus, ReportFormat, SmokeEvent, SmokeOptions, SmokeReport, SmokeRun } from "../../backend";
-import { cancelJob, exportSmokeRun, runSmoke, toAppError, type AppError } from "../../backend";
+import { cancelJob, exportSmokeRun, runSmoke, setSmokeSchedule, toAppError, type AppError } from "../../backend";
 import { DataTable, type Column } from "../../components/DataTable";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { SearchBox } from "../../components/SearchBox";
@@ -12,7 +12,7 @@ import { JobProgressBar } from "../../jobs/JobLog";
 import { useJobLog } from "../../jobs/jobLog";
 import type { SectionProps } from "../../sections";
 import { CheckDetail } from "./CheckDetail";
-import { smokeKeys, useSmokeChecks, useSmokeHistory, useSmokeReport } from "./queries";
+import { smokeKeys, useScheduledRuns, useSmokeChecks, useSmokeHistory, useSmokeReport, useSmokeSchedule } from "./queries";
 import { Trend } from "./Trend";
 import "./smoke.css";
 
@@ -38,6 +38,14 @@ const OUTCOME_LABEL: Record<SmokeRun["outcome"], string> = {
   failed: "Failed",
   incomplete: "Incomplete",
 };
+
+const EVERY = [
+  { value: "", label: "Not on a schedule" },
+  { value: "5", label: "Every 5 minutes" },
+  { value: "15", label: "Every 15 minutes" },
+  { value: "30", label: "Every 30 minutes" },
+  { value: "60", label: "Every hour" },
+];
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
 
@@ -69,6 +77,9 @@ function SmokeView({ env }: { env: string }) {
   const showError = useShowError();
   const checks = useSmokeChecks();
   const history = useSmokeHistory(env);
+  const schedule = useSmokeSchedule();
+  useScheduledRuns();
+  const every = schedule.data?.everyMinutes[env];
   const [excluded, setExcluded] = useState<Set<string>>(new Set());
   const [options, setOptions] = useState<Required<Pick<SmokeOptions, "concurrency" | "slowMs" | "pace">>>({ concurrency: 4, slowMs: 5000, pace: false });
   const [jobId, setJobId] = useState<number | undefined>();
@@ -122,6 +133,14 @@ function SmokeView({ env }: { env: string }) {
       showError(toAppError(e));
     }
   };
+  const reschedule = async (minutes: string) => {
+    try {
+      await setSmokeSchedule(env, minutes ? Number(minutes) : null);
+      await client.invalidateQueries({ queryKey: ["smoke-schedule"] });
+    } catch (e) {
+      showError(toAppError(e));
+    }
+  };
   const toggle = (id: string) =>
     setExcluded((s) => {
       const next = new Set(s);
@@ -155,6 +174,16 @@ function SmokeView({ env }: { env: string }) {
           </label>
           <label className="checkbox" title="When the run's requests do not fit the API's rate limit this minute, wait for its window instead of refusing to start">
             <input type="checkbox" checked={options.pace} onChange={(e) => setOptions({ ...options, pace: e.target.checked })} /> Pace to the rate limit
+          </label>
+          <label className="form__row form__row--inline" title="While the console is open, paced to the rate limit; a desktop notification when a critical check starts failing or is fixed (with health notifications on)">
+            <span className="form__label">Schedule</span>
+            <select className="select" name="smokeEvery" value={every === undefined ? "" : String(every)} onChange={(e) => void reschedule(e.target.value)}>
+              {EVERY.concat(every !== undefined && !EVERY.some((o) => o.value === String(every)) ? [{ value: String(every), label: `Every ${every} minutes` }] : []).map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
           </label>
           <span className="muted" data-requests>
             {`${chosen.length} checks, ${chosen.reduce((n, c) => n + c.requests, 0)} API requests`}

@@ -1,5 +1,6 @@
-import { useQuery } from "@tanstack/react-query";
-import { smokeChecks, smokeHistory, smokeReport } from "../../backend";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { SMOKE_UPDATED, onBackendEvent, smokeChecks, smokeHistory, smokeReport, smokeSchedule } from "../../backend";
 
 /** The Smoke checks section's reads; a finished run invalidates its environment's. */
 export const smokeKeys = {
@@ -15,3 +16,17 @@ export const useSmokeHistory = (env: string) => useQuery({ queryKey: [...smokeKe
 
 export const useSmokeReport = (env: string, id: string, enabled: boolean) =>
   useQuery({ queryKey: [...smokeKeys.env(env), "report", id], queryFn: () => smokeReport(env, id), enabled });
+
+export const useSmokeSchedule = () => useQuery({ queryKey: ["smoke-schedule"], queryFn: smokeSchedule });
+
+/** Reads an environment's runs again when a scheduled run of it finished (an event, not a timer). */
+export function useScheduledRuns() {
+  const client = useQueryClient();
+  useEffect(
+    () =>
+      onBackendEvent(SMOKE_UPDATED, (env) => {
+        if (typeof env === "string") void client.invalidateQueries({ queryKey: smokeKeys.env(env) });
+      }),
+    [client],
+  );
+}

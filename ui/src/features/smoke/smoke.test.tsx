@@ -64,6 +64,8 @@ describe("Smoke checks", () => {
       smoke_checks: () => CHECKS,
       smoke_history: () => [RED, GREEN],
       smoke_report: () => RED_REPORT,
+      smoke_schedule: () => ({ everyMinutes: {} }),
+      set_smoke_schedule: (args) => ({ everyMinutes: { [String(args.env)]: args.minutes } }),
       run_smoke: () => jobs.start("smoke.run", "local", "Smoke checks of local", ["FAIL health"], { state: "succeeded", result: RED_REPORT }),
       export_smoke_run: () => "/home/ops/smoke.xml",
       ...jobs.handlers,
@@ -91,6 +93,9 @@ describe("Smoke checks", () => {
     await user.click(screen.getByRole("radio", { name: "Failed" }));
     expect(within(table).queryByText("liveness")).toBeNull();
 
+    await user.selectOptions(within(setupBox).getByRole("combobox", { name: "Schedule" }), "30");
+    await waitFor(() => expect(calls.find((c) => c.command === "set_smoke_schedule")?.args).toEqual({ env: "local", minutes: 30 }));
+
     await user.click(screen.getByRole("button", { name: "JUnit XML" }));
     await waitFor(() => expect(calls.find((c) => c.command === "export_smoke_run")?.args).toEqual({ env: "local", id: RED.id, format: "junit" }));
   });
@@ -100,9 +105,11 @@ describe("Smoke checks", () => {
       list_environments: () => list([LOCAL], "local"),
       smoke_checks: () => CHECKS,
       smoke_history: () => [RED, GREEN],
+      smoke_schedule: () => ({ everyMinutes: { local: 15 } }),
       smoke_report: (args) => (args.id === GREEN.id ? { run: GREEN, diff: { newlyFailing: [], stillFailing: [], fixed: [], slower: [] } } : RED_REPORT),
     });
     await goTo(user, "Smoke checks");
+    expect(await screen.findByRole("combobox", { name: "Schedule" })).toHaveValue("15");
     const history = await screen.findByRole("navigation", { name: "Earlier runs" });
     expect(history).toHaveTextContent("Runs (2)");
     await waitFor(() => expect(screen.getByRole("table", { name: "Smoke checks" })).toHaveTextContent("Not an executable object"));

@@ -15,6 +15,7 @@ pub mod flow;
 mod flow_run;
 mod history;
 mod report;
+mod schedule;
 
 use std::time::Instant;
 
@@ -33,6 +34,7 @@ use crate::{AppError, ErrorCode, Result};
 pub use checks::{BUILTIN, Builtin};
 pub use diff::{SLOWER_FACTOR, Slower, SmokeDiff, diff};
 pub use report::{ReportFormat, junit, markdown, render};
+pub use schedule::{SmokeSchedule, notice};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -653,3 +653,59 @@ async fn two_hundred_flow_files_run_and_writing_flows_wait_for_an_open_environme
     );
     assert_eq!(report.run.requests, 0);
 }
+
+#[tokio::test]
+async fn a_scheduled_suite_runs_when_due_in_the_background_and_says_what_started_failing() {
+    let api = FixtureApi::start();
+    let t = console();
+    environment(&t, &api.url(), None, None).await;
+    let jobs = std::sync::Arc::new(afc_core::jobs::Jobs::default());
+    let c = &t.console;
+    assert_eq!(
+        c.set_smoke_schedule("dev", Some(0)).unwrap_err().code,
+        ErrorCode::InvalidInput
+    );
+    assert_eq!(
+        c.set_smoke_schedule("nowhere", Some(5)).unwrap_err().code,
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        c.set_smoke_schedule("dev", Some(5)).unwrap().every_minutes["dev"],
+        5
+    );
+
+    let first = c.run_due_smoke(&jobs).await;
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].1.run.outcome, RunOutcome::Passed);
+    assert_eq!(afc_core::smoke::notice("dev", &first[0].1), None);
+    let job = &jobs.list()[0];
+    assert_eq!(
+        (job.title.as_str(), job.background),
+        ("Scheduled smoke checks of dev", true)
+    );
+    // Just run: not due again for five minutes.
+    assert!(c.run_due_smoke(&jobs).await.is_empty());
+
+    // Six minutes later (the kept run moved back in time), with /health degraded.
+    let file = t.dir.path().join("data/smoke-runs/dev.jsonl");
+    let earlier = (chrono::Utc::now() - chrono::Duration::minutes(6)).to_rfc3339();
+    let text: String = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["startedAt"] = earlier.clone().into();
+            format!("{v}\n")
+        })
+        .collect();
+    std::fs::write(&file, text).unwrap();
+    api.set("/health", Reply::json(503, "health-degraded-db.json"));
+    let second = c.run_due_smoke(&jobs).await;
+    let (title, body) = afc_core::smoke::notice("dev", &second[0].1).unwrap();
+    assert_eq!(title, "Smoke checks of dev: health failing");
+    assert_contains(&body, &["health started failing: HTTP 503 degraded"]);
+
+    // Off the schedule: never again on its own.
+    c.set_smoke_schedule("dev", None).unwrap();
+    assert!(c.smoke_schedule().every_minutes.is_empty());
+}
