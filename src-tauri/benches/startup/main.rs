@@ -1,10 +1,12 @@
 //! Whole-process measurements: the desktop app's cold start to first paint and to interactive, the
-//! memory of the app with its WebKit processes once idle, afctl's run time, and the Agents
-//! section with 10,000 agents on each side (agents.rs). Run with `scripts/bench.sh`
+//! memory of the app with its WebKit processes once idle, afctl's run time, the Agents section
+//! with 10,000 agents on each side (agents.rs), and the smoke suite against an API 50 ms away
+//! beside the same requests made with curl (smoke.rs). Run with `scripts/bench.sh`
 //! (needs the same display, D-Bus session and tauri-driver as the end-to-end tests); the figures
 //! go in docs/benchmarks.md. Not criterion: each sample is a whole app launch, measured from outside.
 
 mod agents;
+mod smoke;
 
 use std::path::Path;
 use std::time::Instant;
@@ -71,6 +73,7 @@ async fn main() {
         &mut validate_ms,
     );
     agents::measure().await;
+    smoke::measure();
 }
 
 /// Wall times of `AFCTL_RUNS` whole afctl runs with `args`.

@@ -123,6 +123,7 @@ pub struct FixtureApi {
 
 /// How the platform is set up before it starts.
 pub struct Builder {
+    latency: Duration,
     per_minute: usize,
     per_hour: usize,
     token_lifetime: Duration,
@@ -131,6 +132,12 @@ pub struct Builder {
 }
 
 impl Builder {
+    /// Every answer `latency` later, as from a server across a network.
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
+        self
+    }
+
     /// An API started with an LLM key: runs complete (echoing their input) instead of answering
     /// `status: "error"`.
     pub fn llm_key(mut self) -> Self {
@@ -160,6 +167,7 @@ impl Builder {
         getrandom_fill(&mut secret);
         let platform = Arc::new(Mutex::new(Platform {
             overrides: Default::default(),
+            latency: self.latency,
             agents,
             executions: Vec::new(),
             users: Vec::new(),
@@ -244,6 +252,7 @@ impl FixtureApi {
 
     pub fn builder() -> Builder {
         Builder {
+            latency: Duration::ZERO,
             per_minute: 60,
             per_hour: 1000,
             token_lifetime: Duration::from_secs(30 * 60),

@@ -74,6 +74,8 @@ impl Limiter {
 
 pub struct Platform {
     pub overrides: HashMap<String, Reply>,
+    /// Added to every answer (a network further away than 127.0.0.1).
+    pub latency: Duration,
     pub agents: Vec<Value>,
     /// The API process's in-memory executions (empty unless a test adds some).
     pub executions: Vec<Value>,
@@ -146,7 +148,14 @@ fn http_date() -> String {
 }
 
 impl Platform {
+    /// Answers `request`, after the network latency the test asked for.
     pub fn handle(&mut self, request: &Request) -> Response {
+        let mut response = self.answer(request);
+        response.delay += self.latency;
+        response
+    }
+
+    fn answer(&mut self, request: &Request) -> Response {
         let started = Instant::now();
         self.answered += 1;
         self.log.push(request.clone());
