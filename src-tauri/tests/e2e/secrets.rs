@@ -17,7 +17,7 @@ const PROD_ONLY: &str = "sk-prod-only-openai-99";
 
 /// No secret in any file under the profile (config, data, cache, logs, and the driver log with
 /// the app's output) or in afctl's output, except the files in `allowed`.
-fn assert_no_leaks(profile: &Profile, secrets: &[&str], outputs: &str, allowed: &[&Path]) {
+pub fn assert_no_leaks(profile: &Profile, secrets: &[&str], outputs: &str, allowed: &[&Path]) {
     for secret in secrets {
         let hits = files_containing(profile.root(), secret, allowed);
         assert!(hits.is_empty(), "{secret} found in {hits:?}");
