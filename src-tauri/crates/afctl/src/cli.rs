@@ -55,7 +55,9 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum SmokeCommand {
     /// Run the suite. Exit 0 when every critical check passed, 1 when one failed (or, with
-    /// --fail-on warn, any check), 2 when the suite could not run.
+    /// --fail-on warn, any check), 2 when the suite could not run. A flow's `{{secret.NAME}}`
+    /// is read from the environment variable AFC_SECRET_<NAME> when set (CI), else from the
+    /// environment's keyring.
     Run {
         #[command(flatten)]
         env: Target,

@@ -142,7 +142,7 @@ impl Context {
         options: &SmokeOptions,
         secrets: &[String],
     ) -> Self {
-        let sources = sources(console, env, secrets).await;
+        let sources = sources(console, env, options, secrets).await;
         let has_api = env.api_url.as_deref().is_some_and(|u| !u.trim().is_empty());
         let (client, api_error) = if has_api {
             match console.api(env).await {
@@ -664,7 +664,12 @@ fn excerpt(body: &[u8]) -> String {
 /// What flows' templates read: the environment's API URL, name and plain variables, and the
 /// secrets they name (each read from the keyring recorded in the audit log; one that is not set
 /// is left out, and a step needing it is skipped).
-async fn sources(console: &Console, env: &Environment, secrets: &[String]) -> Sources {
+async fn sources(
+    console: &Console,
+    env: &Environment,
+    options: &SmokeOptions,
+    secrets: &[String],
+) -> Sources {
     let mut values: HashMap<String, String> = env
         .variables
         .iter()
@@ -673,8 +678,13 @@ async fn sources(console: &Console, env: &Environment, secrets: &[String]) -> So
         .collect();
     values.insert("API_URL".into(), env.api_url.clone().unwrap_or_default());
     values.insert("ENVIRONMENT".into(), env.name.clone());
-    let mut read = HashMap::new();
-    for (name, value) in secrets.iter().zip(console.values_of(env, secrets).await) {
+    let mut read = options.secrets.clone();
+    let stored: Vec<String> = secrets
+        .iter()
+        .filter(|n| !read.contains_key(*n))
+        .cloned()
+        .collect();
+    for (name, value) in stored.iter().zip(console.values_of(env, &stored).await) {
         if let Some(value) = value {
             let event = Event::new(AuditAction::SecretUse, Some(&env.name)).target(name);
             let _ = console

@@ -235,6 +235,11 @@ pub struct SmokeOptions {
     #[serde(skip)]
     #[ts(skip)]
     pub suites: Vec<std::path::PathBuf>,
+    /// Values for `{{secret.NAME}}` given to this run (afctl in CI reads them from
+    /// `AFC_SECRET_<NAME>` variables), before the environment's keyring.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub secrets: std::collections::HashMap<String, crate::keyring::SecretString>,
 }
 
 impl Default for SmokeOptions {
@@ -247,6 +252,7 @@ impl Default for SmokeOptions {
             slow_ms: 5000,
             min_headroom: 10,
             suites: Vec::new(),
+            secrets: std::collections::HashMap::new(),
         }
     }
 }

@@ -203,6 +203,8 @@ async fn slow_malformed_and_unexpected_answers_fail_their_checks_with_the_reason
         "/docs",
         Reply::raw(404, "application/json", "{\"detail\":\"Not Found\"}"),
     );
+    // A plain 500 (not the limiter: plenty of the minute is left) is the API failing.
+    api.set("/ready", Reply::error_500());
     let options = SmokeOptions {
         slow_ms: 100,
         ..builtin()
@@ -216,6 +218,8 @@ async fn slow_malformed_and_unexpected_answers_fail_their_checks_with_the_reason
     assert_eq!(check(&report, "agents").status, CheckStatus::Fail);
     assert_contains(&reason("agents"), &["HTTP 200", "expected JSON"]);
     assert_contains(&reason("api-docs"), &["/docs answered HTTP 404"]);
+    assert_eq!(check(&report, "readiness").status, CheckStatus::Fail);
+    assert_contains(&reason("readiness"), &["HTTP 500 (wanted 200)"]);
     // No database configured: skipped, not failed. Redis down: a warning, with why.
     assert_eq!(check(&report, "database").status, CheckStatus::Skip);
     assert_eq!(check(&report, "redis").status, CheckStatus::Fail);
@@ -223,6 +227,7 @@ async fn slow_malformed_and_unexpected_answers_fail_their_checks_with_the_reason
     assert_eq!(report.run.outcome, RunOutcome::Failed);
 
     // Only the non-critical ones failing: the run passes with warnings.
+    api.unset("/ready");
     api.unset("/metrics");
     api.unset("/api/v1/agents/");
     let warned = run(&t, &options).await;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use afc_core::AppError;
 use afc_core::jobs::JobEventSource;
+use afc_core::keyring::SecretString;
 use afc_core::progress::Progress;
 use afc_core::smoke::{
     CheckStatus, RunOutcome, SmokeDiff, SmokeEvent, SmokeOptions, SmokeRun, junit, markdown, render,
@@ -41,6 +42,7 @@ pub async fn run(ctx: &Ctx, command: SmokeCommand) -> Result<ExitCode, AppError>
                 slow_ms,
                 min_headroom,
                 suites: suite,
+                secrets: given_secrets(),
             };
             let progress = if out.json {
                 Progress::none()
@@ -95,6 +97,17 @@ pub async fn run(ctx: &Ctx, command: SmokeCommand) -> Result<ExitCode, AppError>
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `{{secret.NAME}}` values from `AFC_SECRET_<NAME>` variables (a CI job's secrets), so a run
+/// by URL needs no keyring.
+fn given_secrets() -> std::collections::HashMap<String, SecretString> {
+    std::env::vars()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("AFC_SECRET_")
+                .map(|name| (name.to_owned(), SecretString::new(v)))
+        })
+        .collect()
 }
 
 /// 0 when every critical check passed (and, with `--fail-on warn`, every other one), 1 when not,

@@ -115,6 +115,35 @@ fn a_pipeline_runs_the_suite_by_url_and_gets_junit_an_exit_code_and_the_differen
         &["warn  flow:mine", "mine.yaml:6:", "pass  liveness"],
     );
 
+    // A flow's secret from the job's environment (AFC_SECRET_<NAME>), as CI passes it.
+    api.add_api_key("af_ci_key_0123456789");
+    std::fs::write(flows.join("mine.yaml"), "version: 1\nname: Mine\nsteps:\n  - name: totals\n    path: /api/v1/telemetry/metrics\n    headers:\n      X-API-Key: \"{{secret.API_KEY}}\"\n").unwrap();
+    let args = [
+        "smoke",
+        "run",
+        "--api-url",
+        &url,
+        "--suite",
+        flows.to_str().unwrap(),
+        "--only",
+        "flow:mine",
+    ];
+    let keyed = test_support::afctl::run(
+        Path::new(env!("CARGO_BIN_EXE_afctl")),
+        dir,
+        &args,
+        "",
+        &[("AFC_SECRET_API_KEY", "af_ci_key_0123456789")],
+    );
+    assert_eq!(keyed.status.code(), Some(0), "{}", text(&keyed));
+    assert_contains(&text(&keyed), &["pass  flow:mine"]);
+    assert!(!text(&keyed).contains("af_ci_key_0123456789"));
+    let unkeyed = afctl(dir, &args, "");
+    assert_contains(
+        &text(&unkeyed),
+        &["skip  flow:mine", "the secret API_KEY is not set"],
+    );
+
     // A non-critical failure passes, unless --fail-on warn.
     api.set(
         "/docs",
@@ -130,7 +159,7 @@ fn a_pipeline_runs_the_suite_by_url_and_gets_junit_an_exit_code_and_the_differen
     let history = afctl(dir, &["--json", "smoke", "history", "--env", "url"], "");
     assert_eq!(
         json(&history).as_array().map(Vec::len),
-        Some(5),
+        Some(7),
         "{}",
         text(&history)
     );
