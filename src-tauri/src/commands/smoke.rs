@@ -12,10 +12,48 @@ use tauri::{AppHandle, State};
 use crate::dialogs::{self, Choice};
 use crate::state::AppState;
 
-/// The built-in checks and the shipped flows, to choose from.
+/// The built-in checks, the shipped flows and `env`'s own flow folders', to choose from.
 #[tauri::command]
-pub fn smoke_checks() -> Vec<CheckInfo> {
-    available_checks()
+pub fn smoke_checks(state: State<'_, AppState>, env: String) -> Vec<CheckInfo> {
+    available_checks(&state.console.smoke_suites(&env))
+}
+
+/// The folders of flows `env` runs besides the shipped ones.
+#[tauri::command]
+pub fn smoke_suites(state: State<'_, AppState>, env: String) -> Vec<String> {
+    shown(state.console.smoke_suites(&env))
+}
+
+/// Adds a folder of flows the operator chooses in a native dialog. None when cancelled.
+#[tauri::command]
+pub async fn add_smoke_suite(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    env: String,
+) -> Result<Option<Vec<String>>, AppError> {
+    let title = format!("Add a folder of smoke flows to {env}");
+    let Some(chosen) = dialogs::open_folder(&app, &title).await? else {
+        return Ok(None);
+    };
+    state
+        .console
+        .add_smoke_suite(&env, &chosen)
+        .map(|l| Some(shown(l)))
+}
+
+/// Stops running the flows of `suite`, one of `env`'s folders (the list's own entry, not a new
+/// path).
+#[tauri::command]
+pub fn remove_smoke_suite(
+    state: State<'_, AppState>,
+    env: String,
+    suite: String,
+) -> Result<Vec<String>, AppError> {
+    state.console.remove_smoke_suite(&env, &suite).map(shown)
+}
+
+fn shown(list: Vec<std::path::PathBuf>) -> Vec<String> {
+    list.iter().map(|p| p.display().to_string()).collect()
 }
 
 /// Runs the suite against `env` as a job (its result: a SmokeReport); each check's end is an
@@ -28,6 +66,9 @@ pub async fn run_smoke(
 ) -> Result<u64, AppError> {
     let console = state.console.clone();
     let title = format!("Smoke checks of {env}");
+    // The window never names files: the flow folders are the ones chosen in a native dialog.
+    let mut options = options;
+    options.suites = console.smoke_suites(&env);
     let job_env = env.clone();
     let spec = JobSpec {
         kind: "smoke.run",

@@ -11,7 +11,9 @@ use crate::{afctl, launch};
 #[tokio::test]
 #[ignore = "drives the real window: run through scripts/test.sh"]
 async fn a_run_names_what_broke_since_the_last_shows_its_evidence_and_exports_junit() {
-    let profile = Profile::new();
+    // Its own configuration folder (AFC_CONFIG_DIR), as afctl beside it uses: one keyring
+    // namespace for both.
+    let profile = Profile::with_config_dir_env();
     // The console's health watcher polls the same API: the limit is raised above 60 a minute.
     let api = FixtureApi::builder().rate_limit(600, 10_000).start();
     let db = TestDb::create();
@@ -74,4 +76,61 @@ async fn a_run_names_what_broke_since_the_last_shows_its_evidence_and_exports_ju
     app.find("nav[aria-label='Earlier runs'] button[data-run]")
         .await;
     app.screenshot("smoke-dark").await;
+
+    // A flow folder of the operator's, chosen in the native dialog; its flow sends a keyring
+    // secret. Then the leak search: that secret and the token the shipped sign-up flow logged
+    // in with are in no file the app or afctl wrote, nor in what afctl printed.
+    const KEY: &str = "af_e2e_smoke_key_0123456789";
+    api.add_api_key(KEY);
+    let mut printed = afctl(
+        &profile,
+        &["secrets", "set", "--env", "dev", "SMOKE_API_KEY"],
+        KEY,
+    );
+    let flows = profile.dir("flows");
+    std::fs::create_dir_all(&flows).unwrap();
+    std::fs::write(
+        flows.join("telemetry.yaml"),
+        "version: 1\nname: Telemetry\nsteps:\n  - name: totals\n    path: /api/v1/telemetry/metrics\n    headers:\n      X-API-Key: \"{{secret.SMOKE_API_KEY}}\"\n",
+    )
+    .unwrap();
+    app.click("button[data-action=add-suite]").await;
+    app.open_dialog("Add a folder of smoke flows to dev", &flows)
+        .await;
+    app.find("[data-suite]").await;
+    app.click("button[data-action=run-smoke]").await;
+    app.find(".smoke__summary[data-outcome=failed]").await;
+    eprintln!(
+        "DEBUG {}",
+        afctl(&profile, &["smoke", "export", "--env", "dev"], "")
+    );
+    eprintln!(
+        "DEBUG {}",
+        afctl(&profile, &["secrets", "list", "--env", "dev"], "")
+    );
+    app.screenshot("smoke-own-flow").await;
+    app.find("[role=row][data-status=pass] button[data-check-id='flow:telemetry']")
+        .await;
+    let run = afctl(
+        &profile,
+        &[
+            "smoke",
+            "run",
+            "--env",
+            "dev",
+            "--suite",
+            flows.to_str().unwrap(),
+            "--only",
+            "flow:telemetry",
+        ],
+        "",
+    );
+    assert!(run.contains("pass  flow:telemetry"), "{run}");
+    printed.push_str(&run);
+    let me = api.received_at("/api/v1/auth/me");
+    let token = me[0]
+        .header("authorization")
+        .unwrap()
+        .trim_start_matches("Bearer ");
+    crate::secrets::assert_no_leaks(&profile, &[KEY, token], &printed, &[]);
 }

@@ -234,9 +234,21 @@ export const driftBoard = () =>
 export const auditLog = () =>
   call<AuditLogView>("audit_log");
 
-/** The built-in checks and the shipped flows, to choose from. */
-export const smokeChecks = () =>
-  call<CheckInfo[]>("smoke_checks");
+/** The built-in checks, the shipped flows and `env`'s own flow folders', to choose from. */
+export const smokeChecks = (env: string) =>
+  call<CheckInfo[]>("smoke_checks", { env });
+
+/** The folders of flows `env` runs besides the shipped ones. */
+export const smokeSuites = (env: string) =>
+  call<string[]>("smoke_suites", { env });
+
+/** Adds a folder of flows the operator chooses in a native dialog. None when cancelled. */
+export const addSmokeSuite = (env: string) =>
+  call<string[] | null>("add_smoke_suite", { env });
+
+/** Stops running the flows of `suite`, one of `env`'s folders (the list's own entry, not a new path). */
+export const removeSmokeSuite = (env: string, suite: string) =>
+  call<string[]>("remove_smoke_suite", { env, suite });
 
 /** Runs the suite against `env` as a job (its result: a SmokeReport); each check's end is an event of the job. */
 export const runSmoke = (env: string, options: SmokeOptions) =>

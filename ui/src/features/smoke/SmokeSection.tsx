@@ -1,8 +1,8 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { Download, ListChecks, Play, Square } from "lucide-react";
+import { Download, FolderPlus, ListChecks, Play, Square, X } from "lucide-react";
 import { useEffect, useMemo, useState } from "react";
 import type { CheckResult, CheckStatus, ReportFormat, SmokeEvent, SmokeOptions, SmokeReport, SmokeRun } from "../../backend";
-import { cancelJob, exportSmokeRun, runSmoke, setSmokeSchedule, toAppError, type AppError } from "../../backend";
+import { addSmokeSuite, cancelJob, exportSmokeRun, removeSmokeSuite, runSmoke, setSmokeSchedule, toAppError, type AppError } from "../../backend";
 import { DataTable, type Column } from "../../components/DataTable";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { SearchBox } from "../../components/SearchBox";
@@ -12,7 +12,7 @@ import { JobProgressBar } from "../../jobs/JobLog";
 import { useJobLog } from "../../jobs/jobLog";
 import type { SectionProps } from "../../sections";
 import { CheckDetail } from "./CheckDetail";
-import { smokeKeys, useScheduledRuns, useSmokeChecks, useSmokeHistory, useSmokeReport, useSmokeSchedule } from "./queries";
+import { smokeKeys, useScheduledRuns, useSmokeChecks, useSmokeHistory, useSmokeReport, useSmokeSchedule, useSmokeSuites } from "./queries";
 import { Trend } from "./Trend";
 import "./smoke.css";
 
@@ -75,7 +75,8 @@ export default function SmokeSection({ current, onManage }: SectionProps) {
 function SmokeView({ env }: { env: string }) {
   const client = useQueryClient();
   const showError = useShowError();
-  const checks = useSmokeChecks();
+  const checks = useSmokeChecks(env);
+  const suites = useSmokeSuites(env);
   const history = useSmokeHistory(env);
   const schedule = useSmokeSchedule();
   useScheduledRuns();
@@ -133,6 +134,14 @@ function SmokeView({ env }: { env: string }) {
       showError(toAppError(e));
     }
   };
+  const changeSuites = async (change: () => Promise<unknown>) => {
+    try {
+      await change();
+      await client.invalidateQueries({ queryKey: smokeKeys.env(env) });
+    } catch (e) {
+      showError(toAppError(e));
+    }
+  };
   const reschedule = async (minutes: string) => {
     try {
       await setSmokeSchedule(env, minutes ? Number(minutes) : null);
@@ -162,6 +171,20 @@ function SmokeView({ env }: { env: string }) {
               {c.critical && <span className="badge badge--critical">critical</span>}
             </label>
           ))}
+        </div>
+        <div className="smoke__suites" role="group" aria-label="Flow folders">
+          <span className="muted">Your flows:</span>
+          {(suites.data ?? []).map((folder) => (
+            <span key={folder} className="smoke__suite mono" data-suite={folder}>
+              {folder}
+              <button type="button" className="icon-button icon-button--small" aria-label={`Stop running the flows in ${folder}`} onClick={() => void changeSuites(() => removeSmokeSuite(env, folder))}>
+                <X size={12} aria-hidden />
+              </button>
+            </span>
+          ))}
+          <button type="button" className="button button--small" data-action="add-suite" onClick={() => void changeSuites(() => addSmokeSuite(env))}>
+            <FolderPlus size={14} aria-hidden /> Add a folder of flows…
+          </button>
         </div>
         <div className="smoke__options">
           <label className="form__row form__row--inline">

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
-import { SMOKE_UPDATED, onBackendEvent, smokeChecks, smokeHistory, smokeReport, smokeSchedule } from "../../backend";
+import { SMOKE_UPDATED, onBackendEvent, smokeChecks, smokeHistory, smokeReport, smokeSchedule, smokeSuites } from "../../backend";
 
 /** The Smoke checks section's reads; a finished run invalidates its environment's. */
 export const smokeKeys = {
@@ -10,7 +10,9 @@ export const smokeKeys = {
 /** Runs shown in the history and trends. */
 const HISTORY = 50;
 
-export const useSmokeChecks = () => useQuery({ queryKey: ["smoke-checks"], queryFn: smokeChecks, staleTime: Infinity });
+export const useSmokeChecks = (env: string) => useQuery({ queryKey: [...smokeKeys.env(env), "checks"], queryFn: () => smokeChecks(env) });
+
+export const useSmokeSuites = (env: string) => useQuery({ queryKey: [...smokeKeys.env(env), "suites"], queryFn: () => smokeSuites(env) });
 
 export const useSmokeHistory = (env: string) => useQuery({ queryKey: [...smokeKeys.env(env), "history"], queryFn: () => smokeHistory(env, HISTORY) });
 

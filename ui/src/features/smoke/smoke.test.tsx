@@ -65,6 +65,7 @@ describe("Smoke checks", () => {
       smoke_history: () => [RED, GREEN],
       smoke_report: () => RED_REPORT,
       smoke_schedule: () => ({ everyMinutes: {} }),
+      smoke_suites: () => [],
       set_smoke_schedule: (args) => ({ everyMinutes: { [String(args.env)]: args.minutes } }),
       run_smoke: () => jobs.start("smoke.run", "local", "Smoke checks of local", ["FAIL health"], { state: "succeeded", result: RED_REPORT }),
       export_smoke_run: () => "/home/ops/smoke.xml",
@@ -106,10 +107,14 @@ describe("Smoke checks", () => {
       smoke_checks: () => CHECKS,
       smoke_history: () => [RED, GREEN],
       smoke_schedule: () => ({ everyMinutes: { local: 15 } }),
+      smoke_suites: () => ["/home/ops/flows"],
+      remove_smoke_suite: () => [],
       smoke_report: (args) => (args.id === GREEN.id ? { run: GREEN, diff: { newlyFailing: [], stillFailing: [], fixed: [], slower: [] } } : RED_REPORT),
     });
     await goTo(user, "Smoke checks");
     expect(await screen.findByRole("combobox", { name: "Schedule" })).toHaveValue("15");
+    await user.click(await screen.findByRole("button", { name: "Stop running the flows in /home/ops/flows" }));
+    await waitFor(() => expect(calls.find((c) => c.command === "remove_smoke_suite")?.args).toEqual({ env: "local", suite: "/home/ops/flows" }));
     const history = await screen.findByRole("navigation", { name: "Earlier runs" });
     expect(history).toHaveTextContent("Runs (2)");
     await waitFor(() => expect(screen.getByRole("table", { name: "Smoke checks" })).toHaveTextContent("Not an executable object"));

@@ -218,14 +218,14 @@ impl Console {
         }
     }
 
-    /// The values of `names` (None where one is not set or cannot be read), the secrets fetched
-    /// from the keyring together. Only owned values are held while they are fetched, so the
-    /// future can go to a spawned job.
+    /// The values of `names` (None where one is not set), the secrets fetched from the keyring
+    /// together. Only owned values are held while they are fetched, so the future can go to a
+    /// spawned job.
     pub(crate) async fn values_of(
         &self,
         env: &Environment,
         names: &[String],
-    ) -> Vec<Option<SecretString>> {
+    ) -> Vec<Result<Option<SecretString>>> {
         let secret: Vec<String> = names
             .iter()
             .filter(|n| env.variables.get(*n).is_some_and(|v| v.secret))
@@ -239,11 +239,9 @@ impl Console {
         names
             .iter()
             .map(|n| match env.variables.get(n) {
-                Some(StoredVar { secret: true, .. }) => {
-                    fetched.remove(n).and_then(|r| r.ok().flatten())
-                }
-                Some(StoredVar { value, .. }) => value.clone().map(SecretString::plain),
-                None => None,
+                Some(StoredVar { secret: true, .. }) => fetched.remove(n).unwrap_or(Ok(None)),
+                Some(StoredVar { value, .. }) => Ok(value.clone().map(SecretString::plain)),
+                None => Ok(None),
             })
             .collect()
     }

@@ -684,13 +684,20 @@ async fn sources(
         .filter(|n| !read.contains_key(*n))
         .cloned()
         .collect();
+    let mut unreadable = HashMap::new();
     for (name, value) in stored.iter().zip(console.values_of(env, &stored).await) {
-        if let Some(value) = value {
-            let event = Event::new(AuditAction::SecretUse, Some(&env.name)).target(name);
-            let _ = console
-                .audit
-                .record(event.detail("sent by a smoke flow"), Outcome::Ok);
-            read.insert(name.clone(), value);
+        match value {
+            Ok(Some(value)) => {
+                let event = Event::new(AuditAction::SecretUse, Some(&env.name)).target(name);
+                let _ = console
+                    .audit
+                    .record(event.detail("sent by a smoke flow"), Outcome::Ok);
+                read.insert(name.clone(), value);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                unreadable.insert(name.clone(), e.message);
+            }
         }
     }
     let mut nonce = [0u8; 6];
@@ -698,6 +705,7 @@ async fn sources(
     Sources {
         env: values,
         secrets: read,
+        unreadable,
         run_id: chrono::Utc::now().format("%Y%m%d%H%M%S%3f").to_string(),
         nonce: nonce.iter().map(|b| format!("{b:02x}")).collect(),
     }

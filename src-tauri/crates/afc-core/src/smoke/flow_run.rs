@@ -23,6 +23,8 @@ pub struct Sources {
     /// The environment's secret variables, read from the keyring before the run (a missing one
     /// is absent: a step that needs it is skipped, never sent with it empty).
     pub secrets: HashMap<String, SecretString>,
+    /// Secrets the keyring could not give, and why.
+    pub unreadable: HashMap<String, String>,
     pub run_id: String,
     pub nonce: String,
 }
@@ -50,7 +52,10 @@ impl Scope<'_> {
                         v
                     }
                     None => {
-                        return Err(format!("the secret {name} is not set in this environment"));
+                        return Err(match self.sources.unreadable.get(name) {
+                            Some(why) => format!("the secret {name} could not be read: {why}"),
+                            None => format!("the secret {name} is not set in this environment"),
+                        });
                     }
                 },
                 "run" if name == "nonce" => self.sources.nonce.clone(),

@@ -16,6 +16,7 @@ mod flow_run;
 mod history;
 mod report;
 mod schedule;
+mod suites;
 
 use std::time::Instant;
 
@@ -345,8 +346,9 @@ pub struct CheckInfo {
     pub requests: u32,
 }
 
-/// The built-in checks and the shipped flows.
-pub fn available_checks() -> Vec<CheckInfo> {
+/// The built-in checks, the shipped flows and those of `suites` (a broken file is listed too:
+/// running it reports what is wrong).
+pub fn available_checks(suites: &[std::path::PathBuf]) -> Vec<CheckInfo> {
     let builtin = BUILTIN.iter().map(|c| CheckInfo {
         id: c.id.to_owned(),
         name: c.name.to_owned(),
@@ -354,15 +356,21 @@ pub fn available_checks() -> Vec<CheckInfo> {
         critical: c.critical,
         requests: c.requests,
     });
-    let flows = flow::load_all(&[]).into_iter().filter_map(|f| {
-        let flow = f.flow.ok()?;
-        Some(CheckInfo {
+    let flows = flow::load_all(suites).into_iter().map(|f| match f.flow {
+        Ok(flow) => CheckInfo {
             requests: flow_run::requests(&flow),
             id: f.id,
             name: flow.name,
             suite: f.suite,
             critical: flow.critical,
-        })
+        },
+        Err(why) => CheckInfo {
+            id: f.id,
+            name: why,
+            suite: f.suite,
+            critical: false,
+            requests: 0,
+        },
     });
     builtin.chain(flows).collect()
 }

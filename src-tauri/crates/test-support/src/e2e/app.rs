@@ -91,14 +91,13 @@ impl App {
     }
 
     /// Waits for the element to exist.
+    /// The element matching `css`, once there is one. A lookup that fails because the page
+    /// replaced the node as it was being found (a stale element) is tried again, like a miss.
     pub async fn find(&self, css: &str) -> Element {
-        self.client
-            .wait()
-            .at_most(DEADLINE)
-            .every(POLL)
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+        wait_until(&format!("an element {css}"), || async {
+            self.client.find(Locator::Css(css)).await.ok()
+        })
+        .await
     }
 
     pub async fn click(&self, css: &str) {

@@ -40,10 +40,19 @@ pub fn sections() -> Vec<(String, String, bool)> {
         .collect()
 }
 
-/// Runs afctl (`binary`) on the profile's configuration folder, as an operator would beside the
-/// window, and returns what it printed; a failure fails the test.
+/// Runs afctl (`binary`) on the profile's configuration folder and its data folder (the smoke
+/// history, agent runs), as an operator would beside the window, and returns what it printed; a
+/// failure fails the test.
 pub fn afctl(binary: &Path, profile: &Profile, args: &[&str], stdin: &str) -> String {
-    let out = crate::afctl::run(binary, &profile.config_dir(), args, stdin, &[]);
+    let data = profile.dir("data");
+    let data = data.to_str().expect("a UTF-8 temporary folder");
+    let out = crate::afctl::run(
+        binary,
+        &profile.config_dir(),
+        args,
+        stdin,
+        &[("XDG_DATA_HOME", data)],
+    );
     assert!(
         out.status.success(),
         "afctl {args:?}: {}",
