@@ -58,11 +58,6 @@ pub async fn measure() {
     let api = FixtureApi::builder()
         .rate_limit(1_000_000, 1_000_000)
         .start();
-    api.add_agents((0..N).map(|i| {
-        serde_json::json!({"id": format!("agent-{i:05}"), "name": format!("Agent {i}"),
-            "instructions": "Answer politely.", "model": "gpt-4o", "tools": [],
-            "knowledge_packs": [], "config": {"temperature": 0.7}, "metadata": {}})
-    }));
     let db = TestDb::create();
     let url = db.url();
     let profile = Profile::new();
@@ -71,13 +66,7 @@ pub async fn measure() {
         &config,
         &["migrate", "apply", "--yes", "--database-url", &url],
     );
-    db.sql(&format!(
-        "INSERT INTO agents (id, name, instructions, model)
-         SELECT CASE WHEN n % 2 = 0 THEN 'agent-' ELSE 'row-' END || lpad(n::text, 5, '0'),
-                CASE WHEN n % 10 = 0 THEN 'Renamed ' ELSE 'Agent ' END || n, 'Answer politely.', 'gpt-4o'
-         FROM generate_series(0, {}) n",
-        N - 1
-    ));
+    test_support::scale::seed_agents(&api, &db, N);
     let api_url = api.url();
     afctl_run(
         &config,

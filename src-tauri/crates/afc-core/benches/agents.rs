@@ -23,10 +23,6 @@ fn benches(c: &mut Criterion) {
     let api = FixtureApi::builder()
         .rate_limit(1_000_000, 1_000_000)
         .start();
-    api.add_agents((0..N).map(|i| {
-        json!({"id": format!("agent-{i:05}"), "name": format!("Agent {i}"), "instructions": "Answer politely.",
-               "model": "gpt-4o", "tools": [], "knowledge_packs": [], "config": {"temperature": 0.7}, "metadata": {}})
-    }));
     let db = TestDb::create();
     let dir = tempfile::tempdir().unwrap();
     let console = Console::load(AppPaths::under(dir.path()), "bench").unwrap();
@@ -62,14 +58,7 @@ fn benches(c: &mut Criterion) {
             .await
             .unwrap();
     });
-    // Half the table shares the API's ids (some with another name), half is the table's own.
-    db.sql(&format!(
-        "INSERT INTO agents (id, name, instructions, model)
-         SELECT CASE WHEN n % 2 = 0 THEN 'agent-' ELSE 'row-' END || lpad(n::text, 5, '0'),
-                CASE WHEN n % 10 = 0 THEN 'Renamed ' ELSE 'Agent ' END || n, 'Answer politely.', 'gpt-4o'
-         FROM generate_series(0, {}) n",
-        N - 1
-    ));
+    test_support::scale::seed_agents(&api, &db, N);
 
     let mut group = c.benchmark_group("agents");
     group.sample_size(20);

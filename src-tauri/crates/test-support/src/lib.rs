@@ -6,6 +6,7 @@ pub mod e2e;
 pub mod fixture_api;
 pub mod leaks;
 pub mod postgres;
+pub mod scale;
 
 /// Asserts that `text` contains every one of `needles`, showing the text when one is missing.
 #[track_caller]

@@ -100,18 +100,7 @@ async fn probe(client: &PlatformClient) -> Result<ProbeResult> {
         result.checks.push(check_line(name, check));
     }
     if status == StatusCode::SERVICE_UNAVAILABLE || body.status != "healthy" {
-        let failing: Vec<String> = result
-            .checks
-            .iter()
-            .filter(|c| !c.healthy)
-            .map(|c| {
-                format!(
-                    "{}: {}",
-                    c.name,
-                    c.reason.clone().unwrap_or_else(|| c.status.clone())
-                )
-            })
-            .collect();
+        let failing = failing(&result.checks);
         result.status = ProbeStatus::Degraded;
         result.summary = format!(
             "The API is alive but reports itself {} ({})",
@@ -173,6 +162,21 @@ pub(crate) fn check_line(name: &str, check: &serde_json::Value) -> CheckLine {
         reason,
         source: None,
     }
+}
+
+/// Each unhealthy check as `name: why`.
+pub(crate) fn failing(lines: &[CheckLine]) -> Vec<String> {
+    lines
+        .iter()
+        .filter(|c| !c.healthy)
+        .map(|c| {
+            format!(
+                "{}: {}",
+                c.name,
+                c.reason.clone().unwrap_or_else(|| c.status.clone())
+            )
+        })
+        .collect()
 }
 
 /// The credentials check's status when the console could not read them (no keyring).

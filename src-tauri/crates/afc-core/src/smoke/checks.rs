@@ -18,7 +18,7 @@ use crate::environments::{Environment, REDIS_PASSWORD, RedisConnection, has_conn
 use crate::guard::SafetyLevel;
 use crate::keyring::SecretString;
 use crate::migrate::{MigrationSet, MigrationState};
-use crate::probe::{ProbeStatus, check_line, probe_database, probe_redis};
+use crate::probe::{ProbeStatus, check_line, failing, probe_database, probe_redis};
 use crate::{AppError, Result};
 
 /// What a check needs to run.
@@ -556,17 +556,7 @@ fn judge_health(r: &ApiResponse) -> Verdict {
         .flatten()
         .map(|(name, check)| check_line(name, check))
         .collect();
-    let failing: Vec<String> = lines
-        .iter()
-        .filter(|c| !c.healthy)
-        .map(|c| {
-            format!(
-                "{}: {}",
-                c.name,
-                c.reason.clone().unwrap_or_else(|| c.status.clone())
-            )
-        })
-        .collect();
+    let failing = failing(&lines);
     if r.status == 200 && status == "healthy" {
         let deps: Vec<String> = lines
             .iter()

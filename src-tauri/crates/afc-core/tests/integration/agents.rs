@@ -4,7 +4,6 @@
 
 use afc_core::ErrorCode;
 use afc_core::agents::{AgentSource, Direction, NewAgent, PlanAction, RunRequest, TableOwner};
-use afc_core::db::{DbConnection, TlsPolicy};
 use afc_core::environments::{ConnectionSecrets, EnvKind, Environment, SafetyLevel};
 use afc_core::guard::Confirmation;
 use afc_core::migrate::MigrationSet;
@@ -13,7 +12,7 @@ use test_support::assert_contains;
 use test_support::fixture_api::{FixtureApi, Reply, closed_port};
 use test_support::postgres::TestDb;
 
-use crate::common::{TestConsole, apply, console};
+use crate::common::{TestConsole, apply, connection, console};
 
 fn ids(ids: &[&str]) -> Vec<String> {
     ids.iter().map(|&id| id.to_owned()).collect()
@@ -26,15 +25,7 @@ async fn environment(t: &TestConsole, api_url: &str, db: &TestDb, safety: Safety
     let mut env = Environment::new("local", EnvKind::Dev);
     env.safety = safety;
     env.api_url = Some(api_url.to_owned());
-    env.database = Some(DbConnection {
-        host: "127.0.0.1".into(),
-        port: 5432,
-        database: db.name.clone(),
-        user: "postgres".into(),
-        tls: TlsPolicy::Disable,
-        ca_cert: None,
-        has_password: false,
-    });
+    env.database = Some(connection(db));
     t.console
         .create_environment(env, ConnectionSecrets::default())
         .await

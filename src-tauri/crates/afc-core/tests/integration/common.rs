@@ -41,3 +41,16 @@ pub async fn apply(db: &Database, set: &MigrationSet) -> afc_core::Result<migrat
     )
     .await
 }
+
+/// How the console reaches the scratch database `db` (trust auth, no TLS).
+pub fn connection(db: &test_support::postgres::TestDb) -> afc_core::db::DbConnection {
+    afc_core::db::DbConnection {
+        host: "127.0.0.1".into(),
+        port: 5432,
+        database: db.name.clone(),
+        user: "postgres".into(),
+        tls: afc_core::db::TlsPolicy::Disable,
+        ca_cert: None,
+        has_password: false,
+    }
+}

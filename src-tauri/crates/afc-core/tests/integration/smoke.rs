@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use afc_core::ErrorCode;
-use afc_core::db::{DbConnection, TlsPolicy};
 use afc_core::environments::{ConnectionSecrets, EnvKind, Environment, RedisConnection};
 use afc_core::migrate::MigrationSet;
 use afc_core::progress::{Cancel, Progress};
@@ -16,7 +15,7 @@ use test_support::assert_contains;
 use test_support::fixture_api::{FixtureApi, Reply, closed_port};
 use test_support::postgres::TestDb;
 
-use crate::common::{TestConsole, apply, console};
+use crate::common::{TestConsole, apply, connection, console};
 
 /// Environment `dev`: the API at `api_url`, the migrated scratch database `db` and Redis on
 /// `redis_port`.
@@ -26,15 +25,7 @@ async fn environment(t: &TestConsole, api_url: &str, db: Option<&TestDb>, redis_
     if let Some(db) = db {
         let target = afc_core::db::Database::from_url(&db.url()).unwrap();
         apply(&target, &MigrationSet::embedded()).await.unwrap();
-        env.database = Some(DbConnection {
-            host: "127.0.0.1".into(),
-            port: 5432,
-            database: db.name.clone(),
-            user: "postgres".into(),
-            tls: TlsPolicy::Disable,
-            ca_cert: None,
-            has_password: false,
-        });
+        env.database = Some(connection(db));
     }
     env.redis = redis_port.map(|port| RedisConnection {
         host: "127.0.0.1".into(),
