@@ -4,9 +4,8 @@
 
 use test_support::e2e::{Profile, wait_until};
 use test_support::fixture_api::FixtureApi;
-use test_support::postgres::TestDb;
 
-use crate::{afctl, launch};
+use crate::{afctl, dev_environment, launch};
 
 fn agent_name(api: &FixtureApi, id: &str) -> Option<String> {
     api.agents()
@@ -20,29 +19,8 @@ fn agent_name(api: &FixtureApi, id: &str) -> Option<String> {
 async fn both_sides_create_edit_run_and_delete() {
     let profile = Profile::new();
     let api = FixtureApi::builder().rate_limit(600, 10_000).start();
-    let db = TestDb::create();
-    let url = db.url();
-    afctl(
-        &profile,
-        &["migrate", "apply", "--yes", "--database-url", &url],
-        "",
-    );
+    let db = dev_environment(&profile, "local", &api.url(), &[]);
     db.sql("INSERT INTO agents (id, name, instructions) VALUES ('db-only', 'Table Agent', 'x')");
-    afctl(
-        &profile,
-        &[
-            "env",
-            "add",
-            "local",
-            "--kind",
-            "dev",
-            "--api-url",
-            &api.url(),
-            "--db-url",
-            &url,
-        ],
-        "",
-    );
     let app = launch(&profile).await;
     app.open("agents").await;
     app.find("[role=row][data-source=database]").await;
@@ -146,28 +124,7 @@ async fn export_to_a_folder_import_into_another_environment_and_promote() {
         .llm_key()
         .start();
     let prod_api = FixtureApi::builder().rate_limit(600, 10_000).start();
-    let db = TestDb::create();
-    let url = db.url();
-    afctl(
-        &profile,
-        &["migrate", "apply", "--yes", "--database-url", &url],
-        "",
-    );
-    afctl(
-        &profile,
-        &[
-            "env",
-            "add",
-            "dev",
-            "--kind",
-            "dev",
-            "--api-url",
-            &dev_api.url(),
-            "--db-url",
-            &url,
-        ],
-        "",
-    );
+    let db = dev_environment(&profile, "dev", &dev_api.url(), &[]);
     afctl(
         &profile,
         &[

@@ -26,6 +26,37 @@ pub fn afctl_binary() -> PathBuf {
     app_binary().with_file_name("afctl")
 }
 
+/// A migrated scratch database, and environment `name` (kind dev) on `api_url` and it, made with
+/// afctl as an operator would; `more` goes to `env add` too (a Redis URL).
+pub fn dev_environment(
+    profile: &Profile,
+    name: &str,
+    api_url: &str,
+    more: &[&str],
+) -> test_support::postgres::TestDb {
+    let db = test_support::postgres::TestDb::create();
+    let url = db.url();
+    afctl(
+        profile,
+        &["migrate", "apply", "--yes", "--database-url", &url],
+        "",
+    );
+    let mut args = vec![
+        "env",
+        "add",
+        name,
+        "--kind",
+        "dev",
+        "--api-url",
+        api_url,
+        "--db-url",
+        &url,
+    ];
+    args.extend_from_slice(more);
+    afctl(profile, &args, "");
+    db
+}
+
 pub async fn launch(profile: &Profile) -> App {
     App::launch(profile, app_binary()).await
 }

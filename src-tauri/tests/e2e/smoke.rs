@@ -4,9 +4,8 @@
 
 use test_support::e2e::{Profile, wait_file};
 use test_support::fixture_api::{FixtureApi, Reply};
-use test_support::postgres::TestDb;
 
-use crate::{afctl, launch};
+use crate::{afctl, dev_environment, launch};
 
 #[tokio::test]
 #[ignore = "drives the real window: run through scripts/test.sh"]
@@ -16,30 +15,11 @@ async fn a_run_names_what_broke_since_the_last_shows_its_evidence_and_exports_ju
     let profile = Profile::with_config_dir_env();
     // The console's health watcher polls the same API: the limit is raised above 60 a minute.
     let api = FixtureApi::builder().rate_limit(600, 10_000).start();
-    let db = TestDb::create();
-    let url = db.url();
-    afctl(
+    let _db = dev_environment(
         &profile,
-        &["migrate", "apply", "--yes", "--database-url", &url],
-        "",
-    );
-    let api_url = api.url();
-    afctl(
-        &profile,
-        &[
-            "env",
-            "add",
-            "dev",
-            "--kind",
-            "dev",
-            "--api-url",
-            &api_url,
-            "--db-url",
-            &url,
-            "--redis-url",
-            "redis://127.0.0.1:6379/0",
-        ],
-        "",
+        "dev",
+        &api.url(),
+        &["--redis-url", "redis://127.0.0.1:6379/0"],
     );
     let app = launch(&profile).await;
     app.open("smoke").await;

@@ -130,23 +130,10 @@ pub fn reconcile(api: &[ApiAgent], table: &[TableAgent]) -> Vec<AgentRow> {
                 (Some(_), None) => AgentSource::Api,
                 _ => AgentSource::Database,
             };
+            // Compared as a write would make them equal: a row without a model has the
+            // platform's default, one without instructions has none.
             let differences = match (a, t) {
-                (Some(a), Some(t)) => [
-                    ("name", a.name != t.name),
-                    (
-                        "instructions",
-                        Some(&a.instructions) != t.instructions.as_ref(),
-                    ),
-                    // A row without a model gets the platform's default.
-                    (
-                        "model",
-                        a.model != t.model.as_deref().unwrap_or(DEFAULT_MODEL),
-                    ),
-                ]
-                .into_iter()
-                .filter(|(_, differs)| *differs)
-                .map(|(f, _)| f.to_owned())
-                .collect(),
+                (Some(a), Some(t)) => plan::changes(&NewAgent::from(a), &reconcile::from_row(t)),
                 _ => Vec::new(),
             };
             AgentRow {
