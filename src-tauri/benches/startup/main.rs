@@ -21,8 +21,15 @@ fn app_binary() -> &'static Path {
 const LAUNCHES: usize = 10;
 const AFCTL_RUNS: usize = 50;
 
+/// `AFC_BENCH_ONLY=agents` or `=smoke` runs that part alone (to measure it again after a change
+/// without the ten launches).
 #[tokio::main]
 async fn main() {
+    match std::env::var("AFC_BENCH_ONLY").as_deref() {
+        Ok("agents") => return agents::measure().await,
+        Ok("smoke") => return smoke::measure(),
+        _ => {}
+    }
     let mut launch_ms = Vec::new();
     let mut paint_ms = Vec::new();
     let mut pss_mib = Vec::new();

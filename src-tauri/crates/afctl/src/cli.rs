@@ -82,7 +82,7 @@ pub enum SmokeCommand {
         #[arg(long, value_enum, default_value = "critical")]
         fail_on: FailOn,
         /// Checks run at once.
-        #[arg(long, default_value_t = 4, value_name = "N")]
+        #[arg(long, default_value_t = 8, value_name = "N")]
         concurrency: u32,
         /// The response-time check's threshold for /health.
         #[arg(long, default_value_t = 5000, value_name = "MS")]

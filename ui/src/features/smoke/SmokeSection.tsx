@@ -82,7 +82,7 @@ function SmokeView({ env }: { env: string }) {
   useScheduledRuns();
   const every = schedule.data?.everyMinutes[env];
   const [excluded, setExcluded] = useState<Set<string>>(new Set());
-  const [options, setOptions] = useState<Required<Pick<SmokeOptions, "concurrency" | "slowMs" | "pace">>>({ concurrency: 4, slowMs: 5000, pace: false });
+  const [options, setOptions] = useState<Required<Pick<SmokeOptions, "concurrency" | "slowMs" | "pace">>>({ concurrency: 8, slowMs: 5000, pace: false });
   const [jobId, setJobId] = useState<number | undefined>();
   const [error, setError] = useState<AppError | null>(null);
   const [shown, setShown] = useState<string>("latest");

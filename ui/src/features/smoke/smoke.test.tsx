@@ -77,7 +77,7 @@ describe("Smoke checks", () => {
     await user.click(within(setupBox).getByRole("checkbox", { name: /api-docs/ }));
     expect(within(setupBox).getByText("3 checks, 2 API requests")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Run" }));
-    await waitFor(() => expect(calls.find((c) => c.command === "run_smoke")?.args).toMatchObject({ env: "local", options: { skip: ["api-docs"], concurrency: 4 } }));
+    await waitFor(() => expect(calls.find((c) => c.command === "run_smoke")?.args).toMatchObject({ env: "local", options: { skip: ["api-docs"], concurrency: 8 } }));
 
     const table = await screen.findByRole("table", { name: "Smoke checks" });
     await waitFor(() => expect(within(table).getByText("health").closest('[role="row"]')).toHaveAttribute("data-status", "fail"));

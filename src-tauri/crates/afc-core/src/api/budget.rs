@@ -18,6 +18,8 @@ use crate::{AppError, ErrorCode, Result};
 
 /// The platform's window: requests age out of the per-minute count after this.
 pub const WINDOW: Duration = Duration::from_secs(60);
+/// How long after a reading another one may be an older count arriving late.
+const REORDER: Duration = Duration::from_secs(1);
 
 /// A 500 counts as the limiter's when the estimate says at most this many were left.
 const NEARLY_EXHAUSTED: u32 = 1;
@@ -138,7 +140,16 @@ impl RateBudget {
             s.limit_minute = Some(limit);
         }
         if let Some(remaining) = headers.remaining_minute {
-            s.remaining_minute = Some((remaining, Instant::now()));
+            let now = Instant::now();
+            // Answers to concurrent requests arrive in any order: within a second of the last
+            // reading, a higher figure is an older count, not room regained.
+            let fresh = match (s.estimate(now), s.remaining_minute) {
+                (Some(current), Some((_, seen))) if now.duration_since(seen) < REORDER => {
+                    remaining.min(current)
+                }
+                _ => remaining,
+            };
+            s.remaining_minute = Some((fresh, now));
             s.sent_since = 0;
         }
         if headers.remaining_hour.is_some() {
@@ -286,6 +297,19 @@ mod tests {
         let e = b.check_room("a smoke run", 51).unwrap_err();
         assert_eq!(e.code, ErrorCode::RateLimited);
         assert!(e.message.contains("only 50 are left"), "{e:?}");
+    }
+
+    #[test]
+    fn answers_to_concurrent_requests_arriving_out_of_order_keep_the_lowest_count() {
+        let b = RateBudget::default();
+        for _ in 0..3 {
+            b.before_send("x").unwrap();
+        }
+        // Counted by the server as 52, 51, 50; answered in the order 51, 50, 52.
+        for left in [51, 50, 52] {
+            b.observe(headers(60, left));
+        }
+        assert_eq!(b.view().remaining_minute, Some(50));
     }
 
     #[test]

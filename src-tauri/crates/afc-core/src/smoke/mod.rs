@@ -248,7 +248,7 @@ impl Default for SmokeOptions {
         Self {
             only: Vec::new(),
             skip: Vec::new(),
-            concurrency: 4,
+            concurrency: 8,
             pace: false,
             slow_ms: 5000,
             min_headroom: 10,
