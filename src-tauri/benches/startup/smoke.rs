@@ -68,7 +68,7 @@ pub fn measure() {
         LATENCY.as_millis()
     );
     report(
-        "smoke: afctl, built-in suite (12 checks, 10 requests, 4 at once), wall time (ms)",
+        "smoke: afctl, built-in suite (12 checks, 10 requests, 8 at once), wall time (ms)",
         &mut afctl_ms,
     );
     report(
