@@ -49,6 +49,8 @@ struct State {
     remaining_hour: Option<u32>,
     /// Requests sent since the last count was seen.
     sent_since: u32,
+    /// The counts seen in the last `REORDER`, for answers arriving out of order.
+    recent: std::collections::VecDeque<(u32, Instant)>,
     paused_until: Option<(Instant, DateTime<Utc>)>,
     /// Why the pause began: the evidence quoted to the operator.
     evidence: Option<String>,
@@ -141,14 +143,12 @@ impl RateBudget {
         }
         if let Some(remaining) = headers.remaining_minute {
             let now = Instant::now();
-            // Answers to concurrent requests arrive in any order: within a second of the last
-            // reading, a higher figure is an older count, not room regained.
-            let fresh = match (s.estimate(now), s.remaining_minute) {
-                (Some(current), Some((_, seen))) if now.duration_since(seen) < REORDER => {
-                    remaining.min(current)
-                }
-                _ => remaining,
-            };
+            // Answers to concurrent requests arrive in any order: a higher count seen within a
+            // moment of a lower one is an older count arriving late, not room regained. Only
+            // the last moment's counts are compared, so room that is regained shows soon after.
+            s.recent.retain(|(_, at)| now.duration_since(*at) < REORDER);
+            s.recent.push_back((remaining, now));
+            let fresh = s.recent.iter().map(|(r, _)| *r).min().unwrap_or(remaining);
             s.remaining_minute = Some((fresh, now));
             s.sent_since = 0;
         }

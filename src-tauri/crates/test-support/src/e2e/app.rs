@@ -200,10 +200,19 @@ impl App {
         // value back (React writes its state into the DOM), and the typing lands after it:
         // check what the field holds, and type again if so.
         let mut held = String::new();
-        for _ in 0..3 {
-            el.clear()
-                .await
-                .unwrap_or_else(|e| panic!("clearing {css}: {e}"));
+        for attempt in 0..3 {
+            if attempt == 0 {
+                el.clear()
+                    .await
+                    .unwrap_or_else(|e| panic!("clearing {css}: {e}"));
+            } else {
+                // WebDriver's clear does not always reach React (a prefilled value comes back):
+                // select everything and delete it from the keyboard, as an operator would.
+                let (ctrl, delete) = (char::from(Key::Control), char::from(Key::Backspace));
+                el.send_keys(&format!("{ctrl}a{ctrl}{delete}"))
+                    .await
+                    .unwrap_or_else(|e| panic!("emptying {css}: {e}"));
+            }
             el.send_keys(text)
                 .await
                 .unwrap_or_else(|e| panic!("typing into {css}: {e}"));
@@ -245,15 +254,18 @@ impl App {
     }
 
     /// Waits until no element matches.
+    /// Waits until nothing matches `css`; on a timeout the window is saved as
+    /// `timeout-<css>.png` beside the other screenshots, to see what stayed.
     pub async fn wait_gone(&self, css: &str) {
-        wait_until(&format!("{css} to disappear"), || async {
-            self.client
-                .find(Locator::Css(css))
-                .await
-                .is_err()
-                .then_some(())
-        })
-        .await;
+        let start = std::time::Instant::now();
+        while self.client.find(Locator::Css(css)).await.is_ok() {
+            if start.elapsed() >= DEADLINE {
+                let name: String = css.chars().filter(char::is_ascii_alphanumeric).collect();
+                self.screenshot(&format!("timeout-{name}")).await;
+                panic!("timed out after {DEADLINE:?} waiting for {css} to disappear");
+            }
+            tokio::time::sleep(POLL).await;
+        }
     }
 
     pub async fn eval(&self, script: &str) -> Value {
