@@ -91,7 +91,7 @@ async fn both_sides_create_edit_run_and_delete() {
     )
     .await;
     app.screenshot("agents-publish-preview").await;
-    app.click(".modal button[data-action=reconcile-write]:not([disabled])")
+    app.click_until_taken(".modal button[data-action=reconcile-write]")
         .await;
     app.wait_gone(".modal").await;
     wait_until("the table's agent in the API's registry", || async {
@@ -268,7 +268,7 @@ async fn export_to_a_folder_import_into_another_environment_and_promote() {
         "INSERT INTO public.agents",
     )
     .await;
-    app.click(".modal button[data-action=reconcile-write]:not([disabled])")
+    app.click_until_taken(".modal button[data-action=reconcile-write]")
         .await;
     app.wait_gone(".modal").await;
     wait_until("the agent in dev's table", || async {
@@ -293,7 +293,7 @@ async fn export_to_a_folder_import_into_another_environment_and_promote() {
     )
     .await;
     app.screenshot("agents-copy-selection").await;
-    app.click(".modal button[data-action=reconcile-write]:not([disabled])")
+    app.click_until_taken(".modal button[data-action=reconcile-write]")
         .await;
     app.wait_gone(".modal").await;
     wait_until("the selection in dev's table", || async {

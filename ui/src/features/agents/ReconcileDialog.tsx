@@ -29,22 +29,26 @@ export function ReconcileDialog({ env, rows, direction, onClose }: { env: string
     staleTime: 0,
   });
   const users = (choices.data?.users ?? []).filter(([, , tenant]) => !owner.tenantId || tenant === owner.tenantId);
+  const [writing, setWriting] = useState(false);
   const write = async () => {
     setError(null);
-    const confirmation = await guard.ask({
-      env,
-      action: direction === "to_table" ? "agent.to-table" : "agent.save",
-      subject,
-      title: direction === "to_table" ? `Write ${subject} into the agents table?` : `Publish ${subject} to the API?`,
-      confirmLabel: "Write",
-    });
-    if (!confirmation) return;
+    setWriting(true);
     try {
+      const confirmation = await guard.ask({
+        env,
+        action: direction === "to_table" ? "agent.to-table" : "agent.save",
+        subject,
+        title: direction === "to_table" ? `Write ${subject} into the agents table?` : `Publish ${subject} to the API?`,
+        confirmLabel: "Write",
+      });
+      if (!confirmation) return;
       await reconcileAgents(env, ids, direction, owner, confirmation);
       await refreshAfterWrite(client, [agentsKeys.all]);
       onClose();
     } catch (e) {
       setError(toAppError(e));
+    } finally {
+      setWriting(false);
     }
   };
   const p = preview.data;
@@ -94,8 +98,8 @@ export function ReconcileDialog({ env, rows, direction, onClose }: { env: string
           <button type="button" className="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className="button button--primary" data-action="reconcile-write" disabled={!p || preview.isFetching} onClick={() => void write()}>
-            Write…
+          <button type="button" className="button button--primary" data-action="reconcile-write" disabled={!p || preview.isFetching || writing} onClick={() => void write()}>
+            {writing ? "Writing…" : "Write…"}
           </button>
         </div>
       </div>

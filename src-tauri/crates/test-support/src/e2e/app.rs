@@ -100,12 +100,40 @@ impl App {
         .await
     }
 
+    /// Clicks the element matching `css`, once it has stopped moving (for up to two seconds):
+    /// WebDriver computes the point to click and then clicks it, so a click while the page still
+    /// lays out (a dialog growing as its content arrives) lands wherever the element was.
     pub async fn click(&self, css: &str) {
-        self.find(css)
-            .await
-            .click()
+        let el = self.find(css).await;
+        for _ in 0..20 {
+            let before = el.rectangle().await.ok();
+            tokio::time::sleep(POLL).await;
+            if before.is_some() && before == el.rectangle().await.ok() {
+                break;
+            }
+        }
+        el.click()
             .await
             .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+    }
+
+    /// Clicks the button matching `css` until it has taken the click: it turns disabled (busy)
+    /// or goes away. A click that landed elsewhere, the page having moved under it, is made
+    /// again; one that was taken is not (the button is disabled from then on).
+    pub async fn click_until_taken(&self, css: &str) {
+        let enabled = format!("{css}:not([disabled])");
+        self.click(&enabled).await;
+        wait_until(&format!("{css} to take the click"), || async {
+            tokio::time::sleep(POLL).await;
+            match self.client.find(Locator::Css(&enabled)).await {
+                Err(_) => Some(()),
+                Ok(el) => {
+                    let _ = el.click().await;
+                    None
+                }
+            }
+        })
+        .await;
     }
 
     /// Opens the tab (or segment) matching `css` and waits until it is on. WebDriver computes the
