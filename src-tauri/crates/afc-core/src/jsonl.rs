@@ -67,6 +67,23 @@ pub fn read<T: DeserializeOwned>(path: &Path, what: &str) -> Result<(Vec<T>, u32
     Ok((values, unreadable))
 }
 
+/// The newest `n` lines of `path` that parse as `T`, newest first (a missing file has none).
+/// Only those are parsed: a long file's older lines are skipped unread.
+pub fn read_last<T: DeserializeOwned>(path: &Path, n: usize, what: &str) -> Result<Vec<T>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(AppError::io(&format!("read {what}"), path, &e)),
+    };
+    Ok(text
+        .lines()
+        .rev()
+        .filter(|l| !l.trim().is_empty())
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .take(n)
+        .collect())
+}
+
 /// `<dir>/<env>.jsonl`: any environment name makes one safe file name.
 pub fn per_environment(dir: &Path, env_name: &str) -> PathBuf {
     let name = utf8_percent_encode(env_name, NON_ALPHANUMERIC).to_string();

@@ -27,10 +27,7 @@ impl Console {
 
     /// The environment's runs, newest first (at most `limit`).
     pub fn smoke_history(&self, env_name: &str, limit: usize) -> Result<Vec<SmokeRun>> {
-        let (mut runs, _) = jsonl::read::<SmokeRun>(&self.smoke_history_file(env_name), WHAT)?;
-        runs.reverse();
-        runs.truncate(limit);
-        Ok(runs)
+        jsonl::read_last(&self.smoke_history_file(env_name), limit, WHAT)
     }
 
     /// One kept run, by id (`latest` for the newest), compared with the runs before it.

@@ -54,3 +54,15 @@ pub fn connection(db: &test_support::postgres::TestDb) -> afc_core::db::DbConnec
         has_password: false,
     }
 }
+
+/// The machine's Redis (or a closed port) as an environment's connection.
+pub fn local_redis(port: u16) -> afc_core::environments::RedisConnection {
+    afc_core::environments::RedisConnection {
+        host: "127.0.0.1".into(),
+        port,
+        db: 0,
+        username: None,
+        tls: false,
+        has_password: false,
+    }
+}

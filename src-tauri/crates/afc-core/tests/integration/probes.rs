@@ -4,10 +4,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::common::local_redis;
 use afc_core::ErrorCode;
 use afc_core::api::{Credentials, PlatformClient};
 use afc_core::db::Database;
-use afc_core::environments::{DbConnection, RedisConnection, SafetyLevel, TlsPolicy};
+use afc_core::environments::{DbConnection, SafetyLevel, TlsPolicy};
 use afc_core::probe::{PROBE_TIMEOUT, ProbeStatus, probe_api, probe_database, probe_redis};
 use afc_core::secrets::SecretString;
 use test_support::assert_contains;
@@ -229,17 +230,6 @@ async fn database_errors_have_codes() {
         e.message.contains("TLS") && e.message.contains("verify-full"),
         "{e:?}"
     );
-}
-
-fn local_redis(port: u16) -> RedisConnection {
-    RedisConnection {
-        host: "127.0.0.1".into(),
-        port,
-        db: 0,
-        username: None,
-        tls: false,
-        has_password: false,
-    }
 }
 
 #[tokio::test]

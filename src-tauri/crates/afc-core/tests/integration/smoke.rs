@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use afc_core::ErrorCode;
-use afc_core::environments::{ConnectionSecrets, EnvKind, Environment, RedisConnection};
+use afc_core::environments::{ConnectionSecrets, EnvKind, Environment};
 use afc_core::migrate::MigrationSet;
 use afc_core::progress::{Cancel, Progress};
 use afc_core::smoke::{
@@ -15,7 +15,7 @@ use test_support::assert_contains;
 use test_support::fixture_api::{FixtureApi, Reply, closed_port};
 use test_support::postgres::TestDb;
 
-use crate::common::{TestConsole, apply, connection, console};
+use crate::common::{TestConsole, apply, connection, console, local_redis};
 
 /// Environment `dev`: the API at `api_url`, the migrated scratch database `db` and Redis on
 /// `redis_port`.
@@ -27,14 +27,7 @@ async fn environment(t: &TestConsole, api_url: &str, db: Option<&TestDb>, redis_
         apply(&target, &MigrationSet::embedded()).await.unwrap();
         env.database = Some(connection(db));
     }
-    env.redis = redis_port.map(|port| RedisConnection {
-        host: "127.0.0.1".into(),
-        port,
-        db: 0,
-        username: None,
-        tls: false,
-        has_password: false,
-    });
+    env.redis = redis_port.map(local_redis);
     t.console
         .create_environment(env, ConnectionSecrets::default())
         .await
