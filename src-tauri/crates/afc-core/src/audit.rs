@@ -108,6 +108,15 @@ pub enum AuditAction {
     AgentToTable,
     #[serde(rename = "agent.run")]
     AgentRun,
+    /// The demo data set written in one transaction.
+    #[serde(rename = "demo.seed")]
+    DemoSeed,
+    /// The demo data set and every row that references the demo tenant, removed.
+    #[serde(rename = "demo.reset")]
+    DemoReset,
+    /// A change a demo step made on stage (an agent, a workflow, a user signed up), or its clean-up.
+    #[serde(rename = "demo.step")]
+    DemoStep,
 }
 
 impl AuditAction {
@@ -135,6 +144,9 @@ impl AuditAction {
             Self::AgentDelete => "agent.delete",
             Self::AgentToTable => "agent.to-table",
             Self::AgentRun => "agent.run",
+            Self::DemoSeed => "demo.seed",
+            Self::DemoReset => "demo.reset",
+            Self::DemoStep => "demo.step",
         }
     }
 }

@@ -131,12 +131,13 @@ impl WritePermit {
 pub fn kind_of(action: AuditAction) -> Option<ActionKind> {
     use AuditAction::*;
     match action {
-        EnvironmentUpdate | VariableSet | AgentSave | AgentToTable => Some(ActionKind::Write),
-        // Making a secret plain cannot be taken back: its value has been on disk.
-        EnvironmentDelete | VariableDelete | VariableMakePlain | MigrationRevert | AgentDelete => {
-            Some(ActionKind::Destructive)
+        EnvironmentUpdate | VariableSet | AgentSave | AgentToTable | DemoStep => {
+            Some(ActionKind::Write)
         }
-        EnvFileImport | MigrationApply | MigrationAdopt => Some(ActionKind::Bulk),
+        // Making a secret plain cannot be taken back: its value has been on disk.
+        EnvironmentDelete | VariableDelete | VariableMakePlain | MigrationRevert | AgentDelete
+        | DemoReset => Some(ActionKind::Destructive),
+        EnvFileImport | MigrationApply | MigrationAdopt | DemoSeed => Some(ActionKind::Bulk),
         // A run changes nothing the platform keeps (executions live in the API's memory); it
         // is audited, not asked about.
         EnvironmentCreate | EnvironmentDuplicate | EnvironmentSwitch | SecretReveal
@@ -168,6 +169,12 @@ pub fn what(action: AuditAction, subject: Option<&str>) -> String {
         AuditAction::AgentDelete => format!("delete agent {subject} from the API's registry"),
         AuditAction::AgentToTable => format!("write agent {subject} into the agents table"),
         AuditAction::AgentRun => format!("run agent {subject}"),
+        AuditAction::DemoSeed => "seed the demo data".to_owned(),
+        AuditAction::DemoReset => {
+            "reset the demo data (remove it and every row that references the demo tenant)"
+                .to_owned()
+        }
+        AuditAction::DemoStep => format!("{subject} (a demo step)"),
         other => other.as_str().to_owned(),
     }
 }

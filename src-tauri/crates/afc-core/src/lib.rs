@@ -11,6 +11,7 @@ pub mod audit;
 pub mod charts;
 mod console;
 pub mod db;
+pub mod demo;
 pub mod environments;
 pub mod error;
 pub mod guard;

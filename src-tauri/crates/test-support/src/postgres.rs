@@ -44,6 +44,12 @@ fn try_psql(database: &str, args: &[&str]) -> Result<String, String> {
     }
 }
 
+/// Runs SQL on scratch database `database` (the fixture API's own writes): the server's message if
+/// it failed.
+pub fn try_sql_on(database: &str, sql: &str) -> Result<String, String> {
+    try_psql(database, &["-c", sql])
+}
+
 fn psql(database: &str, args: &[&str]) -> String {
     try_psql(database, args).unwrap_or_else(|e| panic!("psql {args:?} on {database} failed: {e}"))
 }

@@ -28,7 +28,7 @@ pub use plan::{
 pub use reconcile::{
     Direction, ReconcilePreview, TableChoices, TableOwner, subject as reconcile_subject,
 };
-pub use registry::{NewAgent, RunRequest, RunResult};
+pub use registry::{NewAgent, RunRequest, RunResult, get as api_get, list as api_list};
 pub use table::TableAgent;
 
 /// The platform's default model (`POST /api/v1/agents/` without one).

@@ -275,6 +275,8 @@ pub struct PlatformClient {
     budget: Arc<RateBudget>,
     /// Private CAs trusted besides the public roots.
     ca: Vec<reqwest::Certificate>,
+    /// Requests sent (retries included), for a demo's request count.
+    sent: std::sync::atomic::AtomicU64,
 }
 
 fn origin(u: &Url) -> (String, Option<String>, Option<u16>) {
@@ -380,6 +382,7 @@ impl PlatformClient {
             token: TokenCache::default(),
             budget,
             ca: Vec::new(),
+            sent: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -413,6 +416,11 @@ impl PlatformClient {
 
     pub fn base(&self) -> &Url {
         &self.base
+    }
+
+    /// Requests this client has sent so far (retries included).
+    pub fn requests_sent(&self) -> u64 {
+        self.sent.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn budget(&self) -> &RateBudget {
@@ -472,6 +480,7 @@ impl PlatformClient {
         let mut attempt = 0;
         loop {
             let url = self.url(call.path);
+            self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let result = self.exchange(call, &url).await;
             let retry = match &result {
                 Err(Retry::Transport(e)) => call.idempotent() && retryable(e),

@@ -255,15 +255,7 @@ pub fn parse(name: &str, suite: &str, origin: &str, text: &str) -> Loaded {
         name.trim_end_matches(".yaml").trim_end_matches(".yml")
     );
     let flow = yaml_serde::from_str::<Flow>(text)
-        .map_err(|e| match e.location() {
-            Some(at) => format!(
-                "{origin}:{}:{}: {}",
-                at.line(),
-                at.column(),
-                strip_location(&e.to_string())
-            ),
-            None => format!("{origin}: {e}"),
-        })
+        .map_err(|e| yaml_error(origin, &e))
         .and_then(|flow| {
             check(&flow, text)
                 .map(|()| flow)
@@ -280,6 +272,19 @@ pub fn parse(name: &str, suite: &str, origin: &str, text: &str) -> Loaded {
     }
 }
 
+/// A YAML file's error as `origin:line:column: what`.
+pub(crate) fn yaml_error(origin: &str, e: &yaml_serde::Error) -> String {
+    match e.location() {
+        Some(at) => format!(
+            "{origin}:{}:{}: {}",
+            at.line(),
+            at.column(),
+            strip_location(&e.to_string())
+        ),
+        None => format!("{origin}: {e}"),
+    }
+}
+
 /// yaml_serde's message ends with " at line L column C", which the prefix already says.
 fn strip_location(message: &str) -> String {
     match message.rfind(" at line ") {
@@ -289,7 +294,7 @@ fn strip_location(message: &str) -> String {
 }
 
 /// The first line (1-based) of `text` containing `needle`.
-fn line_of(text: &str, needle: &str) -> Option<usize> {
+pub(crate) fn line_of(text: &str, needle: &str) -> Option<usize> {
     text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
 }
 

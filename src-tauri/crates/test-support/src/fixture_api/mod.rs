@@ -129,9 +129,17 @@ pub struct Builder {
     token_lifetime: Duration,
     tls: bool,
     llm_key: bool,
+    database: Option<String>,
 }
 
 impl Builder {
+    /// Signs up into the scratch database `name` too (a tenant and a user row), as the platform
+    /// writes its own database.
+    pub fn database(mut self, name: &str) -> Self {
+        self.database = Some(name.to_owned());
+        self
+    }
+
     /// Every answer `latency` later, as from a server across a network.
     pub fn latency(mut self, latency: Duration) -> Self {
         self.latency = latency;
@@ -175,10 +183,13 @@ impl Builder {
             secret,
             token_lifetime: self.token_lifetime,
             llm_key: self.llm_key,
+            database: self.database,
+            workflows: Vec::new(),
             not_before: 0,
             limiter: Limiter::new(self.per_minute, self.per_hour),
             log: Vec::new(),
             answered: 0,
+            served: Default::default(),
         }));
         let stop = Arc::new(AtomicBool::new(false));
         let tls = self.tls.then(tls::make);
@@ -258,6 +269,7 @@ impl FixtureApi {
             token_lifetime: Duration::from_secs(30 * 60),
             tls: false,
             llm_key: false,
+            database: None,
         }
     }
 
@@ -339,6 +351,11 @@ impl FixtureApi {
     /// Agents added to the registry as they are (`{id, name, instructions, model, …}`).
     pub fn add_agents(&self, agents: impl IntoIterator<Item = serde_json::Value>) {
         lock(&self.platform).agents.extend(agents);
+    }
+
+    /// The workflows the API holds now (created through it).
+    pub fn workflows(&self) -> Vec<serde_json::Value> {
+        lock(&self.platform).workflows.clone()
     }
 
     /// The agents the API's registry holds now.

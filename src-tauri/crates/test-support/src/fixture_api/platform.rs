@@ -86,11 +86,18 @@ pub struct Platform {
     pub token_lifetime: Duration,
     /// Started with an LLM key: runs complete.
     pub llm_key: bool,
+    /// The scratch database sign-ups are written to, if any.
+    pub database: Option<String>,
+    /// Workflows created through the API (its memory), by id.
+    pub workflows: Vec<Value>,
     /// Tokens issued before this (seconds since the epoch) are refused.
     pub not_before: i64,
     pub limiter: Limiter,
     pub log: Vec<Request>,
     pub answered: u64,
+    /// `http_requests_total` grown by what this server answered (method, path, status): its
+    /// counters move as the platform's do. A 500 is not counted, as the platform does not.
+    pub served: std::collections::BTreeMap<(String, String, u16), u64>,
 }
 
 fn now_secs() -> i64 {
@@ -171,6 +178,14 @@ impl Platform {
             None => None,
         };
         let mut response = scripted.unwrap_or_else(|| self.route(request));
+        if response.status != 500 {
+            let key = (
+                request.method.clone(),
+                request.path.clone(),
+                response.status,
+            );
+            *self.served.entry(key).or_default() += 1;
+        }
         if response.status == 500 {
             let delay = response.delay;
             return Response {
@@ -248,7 +263,7 @@ impl Platform {
             ("GET", ["metrics"]) => Reply::raw(
                 200,
                 "text/plain; version=1.0.0; charset=utf-8",
-                fixture("metrics.txt"),
+                self.metrics_text(),
             )
             .to_response(),
             ("GET", ["openapi.json"]) => recorded(200, "openapi.json"),
@@ -305,9 +320,76 @@ impl Platform {
                     Err(e) => e,
                 }
             }
+            ("POST", ["api", "v1", "workflows", ""]) => match self.bearer_user(r) {
+                Ok(_) => self.create_workflow(r),
+                Err(e) => e,
+            },
+            ("GET", ["api", "v1", "workflows", id, "status"]) => match self.bearer_user(r) {
+                Ok(_) => match self.workflows.iter().any(|w| w["id"] == *id) {
+                    true => json_response(
+                        200,
+                        &json!({"workflow_id": id, "status": "idle", "executions": 0}),
+                    ),
+                    false => detail(404, "Workflow not found"),
+                },
+                Err(e) => e,
+            },
+            ("DELETE", ["api", "v1", "workflows", id]) => match self.bearer_user(r) {
+                Ok(_) => {
+                    let before = self.workflows.len();
+                    self.workflows.retain(|w| w["id"] != *id);
+                    if self.workflows.len() < before {
+                        json_response(200, &json!({"status": "deleted"}))
+                    } else {
+                        detail(404, "Workflow not found")
+                    }
+                }
+                Err(e) => e,
+            },
+            ("GET", ["api", "v1", "blueprints", ""]) => json_response(200, &json!([])),
+            ("GET", ["api", "v1", "metrics", "summary"]) => json_response(
+                200,
+                &json!({"dau": 1, "wau": 1, "mau": self.users.len(), "total_tenants": self.users.len(),
+                        "total_users": self.users.len(), "total_agent_runs": 0, "total_workflow_runs": 0,
+                        "growth_rate": 0.0, "period_start": "2026-10-31T00:00:00", "period_end": "2026-11-30T00:00:00"}),
+            ),
             (_, path) if self.is_route(path) => detail(405, "Method Not Allowed"),
             _ => detail(404, "Not Found"),
         }
+    }
+
+    /// The recorded exposition with `http_requests_total` grown by what this server answered:
+    /// a recorded series gains its count, a new one is added after the family's last sample.
+    fn metrics_text(&self) -> String {
+        let recorded = String::from_utf8(fixture("metrics.txt")).expect("metrics fixture is text");
+        let series = |(method, path, status): &(String, String, u16)| {
+            format!(
+                "http_requests_total{{endpoint=\"{path}\",method=\"{method}\",status_code=\"{status}\"}}"
+            )
+        };
+        let mut added: Vec<(String, u64)> =
+            self.served.iter().map(|(k, n)| (series(k), *n)).collect();
+        let mut out = Vec::new();
+        let lines: Vec<&str> = recorded.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let grown = line.rsplit_once(' ').and_then(|(name, value)| {
+                let at = added.iter().position(|(s, _)| s == name)?;
+                let (_, n) = added.remove(at);
+                Some(format!(
+                    "{name} {:.1}",
+                    value.parse::<f64>().ok()? + n as f64
+                ))
+            });
+            out.push(grown.unwrap_or_else(|| (*line).to_owned()));
+            let last_of_family = line.starts_with("http_requests_total{")
+                && !lines
+                    .get(i + 1)
+                    .is_some_and(|l| l.starts_with("http_requests_total{"));
+            if last_of_family {
+                out.extend(added.drain(..).map(|(s, n)| format!("{s} {n}.0")));
+            }
+        }
+        out.join("\n") + "\n"
     }
 
     fn is_route(&self, path: &[&str]) -> bool {
@@ -316,6 +398,7 @@ impl Platform {
             [""] | ["live" | "ready" | "health" | "metrics"]
                 | ["api", "v1", "agents", ..]
                 | ["api", "v1", "auth", ..]
+                | ["api", "v1", "workflows", ..]
         )
     }
 
@@ -364,6 +447,25 @@ impl Platform {
             Some(existing) => *existing = agent,
             None => self.agents.push(agent),
         }
+        json_response(200, &json!({"id": id, "status": "created"}))
+    }
+
+    /// `{id, name, steps}` (the platform's WorkflowCreate); kept in memory like its agents.
+    fn create_workflow(&mut self, r: &Request) -> Response {
+        let body = r.json().unwrap_or(Value::Null);
+        let mut absent: Vec<&str> = ["id", "name"]
+            .into_iter()
+            .filter(|f| !body[*f].is_string())
+            .collect();
+        if !body["steps"].is_array() {
+            absent.push("steps");
+        }
+        if !absent.is_empty() {
+            return missing(&absent, &body);
+        }
+        let id = body["id"].clone();
+        self.workflows.retain(|w| w["id"] != id);
+        self.workflows.push(body);
         json_response(200, &json!({"id": id, "status": "created"}))
     }
 
@@ -426,6 +528,18 @@ impl Platform {
         }
         self.add_user(&email, &password);
         let user = self.users.last().expect("just added");
+        if let Some(db) = &self.database {
+            let sql = format!(
+                "INSERT INTO public.tenants (id, name, slug) VALUES ('{t}', '{e}', '{t}'); \
+                 INSERT INTO public.users (id, email, hashed_password, tenant_id) VALUES ('{u}', '{e}', 'x', '{t}')",
+                t = user.tenant_id,
+                u = user.id,
+                e = email.replace('\'', "''"),
+            );
+            if let Err(e) = crate::postgres::try_sql_on(db, &sql) {
+                return json_response(500, &json!({"error": "InternalServerError", "message": e}));
+            }
+        }
         json_response(200, &self.token_for(user))
     }
 
