@@ -50,6 +50,78 @@ pub enum Command {
     /// time, rate-limit headroom, and direct database and Redis checks, run concurrently.
     #[command(subcommand)]
     Smoke(SmokeCommand),
+    /// The platform's demo: seed, reset and count its data; the pre-demo checklist; rehearse a
+    /// demo script unattended (for the night before, and for CI).
+    #[command(subcommand)]
+    Demo(DemoCommand),
+}
+
+/// Which database the demo data is in.
+#[derive(Debug, Args)]
+pub struct DemoDatabase {
+    /// An environment (its password comes from the keyring). Defaults to the current one.
+    #[arg(long = "env", value_name = "NAME", conflicts_with = "database_url")]
+    pub env: Option<String>,
+    /// A postgresql:// URL instead of an environment (or set DATABASE_URL).
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// The demo rows per table. Exit 0 when the demo data is seeded, 1 when it is not.
+    Status {
+        #[command(flatten)]
+        target: DemoDatabase,
+    },
+    /// Seed the demo data in one transaction (a no-op that says so when the demo-org tenant
+    /// exists). Refused on production and read-only environments (exit 1).
+    Seed {
+        #[command(flatten)]
+        target: DemoDatabase,
+        /// Show the rows it would write, and anything in the way, without writing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
+    },
+    /// Remove the demo data and every row that references the demo tenant, in foreign-key order,
+    /// and nothing else. Refused on production and read-only environments (exit 1).
+    Reset {
+        #[command(flatten)]
+        target: DemoDatabase,
+        /// Count what it would remove, without removing it.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
+    },
+    /// The pre-demo checklist, each item checked live. Exit 1 when an item fails.
+    Checklist {
+        #[command(flatten)]
+        env: EnvArg,
+        /// A shipped script (quick, extended) or a script file.
+        #[arg(long, value_name = "FILE", default_value = "quick")]
+        script: String,
+    },
+    /// Run a demo script unattended: every step and its check, with a simulated clock, then
+    /// remove what it created. Exit 0 when every step passed (or showed its error path), 1 when
+    /// one failed.
+    Rehearse {
+        #[command(flatten)]
+        env: EnvArg,
+        /// A shipped script (quick, extended) or a script file.
+        #[arg(long, value_name = "FILE", default_value = "quick")]
+        script: String,
+        /// Also write the report as JUnit XML (for CI) to FILE.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// Also write the report as Markdown to FILE.
+        #[arg(long, value_name = "FILE")]
+        markdown: Option<PathBuf>,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -47,6 +47,7 @@ async fn main() -> ExitCode {
         Command::Metrics(args) => commands::metrics::run(&ctx, args).await,
         Command::Agents(command) => commands::agents::run(&ctx, command).await,
         Command::Smoke(command) => commands::smoke::run(&ctx, command).await,
+        Command::Demo(command) => commands::demo::run(&ctx, command).await,
     };
     result.unwrap_or_else(|e| ctx.out.error(&e))
 }

@@ -293,7 +293,9 @@ impl Console {
         let mut progress = DemoProgress::new(env_name, &script.origin, stage.run_id.clone());
         progress.note(None, format!("rehearsal of {} on {env_name}", script.name));
         let sent = stage.client.requests_sent();
-        stage.baseline(&mut progress.captured).await;
+        if script.shows_metrics() {
+            stage.baseline(&mut progress.captured).await;
+        }
         for (i, step) in script.steps.iter().enumerate() {
             progress.current = i;
             let result = stage.perform(step, &mut progress.captured).await;

@@ -214,9 +214,18 @@ pub struct Script {
 }
 
 impl Script {
-    /// API requests the whole script makes when all goes well.
+    /// API requests the whole script makes when all goes well (with `/metrics` read when the
+    /// demo starts, for the metrics step to compare with).
     pub fn requests(&self) -> u32 {
-        self.steps.iter().map(|s| s.action.requests()).sum()
+        let baseline = u32::from(self.shows_metrics());
+        self.steps.iter().map(|s| s.action.requests()).sum::<u32>() + baseline
+    }
+
+    /// A step shows the metrics since the demo began: `/metrics` is read when it starts.
+    pub fn shows_metrics(&self) -> bool {
+        self.steps
+            .iter()
+            .any(|s| s.action == Action::ShowMetricsDelta)
     }
 
     pub fn runs_an_agent(&self) -> bool {

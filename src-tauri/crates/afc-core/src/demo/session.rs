@@ -282,6 +282,78 @@ impl DemoReport {
     }
 }
 
+impl DemoReport {
+    /// JUnit XML (Jenkins' schema, as the smoke report): one test case per step; a step that
+    /// showed its error path passes, one never reached is skipped.
+    pub fn junit(&self) -> String {
+        let esc = crate::smoke::xml_escape;
+        let count = |s: StepStatus| self.steps.iter().filter(|x| x.status == Some(s)).count();
+        let skipped = self
+            .steps
+            .iter()
+            .filter(|x| matches!(x.status, None | Some(StepStatus::Skipped)))
+            .count();
+        let seconds = |ms: u64| format!("{:.3}", ms as f64 / 1000.0);
+        let time: u64 = self.steps.iter().map(|s| s.duration_ms).sum();
+        let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        let name = esc(&format!(
+            "Agent Factory demo rehearsal: {} on {}",
+            self.script, self.environment
+        ));
+        let _ = writeln!(
+            x,
+            "<testsuites name=\"{name}\" tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"{}\">",
+            self.steps.len(),
+            count(StepStatus::Failed),
+            seconds(time)
+        );
+        let _ = writeln!(
+            x,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{skipped}\" time=\"{}\" timestamp=\"{}\" hostname=\"{}\" id=\"0\" package=\"demo\">",
+            esc(&self.script),
+            self.steps.len(),
+            count(StepStatus::Failed),
+            seconds(time),
+            esc(self.started_at.get(..19).unwrap_or(&self.started_at)),
+            esc(&self.environment)
+        );
+        let _ = writeln!(
+            x,
+            "    <properties><property name=\"requests\" value=\"{}\"/><property name=\"simulated-seconds\" value=\"{}\"/></properties>",
+            self.requests,
+            self.elapsed_ms / 1000
+        );
+        for step in &self.steps {
+            let _ = write!(
+                x,
+                "    <testcase name=\"{}\" classname=\"demo.{}\" time=\"{}\"",
+                esc(&step.id),
+                esc(&self.script),
+                seconds(step.duration_ms)
+            );
+            match step.status {
+                Some(StepStatus::Failed) => {
+                    let why = esc(step.error.as_deref().unwrap_or("failed"));
+                    let _ = writeln!(
+                        x,
+                        ">\n      <failure message=\"{why}\" type=\"check\">{}</failure>\n    </testcase>",
+                        esc(&step.title)
+                    );
+                }
+                None | Some(StepStatus::Skipped) => {
+                    let _ = writeln!(
+                        x,
+                        ">\n      <skipped>not performed</skipped>\n    </testcase>"
+                    );
+                }
+                Some(_) => x.push_str("/>\n"),
+            }
+        }
+        x.push_str("    <system-out/>\n    <system-err/>\n  </testsuite>\n</testsuites>\n");
+        x
+    }
+}
+
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }

@@ -34,6 +34,7 @@ use crate::{AppError, ErrorCode, Result};
 
 pub use checks::{BUILTIN, Builtin};
 pub use diff::{SLOWER_FACTOR, Slower, SmokeDiff, diff};
+pub(crate) use report::esc as xml_escape;
 pub use report::{ReportFormat, junit, markdown, render};
 pub use schedule::{SmokeSchedule, notice};
 

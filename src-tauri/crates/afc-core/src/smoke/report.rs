@@ -129,7 +129,7 @@ pub fn junit(run: &SmokeRun) -> String {
 /// XML text or attribute value. Written here rather than with an XML crate because XML 1.0
 /// also forbids most control characters, which escaping libraries pass through; they are
 /// dropped (a reason quoting a binary body could otherwise make the report unreadable).
-fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {

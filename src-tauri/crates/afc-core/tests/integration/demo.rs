@@ -311,7 +311,7 @@ async fn the_extended_demo_rehearses_cleanly_and_leaves_nothing_behind() {
         "{}",
         report.to_markdown()
     );
-    assert_eq!(report.requests, script.requests() + 1);
+    assert_eq!(report.requests, script.requests());
     assert_eq!(
         api.agents().len(),
         agents_before,

@@ -1,4 +1,5 @@
 pub mod agents;
+pub mod demo;
 pub mod env;
 pub mod health;
 pub mod info;

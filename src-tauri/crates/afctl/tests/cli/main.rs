@@ -3,6 +3,7 @@
 
 mod agents;
 mod cli;
+mod demo;
 mod health_metrics;
 mod migrate;
 mod secrets;

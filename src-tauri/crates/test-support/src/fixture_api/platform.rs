@@ -259,7 +259,7 @@ impl Platform {
             ("GET", [""]) => recorded(200, "root.json"),
             ("GET", ["live"]) => recorded(200, "live.json"),
             ("GET", ["ready"]) => recorded(200, "ready.json"),
-            ("GET", ["health"]) => recorded(200, "health-healthy.json"),
+            ("GET", ["health"]) => self.health(),
             ("GET", ["metrics"]) => Reply::raw(
                 200,
                 "text/plain; version=1.0.0; charset=utf-8",
@@ -390,6 +390,17 @@ impl Platform {
             }
         }
         out.join("\n") + "\n"
+    }
+
+    /// The recorded healthy answer; started with an LLM key, its providers say so.
+    fn health(&self) -> Response {
+        let mut body: Value =
+            serde_json::from_slice(&fixture("health-healthy.json")).expect("health fixture");
+        if self.llm_key {
+            body["checks"]["llm_providers"] =
+                json!({"status": "configured", "providers": ["openai"]});
+        }
+        json_response(200, &body)
     }
 
     fn is_route(&self, path: &[&str]) -> bool {
