@@ -22,6 +22,8 @@ pub struct AppState {
     pub jobs: Arc<Jobs>,
     /// Started once the app exists (they push events to the window): see `events::start`.
     pub watchers: OnceLock<Arc<Watchers>>,
+    /// The demos on stage (progress saved after every change).
+    pub shows: afc_core::demo::Shows,
 }
 
 impl AppState {
@@ -53,6 +55,7 @@ impl AppState {
             imports: PendingImports::default(),
             jobs: Arc::new(Jobs::default()),
             watchers: OnceLock::new(),
+            shows: afc_core::demo::Shows::default(),
         })
     }
 

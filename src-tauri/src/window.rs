@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use afc_core::AppError;
 use afc_core::app_info::PRODUCT_NAME;
 use afc_core::settings::ThemePreference;
 use afc_core::window_geometry::{MIN_HEIGHT, MIN_WIDTH, Monitor, WindowGeometry};
@@ -22,11 +23,7 @@ static SAVE_GENERATION: AtomicU64 = AtomicU64::new(0);
 pub fn create_main(app: &AppHandle) -> tauri::Result<()> {
     let settings = app.state::<AppState>().console.settings.get();
     // Start with the saved theme so native decorations match before the UI has loaded.
-    let theme = match settings.preferences.theme {
-        ThemePreference::System => None,
-        ThemePreference::Light => Some(tauri::Theme::Light),
-        ThemePreference::Dark => Some(tauri::Theme::Dark),
-    };
+    let theme = saved_theme(app);
     let window = WebviewWindowBuilder::new(app, MAIN, WebviewUrl::default())
         .title(PRODUCT_NAME)
         .inner_size(1280.0, 800.0)
@@ -56,6 +53,88 @@ pub fn create_main(app: &AppHandle) -> tauri::Result<()> {
         }
     }
     window.show()
+}
+
+const AUDIENCE: &str = "audience";
+
+/// The monitors by number (1-based) with their size, as the operator chooses among them.
+pub fn monitor_names(app: &AppHandle) -> Result<Vec<String>, AppError> {
+    let main = app
+        .get_webview_window(MAIN)
+        .ok_or_else(|| AppError::internal("The main window is gone"))?;
+    Ok(main
+        .available_monitors()
+        .map_err(window_error)?
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let name = m.name().map_or(String::new(), |n| format!(" {n}"));
+            format!("{}{name} ({}×{})", i + 1, m.size().width, m.size().height)
+        })
+        .collect())
+}
+
+fn window_error(e: tauri::Error) -> AppError {
+    AppError::internal("The window system refused").with_details(e.to_string())
+}
+
+/// Opens the audience window (or brings it back) on monitor `monitor` (1-based) when it is
+/// connected, else on the presenter's; says where it went.
+pub fn open_audience(
+    app: &AppHandle,
+    monitor: Option<u32>,
+    fullscreen: bool,
+) -> Result<String, AppError> {
+    let window = match app.get_webview_window(AUDIENCE) {
+        Some(w) => w,
+        None => {
+            WebviewWindowBuilder::new(app, AUDIENCE, WebviewUrl::App("index.html#audience".into()))
+                .title(format!("{PRODUCT_NAME} — audience"))
+                .inner_size(1024.0, 640.0)
+                .theme(saved_theme(app))
+                .visible(false)
+                .build()
+                .map_err(window_error)?
+        }
+    };
+    let monitors = window.available_monitors().map_err(window_error)?;
+    let wanted = monitor.and_then(|n| usize::try_from(n).ok()?.checked_sub(1));
+    let (target, said) = match wanted.and_then(|i| monitors.get(i).map(|m| (i, m))) {
+        Some((i, m)) => (Some(m), format!("on monitor {}", i + 1)),
+        None if wanted.is_some() => (
+            None,
+            format!(
+                "on this monitor: monitor {} is not connected ({} found)",
+                wanted.unwrap_or(0) + 1,
+                monitors.len()
+            ),
+        ),
+        None => (None, "on this monitor".to_owned()),
+    };
+    if let Some(m) = target {
+        window
+            .set_position(PhysicalPosition::new(m.position().x, m.position().y))
+            .map_err(window_error)?;
+    }
+    window.set_fullscreen(fullscreen).map_err(window_error)?;
+    window.show().map_err(window_error)?;
+    window.set_focus().map_err(window_error)?;
+    Ok(said)
+}
+
+fn saved_theme(app: &AppHandle) -> Option<tauri::Theme> {
+    match app
+        .state::<AppState>()
+        .console
+        .settings
+        .get()
+        .preferences
+        .theme
+    {
+        ThemePreference::System => None,
+        ThemePreference::Light => Some(tauri::Theme::Light),
+        ThemePreference::Dark => Some(tauri::Theme::Dark),
+    }
 }
 
 pub fn on_event(window: &Window, event: &WindowEvent) {

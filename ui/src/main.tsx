@@ -9,8 +9,18 @@ import "./styles/app.css";
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
 
-// The last section and tabs are known before the first paint, so nothing jumps.
-void loadViewState().then((viewState) => {
+if (window.location.hash === "#audience") {
+  // The demo's audience window: what the audience sees, and nothing of the operator's data.
+  void import("./features/demo/AudienceApp").then(({ AudienceApp }) => {
+    createRoot(root).render(
+      <StrictMode>
+        <AudienceApp />
+      </StrictMode>,
+    );
+  });
+} else {
+  // The last section and tabs are known before the first paint, so nothing jumps.
+  void loadViewState().then((viewState) => {
   createRoot(root).render(
     <StrictMode>
       <Providers viewState={viewState}>
@@ -18,4 +28,5 @@ void loadViewState().then((viewState) => {
       </Providers>
     </StrictMode>,
   );
-});
+  });
+}

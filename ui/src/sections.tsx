@@ -59,6 +59,7 @@ const COMPONENTS: Partial<Record<SectionId, LazyExoticComponent<ComponentType<Se
   health: lazy(() => import("./features/health/HealthSection")),
   agents: lazy(() => import("./features/agents/AgentsSection")),
   smoke: lazy(() => import("./features/smoke/SmokeSection")),
+  demo: lazy(() => import("./features/demo/DemoSection")),
   audit: lazy(() => import("./features/audit/AuditSection")),
 };
 

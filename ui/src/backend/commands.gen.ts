@@ -2,7 +2,7 @@
 // One function per Tauri command; argument and result types come from ./bindings.
 import type { Channel } from "@tauri-apps/api/core";
 import { call } from "./ipc";
-import type { AdoptionPlan, AgentPlan, AgentsOverviewRow, AgentsView, ApiAgent, AppError, AppInfo, AuditAction, AuditLogView, Chart, ChartTheme, CheckInfo, Confirmation, ConnectionSecrets, ConnectionTest, Decision, Direction, DriftBoard, EnvHealthView, Environment, EnvironmentList, ExecutionFilter, ExecutionsView, ExportReport, ExportSummary, FileFormat, Finding, HealthSettings, ImportFrom, ImportSource, JobInfo, JobUpdate, KeyringStatus, NewAgent, OverviewRow, PastedDatabaseUrl, PastedRedisUrl, Plan, Preferences, Preset, PreviewedImport, ProbeTarget, ReconcilePreview, ReportFormat, RunRecord, RunRequest, SmokeOptions, SmokeReport, SmokeRun, SmokeSchedule, StatusReport, TableChoices, TableOwner, ValidationReport, VariableChange, VariablesView } from "./bindings";
+import type { AdoptionPlan, AgentPlan, AgentsOverviewRow, AgentsView, ApiAgent, AppError, AppInfo, AudienceView, AuditAction, AuditLogView, Chart, ChartTheme, CheckInfo, Checklist, Confirmation, ConnectionSecrets, ConnectionTest, Decision, DemoRows, DemoView, Direction, DriftBoard, EnvHealthView, Environment, EnvironmentList, ExecutionFilter, ExecutionsView, ExportReport, ExportSummary, FileFormat, Finding, HealthSettings, ImportFrom, ImportSource, JobInfo, JobUpdate, KeyringStatus, NewAgent, OverviewRow, PastedDatabaseUrl, PastedRedisUrl, Plan, Preferences, Preset, PreviewedImport, ProbeTarget, ReconcilePreview, ReportFormat, RunRecord, RunRequest, SeedOutcome, SeedPreview, SmokeOptions, SmokeReport, SmokeRun, SmokeSchedule, StatusReport, StepStatus, TableChoices, TableOwner, ValidationReport, VariableChange, VariablesView } from "./bindings";
 
 /** Every agent of `env`: the API's registry and the agents table, joined by id. */
 export const listAgents = (env: string) =>
@@ -71,6 +71,104 @@ export const agentsOverview = () =>
 /** Version, build, platform and file locations for the About dialog. */
 export const getAppInfo = () =>
   call<AppInfo>("get_app_info");
+
+/** The demo rows of `env`'s database, per table. */
+export const demoData = (env: string) =>
+  call<DemoRows>("demo_data", { env });
+
+/** What seeding `env` would write, and anything in the way. */
+export const demoSeedPreview = (env: string) =>
+  call<SeedPreview>("demo_seed_preview", { env });
+
+/** What the write policy asks before seeding or resetting `env`'s demo data (production is refused whatever its safety level). */
+export const demoDecision = (env: string, action: AuditAction) =>
+  call<Decision>("demo_decision", { env, action });
+
+export const seedDemo = (env: string, answer: Confirmation) =>
+  call<SeedOutcome>("seed_demo", { env, answer });
+
+export const resetDemo = (env: string, answer: Confirmation) =>
+  call<DemoRows>("reset_demo", { env, answer });
+
+/** The presenter's view of `env`'s demo (its script read again: a file edited meanwhile is reloaded). */
+export const demoView = (env: string) =>
+  call<DemoView>("demo_view", { env });
+
+/** The shipped scripts' names. */
+export const demoScripts = () =>
+  call<string[]>("demo_scripts");
+
+/** Chooses a shipped script by name (files come from `open_demo_script`). */
+export const chooseDemoScript = (env: string, name: string) =>
+  call<DemoView>("choose_demo_script", { env, name });
+
+/** Chooses a script file the operator picks in a native dialog. None when cancelled. */
+export const openDemoScript = (env: string) =>
+  call<DemoView | null>("open_demo_script", { env });
+
+/** Writes the chosen script to a file the operator picks (their own copy to edit), and chooses that copy. None when cancelled. */
+export const copyDemoScript = (env: string) =>
+  call<DemoView | null>("copy_demo_script", { env });
+
+/** The pre-demo checklist for the chosen script. */
+export const demoChecklist = (env: string) =>
+  call<Checklist>("demo_checklist", { env });
+
+/** What the write policy asks before a demo starts: it creates things and deletes them again. */
+export const demoStartDecision = (env: string) =>
+  call<Decision>("demo_start_decision", { env });
+
+export const startDemo = (env: string, answer: Confirmation) =>
+  call<DemoView>("start_demo", { env, answer });
+
+export const resumeDemo = (env: string, answer: Confirmation) =>
+  call<DemoView>("resume_demo", { env, answer });
+
+/** Performs the current step (a retry when it was performed before). A page the step opens is opened in the system browser. */
+export const performDemoStep = (env: string) =>
+  call<DemoView>("perform_demo_step", { env });
+
+export const demoGo = (env: string, index: number) =>
+  call<DemoView>("demo_go", { env, index });
+
+/** Marks the current step `skipped` or `error_path` (the audience then sees the platform's error) and moves on. */
+export const markDemoStep = (env: string, status: StepStatus) =>
+  call<DemoView>("mark_demo_step", { env, status });
+
+export const demoBlack = (env: string, on: boolean) =>
+  call<DemoView>("demo_black", { env, on });
+
+/** Removes what the demo created on stage; what was removed. */
+export const cleanUpDemo = (env: string, answer: Confirmation) =>
+  call<string[]>("clean_up_demo", { env, answer });
+
+/** Forgets the demo's progress, to start over. */
+export const forgetDemo = (env: string) =>
+  call<DemoView>("forget_demo", { env });
+
+/** The report of the demo so far, written as Markdown or JSON to a file the operator chooses. */
+export const exportDemoReport = (env: string, markdown: boolean) =>
+  call<string | null>("export_demo_report", { env, markdown });
+
+/** Rehearses the chosen script unattended as a job (its result: a DemoReport). */
+export const rehearseDemo = (env: string, answer: Confirmation) =>
+  call<number>("rehearse_demo", { env, answer });
+
+/** The monitors the audience window can go to: their names and sizes. */
+export const demoMonitors = () =>
+  call<string[]>("demo_monitors");
+
+/** Opens (or brings back) the audience window for `env`'s demo, on monitor `monitor` when it exists (else the presenter's own), full screen when asked. */
+export const openAudience = (env: string, monitor: number | null, fullscreen: boolean) =>
+  call<string>("open_audience", { env, monitor, fullscreen });
+
+/** What the audience window shows now. */
+export const demoAudience = () =>
+  call<AudienceView>("demo_audience");
+
+/** A key pressed in the audience window (next, back, black), handed to the presenter's window, which acts on it as on its own keys. */
+export const demoKey = (key: string) =>
+  call<null>("demo_key", { key });
 
 export const listEnvironments = () =>
   call<EnvironmentList>("list_environments");

@@ -9,8 +9,12 @@ export const HEALTH_UPDATED = "health-updated";
 export const ENVIRONMENTS_CHANGED = "environments-changed";
 /** A scheduled smoke run of an environment finished (payload: its name). */
 export const SMOKE_UPDATED = "smoke-updated";
+/** The demo on stage changed (payload: what the audience sees, an AudienceView). */
+export const DEMO_UPDATED = "demo-updated";
+/** A key pressed in the audience window, for the presenter's (payload: the key). */
+export const DEMO_KEY = "demo-key";
 
-export type BackendEvent = typeof JOBS_CHANGED | typeof HEALTH_UPDATED | typeof ENVIRONMENTS_CHANGED | typeof SMOKE_UPDATED;
+export type BackendEvent = typeof JOBS_CHANGED | typeof HEALTH_UPDATED | typeof ENVIRONMENTS_CHANGED | typeof SMOKE_UPDATED | typeof DEMO_UPDATED | typeof DEMO_KEY;
 
 /** Calls `onEvent` with each payload of `name`; returns a function that stops listening. */
 export function onBackendEvent(name: BackendEvent, onEvent: (payload: unknown) => void): () => void {

@@ -94,6 +94,9 @@ export interface GuardRequest {
   body?: ReactNode;
   /** Ask even when the policy allows the change outright (the default goes straight ahead). */
   alwaysAsk?: boolean;
+  /** Where the decision comes from, when not the environment's policy for `action` (the demo's,
+   * which also refuses production). */
+  decide?: () => Promise<Decision>;
 }
 
 interface Pending {
@@ -110,7 +113,7 @@ export function useGuard() {
   const ask = (request: GuardRequest) =>
     new Promise<Confirmation | null>((resolve) => {
       setPending({ request, resolve });
-      writeDecision(request.env, request.action, request.subject ?? null).then(
+      (request.decide ?? (() => writeDecision(request.env, request.action, request.subject ?? null)))().then(
         (decision) => {
           if (decision.verdict === "allowed" && !request.alwaysAsk) {
             setPending(null);

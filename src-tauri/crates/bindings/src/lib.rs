@@ -80,6 +80,15 @@ fn export_types(dir: &Path) -> Result<(), ts_rs::ExportError> {
     afc_core::smoke::SmokeEvent::export_all(&cfg)?;
     afc_core::smoke::ReportFormat::export_all(&cfg)?;
     afc_core::smoke::SmokeSchedule::export_all(&cfg)?;
+    afc_core::demo::DemoRows::export_all(&cfg)?;
+    afc_core::demo::SeedPreview::export_all(&cfg)?;
+    afc_core::demo::SeedOutcome::export_all(&cfg)?;
+    afc_core::demo::Checklist::export_all(&cfg)?;
+    afc_core::demo::DemoView::export_all(&cfg)?;
+    afc_core::demo::AudienceView::export_all(&cfg)?;
+    afc_core::demo::DemoReport::export_all(&cfg)?;
+    afc_core::demo::RehearsalStep::export_all(&cfg)?;
+    afc_core::demo::StepStatus::export_all(&cfg)?;
     afc_core::health::watch::EnvHealthView::export_all(&cfg)?;
     afc_core::health::settings::HealthSettings::export_all(&cfg)?;
     afc_core::metrics::MetricsReport::export_all(&cfg)?;

@@ -147,6 +147,7 @@ pub struct DemoRows {
     #[ts(optional)]
     pub tenant_id: Option<String>,
     pub tables: Vec<TableCount>,
+    #[ts(type = "number")]
     pub total: u64,
 }
 
@@ -154,6 +155,7 @@ pub struct DemoRows {
 #[serde(rename_all = "camelCase")]
 pub struct TableCount {
     pub table: String,
+    #[ts(type = "number")]
     pub rows: u64,
 }
 

@@ -7,6 +7,7 @@ pub mod data;
 mod run;
 pub mod script;
 mod session;
+mod show;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,7 +18,8 @@ use ts_rs::TS;
 pub use data::{DemoRows, SeedOutcome, SeedPreview};
 pub use run::{Captured, Stage, StepResult, StepStatus, Visible, random_hex};
 pub use script::{Action, Check, Script};
-pub use session::{DemoProgress, DemoReport, LogLine, ReportStep, clock};
+pub use session::{DemoProgress, DemoReport, LogLine, ReportStep, clock, status_word};
+pub use show::{AudienceStep, AudienceView, DemoView, Shows};
 
 use crate::audit::{AuditAction, Event};
 use crate::db::Database;
@@ -287,7 +289,7 @@ impl Console {
         env_name: &str,
         script: &Script,
         answer: Confirmation,
-        on_step: impl Fn(&Step, &StepResult),
+        on_step: impl Fn(RehearsalStep),
     ) -> Result<DemoReport> {
         let stage = self.demo_stage(env_name, answer).await?;
         let mut progress = DemoProgress::new(env_name, &script.origin, stage.run_id.clone());
@@ -302,7 +304,12 @@ impl Console {
             let spent = Duration::from_millis(result.duration_ms)
                 .max(Duration::from_secs(u64::from(step.target_seconds)));
             progress.elapsed_ms += u64::try_from(spent.as_millis()).unwrap_or(u64::MAX);
-            on_step(step, &result);
+            on_step(RehearsalStep {
+                index: i,
+                total: script.steps.len(),
+                title: step.title.clone(),
+                result: result.clone(),
+            });
             progress.record(result);
         }
         progress.current = script.steps.len();
@@ -332,6 +339,37 @@ impl Console {
 }
 
 pub use script::Step;
+
+/// A rehearsed step, as it finishes (a job's event in the window, a line in afctl).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RehearsalStep {
+    pub index: usize,
+    pub total: usize,
+    pub title: String,
+    pub result: StepResult,
+}
+
+impl crate::jobs::JobEventSource for RehearsalStep {
+    fn line(&self) -> String {
+        let r = &self.result;
+        format!(
+            "{}: {} — {} ({} ms, {} request(s))",
+            self.title,
+            status_word(r.status),
+            r.error.as_deref().unwrap_or(&r.check),
+            r.duration_ms,
+            r.requests
+        )
+    }
+
+    fn progress(&self) -> Option<crate::jobs::JobProgress> {
+        Some(crate::jobs::JobProgress {
+            done: u32::try_from(self.index + 1).unwrap_or(u32::MAX),
+            total: u32::try_from(self.total).unwrap_or(u32::MAX),
+        })
+    }
+}
 
 fn headroom(view: crate::api::BudgetView, script: &Script) -> Item {
     let title = "Rate-limit headroom";

@@ -95,6 +95,7 @@ pub struct StepResult {
     pub check: String,
     pub visible: Visible,
     pub requests: u32,
+    #[ts(type = "number")]
     pub duration_ms: u64,
     /// Why it failed (with the API's request id when there was one).
     #[ts(optional)]

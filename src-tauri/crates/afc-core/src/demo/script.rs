@@ -253,6 +253,17 @@ pub fn load(name_or_path: &str) -> Result<Script> {
     resolve(name_or_path, None, &mut seen)
 }
 
+/// The text of a shipped script (by name) or a script file, for an operator's own copy.
+pub fn text(name_or_path: &str) -> Result<String> {
+    Ok(source(name_or_path, None)?.1)
+}
+
+/// Whether `name` is one of the shipped scripts (what the window may choose by name; files come
+/// from a native dialog).
+pub fn is_shipped(name: &str) -> bool {
+    shipped_names().contains(&name)
+}
+
 /// A script's text, read from a file or shipped: (origin, text, folder for its `after`).
 fn source(name: &str, beside: Option<&Path>) -> Result<(String, String, Option<PathBuf>)> {
     let file = name.trim_end_matches(".yaml");

@@ -28,6 +28,7 @@ pub struct DemoProgress {
     pub results: Vec<StepResult>,
     pub log: Vec<LogLine>,
     /// Presenter time so far (the timer), kept across a restart.
+    #[ts(type = "number")]
     pub elapsed_ms: u64,
     #[serde(default)]
     pub finished: bool,
@@ -70,8 +71,8 @@ impl DemoProgress {
     /// Keeps `result` as the step's latest and logs it.
     pub fn record(&mut self, result: StepResult) {
         let line = match &result.error {
-            Some(e) => format!("{}: {} — {e}", wire(result.status), result.check),
-            None => format!("{}: {}", wire(result.status), result.check),
+            Some(e) => format!("{}: {} — {e}", status_word(result.status), result.check),
+            None => format!("{}: {}", status_word(result.status), result.check),
         };
         self.note(
             Some(&result.step_id),
@@ -186,6 +187,7 @@ pub struct DemoReport {
     pub started_at: String,
     pub target_seconds: u32,
     /// Presenter time (a rehearsal: the simulated time).
+    #[ts(type = "number")]
     pub elapsed_ms: u64,
     pub requests: u32,
     pub passed: u32,
@@ -208,12 +210,14 @@ pub struct ReportStep {
     pub error: Option<String>,
     pub recovery_used: bool,
     pub retries: u32,
+    #[ts(type = "number")]
     pub duration_ms: u64,
     pub requests: u32,
     pub target_seconds: u32,
 }
 
-pub(crate) fn wire(status: StepStatus) -> &'static str {
+/// A step's status as a word (`passed`, `error path`).
+pub fn status_word(status: StepStatus) -> &'static str {
     match status {
         StepStatus::Passed => "passed",
         StepStatus::Failed => "failed",
@@ -248,7 +252,7 @@ impl DemoReport {
                 s,
                 "| {} | {} | {} | {} ms | {} s | {} | {} |",
                 cell(&step.title),
-                step.status.map_or("not reached", wire),
+                step.status.map_or("not reached", status_word),
                 cell(
                     step.error
                         .as_deref()

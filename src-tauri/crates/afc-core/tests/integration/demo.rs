@@ -280,7 +280,7 @@ async fn stage(t: &TestConsole, api: &FixtureApi, db: &TestDb) {
 async fn rehearse(console: &Console, script: &str) -> demo::DemoReport {
     let script = demo::script::load(script).unwrap();
     console
-        .demo_rehearse("stage", &script, Confirmation::yes(), |_, _| {})
+        .demo_rehearse("stage", &script, Confirmation::yes(), |_| {})
         .await
         .unwrap()
 }

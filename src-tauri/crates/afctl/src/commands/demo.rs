@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use afc_core::audit::AuditAction;
 use afc_core::demo::{self, DemoRows, DemoTarget, StepStatus, data};
+use afc_core::jobs::JobEventSource;
 use afc_core::{AppError, Console};
 
 use super::{Ctx, answer, env_name, wire_name};
@@ -94,16 +95,9 @@ pub async fn run(ctx: &Ctx, command: DemoCommand) -> Result<ExitCode, AppError> 
             let confirmed = answer(&decision, &confirm)?;
             let json = out.json;
             let report = console
-                .demo_rehearse(&name, &script, confirmed, |step, result| {
+                .demo_rehearse(&name, &script, confirmed, |step| {
                     if !json {
-                        eprintln!(
-                            "{:<10} {} — {} ({} ms, {} request(s))",
-                            wire_name(result.status),
-                            step.title,
-                            result.error.as_deref().unwrap_or(&result.check),
-                            result.duration_ms,
-                            result.requests
-                        );
+                        eprintln!("{}", step.line());
                     }
                 })
                 .await?;

@@ -219,7 +219,7 @@ fn the_checklist_and_a_rehearsal_for_ci() {
     assert_contains(
         &text(&rehearsal),
         &[
-            "passed     The platform is up",
+            "The platform is up: passed — ",
             "10 passed, 0 failed",
             "15:00 of the 15:00 target",
         ],
