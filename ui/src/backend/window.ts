@@ -23,3 +23,8 @@ export function onSystemThemeChange(onChange: (theme: Theme) => void): () => voi
 export function setWindowTheme(theme: Theme | null): Promise<void> {
   return getCurrentWindow().setTheme(theme);
 }
+
+/** Closes this window as its close button would (the demo's audience window, on Escape). */
+export function closeThisWindow(): Promise<void> {
+  return getCurrentWindow().close();
+}

@@ -1,17 +1,21 @@
 import { useEffect, useState } from "react";
-import { DEMO_UPDATED, demoAudience, demoKey, onBackendEvent, toAppError, type AudienceView } from "../../backend";
+import { DEMO_UPDATED, closeThisWindow, demoAudience, demoKey, onBackendEvent, toAppError, type AudienceView } from "../../backend";
 import { useResolvedTheme } from "../../hooks/useResolvedTheme";
 import { presenterKey } from "./keys";
 import { VisibleResult } from "./VisibleResult";
 import "./demo.css";
 
+const AUDIENCE_TITLE = "Agent Factory — audience";
+
 /** The audience window: the current step's title and visible result in large type, or black.
- * Its keys (a clicker's Page Up/Down, arrows, space, B) go to the presenter's window. */
+ * Its keys (a clicker's Page Up/Down, arrows, space, B) go to the presenter's window; Escape
+ * closes it (the presenter's window opens it again). */
 export function AudienceApp() {
-  useResolvedTheme(undefined);
   const [view, setView] = useState<AudienceView | null>(null);
+  useResolvedTheme(view?.theme);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
+    document.title = AUDIENCE_TITLE;
     let live = true;
     demoAudience().then(
       (v) => {
@@ -31,6 +35,12 @@ export function AudienceApp() {
   }, []);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") {
+        closeThisWindow().catch((err: unknown) => {
+          setError(toAppError(err).message);
+        });
+        return;
+      }
       const key = presenterKey(e);
       if (!key) return;
       e.preventDefault();

@@ -118,6 +118,7 @@ pub struct SeedRow {
 }
 
 /// What seeding would do, read before anything is written.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SeedPreview {
@@ -140,6 +141,7 @@ pub struct SeedOutcome {
 }
 
 /// Demo rows per table (what a reset would remove, or removed).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DemoRows {

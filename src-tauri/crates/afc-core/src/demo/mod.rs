@@ -431,6 +431,7 @@ pub struct Checklist {
     pub items: Vec<Item>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Item {

@@ -29,6 +29,7 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What a step captured for the steps after it (saved with the progress; the sign-up's password
 /// lives in the keyring and its token in memory only).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(optional_fields)]
@@ -46,6 +47,7 @@ pub struct Captured {
     pub token: Option<SecretString>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Visible {
@@ -86,6 +88,7 @@ pub enum StepStatus {
 }
 
 /// One performance of a step.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct StepResult {

@@ -23,6 +23,7 @@ const SHIPPED: [(&str, &str); 2] = [
 /// More steps than a presenter can give in an afternoon is a mistake in the file.
 pub const MAX_STEPS: usize = 200;
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ScriptFile {
@@ -38,6 +39,7 @@ pub struct ScriptFile {
     pub steps: Vec<Step>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
@@ -64,6 +66,7 @@ pub struct Step {
 
 /// What the console does for a step. `{run}` in a text is replaced by the run's short id, so
 /// one rehearsal's agent does not overwrite another's.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {

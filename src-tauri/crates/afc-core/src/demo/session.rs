@@ -34,6 +34,7 @@ pub struct DemoProgress {
     pub finished: bool,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct LogLine {
@@ -196,6 +197,7 @@ pub struct DemoReport {
     pub log: Vec<LogLine>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ReportStep {

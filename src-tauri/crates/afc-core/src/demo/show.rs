@@ -13,9 +13,11 @@ use super::run::{StepStatus, Visible, random_hex};
 use super::script::{self, Script};
 use super::session::DemoProgress;
 use crate::guard::Confirmation;
+use crate::settings::ThemePreference;
 use crate::{AppError, Console, ErrorCode, Result};
 
 /// What the presenter window shows.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DemoView {
@@ -36,6 +38,7 @@ pub struct DemoView {
 }
 
 /// What the audience window shows: the current step's title and visible result, in large type.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AudienceView {
@@ -44,8 +47,11 @@ pub struct AudienceView {
     #[ts(optional)]
     pub step: Option<AudienceStep>,
     pub black: bool,
+    /// The operator's theme, which the audience window follows.
+    pub theme: ThemePreference,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AudienceStep {
@@ -109,10 +115,11 @@ impl Shows {
             p.save(&console.paths.data_dir)?;
         }
         let view = view(env, show);
+        let theme = console.settings.get().preferences.theme;
         *self
             .audience
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = audience(&view);
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = audience(&view, theme);
         Ok((out, view))
     }
 
@@ -363,7 +370,7 @@ fn view(env: &str, show: &Show) -> DemoView {
     }
 }
 
-fn audience(view: &DemoView) -> AudienceView {
+fn audience(view: &DemoView, theme: ThemePreference) -> AudienceView {
     let title = view
         .script
         .as_ref()
@@ -387,5 +394,6 @@ fn audience(view: &DemoView) -> AudienceView {
         title,
         step,
         black: view.black,
+        theme,
     }
 }

@@ -90,14 +90,26 @@ impl App {
         app
     }
 
-    /// Waits for the element to exist.
     /// The element matching `css`, once there is one. A lookup that fails because the page
     /// replaced the node as it was being found (a stale element) is tried again, like a miss.
+    /// On a timeout the window is saved as `timeout-<css>.png`, to see what was there instead.
     pub async fn find(&self, css: &str) -> Element {
-        wait_until(&format!("an element {css}"), || async {
-            self.client.find(Locator::Css(css)).await.ok()
-        })
-        .await
+        let start = Instant::now();
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                return element;
+            }
+            if start.elapsed() >= DEADLINE {
+                self.timed_out(css, &format!("an element {css}")).await;
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    async fn timed_out(&self, css: &str, what: &str) -> ! {
+        let name: String = css.chars().filter(char::is_ascii_alphanumeric).collect();
+        self.screenshot(&format!("timeout-{name}")).await;
+        panic!("timed out after {DEADLINE:?} waiting for {what}");
     }
 
     /// Clicks the element matching `css`, once it has stopped moving (for up to two seconds):
@@ -281,16 +293,13 @@ impl App {
             .await;
     }
 
-    /// Waits until no element matches.
     /// Waits until nothing matches `css`; on a timeout the window is saved as
     /// `timeout-<css>.png` beside the other screenshots, to see what stayed.
     pub async fn wait_gone(&self, css: &str) {
         let start = std::time::Instant::now();
         while self.client.find(Locator::Css(css)).await.is_ok() {
             if start.elapsed() >= DEADLINE {
-                let name: String = css.chars().filter(char::is_ascii_alphanumeric).collect();
-                self.screenshot(&format!("timeout-{name}")).await;
-                panic!("timed out after {DEADLINE:?} waiting for {css} to disappear");
+                self.timed_out(css, &format!("{css} to disappear")).await;
             }
             tokio::time::sleep(POLL).await;
         }
@@ -361,6 +370,17 @@ impl App {
         self.client.release_actions().await.expect("release keys");
     }
 
+    /// Presses a key that closes the window it is pressed in (the release then has no window to
+    /// go to, which is not a failure).
+    pub async fn press_closing(&self, key: char) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let keys = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        let _ = self.client.perform_actions(keys).await;
+        let _ = self.client.release_actions().await;
+    }
+
     /// Scrolls the section back to its top (WebDriver scrolls whatever it touches into view).
     pub async fn scroll_top(&self) {
         self.eval("document.querySelector('.content')?.scrollTo(0, 0); return null")
@@ -390,6 +410,33 @@ impl App {
             .await
             .expect("ImageMagick's import runs (scripts/test.sh installs it)");
         assert!(status.success(), "screenshot {name} failed: {status}");
+    }
+
+    /// Makes the app window whose page has the URL fragment `fragment` the one the next commands
+    /// go to, once it exists: `""` for the main window, `audience` for the demo's audience window
+    /// (a page's title is no help: it is the same until the page's script sets it).
+    pub async fn switch_to_window(&self, fragment: &str) {
+        wait_until(&format!("a window at #{fragment}"), || async {
+            for handle in self.client.windows().await.ok()? {
+                self.client.switch_to_window(handle).await.ok()?;
+                let url = self.client.current_url().await.ok()?;
+                if url.fragment().unwrap_or("") == fragment {
+                    return Some(());
+                }
+            }
+            None
+        })
+        .await;
+    }
+
+    /// The number of the app's native windows open now.
+    pub async fn window_count(&self) -> usize {
+        self.client.windows().await.map_or(0, |w| w.len())
+    }
+
+    /// Kills the app as a crash would (SIGKILL, with its driver): nothing is saved on the way out.
+    pub fn crash(self) {
+        drop(self);
     }
 
     /// Checks nothing was blocked by the CSP, ends the session (closing the app), stops the driver.
