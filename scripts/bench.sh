@@ -14,6 +14,9 @@ scripts/test-session.sh cargo bench --locked -p afc-core --bench secrets
 scripts/test-session.sh cargo bench --locked -p afc-core --bench migrate
 # 10,000 agents listed and reconciled (fixture API + PostgreSQL), and a 5,000-agent import plan.
 scripts/test-session.sh cargo bench --locked -p afc-core --bench agents
+# The quick demo rehearsed against the fixture API; demo data seeded and reset beside 100,000
+# rows per table.
+scripts/test-session.sh cargo bench --locked -p afc-core --bench demo
 # Metrics parser throughput and the report over two scrapes.
 cargo bench --locked -p afc-core --bench metrics
 # CPU used by polling ten environments every second.

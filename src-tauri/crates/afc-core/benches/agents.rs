@@ -4,17 +4,12 @@
 
 use std::hint::black_box;
 
-use afc_core::Console;
 use afc_core::agents::{ApiAgent, reconcile};
-use afc_core::db::{DbConnection, TlsPolicy};
-use afc_core::environments::{ConnectionSecrets, EnvKind, Environment};
-use afc_core::migrate::{self, MigrationRun, MigrationSet};
-use afc_core::paths::AppPaths;
-use afc_core::progress::{Cancel, Progress};
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::json;
 use test_support::fixture_api::FixtureApi;
-use test_support::postgres::TestDb;
+
+mod common;
 
 const N: usize = 10_000;
 
@@ -23,42 +18,9 @@ fn benches(c: &mut Criterion) {
     let api = FixtureApi::builder()
         .rate_limit(1_000_000, 1_000_000)
         .start();
-    let db = TestDb::create();
-    let dir = tempfile::tempdir().unwrap();
-    let console = Console::load(AppPaths::under(dir.path()), "bench").unwrap();
-    runtime.block_on(async {
-        let target = afc_core::db::Database::from_url(&db.url()).unwrap();
-        let permit = afc_core::guard::authorize(
-            afc_core::audit::AuditAction::MigrationApply,
-            "bench",
-            &target.scope(),
-            &afc_core::guard::Confirmation::yes(),
-        )
-        .unwrap();
-        let set = MigrationSet::embedded();
-        migrate::apply(
-            &MigrationRun::new(&target, &set, &Progress::none(), &Cancel::default()),
-            &permit,
-        )
-        .await
-        .unwrap();
-        let mut env = Environment::new("bench", EnvKind::Dev);
-        env.api_url = Some(api.url());
-        env.database = Some(DbConnection {
-            host: "127.0.0.1".into(),
-            port: 5432,
-            database: db.name.clone(),
-            user: "postgres".into(),
-            tls: TlsPolicy::Disable,
-            ca_cert: None,
-            has_password: false,
-        });
-        console
-            .create_environment(env, ConnectionSecrets::default())
-            .await
-            .unwrap();
-    });
-    test_support::scale::seed_agents(&api, &db, N);
+    let bench = common::environment(&runtime, &api);
+    let (console, db) = (&bench.console, &bench.db);
+    test_support::scale::seed_agents(&api, db, N);
 
     let mut group = c.benchmark_group("agents");
     group.sample_size(20);

@@ -7,6 +7,10 @@ import type { ThemePreference } from "./ThemePreference";
  */
 export type AudienceView = { environment: string, title: string, step?: AudienceStep, black: boolean, 
 /**
+ * The demo went past its last step.
+ */
+finished: boolean, 
+/**
  * The operator's theme, which the audience window follows.
  */
 theme: ThemePreference, };

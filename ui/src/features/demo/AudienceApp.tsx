@@ -71,7 +71,7 @@ export function AudienceApp() {
       ) : (
         <section className="audience__step">
           <h1>{view?.title || "Agent Factory"}</h1>
-          <p className="audience__expect">The demo will start shortly.</p>
+          <p className="audience__expect">{view?.finished ? "Thank you." : "The demo will start shortly."}</p>
         </section>
       )}
     </main>

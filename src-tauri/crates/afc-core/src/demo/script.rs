@@ -393,3 +393,134 @@ fn wire(check: Check) -> String {
         _ => format!("{check:?}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+
+    fn schema() -> Value {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../docs/demo-script.schema.json"
+        ))
+        .unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+
+    fn keys(v: &Value) -> Vec<String> {
+        let mut k: Vec<String> = v["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        k.sort();
+        k
+    }
+
+    #[test]
+    fn the_json_schema_in_docs_matches_the_format() {
+        let schema = schema();
+        assert_eq!(
+            keys(&schema),
+            [
+                "after",
+                "name",
+                "steps",
+                "target_minutes",
+                "title",
+                "version"
+            ]
+        );
+        assert_eq!(
+            keys(&schema["$defs"]["step"]),
+            [
+                "action",
+                "audience",
+                "check",
+                "id",
+                "recovery",
+                "say",
+                "target_seconds",
+                "title"
+            ]
+        );
+        // Every action of every shipped script is one the schema names, and the other way round.
+        let mut named: Vec<String> = Vec::new();
+        for choice in schema["$defs"]["action"]["oneOf"].as_array().unwrap() {
+            match choice.get("enum") {
+                Some(units) => named.extend(
+                    units
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|u| u.as_str().unwrap().to_owned()),
+                ),
+                None => named.extend(keys(choice)),
+            }
+        }
+        named.sort();
+        let mut actions: Vec<&str> = [
+            Action::ShowHealth,
+            Action::OpenUrl { url: String::new() },
+            Action::CreateAgent {
+                id: String::new(),
+                name: String::new(),
+                instructions: String::new(),
+                model: None,
+            },
+            Action::RunAgent {
+                input: String::new(),
+                agent: None,
+            },
+            Action::ShowMetricsDelta,
+            Action::SignUp {
+                email: String::new(),
+            },
+            Action::CreateWorkflow {
+                id: String::new(),
+                name: String::new(),
+            },
+            Action::ListBlueprints,
+            Action::ShowObservability,
+            Action::CleanUp,
+            Action::Sql {
+                query: String::new(),
+            },
+            Action::Slide {
+                markdown: String::new(),
+            },
+        ]
+        .iter()
+        .map(Action::name)
+        .collect();
+        actions.sort_unstable();
+        assert_eq!(named, actions);
+        let checks: Vec<String> = schema["$defs"]["step"]["properties"]["check"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect();
+        for check in checks {
+            let parsed: Check = serde_json::from_value(Value::String(check.clone())).unwrap();
+            assert_eq!(wire(parsed), check);
+        }
+    }
+
+    #[test]
+    fn a_script_reads_back_as_it_was_written() {
+        for name in shipped_names() {
+            let text = text(name).unwrap();
+            let file = parse(name, &text).unwrap();
+            let again = yaml_serde::to_string(&file).unwrap();
+            let reread = parse(name, &again).unwrap();
+            assert_eq!(
+                serde_json::to_value(&reread.steps).unwrap(),
+                serde_json::to_value(&file.steps).unwrap()
+            );
+        }
+    }
+}

@@ -47,6 +47,8 @@ pub struct AudienceView {
     #[ts(optional)]
     pub step: Option<AudienceStep>,
     pub black: bool,
+    /// The demo went past its last step.
+    pub finished: bool,
     /// The operator's theme, which the audience window follows.
     pub theme: ThemePreference,
 }
@@ -394,6 +396,7 @@ fn audience(view: &DemoView, theme: ThemePreference) -> AudienceView {
         title,
         step,
         black: view.black,
+        finished: view.progress.as_ref().is_some_and(|p| p.finished),
         theme,
     }
 }
