@@ -125,9 +125,19 @@ impl Shows {
         Ok((out, view))
     }
 
+    /// `change`, then the presenter's view.
+    async fn changed(
+        &self,
+        console: &Console,
+        env: &str,
+        change: impl AsyncFnOnce(&mut Show) -> Result<()>,
+    ) -> Result<DemoView> {
+        Ok(self.with(console, env, change).await?.1)
+    }
+
     /// The demo of `env` as the presenter sees it (saved progress read from disk).
     pub async fn view(&self, console: &Console, env: &str) -> Result<DemoView> {
-        Ok(self.with(console, env, async |_| Ok(())).await?.1)
+        self.changed(console, env, async |_| Ok(())).await
     }
 
     /// What the audience sees now (never waits for a step being performed).
@@ -142,20 +152,18 @@ impl Shows {
     /// for the next start; refused while a demo is in progress.
     pub async fn choose(&self, console: &Console, env: &str, source: &str) -> Result<DemoView> {
         let source = source.to_owned();
-        Ok(self
-            .with(console, env, async |show| {
-                if show.progress.as_ref().is_some_and(|p| !p.finished) {
-                    return Err(AppError::new(
-                        ErrorCode::Conflict,
-                        "A demo is in progress: finish or start over before choosing another script",
-                    ));
-                }
-                script::load(&source)?;
-                show.source = Some(source);
-                Ok(())
-            })
-            .await?
-            .1)
+        self.changed(console, env, async |show| {
+            if show.progress.as_ref().is_some_and(|p| !p.finished) {
+                return Err(AppError::new(
+                    ErrorCode::Conflict,
+                    "A demo is in progress: finish or start over before choosing another script",
+                ));
+            }
+            script::load(&source)?;
+            show.source = Some(source);
+            Ok(())
+        })
+        .await
     }
 
     /// Starts the chosen script from its first step, with the presenter's answer to the write
@@ -166,26 +174,24 @@ impl Shows {
         env: &str,
         answer: Confirmation,
     ) -> Result<DemoView> {
-        Ok(self
-            .with(console, env, async |show| {
-                let source = show.source.clone().unwrap_or_else(|| "quick".to_owned());
-                let script = script::load(&source)?;
-                let stage = console.demo_stage(env, answer.clone()).await?;
-                let mut progress = DemoProgress::new(env, &source, random_hex(3));
-                progress.note(None, format!("started {} on {env}", script.title));
-                if script.shows_metrics() {
-                    stage.baseline(&mut progress.captured).await;
-                }
-                show.progress = Some(progress);
-                show.live = Some(Live {
-                    answer,
-                    since: Instant::now(),
-                });
-                show.black = false;
-                Ok(())
-            })
-            .await?
-            .1)
+        self.changed(console, env, async |show| {
+            let source = show.source.clone().unwrap_or_else(|| "quick".to_owned());
+            let script = script::load(&source)?;
+            let stage = console.demo_stage(env, answer.clone()).await?;
+            let mut progress = DemoProgress::new(env, &source, random_hex(3));
+            progress.note(None, format!("started {} on {env}", script.title));
+            if script.shows_metrics() {
+                stage.baseline(&mut progress.captured).await;
+            }
+            show.progress = Some(progress);
+            show.live = Some(Live {
+                answer,
+                since: Instant::now(),
+            });
+            show.black = false;
+            Ok(())
+        })
+        .await
     }
 
     /// Takes up saved progress (after a crash or restart) with the presenter's answer.
@@ -195,56 +201,50 @@ impl Shows {
         env: &str,
         answer: Confirmation,
     ) -> Result<DemoView> {
-        Ok(self
-            .with(console, env, async |show| {
-                console.demo_stage(env, answer.clone()).await?;
-                let p = show.progress.as_mut().ok_or_else(|| not_started(env))?;
-                p.note(None, format!("resumed at step {}", p.current + 1));
-                show.live = Some(Live {
-                    answer,
-                    since: Instant::now(),
-                });
-                Ok(())
-            })
-            .await?
-            .1)
+        self.changed(console, env, async |show| {
+            console.demo_stage(env, answer.clone()).await?;
+            let p = show.progress.as_mut().ok_or_else(|| not_started(env))?;
+            p.note(None, format!("resumed at step {}", p.current + 1));
+            show.live = Some(Live {
+                answer,
+                since: Instant::now(),
+            });
+            Ok(())
+        })
+        .await
     }
 
     /// Performs the current step (again, when it was performed before: a retry).
     pub async fn perform(&self, console: &Console, env: &str) -> Result<DemoView> {
-        Ok(self
-            .with(console, env, async |show| {
-                let live = show.live.as_ref().ok_or_else(|| not_started(env))?;
-                let p = show.progress.as_mut().ok_or_else(|| not_started(env))?;
-                let script = script::load(&p.script)?;
-                let step = script.steps.get(p.current).ok_or_else(|| {
-                    AppError::invalid_input("The demo is at its end: there is no step to perform")
-                })?;
-                if p.result(&step.id).is_some() {
-                    p.note(Some(&step.id), "retry");
-                }
-                let mut stage = console.demo_stage(env, live.answer.clone()).await?;
-                stage.run_id = p.run_id.clone();
-                let result = stage.perform(step, &mut p.captured).await;
-                p.record(result);
-                Ok(())
-            })
-            .await?
-            .1)
+        self.changed(console, env, async |show| {
+            let live = show.live.as_ref().ok_or_else(|| not_started(env))?;
+            let p = show.progress.as_mut().ok_or_else(|| not_started(env))?;
+            let script = script::load(&p.script)?;
+            let step = script.steps.get(p.current).ok_or_else(|| {
+                AppError::invalid_input("The demo is at its end: there is no step to perform")
+            })?;
+            if p.result(&step.id).is_some() {
+                p.note(Some(&step.id), "retry");
+            }
+            let mut stage = console.demo_stage(env, live.answer.clone()).await?;
+            stage.run_id = p.run_id.clone();
+            let result = stage.perform(step, &mut p.captured).await;
+            p.record(result);
+            Ok(())
+        })
+        .await
     }
 
     /// Moves to step `index` (next, back, or the end: the step count).
     pub async fn go(&self, console: &Console, env: &str, index: usize) -> Result<DemoView> {
-        Ok(self
-            .with(console, env, async |show| {
-                let p = show.progress.as_mut().ok_or_else(|| not_started(env))?;
-                let total = script::load(&p.script)?.steps.len();
-                p.current = index.min(total);
-                p.finished = p.current == total;
-                Ok(())
-            })
-            .await?
-            .1)
+        self.changed(console, env, async |show| {
+            let p = show.progress.as_mut().ok_or_else(|| not_started(env))?;
+            let total = script::load(&p.script)?.steps.len();
+            p.current = index.min(total);
+            p.finished = p.current == total;
+            Ok(())
+        })
+        .await
     }
 
     /// Marks the current step skipped, or as showing its error path (the audience then sees the
@@ -255,56 +255,51 @@ impl Shows {
                 "A step is marked skipped or as showing its error path",
             ));
         }
-        Ok(self
-            .with(console, env, async |show| {
-                let p = show.progress.as_mut().ok_or_else(|| not_started(env))?;
-                let script = script::load(&p.script)?;
-                let step = script
-                    .steps
-                    .get(p.current)
-                    .ok_or_else(|| not_started(env))?;
-                let mut result = p
-                    .result(&step.id)
-                    .cloned()
-                    .unwrap_or_else(|| super::StepResult {
-                        step_id: step.id.clone(),
-                        status,
-                        check: String::new(),
-                        visible: Visible::default(),
-                        requests: 0,
-                        duration_ms: 0,
-                        error: None,
-                    });
-                result.status = status;
-                result.check = match status {
-                    StepStatus::Skipped => "skipped by the presenter".to_owned(),
-                    _ => format!(
-                        "the error path shown: {}",
-                        result.error.clone().unwrap_or_default()
-                    ),
-                };
-                if status == StepStatus::ErrorPath {
-                    let error = result.error.clone().unwrap_or_default();
-                    result.visible.headline =
-                        format!("{} — the platform says: {error}", step.title);
-                }
-                p.record(result);
-                p.current = (p.current + 1).min(script.steps.len());
-                p.finished = p.current == script.steps.len();
-                Ok(())
-            })
-            .await?
-            .1)
+        self.changed(console, env, async |show| {
+            let p = show.progress.as_mut().ok_or_else(|| not_started(env))?;
+            let script = script::load(&p.script)?;
+            let step = script
+                .steps
+                .get(p.current)
+                .ok_or_else(|| not_started(env))?;
+            let mut result = p
+                .result(&step.id)
+                .cloned()
+                .unwrap_or_else(|| super::StepResult {
+                    step_id: step.id.clone(),
+                    status,
+                    check: String::new(),
+                    visible: Visible::default(),
+                    requests: 0,
+                    duration_ms: 0,
+                    error: None,
+                });
+            result.status = status;
+            result.check = match status {
+                StepStatus::Skipped => "skipped by the presenter".to_owned(),
+                _ => format!(
+                    "the error path shown: {}",
+                    result.error.clone().unwrap_or_default()
+                ),
+            };
+            if status == StepStatus::ErrorPath {
+                let error = result.error.clone().unwrap_or_default();
+                result.visible.headline = format!("{} — the platform says: {error}", step.title);
+            }
+            p.record(result);
+            p.current = (p.current + 1).min(script.steps.len());
+            p.finished = p.current == script.steps.len();
+            Ok(())
+        })
+        .await
     }
 
     pub async fn black(&self, console: &Console, env: &str, on: bool) -> Result<DemoView> {
-        Ok(self
-            .with(console, env, async |show| {
-                show.black = on;
-                Ok(())
-            })
-            .await?
-            .1)
+        self.changed(console, env, async |show| {
+            show.black = on;
+            Ok(())
+        })
+        .await
     }
 
     /// Removes what the demo created on stage (after the demo, or after a resume), with the
@@ -338,15 +333,13 @@ impl Shows {
 
     /// Forgets the demo's progress (starting over); what it created stays until cleaned up.
     pub async fn forget(&self, console: &Console, env: &str) -> Result<DemoView> {
-        Ok(self
-            .with(console, env, async |show| {
-                show.progress = None;
-                show.live = None;
-                show.black = false;
-                DemoProgress::forget(&console.paths.data_dir, env)
-            })
-            .await?
-            .1)
+        self.changed(console, env, async |show| {
+            show.progress = None;
+            show.live = None;
+            show.black = false;
+            DemoProgress::forget(&console.paths.data_dir, env)
+        })
+        .await
     }
 }
 

@@ -1,7 +1,7 @@
 //! Adoption of the legacy databases in the platform's spec: each dump is loaded into a real
 //! database, filled with rows, adopted, validated clean, and every row and value is proven kept.
 
-use crate::common::apply;
+use crate::common::{apply, snapshot};
 use afc_core::ErrorCode;
 use afc_core::db::Database;
 use afc_core::guard::Confirmation;
@@ -10,24 +10,8 @@ use afc_core::migrate::{
 };
 use afc_core::progress::{Cancel, Progress};
 use afc_core::schema::Shape;
-use serde_json::Value;
 use test_support::assert_contains;
 use test_support::postgres::{TestDb, legacy_dump};
-
-const TABLES: [&str; 12] = [
-    "tenants",
-    "users",
-    "agents",
-    "workflows",
-    "blueprints",
-    "executions",
-    "audit_logs",
-    "api_keys",
-    "projects",
-    "plans",
-    "subscriptions",
-    "usage_records",
-];
 
 /// Rows in every table, using the columns all three legacy shapes share.
 const ROWS: &str = "
@@ -73,19 +57,6 @@ INSERT INTO workflows (id, name, definition, tenant_id, created_by, created_at) 
   ('w1', 'Flow', '{\"steps\": [1]}', 't1', 'u1', '2025-02-01 00:00:00');
 INSERT INTO blueprints (id, name, version, definition, publisher_id) VALUES ('b1', 'Starter', '1.0.0', '{\"steps\": []}', 'u1');",
     }
-}
-
-fn snapshot(db: &TestDb) -> Vec<(String, Vec<Value>)> {
-    TABLES
-        .iter()
-        .map(|t| {
-            let json = db.sql(&format!(
-                "SELECT coalesce(json_agg(row_to_json(x) ORDER BY x.id), '[]') FROM public.{t} x"
-            ));
-            let rows: Vec<Value> = serde_json::from_str(&json).unwrap();
-            ((*t).to_owned(), rows)
-        })
-        .collect()
 }
 
 fn legacy(dump: &str) -> (TestDb, Database) {

@@ -7,6 +7,8 @@ use afc_core::guard::{self, Confirmation, WritePermit};
 use afc_core::migrate::{self, MigrationRun, MigrationSet};
 use afc_core::paths::AppPaths;
 use afc_core::progress::{Cancel, Progress};
+use serde_json::Value;
+use test_support::postgres::TestDb;
 
 pub struct TestConsole {
     pub console: Console,
@@ -65,4 +67,35 @@ pub fn local_redis(port: u16) -> afc_core::environments::RedisConnection {
         tls: false,
         has_password: false,
     }
+}
+
+/// The platform's twelve tables.
+const TABLES: [&str; 12] = [
+    "tenants",
+    "users",
+    "agents",
+    "workflows",
+    "blueprints",
+    "executions",
+    "audit_logs",
+    "api_keys",
+    "projects",
+    "plans",
+    "subscriptions",
+    "usage_records",
+];
+
+/// Every row of every table, as JSON, ordered by id: compared before and after a change that
+/// must leave rows alone.
+pub fn snapshot(db: &TestDb) -> Vec<(String, Vec<Value>)> {
+    TABLES
+        .iter()
+        .map(|t| {
+            let json = db.sql(&format!(
+                "SELECT coalesce(json_agg(row_to_json(x) ORDER BY x.id), '[]') FROM public.{t} x"
+            ));
+            let rows: Vec<Value> = serde_json::from_str(&json).unwrap();
+            ((*t).to_owned(), rows)
+        })
+        .collect()
 }

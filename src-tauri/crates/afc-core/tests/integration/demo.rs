@@ -12,22 +12,7 @@ use test_support::assert_contains;
 use test_support::fixture_api::{FixtureApi, Reply};
 use test_support::postgres::TestDb;
 
-use crate::common::{TestConsole, apply, connection, console};
-
-const TABLES: [&str; 12] = [
-    "tenants",
-    "users",
-    "agents",
-    "workflows",
-    "blueprints",
-    "executions",
-    "audit_logs",
-    "api_keys",
-    "projects",
-    "plans",
-    "subscriptions",
-    "usage_records",
-];
+use crate::common::{TestConsole, apply, connection, console, snapshot};
 
 /// A migrated scratch database with rows that are not the demo's in every table, including a
 /// subscription of another tenant to a "Pro Plan" of its own.
@@ -50,18 +35,6 @@ async fn migrated_with_others() -> TestDb {
          INSERT INTO usage_records (id, tenant_id, subscription_id, billing_unit, quantity, period_start, period_end) VALUES ('acme-use', 'acme', 'acme-sub', 'run', 1, now(), now());",
     );
     db
-}
-
-/// Every table's rows, byte for byte (each row's text form, sorted).
-fn snapshot(db: &TestDb) -> Vec<String> {
-    TABLES
-        .iter()
-        .map(|t| {
-            db.sql(&format!(
-                "SELECT coalesce(string_agg(r::text, E'\\n' ORDER BY r::text), '') FROM {t} r"
-            ))
-        })
-        .collect()
 }
 
 fn target(db: &TestDb) -> DemoTarget {
