@@ -24,7 +24,7 @@ use crate::{AppError, Console, ErrorCode, Result};
 
 /// Rows of a query the audience sees at most.
 const SHOWN_ROWS: usize = 50;
-/// How long a run may take on stage before the step gives up waiting.
+/// How long a run may take before the API client gives up (the step's budget may be shorter).
 const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What a step captured for the steps after it (saved with the progress; the sign-up's password
@@ -159,7 +159,19 @@ impl Stage<'_> {
     pub async fn perform(&self, step: &Step, captured: &mut Captured) -> StepResult {
         let started = Instant::now();
         let sent = self.client.requests_sent();
-        let done = self.act(&step.action, step.check(), captured).await;
+        // The step's slot is its budget: on stage nobody waits longer for an answer.
+        let budget = Duration::from_secs(u64::from(step.target_seconds));
+        let done = tokio::time::timeout(budget, self.act(&step.action, step.check(), captured))
+            .await
+            .unwrap_or_else(|_| {
+                Err(AppError::new(
+                    ErrorCode::Timeout,
+                    format!(
+                        "{} took longer than its {} s budget (the platform may still finish it)",
+                        step.title, step.target_seconds
+                    ),
+                ))
+            });
         let requests = u32::try_from(self.client.requests_sent() - sent).unwrap_or(u32::MAX);
         let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let (status, check, error) = match done {
@@ -908,12 +920,14 @@ pub async fn read_query(db: &Database, query: &str) -> Result<VisibleTable> {
             format!("The query failed: {}", db_message(&e)),
         )
     };
-    // The operator's own statement inside a READ ONLY snapshot: it can read, never write. Each
+    // The operator's own statement inside a READ ONLY snapshot: it can read, never write (a
+    // data-modifying statement in the WITH is refused by the server). Each
     // row comes back as its column names and values (json keeps the columns' order).
     let wrapped = format!(
-        "SELECT json_build_array((SELECT json_agg(key) FROM json_each(row_to_json(q))), \
+        "WITH q AS ({trimmed}) \
+         SELECT json_build_array((SELECT json_agg(key) FROM json_each(row_to_json(q))), \
                 array_to_json(ARRAY(SELECT value #>> '{{}}' FROM json_each(row_to_json(q)))))::text \
-         FROM ({trimmed}) q LIMIT {SHOWN_ROWS}"
+         FROM q LIMIT {SHOWN_ROWS}"
     );
     let mut columns = Vec::new();
     let mut rows = Vec::new();

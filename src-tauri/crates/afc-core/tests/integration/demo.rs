@@ -417,3 +417,112 @@ fn scripts_are_checked_whole_with_their_line() {
         &["used twice"],
     );
 }
+
+/// A script of its own in a temporary folder.
+fn own_script(dir: &std::path::Path, steps: &str) -> String {
+    let path = dir.join("own.yaml");
+    std::fs::write(
+        &path,
+        format!("version: 1\nname: own\ntitle: Own\ntarget_minutes: 2\nsteps:\n{steps}"),
+    )
+    .unwrap();
+    path.display().to_string()
+}
+
+fn step(id: &str, action: &str, seconds: u32) -> String {
+    format!(
+        "  - id: {id}\n    title: {id}\n    say: s\n    action: {action}\n    audience: a\n    recovery: r\n    target_seconds: {seconds}\n"
+    )
+}
+
+#[tokio::test]
+async fn a_query_a_slide_a_slow_step_and_the_rate_limit() {
+    let t = console();
+    let db = TestDb::create();
+    let api = FixtureApi::builder().database(&db.name).start();
+    stage(&t, &api, &db).await;
+    let dir = tempfile::tempdir().unwrap();
+    let steps = [
+        step("slide", "{slide: {markdown: '# Welcome'}}", 10),
+        step(
+            "query",
+            "{sql: {query: \"SELECT name, slug, plan FROM tenants WHERE slug = 'demo-org'\"}}",
+            10,
+        ),
+        step(
+            "write",
+            "{sql: {query: \"DELETE FROM tenants RETURNING id\"}}",
+            10,
+        ),
+        step("slow", "show_health", 1),
+    ]
+    .concat();
+    let script = demo::script::load(&own_script(dir.path(), &steps)).unwrap();
+    // The health step answers after its 1 s budget.
+    api.set(
+        "/live",
+        Reply::json(200, "live.json").delayed(std::time::Duration::from_secs(3)),
+    );
+    let report = t
+        .console
+        .demo_rehearse("stage", &script, Confirmation::yes(), |_| {})
+        .await
+        .unwrap();
+    let by = |id: &str| report.steps.iter().find(|s| s.id == id).unwrap().clone();
+    assert_eq!(by("slide").status, Some(StepStatus::Passed));
+    assert_eq!(
+        by("query").status,
+        Some(StepStatus::Passed),
+        "{:?}",
+        by("query")
+    );
+    // A demo's query is read-only: the server refuses the write, the rows stay.
+    assert_eq!(by("write").status, Some(StepStatus::Failed));
+    assert_contains(
+        by("write").error.as_deref().unwrap_or(""),
+        &["read-only transaction"],
+    );
+    assert_eq!(db.sql("SELECT count(*) FROM tenants"), "1");
+    let slow = by("slow");
+    assert_eq!(slow.status, Some(StepStatus::Failed));
+    assert_contains(
+        slow.error.as_deref().unwrap_or(""),
+        &["longer than its 1 s budget"],
+    );
+    api.unset("/live");
+
+    // The platform's limiter: a bare 500 is reported as the rate limit, not the API down, and
+    // the checklist says to wait.
+    let limited = FixtureApi::builder().rate_limit(4, 1000).start();
+    let t2 = console();
+    let db2 = TestDb::create();
+    stage(&t2, &limited, &db2).await;
+    let quick = demo::script::load("quick").unwrap();
+    let report = t2
+        .console
+        .demo_rehearse("stage", &quick, Confirmation::yes(), |_| {})
+        .await
+        .unwrap();
+    let failed: Vec<_> = report
+        .steps
+        .iter()
+        .filter(|s| s.status == Some(StepStatus::Failed))
+        .collect();
+    assert!(!failed.is_empty(), "{}", report.to_markdown());
+    let first = failed[0].error.as_deref().unwrap_or("");
+    assert!(
+        first.contains("rate-limited") || first.contains("rate limit"),
+        "{}: {first}",
+        failed[0].id
+    );
+    // The steps after it fail for want of what it would have made, never as the API being down.
+    assert!(
+        failed
+            .iter()
+            .all(|s| !s.error.as_deref().unwrap_or("").contains("unreachable"))
+    );
+    let list = t2.console.demo_checklist("stage", &quick).await.unwrap();
+    let headroom = list.items.iter().find(|i| i.id == "rate-limit").unwrap();
+    assert_eq!(headroom.status, ItemStatus::Fail, "{headroom:?}");
+    assert_eq!(headroom.fix, Some(demo::Fix::WaitForHeadroom));
+}
