@@ -22,8 +22,6 @@ pub const ENVIRONMENTS_CHANGED: &str = "environments-changed";
 pub const SMOKE_UPDATED: &str = "smoke-updated";
 /// The demo on stage changed (payload: what the audience sees now).
 pub const DEMO_UPDATED: &str = "demo-updated";
-/// A key pressed in the audience window, for the presenter's window (payload: the key).
-pub const DEMO_KEY: &str = "demo-key";
 
 /// How often the smoke schedule is looked at (the shortest interval is a minute).
 const SMOKE_TICK: Duration = Duration::from_secs(20);

@@ -14,7 +14,7 @@ use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_opener::OpenerExt;
 
 use crate::dialogs::{self, Choice};
-use crate::events::{DEMO_KEY, DEMO_UPDATED};
+use crate::events::DEMO_UPDATED;
 use crate::state::AppState;
 use crate::window;
 
@@ -200,16 +200,56 @@ pub async fn perform_demo_step(
     env: String,
 ) -> Result<DemoView, AppError> {
     let view = state.shows.perform(&state.console, &env).await?;
+    Ok(pushed(&app, &state, opened(&app, view)))
+}
+
+/// The presenter's keys, from either window (the audience window's go to the demo it shows):
+/// `next` performs the step or moves on, `back` goes back, `black` blacks the audience out.
+#[tauri::command]
+pub async fn demo_key(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    env: Option<String>,
+    key: String,
+) -> Result<DemoView, AppError> {
+    let env = env.unwrap_or_else(|| state.shows.audience().environment);
+    let shows = &state.shows;
+    let view = match key.as_str() {
+        "next" => opened(&app, shows.next(&state.console, &env).await?),
+        "perform" => opened(&app, shows.perform(&state.console, &env).await?),
+        "back" => {
+            let at = shows.view(&state.console, &env).await?;
+            let current = at.progress.map_or(0, |p| p.current);
+            shows
+                .go(&state.console, &env, current.saturating_sub(1))
+                .await?
+        }
+        "black" => {
+            let on = !shows.view(&state.console, &env).await?.black;
+            shows.black(&state.console, &env, on).await?
+        }
+        other => {
+            return Err(AppError::invalid_input(format!(
+                "\"{other}\" is not a presenter's key"
+            )));
+        }
+    };
+    Ok(pushed(&app, &state, view))
+}
+
+/// Opens the page the step on screen opened, if it opened one just now.
+fn opened(app: &AppHandle, view: DemoView) -> DemoView {
     let url = view.progress.as_ref().and_then(|p| {
         let step = view.script.as_ref()?.steps.get(p.current)?;
-        p.result(&step.id)?.visible.url.clone()
+        let result = p.results.last().filter(|r| r.step_id == step.id)?;
+        result.visible.url.clone()
     });
     if let Some(url) = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"))
         && let Err(e) = app.opener().open_url(&url, None::<&str>)
     {
         tracing::warn!(error = %e, "could not open the demo's page in the browser");
     }
-    Ok(pushed(&app, &state, view))
+    view
 }
 
 #[tauri::command]
@@ -234,17 +274,6 @@ pub async fn mark_demo_step(
     status: StepStatus,
 ) -> Result<DemoView, AppError> {
     let view = state.shows.mark(&state.console, &env, status).await?;
-    Ok(pushed(&app, &state, view))
-}
-
-#[tauri::command]
-pub async fn demo_black(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    env: String,
-    on: bool,
-) -> Result<DemoView, AppError> {
-    let view = state.shows.black(&state.console, &env, on).await?;
     Ok(pushed(&app, &state, view))
 }
 
@@ -353,14 +382,6 @@ pub async fn open_audience(
 #[tauri::command]
 pub fn demo_audience(state: State<'_, AppState>) -> AudienceView {
     state.shows.audience()
-}
-
-/// A key pressed in the audience window (next, back, black), handed to the presenter's window,
-/// which acts on it as on its own keys.
-#[tauri::command]
-pub fn demo_key(app: AppHandle, key: String) -> Result<(), AppError> {
-    app.emit_to("main", DEMO_KEY, key)
-        .map_err(|e| AppError::internal("Could not pass the key on").with_details(e.to_string()))
 }
 
 /// Tells both windows what changed.

@@ -16,8 +16,7 @@ async fn key(app: &App, key: Key) {
     app.press(key.into(), false).await;
 }
 
-/// Moves on to step `id` with the clicker's key (a key pressed while a step is being performed or
-/// moved to is ignored, so a double press never skips a step).
+/// Moves on to step `id` with the clicker's key, and waits until it is on screen.
 async fn move_to(app: &App, id: &str) {
     key(app, Key::PageDown).await;
     app.find(&format!("[data-step-id='{id}']")).await;
@@ -144,6 +143,8 @@ async fn the_quick_demo_through_both_windows_with_a_crash_and_a_failed_check() {
     app.switch_to_window(AUDIENCE).await;
     app.wait_contains(".audience__step h1", "Everything is measured")
         .await;
+    app.find(".audience ul.visible__bars").await;
+    app.screenshot("demo-audience-metrics").await;
     key(&app, Key::PageDown).await; // past the last step, from the audience window
     app.switch_to_window(MAIN).await;
     app.find("[data-demo-end]").await;

@@ -128,15 +128,16 @@ export const resumeDemo = (env: string, answer: Confirmation) =>
 export const performDemoStep = (env: string) =>
   call<DemoView>("perform_demo_step", { env });
 
+/** The presenter's keys, from either window (the audience window's go to the demo it shows): `next` performs the step or moves on, `back` goes back, `black` blacks the audience out. */
+export const demoKey = (env: string | null, key: string) =>
+  call<DemoView>("demo_key", { env, key });
+
 export const demoGo = (env: string, index: number) =>
   call<DemoView>("demo_go", { env, index });
 
 /** Marks the current step `skipped` or `error_path` (the audience then sees the platform's error) and moves on. */
 export const markDemoStep = (env: string, status: StepStatus) =>
   call<DemoView>("mark_demo_step", { env, status });
-
-export const demoBlack = (env: string, on: boolean) =>
-  call<DemoView>("demo_black", { env, on });
 
 /** Removes what the demo created on stage; what was removed. */
 export const cleanUpDemo = (env: string, answer: Confirmation) =>
@@ -165,10 +166,6 @@ export const openAudience = (env: string, monitor: number | null, fullscreen: bo
 /** What the audience window shows now. */
 export const demoAudience = () =>
   call<AudienceView>("demo_audience");
-
-/** A key pressed in the audience window (next, back, black), handed to the presenter's window, which acts on it as on its own keys. */
-export const demoKey = (key: string) =>
-  call<null>("demo_key", { key });
 
 export const listEnvironments = () =>
   call<EnvironmentList>("list_environments");

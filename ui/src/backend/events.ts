@@ -11,10 +11,8 @@ export const ENVIRONMENTS_CHANGED = "environments-changed";
 export const SMOKE_UPDATED = "smoke-updated";
 /** The demo on stage changed (payload: what the audience sees, an AudienceView). */
 export const DEMO_UPDATED = "demo-updated";
-/** A key pressed in the audience window, for the presenter's (payload: the key). */
-export const DEMO_KEY = "demo-key";
 
-export type BackendEvent = typeof JOBS_CHANGED | typeof HEALTH_UPDATED | typeof ENVIRONMENTS_CHANGED | typeof SMOKE_UPDATED | typeof DEMO_UPDATED | typeof DEMO_KEY;
+export type BackendEvent = typeof JOBS_CHANGED | typeof HEALTH_UPDATED | typeof ENVIRONMENTS_CHANGED | typeof SMOKE_UPDATED | typeof DEMO_UPDATED;
 
 /** Calls `onEvent` with each payload of `name`; returns a function that stops listening. */
 export function onBackendEvent(name: BackendEvent, onEvent: (payload: unknown) => void): () => void {

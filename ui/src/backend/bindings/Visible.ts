@@ -10,4 +10,8 @@ markdown?: string,
 /**
  * A page opened in the browser.
  */
-url?: string, };
+url?: string, 
+/**
+ * A bar chart: (label, value), largest first (requests per endpoint since the demo began).
+ */
+bars: Array<[string, number]>, };

@@ -8,7 +8,7 @@ import "./demo.css";
 const AUDIENCE_TITLE = "Agent Factory — audience";
 
 /** The audience window: the current step's title and visible result in large type, or black.
- * Its keys (a clicker's Page Up/Down, arrows, space, B) go to the presenter's window; Escape
+ * Its keys (a clicker's Page Up/Down, arrows, space, B) act on the demo it shows; Escape
  * closes it (the presenter's window opens it again). */
 export function AudienceApp() {
   const [view, setView] = useState<AudienceView | null>(null);
@@ -44,7 +44,7 @@ export function AudienceApp() {
       const key = presenterKey(e);
       if (!key) return;
       e.preventDefault();
-      demoKey(key).catch((err: unknown) => {
+      demoKey(null, key).catch((err: unknown) => {
         setError(toAppError(err).message);
       });
     };

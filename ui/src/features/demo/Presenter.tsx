@@ -4,16 +4,14 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import Markdown from "react-markdown";
 import type { Action, AppError, DemoView, StepResult } from "../../backend";
 import {
-  DEMO_KEY,
   cleanUpDemo,
-  demoBlack,
   demoGo,
+  demoKey,
   demoMonitors,
   demoStartDecision,
   exportDemoReport,
   forgetDemo,
   markDemoStep,
-  onBackendEvent,
   openAudience,
   performDemoStep,
   resumeDemo,
@@ -42,7 +40,8 @@ export function Presenter({ env, view }: { env: string; view: DemoView }) {
   const client = useQueryClient();
   const { ask, dialog } = useGuard();
   const [error, setError] = useState<AppError | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  // Requests on their way to the backend (keys may follow each other faster than it answers).
+  const [pending, setPending] = useState(0);
   const [audienceNote, setAudienceNote] = useState<string | null>(null);
   const [monitors, setMonitors] = useState<string[]>([]);
   const [monitor, setMonitor] = useState(1);
@@ -54,15 +53,15 @@ export function Presenter({ env, view }: { env: string; view: DemoView }) {
   const result = step && progress ? progress.results.find((r) => r.stepId === step.id) : undefined;
 
   const run = useCallback(
-    async (label: string, action: () => Promise<DemoView>) => {
+    async (action: () => Promise<DemoView>) => {
       setError(null);
-      setBusy(label);
+      setPending((n) => n + 1);
       try {
         client.setQueryData(demoKeys.view(env), await action());
       } catch (e) {
         setError(toAppError(e));
       } finally {
-        setBusy(null);
+        setPending((n) => n - 1);
       }
     },
     [client, env],
@@ -70,16 +69,14 @@ export function Presenter({ env, view }: { env: string; view: DemoView }) {
   const answer = async (title: string) =>
     ask({ env, action: "agent.delete", title, confirmLabel: "Go", alwaysAsk: false, decide: () => demoStartDecision(env) });
 
+  // Keys go to the backend, which takes them one after the other: a double press performs the
+  // step and moves on, never skips one.
   const onKey = useCallback(
     (key: PresenterKey) => {
-      if (!progress || !view.live || busy) return;
-      if (key === "black") void run("black", () => demoBlack(env, !view.black));
-      else if (key === "back") void run("back", () => demoGo(env, Math.max(0, progress.current - 1)));
-      else if (!step) return;
-      else if (key === "perform" || !result) void run("perform", () => performDemoStep(env));
-      else void run("next", () => demoGo(env, progress.current + 1));
+      if (!view.live) return;
+      void run(() => demoKey(env, key));
     },
-    [busy, env, progress, result, run, step, view.black, view.live],
+    [env, run, view.live],
   );
   const keyRef = useRef(onKey);
   useEffect(() => {
@@ -93,12 +90,8 @@ export function Presenter({ env, view }: { env: string; view: DemoView }) {
       keyRef.current(key);
     };
     window.addEventListener("keydown", local);
-    const stop = onBackendEvent(DEMO_KEY, (key) => {
-      if (key === "next" || key === "back" || key === "black" || key === "perform") keyRef.current(key);
-    });
     return () => {
       window.removeEventListener("keydown", local);
-      stop();
     };
   }, []);
   useEffect(() => {
@@ -107,11 +100,11 @@ export function Presenter({ env, view }: { env: string; view: DemoView }) {
 
   const start = async () => {
     const given = await answer(`Start the demo on ${env}`);
-    if (given) await run("start", () => startDemo(env, given));
+    if (given) await run(() => startDemo(env, given));
   };
   const resume = async () => {
     const given = await answer(`Resume the demo on ${env}`);
-    if (given) await run("resume", () => resumeDemo(env, given));
+    if (given) await run(() => resumeDemo(env, given));
   };
   const cleanUp = async () => {
     const given = await answer(`Remove what the demo created on ${env}`);
@@ -176,7 +169,7 @@ export function Presenter({ env, view }: { env: string; view: DemoView }) {
           {script.title}: {script.steps.length} steps in {script.targetMinutes} minutes. The demo creates an agent (and, in the extended demo, a user and a workflow) and removes them in its clean-up.
         </p>
         {error && <ErrorNotice error={error} />}
-        <button type="button" className="button button--primary" data-action="start-demo" disabled={busy !== null} onClick={() => void start()}>
+        <button type="button" className="button button--primary" data-action="start-demo" disabled={pending > 0} onClick={() => void start()}>
           <Play size={14} aria-hidden /> Start the demo
         </button>
         {dialog}
@@ -200,7 +193,7 @@ export function Presenter({ env, view }: { env: string; view: DemoView }) {
             <button type="button" className="button button--primary" data-action="resume-demo" onClick={() => void resume()}>
               <Play size={14} aria-hidden /> Resume at step {progress.current + 1}
             </button>
-            <button type="button" className="button" data-action="start-over" onClick={() => void run("forget", () => forgetDemo(env))}>
+            <button type="button" className="button" data-action="start-over" onClick={() => void run(() => forgetDemo(env))}>
               <RotateCcw size={14} aria-hidden /> Start over
             </button>
           </div>
@@ -215,7 +208,7 @@ export function Presenter({ env, view }: { env: string; view: DemoView }) {
               <Markdown skipHtml>{step.say}</Markdown>
             </div>
             <p className="muted">The audience should see: {step.audience}</p>
-            {busy === "perform" && <p aria-busy>Performing…</p>}
+            {pending > 0 && <p aria-busy>Working…</p>}
             {result && (
               <p className={`demo__check demo__check--${result.status}`} data-check={result.status} role="status">
                 <strong>{STATUS_WORD[result.status]}</strong>: {result.error ?? result.check} <span className="muted">{`(${String(result.durationMs)} ms, ${String(result.requests)} requests)`}</span>
@@ -227,23 +220,23 @@ export function Presenter({ env, view }: { env: string; view: DemoView }) {
                   <TriangleAlert size={16} aria-hidden /> <strong>Recovery (only you see this):</strong> {step.recovery}
                 </p>
                 <div className="form__actions form__actions--start">
-                  <button type="button" className="button" data-action="retry-step" onClick={() => void run("perform", () => performDemoStep(env))}>
+                  <button type="button" className="button" data-action="retry-step" onClick={() => void run(() => performDemoStep(env))}>
                     <RotateCcw size={14} aria-hidden /> Retry
                   </button>
-                  <button type="button" className="button" data-action="skip-step" onClick={() => void run("skip", () => markDemoStep(env, "skipped"))}>
+                  <button type="button" className="button" data-action="skip-step" onClick={() => void run(() => markDemoStep(env, "skipped"))}>
                     <SkipForward size={14} aria-hidden /> Skip
                   </button>
-                  <button type="button" className="button" data-action="error-path" onClick={() => void run("error", () => markDemoStep(env, "error_path"))}>
+                  <button type="button" className="button" data-action="error-path" onClick={() => void run(() => markDemoStep(env, "error_path"))}>
                     Show the error path
                   </button>
                 </div>
               </div>
             )}
             <div className="form__actions form__actions--start">
-              <button type="button" className="button" data-action="back" disabled={!view.live || progress.current === 0 || busy !== null} onClick={() => onKey("back")}>
+              <button type="button" className="button" data-action="back" disabled={!view.live || progress.current === 0} onClick={() => onKey("back")}>
                 <ArrowLeft size={14} aria-hidden /> Back
               </button>
-              <button type="button" className="button button--primary" data-action="next" disabled={!view.live || busy !== null} onClick={() => onKey("next")}>
+              <button type="button" className="button button--primary" data-action="next" disabled={!view.live} onClick={() => onKey("next")}>
                 {result ? (
                   <>
                     Next <ArrowRight size={14} aria-hidden />
@@ -270,7 +263,7 @@ export function Presenter({ env, view }: { env: string; view: DemoView }) {
           <h2>The demo is over</h2>
           <Summary results={progress.results} />
           <div className="form__actions form__actions--start">
-            <button type="button" className="button" data-action="back" onClick={() => void run("back", () => demoGo(env, total - 1))}>
+            <button type="button" className="button" data-action="back" onClick={() => void run(() => demoGo(env, total - 1))}>
               <ArrowLeft size={14} aria-hidden /> Back to the last step
             </button>
             <button type="button" className="button" data-export="markdown" onClick={() => void exportReport(true)}>
@@ -279,7 +272,7 @@ export function Presenter({ env, view }: { env: string; view: DemoView }) {
             <button type="button" className="button" data-export="json" onClick={() => void exportReport(false)}>
               <Download size={14} aria-hidden /> Report (JSON)
             </button>
-            <button type="button" className="button" data-action="start-over" onClick={() => void run("forget", () => forgetDemo(env))}>
+            <button type="button" className="button" data-action="start-over" onClick={() => void run(() => forgetDemo(env))}>
               <RotateCcw size={14} aria-hidden /> Start over
             </button>
           </div>

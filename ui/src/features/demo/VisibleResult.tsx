@@ -19,6 +19,24 @@ function Fact({ fact }: { fact: VisibleFact }) {
   );
 }
 
+/** A horizontal bar per label, its value written beside it (so the chart reads without colour). */
+function Bars({ bars }: { bars: [string, number][] }) {
+  const max = Math.max(...bars.map(([, v]) => v), 1);
+  return (
+    <ul className="visible__bars" aria-label="Chart">
+      {bars.map(([label, value]) => (
+        <li key={label}>
+          <span className="visible__bar-label mono">{label}</span>
+          <span className="visible__bar-track">
+            <span className="visible__bar" style={{ width: `${String((value / max) * 100)}%` }} />
+          </span>
+          <span className="visible__bar-value">{value}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** What a demo step showed: a headline, facts (with an icon and a word, not colour alone), a
  * table, text or a slide (Markdown rendered as elements, never as HTML), or the page it opened. */
 export function VisibleResult({ visible }: { visible: Visible }) {
@@ -37,6 +55,7 @@ export function VisibleResult({ visible }: { visible: Visible }) {
           ))}
         </div>
       )}
+      {visible.bars.length > 0 && <Bars bars={visible.bars} />}
       {visible.markdown && (
         <div className="visible__markdown">
           <Markdown skipHtml>{visible.markdown}</Markdown>

@@ -56,7 +56,7 @@ const result = (stepId: string, status: StepResult["status"], patch: Partial<Ste
   stepId,
   status,
   check: "checked",
-  visible: { headline: "The API is alive and healthy", facts: [{ label: "database", value: "healthy · 1 ms", tone: "good" }] },
+  visible: { headline: "The API is alive and healthy", facts: [{ label: "database", value: "healthy · 1 ms", tone: "good" }], bars: [] },
   requests: 3,
   durationMs: 12,
   ...patch,
@@ -101,12 +101,16 @@ describe("Demo", () => {
       demo_monitors: () => ["1 (1280×800)"],
       demo_start_decision: () => ({ verdict: "allowed", sentence: "go" }),
       start_demo: () => (state = view(progress(0))),
-      perform_demo_step: () => {
+      // The backend's "next": perform the step when it has no result, else move on.
+      demo_key: () => {
         const p = state.progress ?? progress(0);
-        state = view(progress(p.current, p.current === 0 ? [result("health", "passed")] : [result("health", "passed"), result("create-agent", "failed", { error: "rate-limited (probably)" })]));
+        const step = SCRIPT.steps[p.current];
+        if (step && !p.results.some((r) => r.stepId === step.id)) {
+          const results = [...p.results, p.current === 0 ? result("health", "passed") : result("create-agent", "failed", { error: "rate-limited (probably)" })];
+          state = view({ ...p, results });
+        } else state = view({ ...p, current: p.current + 1 });
         return state;
       },
-      demo_go: (args) => (state = view({ ...(state.progress ?? progress(0)), current: Number(args.index) })),
       mark_demo_step: () => (state = view({ ...(state.progress ?? progress(0)), current: 2, finished: true })),
     });
     await goTo(user, "Demo");
@@ -116,10 +120,11 @@ describe("Demo", () => {
     expect(screen.getByLabelText("Speaker notes")).toHaveTextContent("Here is its health.");
 
     await user.keyboard("{PageDown}");
-    await waitFor(() => expect(calls.filter((c) => c.command === "perform_demo_step")).toHaveLength(1));
+    await waitFor(() => expect(calls.filter((c) => c.command === "demo_key")).toHaveLength(1));
+    expect(calls.find((c) => c.command === "demo_key")?.args).toEqual({ env: "local", key: "next" });
     expect(await screen.findByRole("complementary", { name: "What the audience sees" })).toHaveTextContent("The API is alive and healthy");
     await user.keyboard("{PageDown}");
-    await waitFor(() => expect(calls.find((c) => c.command === "demo_go")?.args).toEqual({ env: "local", index: 1 }));
+    await waitFor(() => expect(calls.filter((c) => c.command === "demo_key")).toHaveLength(2));
     expect(await screen.findByRole("heading", { name: "Create an agent" })).toBeInTheDocument();
 
     await user.keyboard("{PageDown}");

@@ -61,6 +61,9 @@ pub struct Visible {
     /// A page opened in the browser.
     #[ts(optional)]
     pub url: Option<String>,
+    /// A bar chart: (label, value), largest first (requests per endpoint since the demo began).
+    #[serde(default)]
+    pub bars: Vec<(String, f64)>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -462,6 +465,11 @@ impl Stage<'_> {
                         if r.errors > 0.0 { "bad" } else { "good" },
                     ),
                 ],
+                bars: r
+                    .endpoints
+                    .iter()
+                    .map(|e| (e.endpoint.clone(), e.requests))
+                    .collect(),
                 table: Some(VisibleTable {
                     columns: vec!["endpoint".into(), "requests".into(), "p95".into()],
                     rows: r

@@ -217,31 +217,38 @@ impl Shows {
     /// Performs the current step (again, when it was performed before: a retry).
     pub async fn perform(&self, console: &Console, env: &str) -> Result<DemoView> {
         self.changed(console, env, async |show| {
-            let live = show.live.as_ref().ok_or_else(|| not_started(env))?;
-            let p = show.progress.as_mut().ok_or_else(|| not_started(env))?;
-            let script = script::load(&p.script)?;
-            let step = script.steps.get(p.current).ok_or_else(|| {
-                AppError::invalid_input("The demo is at its end: there is no step to perform")
-            })?;
-            if p.result(&step.id).is_some() {
-                p.note(Some(&step.id), "retry");
-            }
-            let mut stage = console.demo_stage(env, live.answer.clone()).await?;
-            stage.run_id = p.run_id.clone();
-            let result = stage.perform(step, &mut p.captured).await;
-            p.record(result);
-            Ok(())
+            perform_current(console, env, show).await
         })
         .await
     }
 
-    /// Moves to step `index` (next, back, or the end: the step count).
+    /// What the presenter's "next" does (a clicker's Page Down): performs the current step when
+    /// it has not been, else moves on. Presses are taken one after the other, so a double press
+    /// performs the step and moves on, never skips one.
+    pub async fn next(&self, console: &Console, env: &str) -> Result<DemoView> {
+        self.changed(console, env, async |show| {
+            let p = show.progress.as_mut().ok_or_else(|| not_started(env))?;
+            let script = script::load(&p.script)?;
+            match script.steps.get(p.current) {
+                Some(step) if p.result(&step.id).is_none() => {
+                    perform_current(console, env, show).await
+                }
+                Some(_) => {
+                    move_to(p, p.current + 1, script.steps.len());
+                    Ok(())
+                }
+                None => Ok(()),
+            }
+        })
+        .await
+    }
+
+    /// Moves to step `index` (back, or the end: the step count).
     pub async fn go(&self, console: &Console, env: &str, index: usize) -> Result<DemoView> {
         self.changed(console, env, async |show| {
             let p = show.progress.as_mut().ok_or_else(|| not_started(env))?;
             let total = script::load(&p.script)?.steps.len();
-            p.current = index.min(total);
-            p.finished = p.current == total;
+            move_to(p, index, total);
             Ok(())
         })
         .await
@@ -287,8 +294,7 @@ impl Shows {
                 result.visible.headline = format!("{} — the platform says: {error}", step.title);
             }
             p.record(result);
-            p.current = (p.current + 1).min(script.steps.len());
-            p.finished = p.current == script.steps.len();
+            move_to(p, p.current + 1, script.steps.len());
             Ok(())
         })
         .await
@@ -341,6 +347,29 @@ impl Shows {
         })
         .await
     }
+}
+
+fn move_to(p: &mut DemoProgress, index: usize, total: usize) {
+    p.current = index.min(total);
+    p.finished = p.current == total;
+}
+
+/// Performs the step on screen with the presenter's answer, and keeps its result.
+async fn perform_current(console: &Console, env: &str, show: &mut Show) -> Result<()> {
+    let live = show.live.as_ref().ok_or_else(|| not_started(env))?;
+    let p = show.progress.as_mut().ok_or_else(|| not_started(env))?;
+    let script = script::load(&p.script)?;
+    let step = script.steps.get(p.current).ok_or_else(|| {
+        AppError::invalid_input("The demo is at its end: there is no step to perform")
+    })?;
+    if p.result(&step.id).is_some() {
+        p.note(Some(&step.id), "retry");
+    }
+    let mut stage = console.demo_stage(env, live.answer.clone()).await?;
+    stage.run_id = p.run_id.clone();
+    let result = stage.perform(step, &mut p.captured).await;
+    p.record(result);
+    Ok(())
 }
 
 fn view(env: &str, show: &Show) -> DemoView {
