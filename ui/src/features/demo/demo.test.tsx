@@ -1,7 +1,8 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import type { Checklist, DemoProgress, DemoRows, DemoView, Script, StepResult } from "../../backend";
+import type { Checklist, DemoProgress, DemoReport, DemoRows, DemoView, Script, StepResult } from "../../backend";
 import { LOCAL, PROD, goTo, list } from "../../test/fixtures";
+import { fakeJobs } from "../../test/jobs";
 import { setup } from "../../test/renderApp";
 
 const SCRIPT: Script = {
@@ -148,6 +149,41 @@ describe("Demo", () => {
     await goTo(user, "Demo");
     await user.click(await screen.findByRole("tab", { name: "Present" }));
     expect(await screen.findByRole("button", { name: "Resume at step 2" })).toBeInTheDocument();
+  });
+
+  it("rehearses the script as a job after the write policy's question, and reports it", async () => {
+    const jobs = fakeJobs();
+    const report: DemoReport = {
+      environment: "local",
+      script: "quick",
+      title: SCRIPT.title,
+      runId: "r1",
+      startedAt: "2026-11-30T10:00:00Z",
+      targetSeconds: 300,
+      elapsedMs: 300_000,
+      requests: 10,
+      passed: 5,
+      failed: 0,
+      steps: [],
+      log: [],
+    };
+    const { user, calls } = setup({
+      list_environments: () => list([LOCAL], "local"),
+      demo_view: () => view(),
+      demo_scripts: () => ["quick"],
+      demo_checklist: () => CHECKLIST,
+      demo_data: () => ROWS,
+      demo_start_decision: () => ({ verdict: "confirm_yes", sentence: "delete what the demo creates on environment \"local\"?" }),
+      rehearse_demo: () => jobs.start("demo.rehearse", "local", "Rehearse", ["The platform is up: passed"], { state: "succeeded", result: report }),
+      ...jobs.handlers,
+    });
+    await goTo(user, "Demo");
+    await user.click(await screen.findByRole("tab", { name: "Rehearse" }));
+    await user.click(await screen.findByRole("button", { name: "Rehearse" }));
+    const dialog = await screen.findByRole("dialog");
+    await user.click(within(dialog).getByRole("button", { name: "Rehearse" }));
+    await waitFor(() => expect(calls.find((c) => c.command === "rehearse_demo")?.args).toEqual({ env: "local", answer: { yes: true } }));
+    expect(await screen.findByText(/5 passed, 0 failed of 0 steps; 10 API requests; 5:00 of the 5:00 target/)).toBeInTheDocument();
   });
 
   it("refuses production", async () => {
