@@ -92,3 +92,20 @@ in_test_session() {
   xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
     dbus-run-session --config-file="$ROOT/scripts/dbus-session.conf" -- "$@"
 }
+
+# Starts the machine's PostgreSQL and Redis (installing them first) when they are not running:
+# the tests need them, and the console's local sandbox runs on them.
+ensure_services() {
+  if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    ensure_packages postgresql
+    pg_ctlcluster --skip-systemctl-redirect "$(find /etc/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -1)" main start
+  fi
+  if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    ensure_packages redis-server
+    mkdir -p /var/lib/redis /var/log/redis
+    redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+      --dir /var/lib/redis --logfile /var/log/redis/ci.log
+  fi
+  pg_isready -h 127.0.0.1 -p 5432
+  redis-cli -h 127.0.0.1 -p 6379 ping
+}

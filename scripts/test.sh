@@ -14,18 +14,7 @@ if ! [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ]; then
 fi
 
 step "Checking PostgreSQL and Redis"
-if ! pg_isready -q -h 127.0.0.1 -p 5432; then
-  ensure_packages postgresql
-  pg_ctlcluster --skip-systemctl-redirect "$(find /etc/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -1)" main start
-fi
-if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
-  ensure_packages redis-server
-  mkdir -p /var/lib/redis /var/log/redis
-  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
-    --dir /var/lib/redis --logfile /var/log/redis/ci.log
-fi
-pg_isready -h 127.0.0.1 -p 5432
-redis-cli -h 127.0.0.1 -p 6379 ping
+ensure_services
 
 # Scratch space: each runner's output (so the closing line can total what ran) and the XDG
 # folders the keyring and WebKit write to during the tests.

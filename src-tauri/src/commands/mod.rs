@@ -12,5 +12,6 @@ pub mod health;
 pub mod jobs;
 pub mod migrations;
 pub mod preferences;
+pub mod sandbox;
 pub mod secrets;
 pub mod smoke;

@@ -8,6 +8,7 @@ mod environments;
 mod health;
 mod jobs;
 mod migrations;
+mod sandbox;
 mod secrets;
 mod shell;
 mod smoke;

@@ -291,6 +291,10 @@ export const savePreferences = (preferences: Preferences) =>
 export const getStartupNotices = () =>
   call<AppError[]>("get_startup_notices");
 
+/** Brings the local sandbox up on this machine's PostgreSQL and Redis as a job (its result: a SandboxStatus); each step is an event of the job. */
+export const startSandbox = () =>
+  call<number>("start_sandbox");
+
 export const keyringStatus = () =>
   call<KeyringStatus>("keyring_status");
 

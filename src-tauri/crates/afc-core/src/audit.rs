@@ -117,6 +117,12 @@ pub enum AuditAction {
     /// A change a demo step made on stage (an agent, a workflow, a user signed up), or its clean-up.
     #[serde(rename = "demo.step")]
     DemoStep,
+    /// The local sandbox's database created (when missing), migrated and seeded.
+    #[serde(rename = "sandbox.up")]
+    SandboxUp,
+    /// The local sandbox's database dropped and its environment removed.
+    #[serde(rename = "sandbox.down")]
+    SandboxDown,
 }
 
 impl AuditAction {
@@ -147,6 +153,8 @@ impl AuditAction {
             Self::DemoSeed => "demo.seed",
             Self::DemoReset => "demo.reset",
             Self::DemoStep => "demo.step",
+            Self::SandboxUp => "sandbox.up",
+            Self::SandboxDown => "sandbox.down",
         }
     }
 }

@@ -131,12 +131,12 @@ impl WritePermit {
 pub fn kind_of(action: AuditAction) -> Option<ActionKind> {
     use AuditAction::*;
     match action {
-        EnvironmentUpdate | VariableSet | AgentSave | AgentToTable | DemoStep => {
+        EnvironmentUpdate | VariableSet | AgentSave | AgentToTable | DemoStep | SandboxUp => {
             Some(ActionKind::Write)
         }
         // Making a secret plain cannot be taken back: its value has been on disk.
         EnvironmentDelete | VariableDelete | VariableMakePlain | MigrationRevert | AgentDelete
-        | DemoReset => Some(ActionKind::Destructive),
+        | DemoReset | SandboxDown => Some(ActionKind::Destructive),
         EnvFileImport | MigrationApply | MigrationAdopt | DemoSeed => Some(ActionKind::Bulk),
         // A run changes nothing the platform keeps (executions live in the API's memory); it
         // is audited, not asked about.

@@ -26,6 +26,7 @@ pub mod net;
 pub mod paths;
 pub mod probe;
 pub mod progress;
+pub mod sandbox;
 pub mod schema;
 pub mod secrets;
 pub mod settings;

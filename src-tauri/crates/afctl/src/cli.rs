@@ -54,6 +54,44 @@ pub enum Command {
     /// demo script unattended (for the night before, and for CI).
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// A sandbox on this machine's PostgreSQL and Redis: a database with the migrations applied
+    /// and the demo data seeded, and environment local-sandbox to try the console on.
+    #[command(subcommand)]
+    Sandbox(SandboxCommand),
+}
+
+/// Where the sandbox goes.
+#[derive(Debug, Args)]
+pub struct SandboxServer {
+    /// The PostgreSQL server, as a URL to a database that exists there, for a role that may
+    /// create databases.
+    #[arg(long, value_name = "URL", default_value = afc_core::sandbox::DEFAULT_SERVER)]
+    pub server_url: String,
+    /// The sandbox's database on it.
+    #[arg(long, value_name = "NAME", default_value = afc_core::sandbox::SANDBOX_DB)]
+    pub database: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// Create the database (when missing), apply the migrations, seed the demo data, and save
+    /// environment local-sandbox as the current one. Running it again completes what is missing.
+    Up {
+        #[command(flatten)]
+        server: SandboxServer,
+    },
+    /// What the sandbox has. Exit 0 when it is complete, 1 when a part is missing.
+    Status {
+        #[command(flatten)]
+        server: SandboxServer,
+    },
+    /// Drop the sandbox's database (only it) and remove its environment.
+    Down {
+        #[command(flatten)]
+        server: SandboxServer,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
+    },
 }
 
 /// Which database the demo data is in.

@@ -48,6 +48,7 @@ async fn main() -> ExitCode {
         Command::Agents(command) => commands::agents::run(&ctx, command).await,
         Command::Smoke(command) => commands::smoke::run(&ctx, command).await,
         Command::Demo(command) => commands::demo::run(&ctx, command).await,
+        Command::Sandbox(command) => commands::sandbox::run(&ctx, command).await,
     };
     result.unwrap_or_else(|e| ctx.out.error(&e))
 }

@@ -4,4 +4,4 @@
  * Every kind of change the console records. The wire names are the audit log's `action`
  * field and never change (old logs stay readable).
  */
-export type AuditAction = "environment.create" | "environment.update" | "environment.duplicate" | "environment.delete" | "environment.switch" | "variable.set" | "variable.delete" | "variable.make-plain" | "secret.reveal" | "secret.copy" | "secret.use" | "env-file.preview" | "env-file.import" | "env-file.export" | "migration.apply" | "migration.revert" | "migration.adopt" | "agent.save" | "agent.delete" | "agent.to-table" | "agent.run" | "demo.seed" | "demo.reset" | "demo.step";
+export type AuditAction = "environment.create" | "environment.update" | "environment.duplicate" | "environment.delete" | "environment.switch" | "variable.set" | "variable.delete" | "variable.make-plain" | "secret.reveal" | "secret.copy" | "secret.use" | "env-file.preview" | "env-file.import" | "env-file.export" | "migration.apply" | "migration.revert" | "migration.adopt" | "agent.save" | "agent.delete" | "agent.to-table" | "agent.run" | "demo.seed" | "demo.reset" | "demo.step" | "sandbox.up" | "sandbox.down";

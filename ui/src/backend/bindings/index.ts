@@ -134,6 +134,7 @@ export type { RunRecord } from "./RunRecord";
 export type { RunRequest } from "./RunRequest";
 export type { RunResult } from "./RunResult";
 export type { SafetyLevel } from "./SafetyLevel";
+export type { SandboxStatus } from "./SandboxStatus";
 export type { SchemaFinding } from "./SchemaFinding";
 export type { SchemaSeverity } from "./SchemaSeverity";
 export type { Script } from "./Script";

@@ -23,6 +23,7 @@ import { shellKeys, useEnvironments, useWrite } from "../../queries";
 import { ConnectionResults } from "./ConnectionResults";
 import { EnvironmentEditor } from "./EnvironmentEditor";
 import { FirstRun } from "./FirstRun";
+import type { SectionProps } from "../../sections";
 import "./environments.css";
 import { LabelledButton } from "../../components/IconButton";
 
@@ -40,10 +41,11 @@ const BLANK: Environment = {
 
 type Editing = { draft: Environment; original?: string } | undefined;
 
-export default function EnvironmentsSection() {
+export default function EnvironmentsSection({ onOpen }: SectionProps) {
   const environments = useEnvironments();
   const [editing, setEditing] = useState<Editing>();
   const [duplicating, setDuplicating] = useState<Environment>();
+  const [sandboxJob, setSandboxJob] = useState<number>();
   const showError = useShowError();
   const guard = useGuard();
   const create = useWrite(({ env, secrets }: { env: Environment; secrets: ConnectionSecrets }) => createEnvironment(env, secrets), WRITES);
@@ -101,10 +103,11 @@ export default function EnvironmentsSection() {
           Loading environments…
         </p>
       )}
-      {list?.environments.length === 0 && (
+      {(list?.environments.length === 0 || sandboxJob !== undefined) && (
         <FirstRun
           onChoose={(preset) => setEditing({ draft: preset.environment })}
           onBlank={() => setEditing({ draft: BLANK })}
+          sandbox={{ jobId: sandboxJob, onStarted: setSandboxJob, onReady: () => onOpen("health") }}
         />
       )}
       <div className="env-grid">

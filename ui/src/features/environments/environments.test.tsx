@@ -2,6 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Environment } from "../../backend";
 import { LOCAL, PROD, goTo, list } from "../../test/fixtures";
+import { fakeJobs } from "../../test/jobs";
 import { setup } from "../../test/renderApp";
 
 afterEach(() => {
@@ -9,6 +10,27 @@ afterEach(() => {
 });
 
 describe("environments", () => {
+  it("first run tries the console on this machine: the sandbox as a job, then Health", async () => {
+    const jobs = fakeJobs();
+    let environments: Environment[] = [];
+    const sandbox: Environment = { ...LOCAL, name: "local-sandbox", apiUrl: undefined };
+    const { user, calls } = setup({
+      list_environments: () => list(environments, environments[0]?.name),
+      start_sandbox: () => {
+        environments = [sandbox];
+        return jobs.start("sandbox.up", "", "Set up the local sandbox", ["Creating database agent_factory_sandbox on 127.0.0.1:5432/postgres", "Applied 5 migration(s)"], {
+          state: "succeeded",
+          result: { environment: true, database: true, pendingMigrations: 0, demoRows: 9, api: "No Agent Factory API runs in the sandbox." },
+        });
+      },
+      health_overview: () => [],
+      ...jobs.handlers,
+    });
+    await user.click(await screen.findByRole("button", { name: "Try it on this machine" }));
+    await waitFor(() => expect(calls.some((c) => c.command === "start_sandbox")).toBe(true));
+    expect(await screen.findByRole("heading", { name: "Health & Metrics", level: 1 })).toBeInTheDocument();
+  });
+
   it("first run offers presets; a pasted URL's password is sent to the keyring, not with the profile", async () => {
     let environments: Environment[] = [];
     const { user, calls } = setup({

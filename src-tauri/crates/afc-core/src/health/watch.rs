@@ -95,6 +95,9 @@ pub struct WatchState {
     delay: Duration,
 }
 
+/// What the metrics say without an API (the local sandbox has none).
+const NO_API: &str = "No API is set for this environment, so there are no metrics: when the platform's API runs, set its URL in the environment's editor (or afctl env set NAME --api-url URL)";
+
 impl Default for WatchState {
     fn default() -> Self {
         Self {
@@ -239,8 +242,7 @@ impl WatchState {
         match poll.scrape {
             None => {
                 self.metrics = None;
-                self.metrics_error =
-                    Some(AppError::invalid_input("This environment has no API URL"));
+                self.metrics_error = Some(AppError::invalid_input(NO_API));
             }
             Some(Err(e)) => self.metrics_error = Some(e),
             Some(Ok((text, at))) => match parse(&text) {

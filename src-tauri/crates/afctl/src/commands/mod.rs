@@ -5,6 +5,7 @@ pub mod health;
 pub mod info;
 pub mod metrics;
 pub mod migrate;
+pub mod sandbox;
 pub mod secrets;
 pub mod smoke;
 

@@ -6,6 +6,7 @@ mod cli;
 mod demo;
 mod health_metrics;
 mod migrate;
+mod sandbox;
 mod secrets;
 mod smoke;
 
