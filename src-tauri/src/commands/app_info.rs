@@ -1,15 +1,59 @@
 use afc_core::app_info::AppInfo;
+use afc_core::diagnostics::DiagnosticsSummary;
 use tauri::State;
+use tauri_plugin_opener::OpenerExt;
 
+use crate::dialogs::{self, Choice};
 use crate::state::AppState;
 
 /// Version, build, platform and file locations for the About dialog.
 #[tauri::command]
 pub async fn get_app_info(state: State<'_, AppState>) -> Result<AppInfo, afc_core::AppError> {
-    let webview = tauri::webview_version().ok();
-    Ok(AppInfo::collect(
+    Ok(info(&state))
+}
+
+/// Writes the diagnostics bundle (versions, recent logs, settings without secrets, the audit log,
+/// the health history, the last job logs) to a zip the operator chooses. None when cancelled.
+#[tauri::command]
+pub async fn save_diagnostics(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+) -> Result<Option<DiagnosticsSummary>, afc_core::AppError> {
+    let name = format!(
+        "agent-factory-console-diagnostics-{}.zip",
+        chrono::Utc::now().format("%Y%m%d-%H%M%S")
+    );
+    let choice = Choice {
+        title: "Save diagnostics",
+        filter: ("Zip archives", &["zip"]),
+    };
+    let Some(path) = dialogs::save(&app, choice, &name).await? else {
+        return Ok(None);
+    };
+    let versions = info(&state);
+    let jobs = state.jobs.recent_logs(20);
+    state
+        .console
+        .write_diagnostics(&path, &versions, &jobs)
+        .map(Some)
+}
+
+/// Opens a new issue on the project's tracker in the system browser, with the versions filled in.
+#[tauri::command]
+pub async fn report_problem(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+) -> Result<(), afc_core::AppError> {
+    let url = info(&state).issue_url();
+    app.opener().open_url(&url, None::<&str>).map_err(|e| {
+        afc_core::AppError::internal("Could not open the browser").with_details(e.to_string())
+    })
+}
+
+fn info(state: &AppState) -> AppInfo {
+    AppInfo::collect(
         env!("CARGO_PKG_VERSION"),
         &state.console.paths,
-        webview,
-    ))
+        tauri::webview_version().ok(),
+    )
 }

@@ -2,14 +2,29 @@
 //! remembered geometry and section, start-up faults, and the config folder shared with afctl.
 
 use serde_json::json;
-use test_support::e2e::{Key, Profile, sections, wait_until};
+use test_support::e2e::{Key, Profile, sections, wait_file, wait_until};
 
 use crate::{afctl_binary, launch};
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real window: run through scripts/test.sh"]
 async fn sections_keyboard_about_and_preferences() {
+    // The system browser is a script that writes down the page it was asked to open
+    // (xdg-open honours $BROWSER without a desktop environment).
     let profile = Profile::new();
+    let opened = profile.dir("opened-url.txt");
+    let browser = profile.dir("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &browser,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let profile = profile.with_env("BROWSER", browser.to_str().unwrap());
     let app = launch(&profile).await;
     app.screenshot("shell-light").await;
     for (id, title, built) in sections() {
@@ -38,6 +53,24 @@ async fn sections_keyboard_about_and_preferences() {
     )
     .await;
     app.screenshot("about").await;
+    // Help: a new issue with the versions filled in, in the browser; the diagnostics as a zip.
+    app.click("button[data-action=report-problem]").await;
+    let url = wait_file(&opened, |b| !b.is_empty()).await;
+    let url = String::from_utf8_lossy(&url);
+    assert!(
+        url.starts_with(&format!("{}?", afc_core::app_info::ISSUES)),
+        "{url}"
+    );
+    assert!(
+        url.starts_with("https://github.com/") && url.contains(env!("CARGO_PKG_VERSION")),
+        "{url}"
+    );
+    let bundle = profile.dir("diagnostics.zip");
+    app.click("button[data-action=save-diagnostics]").await;
+    app.save_dialog("Save diagnostics", &bundle).await;
+    wait_file(&bundle, |b| b.starts_with(b"PK")).await;
+    app.wait_contains("[data-diagnostics]", "diagnostics.zip")
+        .await;
     app.close_dialog().await;
     // Dark is painted at once and saved; the log level is saved as soon as it is chosen.
     app.choose_theme(&profile, "Dark").await;

@@ -2,7 +2,7 @@
 // One function per Tauri command; argument and result types come from ./bindings.
 import type { Channel } from "@tauri-apps/api/core";
 import { call } from "./ipc";
-import type { AdoptionPlan, AgentPlan, AgentsOverviewRow, AgentsView, ApiAgent, AppError, AppInfo, AudienceView, AuditAction, AuditLogView, Chart, ChartTheme, CheckInfo, Checklist, Confirmation, ConnectionSecrets, ConnectionTest, Decision, DemoRows, DemoView, Direction, DriftBoard, EnvHealthView, Environment, EnvironmentList, ExecutionFilter, ExecutionsView, ExportReport, ExportSummary, FileFormat, Finding, HealthSettings, ImportFrom, ImportSource, JobInfo, JobUpdate, KeyringStatus, NewAgent, OverviewRow, PastedDatabaseUrl, PastedRedisUrl, Plan, Preferences, Preset, PreviewedImport, ProbeTarget, ReconcilePreview, ReportFormat, RunRecord, RunRequest, SeedOutcome, SeedPreview, SmokeOptions, SmokeReport, SmokeRun, SmokeSchedule, StatusReport, StepStatus, TableChoices, TableOwner, ValidationReport, VariableChange, VariablesView } from "./bindings";
+import type { AdoptionPlan, AgentPlan, AgentsOverviewRow, AgentsView, ApiAgent, AppError, AppInfo, AudienceView, AuditAction, AuditLogView, Chart, ChartTheme, CheckInfo, Checklist, Confirmation, ConnectionSecrets, ConnectionTest, Decision, DemoRows, DemoView, DiagnosticsSummary, Direction, DriftBoard, EnvHealthView, Environment, EnvironmentList, ExecutionFilter, ExecutionsView, ExportReport, ExportSummary, FileFormat, Finding, HealthSettings, ImportFrom, ImportSource, JobInfo, JobUpdate, KeyringStatus, NewAgent, OverviewRow, PastedDatabaseUrl, PastedRedisUrl, Plan, Preferences, Preset, PreviewedImport, ProbeTarget, ReconcilePreview, ReportFormat, RunRecord, RunRequest, SeedOutcome, SeedPreview, SmokeOptions, SmokeReport, SmokeRun, SmokeSchedule, StatusReport, StepStatus, TableChoices, TableOwner, ValidationReport, VariableChange, VariablesView } from "./bindings";
 
 /** Every agent of `env`: the API's registry and the agents table, joined by id. */
 export const listAgents = (env: string) =>
@@ -71,6 +71,14 @@ export const agentsOverview = () =>
 /** Version, build, platform and file locations for the About dialog. */
 export const getAppInfo = () =>
   call<AppInfo>("get_app_info");
+
+/** Writes the diagnostics bundle (versions, recent logs, settings without secrets, the audit log, the health history, the last job logs) to a zip the operator chooses. None when cancelled. */
+export const saveDiagnostics = () =>
+  call<DiagnosticsSummary | null>("save_diagnostics");
+
+/** Opens a new issue on the project's tracker in the system browser, with the versions filled in. */
+export const reportProblem = () =>
+  call<null>("report_problem");
 
 /** The demo rows of `env`'s database, per table. */
 export const demoData = (env: string) =>

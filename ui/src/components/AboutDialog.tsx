@@ -1,7 +1,8 @@
 import "./AboutDialog.css";
-import { Fragment } from "react";
+import { Bug, FileArchive } from "lucide-react";
+import { Fragment, useState, type ReactNode } from "react";
 import iconUrl from "../../../icons/icon.svg";
-import { toAppError, type AppInfo } from "../backend";
+import { reportProblem, saveDiagnostics, toAppError, type AppError, type AppInfo } from "../backend";
 import { useAppInfo } from "../queries";
 import { CopyButton } from "./CopyButton";
 import { ErrorNotice } from "./ErrorNotice";
@@ -56,9 +57,54 @@ export function AboutDialog({ open, onOpenChange }: { open: boolean; onOpenChang
               </div>
             ))}
           </dl>
-          <CopyButton text={rows(query.data).map(([l, v]) => `${l}: ${v}`).join("\n")} label="Copy all" />
+          <Help>
+            <CopyButton text={rows(query.data).map(([l, v]) => `${l}: ${v}`).join("\n")} label="Copy all" />
+          </Help>
         </div>
       )}
     </Modal>
+  );
+}
+
+/** Help: the diagnostics bundle to attach to a bug report, and the issue page with the versions
+ * filled in. */
+function Help({ children }: { children: ReactNode }) {
+  const [saved, setSaved] = useState<string | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const save = async () => {
+    setError(null);
+    try {
+      const summary = await saveDiagnostics();
+      if (summary) setSaved(`Saved ${summary.path} (${String(summary.entries.length)} files): attach it to the report.`);
+    } catch (e) {
+      setError(toAppError(e));
+    }
+  };
+  const report = async () => {
+    setError(null);
+    try {
+      await reportProblem();
+    } catch (e) {
+      setError(toAppError(e));
+    }
+  };
+  return (
+    <>
+      <div className="form__actions form__actions--start">
+        {children}
+      <button type="button" className="button button--small" data-action="save-diagnostics" onClick={() => void save()}>
+        <FileArchive size={14} aria-hidden /> Save diagnostics…
+      </button>
+      <button type="button" className="button button--small" data-action="report-problem" onClick={() => void report()}>
+        <Bug size={14} aria-hidden /> Report a problem
+      </button>
+      </div>
+      {saved && (
+        <p role="status" data-diagnostics>
+          {saved}
+        </p>
+      )}
+      {error && <ErrorNotice error={error} />}
+    </>
   );
 }

@@ -77,6 +77,39 @@ impl AppInfo {
     }
 }
 
+/// Where problems are reported: the project's issue tracker (the workspace's `repository`).
+pub const ISSUES: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/issues/new");
+
+impl AppInfo {
+    /// A new issue on the project's tracker with the versions filled in (the operator writes the
+    /// rest, and attaches the diagnostics). No paths: they can name the operator's account.
+    pub fn issue_url(&self) -> String {
+        let body = format!(
+            "**What happened**\n\n\n**What I expected**\n\n\n**Versions**\n\n- {} {} ({} build{})\n- {} {}{}\n\n(Help → Save diagnostics… writes a zip to attach here.)\n",
+            self.name,
+            self.version,
+            self.build.profile,
+            self.build
+                .commit
+                .as_deref()
+                .map(|c| format!(", commit {c}"))
+                .unwrap_or_default(),
+            self.platform.os,
+            self.platform.arch,
+            self.platform
+                .webview
+                .as_deref()
+                .map(|w| format!(", WebKit {w}"))
+                .unwrap_or_default(),
+        );
+        let query: String = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("title", "")
+            .append_pair("body", &body)
+            .finish();
+        format!("{ISSUES}?{query}")
+    }
+}
+
 impl BuildInfo {
     pub fn current() -> Self {
         let profile = if cfg!(debug_assertions) {

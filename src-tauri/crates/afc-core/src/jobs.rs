@@ -321,6 +321,21 @@ impl Jobs {
             .collect()
     }
 
+    /// The newest `n` jobs' logs, for the diagnostics bundle.
+    pub fn recent_logs(&self, n: usize) -> Vec<crate::diagnostics::JobLog> {
+        self.lock()
+            .jobs
+            .iter()
+            .rev()
+            .take(n)
+            .map(|e| crate::diagnostics::JobLog {
+                title: e.info.title.clone(),
+                state: format!("{:?}", e.info.state),
+                lines: e.events.iter().map(|ev| ev.message.clone()).collect(),
+            })
+            .collect()
+    }
+
     pub fn info(&self, id: JobId) -> Result<JobInfo> {
         self.lock().entry(id).map(|e| e.info.clone())
     }

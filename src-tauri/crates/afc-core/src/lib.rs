@@ -12,6 +12,7 @@ pub mod charts;
 mod console;
 pub mod db;
 pub mod demo;
+pub mod diagnostics;
 pub mod environments;
 pub mod error;
 pub mod guard;

@@ -27,6 +27,13 @@ pub struct Cli {
 pub enum Command {
     /// Show the version, build, platform, where the console keeps its files, and the saved preferences.
     Info,
+    /// Write a diagnostics bundle (a zip to attach to a bug report): versions, the last days of
+    /// logs, settings and environments without any secret, the audit log and the health history.
+    Diagnostics {
+        /// The zip to write (replaced if it exists).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
     /// Environment profiles: list, show, add, remove, switch, and test their connections.
     #[command(subcommand)]
     Env(EnvCommand),

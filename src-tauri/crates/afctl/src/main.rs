@@ -40,6 +40,7 @@ async fn main() -> ExitCode {
     cancel_on_ctrl_c(ctx.cancel.clone());
     let result = match cli.command {
         Command::Info => commands::info::run(&ctx),
+        Command::Diagnostics { file } => commands::info::diagnostics(&ctx, &file),
         Command::Env(command) => commands::env::run(&ctx, command).await,
         Command::Secrets(command) => commands::secrets::run(&ctx, command).await,
         Command::Migrate(command) => commands::migrate::run(&ctx, command).await,

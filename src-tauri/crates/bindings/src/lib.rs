@@ -90,6 +90,7 @@ fn export_types(dir: &Path) -> Result<(), ts_rs::ExportError> {
     afc_core::demo::RehearsalStep::export_all(&cfg)?;
     afc_core::demo::StepStatus::export_all(&cfg)?;
     afc_core::sandbox::SandboxStatus::export_all(&cfg)?;
+    afc_core::diagnostics::DiagnosticsSummary::export_all(&cfg)?;
     afc_core::health::watch::EnvHealthView::export_all(&cfg)?;
     afc_core::health::settings::HealthSettings::export_all(&cfg)?;
     afc_core::metrics::MetricsReport::export_all(&cfg)?;

@@ -45,6 +45,7 @@ export type { DemoRows } from "./DemoRows";
 export type { DemoView } from "./DemoView";
 export type { Dependency } from "./Dependency";
 export type { DependencyHistory } from "./DependencyHistory";
+export type { DiagnosticsSummary } from "./DiagnosticsSummary";
 export type { Direction } from "./Direction";
 export type { DotenvProblem } from "./DotenvProblem";
 export type { DriftBoard } from "./DriftBoard";

@@ -69,3 +69,18 @@ fn human(info: &Info) -> String {
     }
     s
 }
+
+/// `afctl diagnostics FILE`.
+pub fn diagnostics(ctx: &Ctx, file: &std::path::Path) -> Result<ExitCode, AppError> {
+    let console = ctx.console()?;
+    let versions = AppInfo::collect(env!("CARGO_PKG_VERSION"), &console.paths, None);
+    let summary = console.write_diagnostics(file, &versions, &[])?;
+    ctx.out.result(&summary, || {
+        format!(
+            "Wrote {} ({} entries, {} bytes): attach it to the bug report.\n",
+            summary.path,
+            summary.entries.len(),
+            summary.bytes
+        )
+    })
+}

@@ -384,6 +384,26 @@ fn environments_and_secrets_end_to_end_without_leaks() {
     run(&["env", "remove", "prod", "--confirm", "prod"], "").ok();
     run(&["env", "use", "staging"], "").ok();
 
+    // No secret in the diagnostics bundle an operator attaches to a bug report (read back entry by
+    // entry: the zip is compressed, so its bytes say nothing).
+    let bundle = dir.path().join("diagnostics.zip");
+    let written = run(&["--json", "diagnostics", bundle.to_str().unwrap()], "")
+        .ok()
+        .json();
+    let entries = bundle_entries(&bundle);
+    for name in [
+        "versions.json",
+        "settings.json",
+        "audit.jsonl",
+        "README.txt",
+    ] {
+        assert!(entries.iter().any(|(n, _)| n == name), "{name}: {written}");
+    }
+    for secret in [DB_PW, JWT, OPENAI, "redis-pw-991", "login-pw-3141"] {
+        for (name, text) in &entries {
+            assert!(!text.contains(secret), "{secret} in the bundle's {name}");
+        }
+    }
     // The leak check: no secret in any file the console wrote or any output, except the one
     // --reveal the operator asked for.
     let outputs: String = log.concat();
@@ -699,4 +719,30 @@ fn a_custom_secret_becomes_plain_only_through_make_plain_with_a_confirmation() {
         (shown["secret"].as_bool(), shown["value"].as_str()),
         (Some(false), Some("pc-two-31337"))
     );
+    // The diagnostics bundle names the variable, but leaves out the value the settings file holds.
+    let bundle = dir.path().join("diagnostics.zip");
+    run(&["diagnostics", bundle.to_str().unwrap()], "").ok();
+    let settings = bundle_entries(&bundle)
+        .into_iter()
+        .find(|(n, _)| n == "settings.json")
+        .unwrap()
+        .1;
+    assert!(
+        settings.contains(var) && !settings.contains("pc-two-31337"),
+        "{settings}"
+    );
+}
+
+/// Every entry of a zip, as text.
+fn bundle_entries(path: &Path) -> Vec<(String, String)> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut entry = zip.by_index(i).unwrap();
+            let mut text = String::new();
+            entry.read_to_string(&mut text).unwrap();
+            (entry.name().unwrap().into_owned(), text)
+        })
+        .collect()
 }
