@@ -14,6 +14,8 @@ export interface Column<R> {
   /** Initial width in pixels (the operator can resize; the width is remembered). */
   width?: number;
   sortable?: boolean;
+  /** The header is for assistive technology only (a narrow column of checkboxes). */
+  srOnly?: boolean;
 }
 
 export interface Sort {
@@ -112,7 +114,9 @@ export function DataTable<R>({ id, label, columns, rows, rowKey, onSort, onLoadM
       <div className="data-table__row data-table__head" role="row" style={{ gridTemplateColumns: template }}>
         {columns.map((c) => (
           <div key={c.key} role="columnheader" className="data-table__header" aria-sort={sort?.key === c.key ? (sort.descending ? "descending" : "ascending") : undefined}>
-            {c.sortable === false ? (
+            {c.srOnly ? (
+              <span className="visually-hidden">{c.header}</span>
+            ) : c.sortable === false ? (
               c.header
             ) : (
               <button

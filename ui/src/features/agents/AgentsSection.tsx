@@ -91,7 +91,8 @@ function AgentsView({ env }: { env: string }) {
   const columns: Column<AgentRow>[] = [
     {
       key: "pick",
-      header: "",
+      header: "Selected",
+      srOnly: true,
       width: 36,
       text: (r) => (picked.has(r.id) ? "selected" : ""),
       render: (r) => <input type="checkbox" aria-label={`Select ${r.id}`} checked={picked.has(r.id)} onChange={() => pick(r.id)} />,

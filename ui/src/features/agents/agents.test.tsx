@@ -6,6 +6,7 @@ import { fakeJobs } from "../../test/jobs";
 import { setup } from "../../test/renderApp";
 import { fieldErrors } from "./AgentForm";
 import { parseContext } from "./RunPanel";
+import { expectAccessible } from "../../test/a11y";
 
 const SUPPORT: ApiAgent = {
   id: "support-bot",
@@ -44,6 +45,7 @@ describe("Agents", () => {
     });
     await goTo(user, "Agents");
     const table = await screen.findByRole("table", { name: "Agents" });
+    await expectAccessible("agents table");
     expect(within(table).getByText("db-only").closest('[role="row"]')).toHaveAttribute("data-source", "database");
     expect(document.querySelector('[data-half="api"]')).toHaveTextContent("The API half is missing");
     await user.click(within(table).getByRole("button", { name: "support-bot" }));
@@ -64,6 +66,7 @@ describe("Agents", () => {
     await user.click(await screen.findByRole("button", { name: "support-bot" }));
     await user.click(screen.getByRole("button", { name: /Edit/ }));
     const dialog = await screen.findByRole("dialog", { name: "Edit agent support-bot" });
+    await expectAccessible("agent editor");
     const name = within(dialog).getByRole("textbox", { name: "Name" });
     await user.clear(name);
     await user.type(name, "Support Bot 2");

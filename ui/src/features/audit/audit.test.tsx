@@ -2,6 +2,7 @@ import { screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { goTo } from "../../test/fixtures";
 import { setup } from "../../test/renderApp";
+import { expectAccessible } from "../../test/a11y";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -21,6 +22,7 @@ describe("audit log", () => {
     });
     await goTo(user, "Audit log");
     const entry = (await screen.findByText("secret.set")).closest("[role=row]");
+    await expectAccessible("audit log");
     expect(entry).toHaveTextContent("afctl");
     expect(entry).toHaveTextContent("failed");
     expect(entry).toHaveTextContent("keyring_unavailable");

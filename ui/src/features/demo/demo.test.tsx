@@ -2,6 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { Checklist, DemoProgress, DemoReport, DemoRows, DemoView, Script, StepResult } from "../../backend";
 import { LOCAL, PROD, goTo, list } from "../../test/fixtures";
+import { expectAccessible } from "../../test/a11y";
 import { fakeJobs } from "../../test/jobs";
 import { setup } from "../../test/renderApp";
 
@@ -79,6 +80,7 @@ describe("Demo", () => {
     const checklist = await screen.findByRole("region", { name: "Before the demo" });
     // Each item says its state in words beside its colour.
     const db = await within(checklist).findByText(/3 migration\(s\) pending/);
+    await expectAccessible("demo preparation");
     expect(db.closest("li")).toHaveTextContent("not ready");
     expect(within(checklist).getByText(/about 9 API requests/)).toBeInTheDocument();
 
@@ -130,6 +132,7 @@ describe("Demo", () => {
 
     await user.keyboard("{PageDown}");
     expect(await screen.findByText(/Wait for the rate limit's minute/)).toBeInTheDocument();
+    await expectAccessible("presenter with a failed check");
     // The audience pane does not show the failure.
     expect(screen.getByRole("complementary", { name: "What the audience sees" })).not.toHaveTextContent("rate-limited");
     await user.click(screen.getByRole("button", { name: /Skip/ }));

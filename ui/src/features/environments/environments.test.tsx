@@ -4,6 +4,7 @@ import type { Environment } from "../../backend";
 import { LOCAL, PROD, goTo, list } from "../../test/fixtures";
 import { fakeJobs } from "../../test/jobs";
 import { setup } from "../../test/renderApp";
+import { expectAccessible } from "../../test/a11y";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -47,6 +48,7 @@ describe("environments", () => {
     });
     await user.click(await screen.findByRole("button", { name: /^Local/ }));
     const dialog = await screen.findByRole("dialog", { name: "New environment" });
+    await expectAccessible("environment editor");
     await user.type(within(dialog).getByPlaceholderText(/^postgresql:\/\/user/), "postgresql://ops:pa55@db.example.com/app");
     await user.click(within(dialog).getByRole("button", { name: "Split the database URL" }));
     expect(await within(dialog).findByRole("status")).toHaveTextContent("OS keyring");

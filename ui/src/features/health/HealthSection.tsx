@@ -212,14 +212,20 @@ function MemoryLine({ memory, interval }: { memory: MemoryUse; interval: number 
 function StatusBar({ history }: { history: DependencyHistory | undefined }) {
   if (!history) return null;
   const up = (u: number | undefined) => (u === undefined ? "—" : `${(u * 100).toFixed(1)}%`);
+  // The strip's colours, said in words for assistive technology.
+  const said = (cells: Health[]) => {
+    const counts = new Map<Health, number>();
+    cells.forEach((c) => counts.set(c, (counts.get(c) ?? 0) + 1));
+    return [...counts].map(([state, n]) => `${String(n)} ${state}`).join(", ") || "no polls";
+  };
   return (
-    <div className="status-bar" aria-label={`Last hour of ${history.name}`}>
-      <div className="status-bar__cells" title="Last hour">
+    <div className="status-bar" role="group" aria-label={`History of ${history.name}`}>
+      <div className="status-bar__cells" role="img" title="Last hour" aria-label={`Last hour of ${history.name}: ${said(history.lastHour)}`}>
         {history.lastHour.map((s: Health, i) => (
           <span key={i} className={`status-bar__cell status-bar__cell--${s}`} />
         ))}
       </div>
-      <div className="status-bar__cells status-bar__cells--day" title="Last day" aria-label={`Last day of ${history.name}`}>
+      <div className="status-bar__cells status-bar__cells--day" role="img" title="Last day" aria-label={`Last day of ${history.name}: ${said(history.lastDay)}`}>
         {history.lastDay.map((s: Health, i) => (
           <span key={i} className={`status-bar__cell status-bar__cell--${s}`} />
         ))}

@@ -2,6 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { LOCAL, goTo, list } from "../../test/fixtures";
 import { setup } from "../../test/renderApp";
+import { expectAccessible } from "../../test/a11y";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -61,6 +62,7 @@ describe("Health & Metrics", () => {
     });
     await goTo(user, "Health & Metrics");
     const card = await screen.findByText("The API reports its database unhealthy", { exact: false });
+    await expectAccessible("health cards");
     expect(card.closest("[data-dependency]")).toHaveAttribute("data-status", "degraded");
     expect(screen.getByText(/uptime: last hour 50.0%/)).toBeInTheDocument();
     expect(screen.getByText("4.00/s", { selector: "dd" })).toBeInTheDocument();

@@ -5,6 +5,7 @@ import type { JobState, JobUpdate } from "../../backend";
 import { sendJobUpdates } from "../../backend/mock";
 import { fakeJobs } from "../../test/jobs";
 import { setup } from "../../test/renderApp";
+import { expectAccessible } from "../../test/a11y";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -40,6 +41,7 @@ describe("Migrations", () => {
     });
     await goTo(user, "Migrations");
     const table = await screen.findByRole("table", { name: "Migrations" });
+    await expectAccessible("migrations table");
     expect(within(table).getByText("0001_core_tables.up.sql").closest("tr")).toHaveAttribute("data-state", "applied");
     expect(within(table).getByText("pending")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Apply 1 pending…" })).toBeEnabled();

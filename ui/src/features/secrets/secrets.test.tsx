@@ -4,6 +4,7 @@ import type { DriftBoard, VariableRow } from "../../backend";
 import { LOCAL, PROD, goTo, list, row, variables } from "../../test/fixtures";
 import { fakeJobs } from "../../test/jobs";
 import { setup } from "../../test/renderApp";
+import { expectAccessible } from "../../test/a11y";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -51,6 +52,7 @@ describe("secrets", () => {
     expect(screen.queryByRole("button", { name: "Store JWT_SECRET_KEY as plain text" })).not.toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Store PARTNER_ENDPOINT_CODE as plain text" }));
     const dialog = await screen.findByRole("dialog", { name: "Store PARTNER_ENDPOINT_CODE as plain text?" });
+    await expectAccessible("make-plain confirmation");
     expect(dialog).toHaveTextContent("written to the console's settings file");
     expect(calls.some((c) => c.command === "change_variable")).toBe(false);
     await user.click(within(dialog).getByRole("button", { name: "Store as plain text" }));

@@ -2,6 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { CheckInfo, CheckResult, SmokeReport, SmokeRun } from "../../backend";
 import { LOCAL, goTo, list } from "../../test/fixtures";
+import { expectAccessible } from "../../test/a11y";
 import { fakeJobs } from "../../test/jobs";
 import { setup } from "../../test/renderApp";
 
@@ -86,6 +87,7 @@ describe("Smoke checks", () => {
     // The trend: passed in the older run, failed in the newer.
     expect(within(table).getByRole("img", { name: /health in the last 2 runs: 1 failed/ })).toHaveAttribute("data-trend", "pf");
 
+    await expectAccessible("smoke results");
     await user.click(within(table).getByRole("button", { name: "health" }));
     const detail = screen.getByRole("complementary", { name: "Check health" });
     expect(within(detail).getByRole("region", { name: "GET http://127.0.0.1:8000/health" })).toHaveTextContent("HTTP 503 in 9 ms");
