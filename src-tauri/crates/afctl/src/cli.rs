@@ -101,29 +101,18 @@ pub enum SandboxCommand {
     },
 }
 
-/// Which database the demo data is in.
-#[derive(Debug, Args)]
-pub struct DemoDatabase {
-    /// An environment (its password comes from the keyring). Defaults to the current one.
-    #[arg(long = "env", value_name = "NAME", conflicts_with = "database_url")]
-    pub env: Option<String>,
-    /// A postgresql:// URL instead of an environment (or set DATABASE_URL).
-    #[arg(long, value_name = "URL")]
-    pub database_url: Option<String>,
-}
-
 #[derive(Debug, Subcommand)]
 pub enum DemoCommand {
     /// The demo rows per table. Exit 0 when the demo data is seeded, 1 when it is not.
     Status {
         #[command(flatten)]
-        target: DemoDatabase,
+        target: DatabaseArg,
     },
     /// Seed the demo data in one transaction (a no-op that says so when the demo-org tenant
     /// exists). Refused on production and read-only environments (exit 1).
     Seed {
         #[command(flatten)]
-        target: DemoDatabase,
+        target: DatabaseArg,
         /// Show the rows it would write, and anything in the way, without writing.
         #[arg(long)]
         dry_run: bool,
@@ -134,7 +123,7 @@ pub enum DemoCommand {
     /// and nothing else. Refused on production and read-only environments (exit 1).
     Reset {
         #[command(flatten)]
-        target: DemoDatabase,
+        target: DatabaseArg,
         /// Count what it would remove, without removing it.
         #[arg(long)]
         dry_run: bool,
@@ -467,15 +456,22 @@ pub struct ApiSource {
     pub api_url: Option<String>,
 }
 
-/// Which database, and which migrations.
+/// Which database: an environment's, or one given by URL (`afctl migrate`, `afctl demo`).
 #[derive(Debug, Args)]
-pub struct MigrateTarget {
+pub struct DatabaseArg {
     /// An environment (its password comes from the keyring). Defaults to the current one.
     #[arg(long = "env", value_name = "NAME", conflicts_with = "database_url")]
     pub env: Option<String>,
     /// A postgresql:// URL instead of an environment (or set DATABASE_URL).
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
+}
+
+/// Which database, and which migrations.
+#[derive(Debug, Args)]
+pub struct MigrateTarget {
+    #[command(flatten)]
+    pub database: DatabaseArg,
     /// Read migrations from this folder instead of those built into afctl.
     #[arg(long, value_name = "DIR")]
     pub migrations_dir: Option<PathBuf>,

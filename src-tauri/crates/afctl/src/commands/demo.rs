@@ -10,8 +10,8 @@ use afc_core::demo::{self, DemoRows, DemoTarget, StepStatus, data};
 use afc_core::jobs::JobEventSource;
 use afc_core::{AppError, Console};
 
-use super::{Ctx, answer, env_name, wire_name};
-use crate::cli::{DemoCommand, DemoDatabase};
+use super::{Ctx, DatabaseChoice, answer, database_choice, env_name, wire_name};
+use crate::cli::{DatabaseArg, DemoCommand};
 
 pub async fn run(ctx: &Ctx, command: DemoCommand) -> Result<ExitCode, AppError> {
     let console = ctx.console()?;
@@ -128,26 +128,10 @@ pub async fn run(ctx: &Ctx, command: DemoCommand) -> Result<ExitCode, AppError> 
     }
 }
 
-/// `--env`, `--database-url`, `DATABASE_URL`, then the current environment.
-async fn resolve(console: &Console, target: &DemoDatabase) -> Result<DemoTarget, AppError> {
-    let url = target.database_url.clone().or_else(|| {
-        target
-            .env
-            .is_none()
-            .then(|| std::env::var("DATABASE_URL").ok())
-            .flatten()
-    });
-    match (&target.env, url) {
-        (Some(name), _) => console.demo_target(name).await,
-        (None, Some(url)) => DemoTarget::from_url(&url),
-        (None, None) => {
-            let name = console.environments()?.current.ok_or_else(|| {
-                AppError::invalid_input(
-                    "No database given: pass --env NAME or --database-url URL (or set DATABASE_URL)",
-                )
-            })?;
-            console.demo_target(&name).await
-        }
+async fn resolve(console: &Console, target: &DatabaseArg) -> Result<DemoTarget, AppError> {
+    match database_choice(console, target)? {
+        DatabaseChoice::Environment(name) => console.demo_target(&name).await,
+        DatabaseChoice::Url(url) => DemoTarget::from_url(&url),
     }
 }
 

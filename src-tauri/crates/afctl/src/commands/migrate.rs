@@ -16,7 +16,7 @@ use afc_core::progress::Progress;
 use afc_core::schema::ValidationReport;
 use afc_core::{AppError, Console, ErrorCode};
 
-use super::{Ctx, answer, wire_name};
+use super::{Ctx, DatabaseChoice, answer, database_choice, wire_name};
 use crate::cli::{MigrateCommand, MigrateTarget, MigrateWrite};
 use crate::output::Output;
 
@@ -151,22 +151,9 @@ async fn resolve(
         Some(dir) => MigrationSet::from_dir(dir)?,
         None => MigrationSet::embedded(),
     };
-    let url = target.database_url.clone().or_else(|| {
-        target
-            .env
-            .is_none()
-            .then(|| std::env::var("DATABASE_URL").ok())
-            .flatten()
-    });
-    let t = match (&target.env, url) {
-        (Some(name), _) => console.database(name).await?,
-        (None, Some(url)) => Arc::new(Database::from_url(&url)?),
-        (None, None) => {
-            let name = console.environments()?.current.ok_or_else(|| {
-                AppError::invalid_input("No database given: pass --env NAME or --database-url URL (or set DATABASE_URL)")
-            })?;
-            console.database(&name).await?
-        }
+    let t = match database_choice(console, &target.database)? {
+        DatabaseChoice::Environment(name) => console.database(&name).await?,
+        DatabaseChoice::Url(url) => Arc::new(Database::from_url(&url)?),
     };
     Ok((t, set))
 }

@@ -19,7 +19,7 @@ use afc_core::paths::AppPaths;
 use afc_core::progress::Cancel;
 use afc_core::{AppError, Console, ErrorCode};
 
-use crate::cli::{ApiSource, ConfirmArgs, EnvArg, Target};
+use crate::cli::{ApiSource, ConfirmArgs, DatabaseArg, EnvArg, Target};
 use crate::output::Output;
 
 /// What every subcommand receives besides its own arguments.
@@ -73,6 +73,31 @@ pub fn target_name(console: &Console, target: &Target) -> Result<String, AppErro
     }
     console.use_transient(&env, secrets)?;
     Ok(URL_TARGET.to_owned())
+}
+
+/// The database a command works on, as the operator named it.
+pub enum DatabaseChoice {
+    Environment(String),
+    Url(String),
+}
+
+/// `--env`, `--database-url`, `DATABASE_URL`, then the current environment.
+pub fn database_choice(console: &Console, arg: &DatabaseArg) -> Result<DatabaseChoice, AppError> {
+    let url = arg.database_url.clone().or_else(|| {
+        arg.env
+            .is_none()
+            .then(|| std::env::var("DATABASE_URL").ok())
+            .flatten()
+    });
+    Ok(match (&arg.env, url) {
+        (Some(name), _) => DatabaseChoice::Environment(name.clone()),
+        (None, Some(url)) => DatabaseChoice::Url(url),
+        (None, None) => DatabaseChoice::Environment(console.environments()?.current.ok_or_else(|| {
+            AppError::invalid_input(
+                "No database given: pass --env NAME or --database-url URL (or set DATABASE_URL)",
+            )
+        })?),
+    })
 }
 
 /// `--env NAME`, or the current environment.
