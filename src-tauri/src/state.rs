@@ -24,6 +24,8 @@ pub struct AppState {
     pub watchers: OnceLock<Arc<Watchers>>,
     /// The demos on stage (progress saved after every change).
     pub shows: afc_core::demo::Shows,
+    /// The Database section's open SQL tabs, each with its session.
+    pub sql_tabs: afc_core::dbadmin::sql::tabs::Tabs,
 }
 
 impl AppState {
@@ -56,6 +58,7 @@ impl AppState {
             jobs: Arc::new(Jobs::default()),
             watchers: OnceLock::new(),
             shows: afc_core::demo::Shows::default(),
+            sql_tabs: Default::default(),
         })
     }
 

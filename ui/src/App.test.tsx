@@ -5,7 +5,7 @@ import { SECTIONS } from "./sections";
 import sectionsData from "./sections.json";
 import { INFO, setup } from "./test/renderApp";
 
-const BUILT = new Set(["environments", "secrets", "migrations", "health", "agents", "smoke", "demo", "audit"]);
+const BUILT = new Set(["environments", "secrets", "migrations", "health", "agents", "database", "smoke", "demo", "audit"]);
 
 const heading = () => screen.findByRole("heading", { level: 1 });
 

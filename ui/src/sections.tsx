@@ -58,6 +58,7 @@ const COMPONENTS: Partial<Record<SectionId, LazyExoticComponent<ComponentType<Se
   migrations: lazy(() => import("./features/migrations/MigrationsSection")),
   health: lazy(() => import("./features/health/HealthSection")),
   agents: lazy(() => import("./features/agents/AgentsSection")),
+  database: lazy(() => import("./features/database/DatabaseSection")),
   smoke: lazy(() => import("./features/smoke/SmokeSection")),
   demo: lazy(() => import("./features/demo/DemoSection")),
   audit: lazy(() => import("./features/audit/AuditSection")),

@@ -5,6 +5,7 @@
 
 pub mod agents;
 pub mod app_info;
+pub mod database;
 pub mod demo;
 pub mod environments;
 pub mod guard;

@@ -2,7 +2,7 @@
 // One function per Tauri command; argument and result types come from ./bindings.
 import type { Channel } from "@tauri-apps/api/core";
 import { call } from "./ipc";
-import type { AdoptionPlan, AgentPlan, AgentsOverviewRow, AgentsView, ApiAgent, AppError, AppInfo, AudienceView, AuditAction, AuditLogView, Chart, ChartTheme, CheckInfo, Checklist, Confirmation, ConnectionSecrets, ConnectionTest, Decision, DemoRows, DemoView, DiagnosticsSummary, Direction, DriftBoard, EnvHealthView, Environment, EnvironmentList, ExecutionFilter, ExecutionsView, ExportReport, ExportSummary, FileFormat, Finding, HealthSettings, ImportFrom, ImportSource, JobInfo, JobUpdate, KeyringStatus, NewAgent, OverviewRow, PastedDatabaseUrl, PastedRedisUrl, Plan, Preferences, Preset, PreviewedImport, ProbeTarget, ReconcilePreview, ReportFormat, RunRecord, RunRequest, SeedOutcome, SeedPreview, SmokeOptions, SmokeReport, SmokeRun, SmokeSchedule, StatusReport, StepStatus, TableChoices, TableOwner, ValidationReport, VariableChange, VariablesView } from "./bindings";
+import type { Activity, AdoptionPlan, Advice, AgentPlan, AgentsOverviewRow, AgentsView, ApiAgent, AppError, AppInfo, AudienceView, AuditAction, AuditLogView, Chart, ChartTheme, CheckInfo, Checklist, Classified, Completion, Confirmation, ConnectionSecrets, ConnectionTest, Decision, DemoRows, DemoView, DiagnosticsSummary, Direction, DriftBoard, EditOutcome, EditPlan, EnvHealthView, Environment, EnvironmentList, ExecutionFilter, ExecutionsView, Explained, ExportFormat, ExportReport, ExportSummary, FileFormat, Finding, HealthSettings, HistoryEntry, ImportFrom, ImportSource, JobInfo, JobUpdate, KeyringStatus, NewAgent, ObjectNames, OverviewRow, Page, PageRequest, PastedDatabaseUrl, PastedRedisUrl, Plan, Preferences, Preset, PreviewedImport, ProbeTarget, ReconcilePreview, ReportFormat, RunRecord, RunRequest, SeedOutcome, SeedPreview, SmokeOptions, SmokeReport, SmokeRun, SmokeSchedule, Snippet, SqlOutcome, SqlTab, StagedEdits, StatementSpan, StatusReport, StepStatus, TableChoices, TableDetail, TableOwner, TableRef, ValidationReport, VariableChange, VariablesView } from "./bindings";
 
 /** Every agent of `env`: the API's registry and the agents table, joined by id. */
 export const listAgents = (env: string) =>
@@ -79,6 +79,93 @@ export const saveDiagnostics = () =>
 /** Opens a new issue on the project's tracker in the system browser, with the versions filled in. */
 export const reportProblem = () =>
   call<null>("report_problem");
+
+export const dbNames = (env: string) =>
+  call<ObjectNames>("db_names", { env });
+
+export const dbDescribe = (env: string, table: TableRef) =>
+  call<TableDetail>("db_describe", { env, table });
+
+export const dbFunctionDdl = (env: string, routine: TableRef, signature: string) =>
+  call<string>("db_function_ddl", { env, routine, signature });
+
+/** Every table's columns, for the SQL editor's completion. */
+export const dbCompletion = (env: string) =>
+  call<Completion>("db_completion", { env });
+
+export const dbPage = (env: string, request: PageRequest) =>
+  call<Page>("db_page", { env, request });
+
+/** A whole value (the grid shows the first characters of long ones). */
+export const dbCell = (env: string, table: TableRef, key: (string | null)[], column: string) =>
+  call<string | null>("db_cell", { env, table, key, column });
+
+export const dbEditPlan = (env: string, edits: StagedEdits) =>
+  call<EditPlan>("db_edit_plan", { env, edits });
+
+export const dbApplyEdits = (env: string, edits: StagedEdits, confirmation: Confirmation) =>
+  call<EditOutcome>("db_apply_edits", { env, edits, confirmation });
+
+/** Exports the rows `request` selects to a file the operator chooses, as a job; its id, or None when they cancelled the dialog. */
+export const dbExport = (env: string, request: PageRequest, format: ExportFormat, estimate: number) =>
+  call<number | null>("db_export", { env, request, format, estimate });
+
+/** Opens (or reopens) SQL tab `tab` on `env`: writable on open environments; read-only on the others unless `unlock` (the operator's answer) lets a protected one write. */
+export const sqlOpen = (env: string, tab: string, unlock: Confirmation | null, timeoutSeconds: number) =>
+  call<SqlTab>("sql_open", { env, tab, unlock, timeoutSeconds });
+
+export const sqlClose = (tab: string) =>
+  call<null>("sql_close", { tab });
+
+/** The statements of an editor's text and where each starts. */
+export const sqlStatements = (text: string) =>
+  call<StatementSpan[]>("sql_statements", { text });
+
+export const sqlClassify = (statement: string) =>
+  call<Classified>("sql_classify", { statement });
+
+/** Runs one statement in tab `tab` (recorded in `env`'s history); `destroy` says the operator agreed to a statement that destroys data. */
+export const sqlRun = (env: string, tab: string, statement: string, destroy: boolean) =>
+  call<SqlOutcome>("sql_run", { env, tab, statement, destroy });
+
+export const sqlFetchMore = (tab: string, rows: number) =>
+  call<SqlOutcome>("sql_fetch_more", { tab, rows });
+
+/** Cancels the statement tab `tab` runs; false when it runs none. */
+export const sqlCancel = (tab: string) =>
+  call<boolean>("sql_cancel", { tab });
+
+export const sqlExplain = (tab: string, statement: string, analyze: boolean) =>
+  call<Explained>("sql_explain", { tab, statement, analyze });
+
+export const sqlHistory = (env: string) =>
+  call<HistoryEntry[]>("sql_history", { env });
+
+export const sqlSnippets = () =>
+  call<Snippet[]>("sql_snippets");
+
+export const saveSqlSnippet = (name: string, sql: string) =>
+  call<null>("save_sql_snippet", { name, sql });
+
+export const deleteSqlSnippet = (name: string) =>
+  call<null>("delete_sql_snippet", { name });
+
+/** Writes a result the window holds to a file the operator chooses; the path, or None. */
+export const sqlExportResult = (columns: string[], rows: (string | null)[][], format: ExportFormat) =>
+  call<string | null>("sql_export_result", { columns, rows, format });
+
+export const dbActivity = (env: string) =>
+  call<Activity>("db_activity", { env });
+
+export const dbAdvise = (env: string) =>
+  call<Advice>("db_advise", { env });
+
+export const dbSignalDecision = (env: string, pid: number, terminate: boolean) =>
+  call<Decision>("db_signal_decision", { env, pid, terminate });
+
+/** Cancels (or terminates) server process `pid` with the operator's answer; false when it had ended. */
+export const dbSignal = (env: string, pid: number, terminate: boolean, confirmation: Confirmation) =>
+  call<boolean>("db_signal", { env, pid, terminate, confirmation });
 
 /** The demo rows of `env`'s database, per table. */
 export const demoData = (env: string) =>

@@ -16,3 +16,9 @@ afterEach(async () => {
   clearMocks();
   localStorage.clear();
 });
+
+// jsdom lays nothing out, and its Range has no client rectangles; CodeMirror measures text with
+// them. Empty ones say "nothing is laid out", which is true here.
+const noRects = () => Object.assign([], { item: () => null }) as unknown as DOMRectList;
+Range.prototype.getClientRects = noRects;
+Range.prototype.getBoundingClientRect = () => new DOMRect();

@@ -123,6 +123,21 @@ pub enum AuditAction {
     /// The local sandbox's database dropped and its environment removed.
     #[serde(rename = "sandbox.down")]
     SandboxDown,
+    /// A statement run with writes allowed in the SQL console (or `afctl db query --write`).
+    #[serde(rename = "sql.run")]
+    SqlRun,
+    /// Staged edits of a table applied (updates and inserts).
+    #[serde(rename = "rows.edit")]
+    RowsEdit,
+    /// Staged edits that delete rows applied.
+    #[serde(rename = "rows.delete")]
+    RowsDelete,
+    /// A server process's running statement cancelled.
+    #[serde(rename = "backend.cancel")]
+    BackendCancel,
+    /// A server process (a session) terminated.
+    #[serde(rename = "backend.terminate")]
+    BackendTerminate,
 }
 
 impl AuditAction {
@@ -155,6 +170,11 @@ impl AuditAction {
             Self::DemoStep => "demo.step",
             Self::SandboxUp => "sandbox.up",
             Self::SandboxDown => "sandbox.down",
+            Self::SqlRun => "sql.run",
+            Self::RowsEdit => "rows.edit",
+            Self::RowsDelete => "rows.delete",
+            Self::BackendCancel => "backend.cancel",
+            Self::BackendTerminate => "backend.terminate",
         }
     }
 }

@@ -131,12 +131,11 @@ impl WritePermit {
 pub fn kind_of(action: AuditAction) -> Option<ActionKind> {
     use AuditAction::*;
     match action {
-        EnvironmentUpdate | VariableSet | AgentSave | AgentToTable | DemoStep | SandboxUp => {
-            Some(ActionKind::Write)
-        }
+        EnvironmentUpdate | VariableSet | AgentSave | AgentToTable | DemoStep | SandboxUp
+        | SqlRun | RowsEdit | BackendCancel => Some(ActionKind::Write),
         // Making a secret plain cannot be taken back: its value has been on disk.
         EnvironmentDelete | VariableDelete | VariableMakePlain | MigrationRevert | AgentDelete
-        | DemoReset | SandboxDown => Some(ActionKind::Destructive),
+        | DemoReset | SandboxDown | RowsDelete | BackendTerminate => Some(ActionKind::Destructive),
         EnvFileImport | MigrationApply | MigrationAdopt | DemoSeed => Some(ActionKind::Bulk),
         // A run changes nothing the platform keeps (executions live in the API's memory); it
         // is audited, not asked about.
@@ -175,6 +174,13 @@ pub fn what(action: AuditAction, subject: Option<&str>) -> String {
                 .to_owned()
         }
         AuditAction::DemoStep => format!("{subject} (a demo step)"),
+        AuditAction::SqlRun => "run statements that may write".to_owned(),
+        AuditAction::RowsEdit => format!("write the staged changes to {subject}"),
+        AuditAction::RowsDelete => format!("write the staged changes to {subject}, deleting rows"),
+        AuditAction::BackendCancel => format!("cancel the statement of server process {subject}"),
+        AuditAction::BackendTerminate => {
+            format!("terminate server process {subject} (its open transaction is rolled back)")
+        }
         other => other.as_str().to_owned(),
     }
 }

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod charts;
 mod console;
 pub mod db;
+pub mod dbadmin;
 pub mod demo;
 pub mod diagnostics;
 pub mod environments;

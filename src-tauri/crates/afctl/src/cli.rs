@@ -65,6 +65,114 @@ pub enum Command {
     /// and the demo data seeded, and environment local-sandbox to try the console on.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
+    /// The database: its tables and their detail, rows by keyset, SQL (read-only unless
+    /// --write), live activity, cancel and terminate, and an advisor.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Every table and view: row estimate, size, RLS (exposed schemas without RLS flagged).
+    Tables {
+        #[command(flatten)]
+        target: DatabaseArg,
+        /// Only this schema.
+        #[arg(long, value_name = "NAME")]
+        schema: Option<String>,
+    },
+    /// A table's columns, keys, indexes, foreign keys both ways, triggers, RLS policies and DDL.
+    Describe {
+        #[command(flatten)]
+        target: DatabaseArg,
+        /// table or schema.table (quote names as in SQL).
+        #[arg(value_name = "TABLE")]
+        table: String,
+        /// Print only the DDL.
+        #[arg(long)]
+        ddl: bool,
+    },
+    /// A page of rows by keyset on the primary key; the next page starts --after the key it
+    /// prints. Secret-looking columns are masked unless --reveal.
+    Rows {
+        #[command(flatten)]
+        target: DatabaseArg,
+        #[arg(value_name = "TABLE")]
+        table: String,
+        /// A condition: COL=V, COL!=V, COL<V, COL<=V, COL>V, COL>=V, COL~V (contains),
+        /// COL^V (starts with), "COL is null", "COL is not null". Repeat for AND.
+        #[arg(long = "where", value_name = "COND")]
+        filters: Vec<String>,
+        /// Rows matching any --where (OR) instead of all.
+        #[arg(long)]
+        any: bool,
+        /// Sort on this column (the key breaks ties).
+        #[arg(long, value_name = "COL")]
+        sort: Option<String>,
+        #[arg(long)]
+        desc: bool,
+        /// Where the page starts, as the previous page printed it (a JSON array).
+        #[arg(long, value_name = "KEY")]
+        after: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        /// Show the values of secret-looking columns.
+        #[arg(long)]
+        reveal: bool,
+        /// CSV on stdout.
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+    },
+    /// Run SQL (each statement in turn), read-only unless --write. Exit 1 when a statement fails.
+    Query {
+        #[command(flatten)]
+        target: DatabaseArg,
+        /// The SQL (or --file).
+        #[arg(value_name = "SQL", required_unless_present = "file")]
+        sql: Option<String>,
+        #[arg(long, value_name = "FILE", conflicts_with = "sql")]
+        file: Option<PathBuf>,
+        /// Allow writes: refused on read-only environments, --confirm NAME on protected ones;
+        /// statements that destroy data need --yes (or the name) too.
+        #[arg(long)]
+        write: bool,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
+        /// Stop a statement after this many seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+        timeout: u64,
+        /// CSV on stdout (the last statement's rows).
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+    },
+    /// The server's sessions: who, from where, what they run, for how long, who blocks them;
+    /// and the locks on tables.
+    Activity {
+        #[command(flatten)]
+        target: DatabaseArg,
+    },
+    /// Cancel the statement a server process is running.
+    Cancel {
+        #[command(flatten)]
+        target: DatabaseArg,
+        pid: i32,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
+    },
+    /// End a server process's session (its open transaction is rolled back).
+    Terminate {
+        #[command(flatten)]
+        target: DatabaseArg,
+        pid: i32,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
+    },
+    /// Size, cache hit ratio, connections, largest tables, and findings with the SQL that fixes
+    /// each. Exit 1 when there are findings.
+    Advise {
+        #[command(flatten)]
+        target: DatabaseArg,
+    },
 }
 
 /// Where the sandbox goes.

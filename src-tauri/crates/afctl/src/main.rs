@@ -50,6 +50,7 @@ async fn main() -> ExitCode {
         Command::Smoke(command) => commands::smoke::run(&ctx, command).await,
         Command::Demo(command) => commands::demo::run(&ctx, command).await,
         Command::Sandbox(command) => commands::sandbox::run(&ctx, command).await,
+        Command::Db(command) => commands::db::run(&ctx, command).await,
     };
     result.unwrap_or_else(|e| ctx.out.error(&e))
 }

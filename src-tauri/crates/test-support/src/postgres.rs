@@ -148,6 +148,19 @@ impl TestDb {
             .expect("psql runs (the postgresql client is installed)")
     }
 
+    /// Waits (up to 30 s) until `condition` (a boolean SQL expression) holds on this database.
+    pub fn wait_until(&self, condition: &str) {
+        let sql = format!("SELECT {condition}");
+        let start = std::time::Instant::now();
+        while self.sql(&sql) != "t" {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(30),
+                "waited 30 s in vain for: {condition}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
     /// Waits (up to 30 s) until some session holds the advisory lock `key`.
     pub fn wait_advisory_lock(&self, key: i64) {
         let sql = format!(

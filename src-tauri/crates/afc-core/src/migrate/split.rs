@@ -68,6 +68,61 @@ fn first_code(chunk: &str) -> Option<usize> {
     None
 }
 
+/// A word of a statement outside quotes and comments, lower-cased, with its parenthesis depth
+/// and byte offset: enough to tell what a statement does without a full parser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub text: String,
+    pub depth: u32,
+    pub offset: usize,
+}
+
+/// The words of `sql` (identifiers and key words; quoted names, strings, numbers and
+/// punctuation other than parentheses are skipped).
+pub fn words(sql: &str) -> Vec<Word> {
+    let bytes = sql.as_bytes();
+    let mut out = Vec::new();
+    let mut depth = 0u32;
+    let mut i = 0;
+    while i < bytes.len() {
+        i = match bytes[i] {
+            b'\'' => skip_quoted(bytes, i, b'\'', is_escape_string(bytes, i)),
+            b'"' => skip_quoted(bytes, i, b'"', false),
+            b'-' if bytes.get(i + 1) == Some(&b'-') => skip_line(bytes, i),
+            b'/' if bytes.get(i + 1) == Some(&b'*') => skip_block_comment(bytes, i),
+            b'$' => skip_dollar_quoted(sql, i),
+            b'(' => {
+                depth += 1;
+                i + 1
+            }
+            b')' => {
+                depth = depth.saturating_sub(1);
+                i + 1
+            }
+            b if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 => {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|c| {
+                        !(c.is_ascii_alphanumeric() || *c == b'_' || *c == b'$' || *c >= 0x80)
+                    })
+                    .map_or(bytes.len(), |p| i + p);
+                out.push(Word {
+                    text: sql[i..end].to_lowercase(),
+                    depth,
+                    offset: i,
+                });
+                end
+            }
+            b if b.is_ascii_digit() => bytes[i..]
+                .iter()
+                .position(|c| !(c.is_ascii_alphanumeric() || *c == b'.' || *c == b'_'))
+                .map_or(bytes.len(), |p| i + p),
+            _ => i + 1,
+        };
+    }
+    out
+}
+
 pub fn line_of(sql: &str, offset: usize) -> u32 {
     let newlines = sql.as_bytes()[..offset.min(sql.len())]
         .iter()

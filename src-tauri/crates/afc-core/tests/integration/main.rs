@@ -9,6 +9,7 @@ mod api;
 mod architecture;
 mod common;
 mod db;
+mod dbadmin;
 mod demo;
 mod environments;
 mod logging;

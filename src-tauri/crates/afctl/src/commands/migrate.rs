@@ -16,7 +16,7 @@ use afc_core::progress::Progress;
 use afc_core::schema::ValidationReport;
 use afc_core::{AppError, Console, ErrorCode};
 
-use super::{Ctx, DatabaseChoice, answer, database_choice, wire_name};
+use super::{Ctx, answer, database, wire_name};
 use crate::cli::{MigrateCommand, MigrateTarget, MigrateWrite};
 use crate::output::Output;
 
@@ -151,11 +151,7 @@ async fn resolve(
         Some(dir) => MigrationSet::from_dir(dir)?,
         None => MigrationSet::embedded(),
     };
-    let t = match database_choice(console, &target.database)? {
-        DatabaseChoice::Environment(name) => console.database(&name).await?,
-        DatabaseChoice::Url(url) => Arc::new(Database::from_url(&url)?),
-    };
-    Ok((t, set))
+    Ok((database(console, &target.database).await?, set))
 }
 
 /// The operator's answer to what the write policy asks before `action` on `t`.

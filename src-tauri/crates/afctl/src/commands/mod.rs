@@ -1,4 +1,5 @@
 pub mod agents;
+pub mod db;
 pub mod demo;
 pub mod env;
 pub mod health;
@@ -97,6 +98,17 @@ pub fn database_choice(console: &Console, arg: &DatabaseArg) -> Result<DatabaseC
                 "No database given: pass --env NAME or --database-url URL (or set DATABASE_URL)",
             )
         })?),
+    })
+}
+
+/// The database `arg` names (see [`database_choice`]).
+pub async fn database(
+    console: &Console,
+    arg: &DatabaseArg,
+) -> Result<std::sync::Arc<afc_core::db::Database>, AppError> {
+    Ok(match database_choice(console, arg)? {
+        DatabaseChoice::Environment(name) => console.database(&name).await?,
+        DatabaseChoice::Url(url) => std::sync::Arc::new(afc_core::db::Database::from_url(&url)?),
     })
 }
 

@@ -3,6 +3,7 @@
 
 mod agents;
 mod cli;
+mod db;
 mod demo;
 mod health_metrics;
 mod migrate;
