@@ -17,6 +17,9 @@ scripts/test-session.sh cargo bench --locked -p afc-core --bench agents
 # The quick demo rehearsed against the fixture API; demo data seeded and reset beside 100,000
 # rows per table.
 scripts/test-session.sh cargo bench --locked -p afc-core --bench demo
+# Keyset beside OFFSET paging of 100,000 agents, the schema browser over 2,000 tables, and the
+# first rows of a 1,000,000-row result.
+scripts/test-session.sh cargo bench --locked -p afc-core --bench database
 # Metrics parser throughput and the report over two scrapes.
 cargo bench --locked -p afc-core --bench metrics
 # CPU used by polling ten environments every second.

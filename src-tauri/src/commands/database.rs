@@ -10,7 +10,7 @@ use afc_core::dbadmin::advisor::{self, Advice};
 use afc_core::dbadmin::browse::{self, Page, PageRequest};
 use afc_core::dbadmin::catalog::{self, Completion, ObjectNames, TableDetail};
 use afc_core::dbadmin::edits::{self, EditOutcome, EditPlan, StagedEdits};
-use afc_core::dbadmin::export::{self, ExportFormat, ExportProgress};
+use afc_core::dbadmin::export::{self, Export, ExportFormat, ExportProgress};
 use afc_core::dbadmin::sql::{
     self, Classified, Explained, HistoryEntry, Snippet, SqlOutcome, SqlTab, StatementSpan,
 };
@@ -123,16 +123,16 @@ pub async fn db_export(
         cancellable: true,
     };
     Ok(Some(state.jobs.spawn(spec, move |job| async move {
-        let rows = export::export_table(
-            &db,
-            &request,
+        let export = Export {
+            db: &db,
+            req: &request,
             format,
-            &path,
+            path: &path,
             estimate,
-            &job.progress::<ExportProgress>(),
-            job.cancel(),
-        )
-        .await?;
+        };
+        let rows = export
+            .run(&job.progress::<ExportProgress>(), job.cancel())
+            .await?;
         job.log(format!("{rows} rows written to {}", path.display()));
         Ok(rows)
     })))

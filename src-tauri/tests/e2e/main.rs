@@ -3,6 +3,7 @@
 //! The harness and the page objects are test-support's (feature `e2e`).
 
 mod agents;
+mod database;
 mod demo;
 mod environments;
 mod health;

@@ -3,9 +3,9 @@ import type { RelationKind } from "./RelationKind";
 
 export type TableName = { schema: string, name: string, kind: RelationKind, 
 /**
- * The planner's estimate (0 when never analysed).
+ * The planner's estimate (None when the table was never analysed).
  */
-rowEstimate: number, 
+rowEstimate: number | null, 
 /**
  * Table, indexes and TOAST.
  */

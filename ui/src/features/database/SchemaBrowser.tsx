@@ -73,7 +73,7 @@ export function SchemaBrowser({ env, onBrowse }: { env: string; onBrowse: (t: Ta
                       onClick={() => setPicked({ kind: "table", table: ref })}
                     >
                       {t.kind === "view" || t.kind === "materialized_view" ? <Eye size={14} aria-label="view" /> : <Table2 size={14} aria-label="table" />}
-                      <span className="mono">{t.name}</span>
+                      <span className="mono db__name">{t.name}</span>
                       {t.rls ? (
                         <Lock size={13} className="db__rls" aria-label="row-level security on" />
                       ) : t.exposedWithoutRls ? (
@@ -81,7 +81,9 @@ export function SchemaBrowser({ env, onBrowse }: { env: string; onBrowse: (t: Ta
                           <LockOpen size={13} aria-hidden /> no RLS
                         </span>
                       ) : null}
-                      <span className="muted db__estimate">{t.kind.includes("view") ? "" : `~${t.rowEstimate.toLocaleString()}`}</span>
+                      <span className="muted db__estimate" title="The planner's estimate of the rows">
+                        {t.kind.includes("view") || t.rowEstimate === null ? "" : `~${t.rowEstimate.toLocaleString()}`}
+                      </span>
                     </button>
                   </li>
                 );

@@ -61,6 +61,14 @@ const NO_EDITS: Staged = { updates: new Map(), deletes: new Map(), inserts: [] }
 
 const rowId = (r: PageRow) => JSON.stringify(r.key);
 
+/** A starting width that shows a typical value of the type (the operator can resize). */
+const typeWidth = (type: string) => {
+  if (/^(int|float|numeric|bool|oid)/.test(type)) return 100;
+  if (type.startsWith("timestamp")) return 230;
+  if (type === "uuid") return 300;
+  return 200;
+};
+
 /** Pages of a table by keyset, with filters, sorting, staged edits, copies and exports. */
 export function TableBrowser({ env, opened, onOpen }: { env: string; opened: Opened | null; onOpen: (t: TableRef, f?: Filter[]) => void }) {
   const names = useNames(env);
@@ -188,7 +196,7 @@ function Rows({ env, table, initialFilters, onOpen }: { env: string; table: Tabl
       (c, i): Column<GridRow> => ({
         key: c.name,
         header: c.name,
-        width: Math.min(320, Math.max(90, c.name.length * 9 + 40)),
+        width: Math.min(360, Math.max(c.name.length * 9 + 60, typeWidth(c.typeName))),
         sortable: true,
         text: (r) => (r.row.masked.includes(i) ? "‹hidden›" : (staged.updates.get(r.id)?.new[c.name] ?? r.row.cells[i] ?? "")),
         render: (r) => {

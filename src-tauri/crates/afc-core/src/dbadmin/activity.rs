@@ -5,7 +5,7 @@ use serde::Serialize;
 use sqlx::Row;
 use ts_rs::TS;
 
-use crate::audit::{AuditAction, Event};
+use crate::audit::AuditAction;
 use crate::db::{Database, query_error};
 use crate::guard::{self, Confirmation, Decision};
 use crate::{Console, Result};
@@ -155,14 +155,11 @@ impl Console {
         signal: Signal,
         answer: &Confirmation,
     ) -> Result<bool> {
-        let action = signal.action();
         let subject = pid.to_string();
-        let event = Event::new(action, db.environment.as_deref()).target(&subject);
-        guard::guarded(
-            &self.audit,
-            event,
-            &guard::what(action, Some(&subject)),
-            &db.scope(),
+        self.guarded_db(
+            db,
+            signal.action(),
+            &subject,
             answer,
             async |permit| {
                 let mut w = db.write(&permit, "signal").await?;

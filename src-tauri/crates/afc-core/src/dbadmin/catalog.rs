@@ -71,9 +71,9 @@ pub struct TableName {
     pub schema: String,
     pub name: String,
     pub kind: RelationKind,
-    /// The planner's estimate (0 when never analysed).
-    #[ts(type = "number")]
-    pub row_estimate: i64,
+    /// The planner's estimate (None when the table was never analysed).
+    #[ts(type = "number | null")]
+    pub row_estimate: Option<i64>,
     /// Table, indexes and TOAST.
     #[ts(type = "number")]
     pub total_bytes: i64,
@@ -132,7 +132,8 @@ pub(crate) async fn names_on(conn: &mut PgConnection) -> Result<ObjectNames> {
     })
     .collect();
     let tables = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT n.nspname, c.relname, c.relkind::text, GREATEST(c.reltuples, 0)::int8, \
+        "SELECT n.nspname, c.relname, c.relkind::text, \
+                CASE WHEN c.reltuples >= 0 THEN c.reltuples::int8 END, \
                 pg_total_relation_size(c.oid), c.relrowsecurity, \
                 c.relkind IN ('r', 'p') AND NOT c.relrowsecurity AND {EXPOSED} \
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \

@@ -15,7 +15,7 @@ use ts_rs::TS;
 use super::browse::{Query, json_value, row_condition};
 use super::catalog::{self, ColumnInfo};
 use super::{TableRef, is_secret_column};
-use crate::audit::{AuditAction, Event};
+use crate::audit::AuditAction;
 use crate::db::{Database, ident, literal, query_error};
 use crate::guard::{self, Confirmation, Decision};
 use crate::{AppError, Console, ErrorCode, Result};
@@ -280,14 +280,11 @@ impl Console {
         edits: &StagedEdits,
         answer: &Confirmation,
     ) -> Result<EditOutcome> {
-        let action = edits.action();
         let subject = edits.table.to_string();
-        let event = Event::new(action, db.environment.as_deref()).target(&subject);
-        guard::guarded(
-            &self.audit,
-            event,
-            &guard::what(action, Some(&subject)),
-            &db.scope(),
+        self.guarded_db(
+            db,
+            edits.action(),
+            &subject,
             answer,
             async |permit| {
                 let mut w = db.write(&permit, "edit rows").await?;

@@ -59,22 +59,14 @@ impl JobEventSource for ExportProgress {
     }
 }
 
-/// Writes every row `req` selects (its filters and sort; whole values) to `path`, page by page.
-/// A cancelled export removes its partial file.
-pub async fn export_table(
-    db: &Database,
-    req: &PageRequest,
-    format: ExportFormat,
-    path: &Path,
-    estimate: u64,
-    progress: &Progress<ExportProgress>,
-    cancel: &Cancel,
-) -> Result<u64> {
-    let result = write_pages(db, req, format, path, estimate, progress, cancel).await;
-    if result.is_err() {
-        let _ = std::fs::remove_file(path);
-    }
-    result
+/// An export of the rows `req` selects (its filters and sort; whole values) to `path`.
+pub struct Export<'a> {
+    pub db: &'a Database,
+    pub req: &'a PageRequest,
+    pub format: ExportFormat,
+    pub path: &'a Path,
+    /// The table's row estimate, for progress.
+    pub estimate: u64,
 }
 
 /// Where rows go: a CSV writer, or a JSON array being written.
@@ -86,85 +78,103 @@ enum Sink {
     },
 }
 
-async fn write_pages(
-    db: &Database,
-    req: &PageRequest,
-    format: ExportFormat,
-    path: &Path,
-    estimate: u64,
-    progress: &Progress<ExportProgress>,
-    cancel: &Cancel,
-) -> Result<u64> {
-    let io = |e: std::io::Error| AppError::io("write", path, &e);
-    let mut req = req.clone();
-    req.limit = EXPORT_PAGE;
-    req.full = true;
-    req.after = None;
-    let mut rows = 0u64;
-    let mut sink: Option<Sink> = None;
-    loop {
-        if cancel.is_cancelled() {
-            return Err(AppError::new(
-                ErrorCode::Conflict,
-                "The export was cancelled; the partial file was removed",
-            ));
+impl Export<'_> {
+    /// Writes the rows page by page; the count written. A failed or cancelled export removes its
+    /// partial file.
+    pub async fn run(&self, progress: &Progress<ExportProgress>, cancel: &Cancel) -> Result<u64> {
+        let result = self.write_pages(progress, cancel).await;
+        if result.is_err() {
+            let _ = std::fs::remove_file(self.path);
         }
-        let page = browse::page(db, &req).await?;
-        let header: Vec<String> = page.columns.iter().map(|c| c.name.clone()).collect();
-        let sink = match &mut sink {
-            Some(s) => s,
-            None => {
-                let file =
-                    std::fs::File::create(path).map_err(|e| AppError::io("create", path, &e))?;
-                let out = std::io::BufWriter::new(file);
-                sink.insert(match format {
-                    ExportFormat::Csv => Sink::Csv(Box::new(CsvWriter::new(out, &header)?)),
-                    ExportFormat::Json => Sink::Json { out, first: true },
-                })
+        result
+    }
+
+    async fn write_pages(
+        &self,
+        progress: &Progress<ExportProgress>,
+        cancel: &Cancel,
+    ) -> Result<u64> {
+        let Export {
+            db,
+            req,
+            format,
+            path,
+            estimate,
+        } = *self;
+        let io = |e: std::io::Error| AppError::io("write", path, &e);
+        let mut req = req.clone();
+        req.limit = EXPORT_PAGE;
+        req.full = true;
+        req.after = None;
+        let mut rows = 0u64;
+        let mut sink: Option<Sink> = None;
+        loop {
+            if cancel.is_cancelled() {
+                return Err(AppError::new(
+                    ErrorCode::Conflict,
+                    "The export was cancelled; the partial file was removed",
+                ));
             }
-        };
-        for r in &page.rows {
-            let cells: Vec<Option<String>> = r
-                .cells
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    if r.masked.contains(&(i as u32)) {
-                        Some(HIDDEN.to_owned())
-                    } else {
-                        c.clone()
-                    }
-                })
-                .collect();
-            match sink {
-                Sink::Csv(w) => w.row(&cells)?,
-                Sink::Json { out, first } => {
-                    out.write_all(if *first { b"[\n" } else { b",\n" })
-                        .map_err(io)?;
-                    *first = false;
-                    serde_json::to_writer(&mut *out, &json_row(&header, &cells)).map_err(|e| {
-                        AppError::internal("Could not write the JSON").with_details(e.to_string())
-                    })?;
+            let page = browse::page(db, &req).await?;
+            let header: Vec<String> = page.columns.iter().map(|c| c.name.clone()).collect();
+            let sink = match &mut sink {
+                Some(s) => s,
+                None => {
+                    let file = std::fs::File::create(path)
+                        .map_err(|e| AppError::io("create", path, &e))?;
+                    let out = std::io::BufWriter::new(file);
+                    sink.insert(match format {
+                        ExportFormat::Csv => Sink::Csv(Box::new(CsvWriter::new(out, &header)?)),
+                        ExportFormat::Json => Sink::Json { out, first: true },
+                    })
                 }
+            };
+            for r in &page.rows {
+                let cells: Vec<Option<String>> = r
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        if r.masked.contains(&(i as u32)) {
+                            Some(HIDDEN.to_owned())
+                        } else {
+                            c.clone()
+                        }
+                    })
+                    .collect();
+                match sink {
+                    Sink::Csv(w) => w.row(&cells)?,
+                    Sink::Json { out, first } => {
+                        out.write_all(if *first { b"[\n" } else { b",\n" })
+                            .map_err(io)?;
+                        *first = false;
+                        serde_json::to_writer(&mut *out, &json_row(&header, &cells)).map_err(
+                            |e| {
+                                AppError::internal("Could not write the JSON")
+                                    .with_details(e.to_string())
+                            },
+                        )?;
+                    }
+                }
+                rows += 1;
             }
-            rows += 1;
+            progress.emit(ExportProgress { rows, estimate });
+            match page.next {
+                Some(next) => req.after = Some(next),
+                None => break,
+            }
         }
-        progress.emit(ExportProgress { rows, estimate });
-        match page.next {
-            Some(next) => req.after = Some(next),
-            None => break,
+        match sink {
+            Some(Sink::Csv(w)) => w.finish()?,
+            Some(Sink::Json { mut out, first }) => {
+                out.write_all(if first { b"[]\n" as &[u8] } else { b"\n]\n" })
+                    .map_err(io)?;
+                out.flush().map_err(io)?;
+            }
+            None => {}
         }
+        Ok(rows)
     }
-    match sink {
-        Some(Sink::Csv(w)) => w.finish()?,
-        Some(Sink::Json { mut out, first }) => {
-            out.write_all(if first { b"[]\n" as &[u8] } else { b"\n]\n" })
-                .map_err(io)?;
-            out.flush().map_err(io)?;
-        }
-        None => {}
-    }
-    Ok(rows)
 }
 
 fn csv_error(e: csv::Error) -> AppError {

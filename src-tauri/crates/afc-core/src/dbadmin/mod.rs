@@ -16,7 +16,10 @@ pub mod sql;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::ident;
+use crate::audit::{AuditAction, Event};
+use crate::db::{Database, ident};
+use crate::guard::{self, Confirmation, WritePermit};
+use crate::{Console, Result};
 
 pub use mask::is_secret_column;
 
@@ -37,7 +40,7 @@ impl TableRef {
 
     /// `schema.table` or `table` (in `public`), as an operator types it; quotes are honoured
     /// (`"My Schema"."A.b"`).
-    pub fn parse(text: &str) -> crate::Result<Self> {
+    pub fn parse(text: &str) -> Result<Self> {
         let parts = split_qualified(text.trim()).ok_or_else(|| {
             crate::AppError::invalid_input(format!(
                 "\"{text}\" is not a table name: write table or schema.table (quote names with dots or capitals)"
@@ -63,6 +66,33 @@ impl TableRef {
 impl std::fmt::Display for TableRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}.{}", self.schema, self.name)
+    }
+}
+
+impl Console {
+    /// Runs `change` on `db` when the write policy allows `action` on `subject` with the
+    /// operator's `answer`; audited either way, with `detail` of a success.
+    pub(crate) async fn guarded_db<T>(
+        &self,
+        db: &Database,
+        action: AuditAction,
+        subject: &str,
+        answer: &Confirmation,
+        change: impl AsyncFnOnce(WritePermit) -> Result<T>,
+        detail: impl FnOnce(&T) -> Option<String>,
+    ) -> Result<T> {
+        let event = Event::new(action, db.environment.as_deref()).target(subject);
+        let what = guard::what(action, Some(subject));
+        guard::guarded(
+            &self.audit,
+            event,
+            &what,
+            &db.scope(),
+            answer,
+            change,
+            detail,
+        )
+        .await
     }
 }
 

@@ -21,12 +21,11 @@ pub fn split(sql: &str) -> Vec<Statement> {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        if let Some(end) = skip_literal(sql, i) {
+            i = end;
+            continue;
+        }
         i = match bytes[i] {
-            b'\'' => skip_quoted(bytes, i, b'\'', is_escape_string(bytes, i)),
-            b'"' => skip_quoted(bytes, i, b'"', false),
-            b'-' if bytes.get(i + 1) == Some(&b'-') => skip_line(bytes, i),
-            b'/' if bytes.get(i + 1) == Some(&b'*') => skip_block_comment(bytes, i),
-            b'$' => skip_dollar_quoted(sql, i),
             b';' => {
                 push(sql, start, i, &mut out);
                 start = i + 1;
@@ -85,12 +84,11 @@ pub fn words(sql: &str) -> Vec<Word> {
     let mut depth = 0u32;
     let mut i = 0;
     while i < bytes.len() {
+        if let Some(end) = skip_literal(sql, i) {
+            i = end;
+            continue;
+        }
         i = match bytes[i] {
-            b'\'' => skip_quoted(bytes, i, b'\'', is_escape_string(bytes, i)),
-            b'"' => skip_quoted(bytes, i, b'"', false),
-            b'-' if bytes.get(i + 1) == Some(&b'-') => skip_line(bytes, i),
-            b'/' if bytes.get(i + 1) == Some(&b'*') => skip_block_comment(bytes, i),
-            b'$' => skip_dollar_quoted(sql, i),
             b'(' => {
                 depth += 1;
                 i + 1
@@ -131,6 +129,20 @@ pub fn line_of(sql: &str, offset: usize) -> u32 {
     u32::try_from(newlines)
         .unwrap_or(u32::MAX)
         .saturating_add(1)
+}
+
+/// Where the string, quoted name, comment or dollar-quoted body that starts at `i` ends, if one
+/// starts there.
+fn skip_literal(sql: &str, i: usize) -> Option<usize> {
+    let bytes = sql.as_bytes();
+    Some(match bytes[i] {
+        b'\'' => skip_quoted(bytes, i, b'\'', is_escape_string(bytes, i)),
+        b'"' => skip_quoted(bytes, i, b'"', false),
+        b'-' if bytes.get(i + 1) == Some(&b'-') => skip_line(bytes, i),
+        b'/' if bytes.get(i + 1) == Some(&b'*') => skip_block_comment(bytes, i),
+        b'$' => skip_dollar_quoted(sql, i),
+        _ => return None,
+    })
 }
 
 /// `E'…'` strings treat backslash as an escape character.

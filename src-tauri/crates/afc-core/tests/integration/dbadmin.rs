@@ -921,3 +921,62 @@ async fn activity_shows_who_blocks_whom_and_the_advisor_finds_what_to_fix() {
         after.findings
     );
 }
+
+#[tokio::test]
+async fn the_widest_table_a_50_mb_value_binary_data_and_a_5_million_row_result() {
+    let c = console();
+    let t = TestDb::create();
+    let db = open(&t);
+    // PostgreSQL's most columns: 1,600.
+    let columns: Vec<String> = (2..=1600).map(|i| format!("c{i} int")).collect();
+    t.sql(&format!(
+        "CREATE TABLE wide (id int PRIMARY KEY, {}); INSERT INTO wide (id, c1600) VALUES (1, 7);",
+        columns.join(", ")
+    ));
+    let page = browse::page(&db, &PageRequest::new(TableRef::new("public", "wide")))
+        .await
+        .unwrap();
+    assert_eq!(page.columns.len(), 1600);
+    assert_eq!(page.rows[0].cells[1599].as_deref(), Some("7"));
+
+    // A 50 MB JSONB document: the grid gets its first characters, the expand view all of it.
+    t.sql(
+        "CREATE TABLE blobs (id int PRIMARY KEY, doc jsonb, raw bytea);
+         INSERT INTO blobs SELECT 1, jsonb_agg(repeat('x', 1000)), (SELECT string_agg(set_byte('\\x00'::bytea, 0, b), ''::bytea) FROM generate_series(0, 255) b) FROM generate_series(1, 50000);",
+    );
+    let blobs = TableRef::new("public", "blobs");
+    let page = browse::page(&db, &PageRequest::new(blobs.clone()))
+        .await
+        .unwrap();
+    assert_eq!(page.rows[0].truncated, vec![1]);
+    let raw = page.rows[0].cells[2].as_deref().unwrap();
+    assert!(
+        raw.starts_with("\\x000102") && raw.ends_with("fdfeff") && raw.len() == 2 + 512,
+        "{raw}"
+    );
+    let doc = browse::cell(&db, &blobs, &page.rows[0].key, "doc")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(doc.len() > 50_000_000, "{}", doc.len());
+
+    // Five million rows: the first page comes from the cursor, and each page holds only itself.
+    let mut s = c
+        .console
+        .sql_session(db.clone(), None, Duration::from_secs(60))
+        .unwrap();
+    let first = s
+        .run("SELECT i FROM generate_series(1, 5000000) i", false)
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.rows.len(), first.more, first.row_count),
+        (500, true, None)
+    );
+    for page in 2..=10 {
+        let next = s.fetch_more(500).await.unwrap();
+        assert_eq!(next.rows.len(), 500);
+        assert_eq!(next.rows[0][0], Some(((page - 1) * 500 + 1).to_string()));
+    }
+    s.close().await.unwrap();
+}

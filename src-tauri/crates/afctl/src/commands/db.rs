@@ -38,7 +38,8 @@ pub async fn run(ctx: &Ctx, command: DbCommand) -> Result<ExitCode, AppError> {
                         s,
                         "{:<40} {:>12} {:>10}  {}{}",
                         format!("{}.{}", t.schema, t.name),
-                        t.row_estimate,
+                        t.row_estimate
+                            .map_or_else(|| "?".to_owned(), |n| n.to_string()),
                         bytes(t.total_bytes),
                         if t.rls { "on" } else { "off" },
                         if t.exposed_without_rls {

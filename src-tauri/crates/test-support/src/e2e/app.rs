@@ -245,23 +245,31 @@ impl App {
                 el.clear()
                     .await
                     .unwrap_or_else(|e| panic!("clearing {css}: {e}"));
+                el.send_keys(text)
+                    .await
+                    .unwrap_or_else(|e| panic!("typing into {css}: {e}"));
             } else {
                 // WebDriver's clear does not always reach React (a prefilled value comes back):
                 // select everything and delete it from the keyboard, as an operator would.
-                let (ctrl, delete) = (char::from(Key::Control), char::from(Key::Backspace));
-                el.send_keys(&format!("{ctrl}a{ctrl}{delete}"))
-                    .await
-                    .unwrap_or_else(|e| panic!("emptying {css}: {e}"));
+                empty_and_type(&el, css, text).await;
             }
-            el.send_keys(text)
-                .await
-                .unwrap_or_else(|e| panic!("typing into {css}: {e}"));
             held = el.prop("value").await.ok().flatten().unwrap_or_default();
             if held == text {
                 return;
             }
         }
         panic!("{css} holds {held:?} after typing {text:?}");
+    }
+
+    /// Replaces the text of a code editor (a contenteditable, such as CodeMirror's) by typing
+    /// into it, and waits until it shows exactly `text`.
+    pub async fn type_code(&self, css: &str, text: &str) {
+        let el = self.find(css).await;
+        el.click()
+            .await
+            .unwrap_or_else(|e| panic!("focusing {css}: {e}"));
+        empty_and_type(&el, css, text).await;
+        self.wait_text(css, text).await;
     }
 
     /// Chooses the option with `value` in a select. WebKitWebDriver cannot click into the
@@ -450,4 +458,16 @@ impl App {
         self.client.close().await.expect("the session ends");
         // Dropping `self` ends the driver's process group.
     }
+}
+
+/// Selects everything in the element and deletes it from the keyboard, as an operator would,
+/// then types `text`.
+async fn empty_and_type(el: &Element, css: &str, text: &str) {
+    let (ctrl, delete) = (char::from(Key::Control), char::from(Key::Backspace));
+    el.send_keys(&format!("{ctrl}a{ctrl}{delete}"))
+        .await
+        .unwrap_or_else(|e| panic!("emptying {css}: {e}"));
+    el.send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("typing into {css}: {e}"));
 }

@@ -80,6 +80,23 @@ pub struct SqlOutcome {
     pub error: Option<SqlError>,
 }
 
+impl SqlOutcome {
+    fn empty(statement: &str, classified: Classified, read_only: bool) -> Self {
+        Self {
+            statement: statement.to_owned(),
+            classified,
+            columns: Vec::new(),
+            rows: Vec::new(),
+            more: false,
+            row_count: None,
+            dropped: 0,
+            millis: 0,
+            read_only,
+            error: None,
+        }
+    }
+}
+
 /// What the session may do.
 pub enum Access {
     ReadOnly,
@@ -210,18 +227,7 @@ impl SqlSession {
                 format!("Confirmation needed: {why}"),
             ));
         }
-        let mut out = SqlOutcome {
-            statement: statement.to_owned(),
-            classified: classified.clone(),
-            columns: Vec::new(),
-            rows: Vec::new(),
-            more: false,
-            row_count: None,
-            dropped: 0,
-            millis: 0,
-            read_only: self.read_only(),
-            error: None,
-        };
+        let mut out = SqlOutcome::empty(statement, classified.clone(), self.read_only());
         if self.read_only() && classified.kind == StatementKind::Copy {
             return Err(AppError::new(
                 ErrorCode::UnsafeInProduction,
@@ -373,18 +379,7 @@ impl SqlSession {
     /// Fetches `n` more rows of the open cursor.
     pub async fn fetch_more(&mut self, n: u32) -> Result<SqlOutcome> {
         let started = Instant::now();
-        let mut out = SqlOutcome {
-            statement: String::new(),
-            classified: classify("FETCH"),
-            columns: Vec::new(),
-            rows: Vec::new(),
-            more: false,
-            row_count: None,
-            dropped: 0,
-            millis: 0,
-            read_only: self.read_only(),
-            error: None,
-        };
+        let mut out = SqlOutcome::empty("", classify("FETCH"), self.read_only());
         if self.cursor.is_none() {
             return Err(AppError::invalid_input(
                 "There are no more rows to fetch: run the statement again",
