@@ -110,9 +110,14 @@ function SqlTabView({ env, tab, onText }: { env: string; tab: TabInfo; onText: (
     );
     return () => {
       live = false;
-      void sqlClose(tabKey);
+      // A session that cannot be closed now ends with the app; nothing waits on it.
+      sqlClose(tabKey).catch(() => undefined);
     };
   }, [env, tabKey, timeout]);
+
+  const cancel = () => {
+    sqlCancel(tabKey).catch((e: unknown) => showError(toAppError(e)));
+  };
 
   const unlock = async () => {
     if (!session) return;
@@ -215,7 +220,7 @@ function SqlTabView({ env, tab, onText }: { env: string; tab: TabInfo; onText: (
       <div className="toolbar">
         <LabelledButton icon={Play} label="Run" action="run-statement" disabled={running || !session} onClick={() => void run("statement")} />
         <LabelledButton icon={PlayCircle} label="Run all" action="run-all" disabled={running || !session} onClick={() => void run("all")} />
-        <LabelledButton icon={Ban} label="Cancel" action="cancel-statement" disabled={!running} onClick={() => void sqlCancel(tabKey)} />
+        <LabelledButton icon={Ban} label="Cancel" action="cancel-statement" disabled={!running} onClick={cancel} />
         <LabelledButton icon={Workflow} label="Explain" disabled={running || !session} onClick={() => void explain(false)} />
         <LabelledButton icon={Workflow} label="Explain analyze" disabled={running || !session} onClick={() => void explain(true)} />
         <label className="inline-row">
@@ -257,7 +262,7 @@ function SqlTabView({ env, tab, onText }: { env: string; tab: TabInfo; onText: (
           }}
           schema={schema}
           onRun={(scope) => void run(scope)}
-          onCancel={() => void (running && sqlCancel(tabKey))}
+          onCancel={() => running && cancel()}
           errorAt={errorAt}
           onView={(view) => {
             editor.current = view;

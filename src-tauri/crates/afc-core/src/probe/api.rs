@@ -138,6 +138,17 @@ fn budget_facts(client: &PlatformClient, result: &mut ProbeResult, last: &ApiRes
 
 /// One check of `/health`'s `checks`: `unavailable` and LLM `not_configured` do not count as
 /// unhealthy, exactly as the platform counts them.
+/// The checks a `/health` body reports, a line each, as the health view shows them. The body is
+/// outside input: the fuzzing harness drives this too.
+pub fn health_check_lines(body: &[u8]) -> std::result::Result<Vec<CheckLine>, serde_json::Error> {
+    let health: Health = serde_json::from_slice(body)?;
+    Ok(health
+        .checks
+        .iter()
+        .map(|(n, c)| check_line(n, c))
+        .collect())
+}
+
 pub(crate) fn check_line(name: &str, check: &serde_json::Value) -> CheckLine {
     let status = check
         .get("status")

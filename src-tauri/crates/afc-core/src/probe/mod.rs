@@ -21,7 +21,7 @@ use crate::environments::{
 use crate::keyring::SecretString;
 use crate::{AppError, ErrorCode, Result};
 
-pub use api::{RATE_LIMIT_FACT, probe_api};
+pub use api::{RATE_LIMIT_FACT, health_check_lines, probe_api};
 pub(crate) use api::{check_line, failing};
 pub use cache::probe_redis;
 pub use database::probe_database;
