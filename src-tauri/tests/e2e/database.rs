@@ -3,7 +3,7 @@
 //! the SQL console refusing a write in its read-only transaction, an error underlined where the
 //! server points, and live activity.
 
-use test_support::e2e::Profile;
+use test_support::e2e::{Key, Profile};
 use test_support::fixture_api::FixtureApi;
 
 use crate::{dev_environment, launch};
@@ -83,5 +83,56 @@ async fn browse_edit_query_and_watch_a_protected_database() {
     app.choose_tab("[data-tab=table]").await;
     app.find("[role=row][data-key=a2]").await;
     app.screenshot("database-rows-dark").await;
+    app.quit().await;
+}
+
+/// The same work with the keyboard alone: Ctrl+6 to the section, Tab and Enter to a table and
+/// its rows, an edit staged, reviewed and confirmed by typing the name, then a query run with
+/// Ctrl+Enter.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real window: run through scripts/test.sh"]
+async fn the_database_section_by_keyboard_alone() {
+    let enter = char::from(Key::Enter);
+    let profile = Profile::new();
+    let api = FixtureApi::builder().start();
+    let db = dev_environment(&profile, "local", &api.url(), &["--safety", "protected"]);
+    db.sql("INSERT INTO agents (id, name, instructions) VALUES ('a1', 'First', 'x')");
+    let app = launch(&profile).await;
+    app.find("section[data-section]").await;
+    app.press('6', true).await;
+    app.find("section[data-section=database]").await;
+
+    app.tab_to("button[data-object='public.agents']").await;
+    app.press(enter, false).await;
+    app.wait_contains("article.db__table-detail", "CREATE TABLE public.agents")
+        .await;
+    app.tab_to("button[data-action=browse-rows]").await;
+    app.press(enter, false).await;
+    app.find("[role=row][data-key=a1]").await;
+    app.tab_to("button[aria-label='Edit name of row a1']").await;
+    app.press(enter, false).await;
+    app.tab_to(".modal textarea#edit-name").await;
+    app.press('a', true).await;
+    app.type_keys("Keyed").await;
+    app.tab_to(".modal button[type=submit]").await;
+    app.press(enter, false).await;
+    app.tab_to("button[data-action=review-edits]").await;
+    app.press(enter, false).await;
+    app.tab_to(".modal button[data-action=apply-edits]").await;
+    app.press(enter, false).await;
+    app.find(".modal form[data-verdict=confirm_name] input[name=confirm-name]:focus")
+        .await;
+    app.type_keys("local").await;
+    app.press(enter, false).await;
+    app.wait_gone(".db__staged").await;
+    assert_eq!(db.sql("SELECT name FROM agents WHERE id = 'a1'"), "Keyed");
+
+    app.tab_to("[data-tab=sql]").await;
+    app.press(enter, false).await;
+    app.tab_to(".cm-content").await;
+    app.type_keys("SELECT name FROM agents").await;
+    app.press(enter, true).await;
+    app.wait_contains(".db__status", "1 row").await;
+    app.screenshot("database-keyboard").await;
     app.quit().await;
 }

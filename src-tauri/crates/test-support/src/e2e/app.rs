@@ -378,6 +378,33 @@ impl App {
         self.client.release_actions().await.expect("release keys");
     }
 
+    /// Presses Tab until the element matching `css` has keyboard focus: proof that the keyboard
+    /// reaches it (in at most 150 presses from where focus is).
+    pub async fn tab_to(&self, css: &str) {
+        let selector = serde_json::to_string(css).expect("a string");
+        let script = format!("return document.activeElement?.matches({selector}) ?? false");
+        for _ in 0..150 {
+            if self.eval(&script).await == Value::Bool(true) {
+                return;
+            }
+            self.press(Key::Tab.into(), false).await;
+        }
+        self.screenshot(&format!("timeout-tab-to-{}", css.replace(['/', ' '], "_")))
+            .await;
+        panic!("150 presses of Tab never reached {css}");
+    }
+
+    /// Types `text` into whatever has keyboard focus.
+    pub async fn type_keys(&self, text: &str) {
+        self.client
+            .active_element()
+            .await
+            .expect("an element with focus")
+            .send_keys(text)
+            .await
+            .expect("typing");
+    }
+
     /// Presses a key that closes the window it is pressed in (the release then has no window to
     /// go to, which is not a failure).
     pub async fn press_closing(&self, key: char) {
