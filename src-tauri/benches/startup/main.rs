@@ -1,12 +1,14 @@
 //! Whole-process measurements: the desktop app's cold start to first paint and to interactive, the
 //! memory of the app with its WebKit processes once idle, afctl's run time, the Agents section
-//! with 10,000 agents on each side (agents.rs), and the smoke suite against an API 50 ms away
+//! with 10,000 agents on each side (agents.rs), the SQL console with a million-row result (sql.rs),
+//! and the smoke suite against an API 50 ms away
 //! beside the same requests made with curl (smoke.rs). Run with `scripts/bench.sh`
 //! (needs the same display, D-Bus session and tauri-driver as the end-to-end tests); the figures
 //! go in docs/benchmarks.md. Not criterion: each sample is a whole app launch, measured from outside.
 
 mod agents;
 mod smoke;
+mod sql;
 
 use std::path::Path;
 use std::time::Instant;
@@ -21,13 +23,14 @@ fn app_binary() -> &'static Path {
 const LAUNCHES: usize = 10;
 const AFCTL_RUNS: usize = 50;
 
-/// `AFC_BENCH_ONLY=agents` or `=smoke` runs that part alone (to measure it again after a change
+/// `AFC_BENCH_ONLY=agents`, `=sql` or `=smoke` runs that part alone (to measure it again after a change
 /// without the ten launches).
 #[tokio::main]
 async fn main() {
     match std::env::var("AFC_BENCH_ONLY").as_deref() {
         Ok("agents") => return agents::measure().await,
         Ok("smoke") => return smoke::measure(),
+        Ok("sql") => return sql::measure().await,
         _ => {}
     }
     let mut launch_ms = Vec::new();
@@ -80,6 +83,7 @@ async fn main() {
         &mut validate_ms,
     );
     agents::measure().await;
+    sql::measure().await;
     smoke::measure();
 }
 

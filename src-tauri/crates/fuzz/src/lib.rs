@@ -301,7 +301,7 @@ pub struct Report {
     pub panics: Vec<(Vec<u8>, String)>,
     pub total: Duration,
     pub slowest: Duration,
-    pub slowest_len: usize,
+    pub slowest_input: Vec<u8>,
     /// The first seed repeated to 64 KiB and to 1 MiB, each parsed once: a ratio near 16 is
     /// linear, far above it quadratic.
     pub scale_64k: Duration,
@@ -317,7 +317,7 @@ pub fn fuzz(target: &'static Target, inputs: u64, seed: u64) -> Report {
         panics: Vec::new(),
         total: Duration::ZERO,
         slowest: Duration::ZERO,
-        slowest_len: 0,
+        slowest_input: Vec::new(),
         scale_64k: Duration::ZERO,
         scale_1m: Duration::ZERO,
     };
@@ -333,7 +333,7 @@ pub fn fuzz(target: &'static Target, inputs: u64, seed: u64) -> Report {
                 report.total += took;
                 if took > report.slowest {
                     report.slowest = took;
-                    report.slowest_len = input.len();
+                    report.slowest_input = input;
                 }
             }
             Err(message) => report.panics.push((input, message)),

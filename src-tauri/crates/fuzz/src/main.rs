@@ -53,10 +53,20 @@ fn main() -> ExitCode {
             r.panics.len(),
             micros(mean),
             micros(r.slowest),
-            r.slowest_len,
+            r.slowest_input.len(),
             micros(r.scale_64k),
             micros(r.scale_1m),
             r.scale_1m.as_secs_f64() / r.scale_64k.as_secs_f64().max(1e-9)
+        );
+        // The slowest input, to time again alone (a busy machine makes one-off slow inputs).
+        let slow = std::env::temp_dir().join(format!("afc-fuzz-slowest-{}", r.target));
+        let again = afc_fuzz::run_one(t, &r.slowest_input).unwrap_or_default();
+        let _ = std::fs::write(&slow, &r.slowest_input);
+        eprintln!(
+            "{}: the slowest input ({}) takes {} µs alone",
+            r.target,
+            slow.display(),
+            micros(again)
         );
         for (i, (input, message)) in r.panics.iter().enumerate().take(10) {
             failed = true;

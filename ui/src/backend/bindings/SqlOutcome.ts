@@ -19,4 +19,8 @@ dropped: number, millis: number,
 /**
  * It ran in a read-only transaction that was rolled back.
  */
-readOnly: boolean, error?: SqlError, };
+readOnly: boolean, 
+/**
+ * The server's notices while it ran (`RAISE NOTICE`, warnings).
+ */
+notices: Array<string>, error?: SqlError, };

@@ -201,7 +201,7 @@ function SqlTabView({ env, tab, onText }: { env: string; tab: TabInfo; onText: (
     try {
       const out = await sqlExplain(tabKey, s.sql, analyze);
       if (out.error) {
-        setResults([{ outcome: { statement: s.sql, classified: { kind: "other", command: "EXPLAIN" }, columns: [], rows: [], more: false, dropped: 0, millis: 0, readOnly: session.readOnly, error: out.error }, rows: [] }]);
+        setResults([{ outcome: { statement: s.sql, classified: { kind: "other", command: "EXPLAIN" }, columns: [], rows: [], more: false, dropped: 0, millis: 0, readOnly: session.readOnly, notices: [], error: out.error }, rows: [] }]);
         if (out.error.position !== undefined) setErrorAt(s.start + out.error.position);
       } else {
         setPlan(out.plan);
@@ -223,7 +223,7 @@ function SqlTabView({ env, tab, onText }: { env: string; tab: TabInfo; onText: (
         <LabelledButton icon={Ban} label="Cancel" action="cancel-statement" disabled={!running} onClick={cancel} />
         <LabelledButton icon={Workflow} label="Explain" disabled={running || !session} onClick={() => void explain(false)} />
         <LabelledButton icon={Workflow} label="Explain analyze" disabled={running || !session} onClick={() => void explain(true)} />
-        <label className="inline-row">
+        <label className="db__field">
           <span>Timeout</span>
           <select className="select" aria-label="Statement timeout" value={timeout} onChange={(e) => setTimeoutSeconds(Number(e.target.value))}>
             {[5, 30, 120, 600, 3600].map((s) => (
@@ -246,7 +246,7 @@ function SqlTabView({ env, tab, onText }: { env: string; tab: TabInfo; onText: (
               <LockKeyholeOpen size={12} aria-hidden /> writes allowed
             </span>
           ))}
-        <span className="section__action inline-row">
+        <span className="section__action db__field">
           <LabelledButton icon={History} label="History" onClick={() => setSide(side === "history" ? "none" : "history")} />
           <LabelledButton icon={Save} label="Snippets" onClick={() => setSide(side === "snippets" ? "none" : "snippets")} />
         </span>
@@ -329,6 +329,15 @@ function ResultView({ held, onMore }: { held: Held; onMore: () => void }) {
           {outcome.readOnly ? " (read-only, rolled back)" : ""}
           {outcome.dropped > 0 ? `; ${outcome.dropped} more returned rows not kept` : ""}
         </p>
+      )}
+      {outcome.notices.length > 0 && (
+        <ul className="db__notices" aria-label="Notices from the server">
+          {outcome.notices.map((n, i) => (
+            <li key={i} className="mono">
+              NOTICE: {n}
+            </li>
+          ))}
+        </ul>
       )}
       {outcome.columns.length > 0 && (
         <>

@@ -67,6 +67,7 @@ const outcome = (patch: Partial<SqlOutcome>): SqlOutcome => ({
   dropped: 0,
   millis: 3,
   readOnly: false,
+  notices: [],
   ...patch,
 });
 
@@ -149,7 +150,7 @@ describe("database section", () => {
       ...backend(STAGING),
       sql_statements: (args) => [{ sql: String(args.text), start: 0, end: String(args.text).length }],
       sql_classify: () => ({ kind: "query", command: "SELECT" }),
-      sql_run: () => outcome({ statement: "SELECT nope FROM notes", readOnly: true, error: { message: 'column "nope" does not exist', sqlstate: "42703", position: 7 } }),
+      sql_run: () => outcome({ statement: "SELECT nope FROM notes", readOnly: true, notices: ["hello 42"], error: { message: 'column "nope" does not exist', sqlstate: "42703", position: 7 } }),
     });
     await goTo(user, "Database");
     await user.click(await screen.findByRole("tab", { name: "SQL" }));
@@ -160,6 +161,7 @@ describe("database section", () => {
     await user.click(screen.getByRole("button", { name: "Run" }));
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent('ERROR 42703: column "nope" does not exist');
+    expect(screen.getByRole("list", { name: "Notices from the server" })).toHaveTextContent("NOTICE: hello 42");
     expect(calls.find((c) => c.command === "sql_run")?.args).toMatchObject({ env: "staging", statement: "SELECT nope FROM notes", destroy: false });
     await waitFor(() => expect(document.querySelector(".cm-sql-error")).toHaveTextContent("nope"));
     await expectAccessible("sql console");

@@ -187,7 +187,7 @@ pub async fn advise(db: &Database) -> Result<Advice> {
             kind: FindingKind::ExposedWithoutRls,
             title: format!("{}.{} is exposed without row-level security", t.schema, t.name),
             detail: "The API's anonymous role can use this schema: without RLS every row is readable (and writable, with grants) through it. Enable RLS, then add the policies the platform needs.".to_owned(),
-            fix: format!("ALTER TABLE {} ENABLE ROW LEVEL SECURITY;", TableRef::new(t.schema.clone(), t.name.clone()).sql()),
+            fix: format!("ALTER TABLE {}.{} ENABLE ROW LEVEL SECURITY;", ident(&t.schema), ident(&t.name)),
         });
     }
     Ok(Advice { overview, findings })

@@ -224,11 +224,22 @@ pub(crate) fn json_value(column: &ColumnInfo, text: Option<&str>) -> Result<Valu
     }
 }
 
-fn column<'a>(columns: &'a [ColumnInfo], name: &str, t: &TableRef) -> Result<&'a ColumnInfo> {
+pub(crate) fn column<'a>(
+    columns: &'a [ColumnInfo],
+    name: &str,
+    t: &TableRef,
+) -> Result<&'a ColumnInfo> {
     columns
         .iter()
         .find(|c| c.name == name)
         .ok_or_else(|| AppError::invalid_input(format!("{t} has no column \"{name}\"")))
+}
+
+/// A column of the primary key (read from the same catalog as the columns, so always there).
+fn key_column<'a>(columns: &'a [ColumnInfo], name: &str) -> Result<&'a ColumnInfo> {
+    columns.iter().find(|c| c.name == name).ok_or_else(|| {
+        AppError::internal(format!("The key column {name} is not among the columns"))
+    })
 }
 
 /// `%` and `_` in a LIKE pattern taken literally.
@@ -506,7 +517,7 @@ fn keyset(
                 return Err(bad());
             }
             for (k, v) in primary_key.iter().zip(key_values) {
-                let c = column(columns, k, &TableRef::new("", ""))?;
+                let c = key_column(columns, k)?;
                 map.insert(k.clone(), json_value(c, v.as_deref())?);
             }
             String::new()
@@ -593,7 +604,7 @@ pub(crate) fn row_condition(
     }
     let mut map = Map::new();
     for (k, v) in primary_key.iter().zip(key) {
-        let c = column(columns, k, &TableRef::new("", ""))?;
+        let c = key_column(columns, k)?;
         map.insert(k.clone(), json_value(c, v.as_deref())?);
     }
     let record = q.record(table, map);

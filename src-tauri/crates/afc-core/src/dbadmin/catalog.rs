@@ -304,12 +304,6 @@ pub struct TableDetail {
     pub ddl: String,
 }
 
-impl TableDetail {
-    pub fn column(&self, name: &str) -> Option<&ColumnInfo> {
-        self.columns.iter().find(|c| c.name == name)
-    }
-}
-
 /// The oid and kind of `t`, or a clear error when there is no such table.
 async fn relation(conn: &mut PgConnection, t: &TableRef) -> Result<(Oid, RelationKind)> {
     let row = sqlx::query(

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Map;
 use ts_rs::TS;
 
-use super::browse::{Query, json_value, row_condition};
+use super::browse::{Query, column, json_value, row_condition};
 use super::catalog::{self, ColumnInfo};
 use super::{TableRef, is_secret_column};
 use crate::audit::AuditAction;
@@ -90,13 +90,6 @@ struct Planned {
     shown: String,
     /// UPDATE and DELETE must touch exactly one row.
     guarded: bool,
-}
-
-fn column<'a>(columns: &'a [ColumnInfo], name: &str, t: &TableRef) -> Result<&'a ColumnInfo> {
-    columns
-        .iter()
-        .find(|c| c.name == name)
-        .ok_or_else(|| AppError::invalid_input(format!("{t} has no column \"{name}\"")))
 }
 
 /// A value as the operator reads it in the plan.

@@ -702,6 +702,16 @@ async fn the_console_pages_big_results_reports_errors_where_they_are_and_survive
     );
     assert!(s.fetch_more(10).await.is_err(), "nothing left to fetch");
 
+    let raised = s
+        .run("DO $$ BEGIN RAISE NOTICE 'hello %', 42; END $$", false)
+        .await
+        .unwrap();
+    assert_eq!(raised.notices, vec!["hello 42"]);
+    let skipped = s.run("DROP TABLE IF EXISTS nope", true).await.unwrap();
+    assert_eq!(
+        skipped.notices,
+        vec![r#"table "nope" does not exist, skipping"#]
+    );
     let empty = s.run("SELECT 1 AS one WHERE false", false).await.unwrap();
     assert_eq!(
         (empty.rows.len(), empty.columns[0].name.as_str()),
@@ -979,4 +989,93 @@ async fn the_widest_table_a_50_mb_value_binary_data_and_a_5_million_row_result()
         assert_eq!(next.rows[0][0], Some(((page - 1) * 500 + 1).to_string()));
     }
     s.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_export_writes_every_filtered_row_page_by_page_and_hides_secrets() {
+    use afc_core::dbadmin::export::{Export, ExportFormat, ExportProgress};
+    use afc_core::progress::{Cancel, Progress};
+    let t = TestDb::create();
+    t.sql(
+        "CREATE TABLE keys (id int PRIMARY KEY, label text, key_hash text);
+         INSERT INTO keys SELECT i, CASE WHEN i % 2 = 0 THEN 'even, \"quoted\"' END, 'h' || i FROM generate_series(1, 4500) i;",
+    );
+    let db = open(&t);
+    let dir = tempfile::tempdir().unwrap();
+    let mut req = PageRequest::new(TableRef::new("public", "keys"));
+    req.filters = vec![Filter {
+        column: "id".into(),
+        op: FilterOp::Gt,
+        value: Some("100".into()),
+    }];
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let progress = Progress::new(move |p: ExportProgress| sink.lock().unwrap().push(p.rows));
+    let csv = dir.path().join("keys.csv");
+    let rows = Export {
+        db: &db,
+        req: &req,
+        format: ExportFormat::Csv,
+        path: &csv,
+        estimate: 4500,
+    }
+    .run(&progress, &Cancel::default())
+    .await
+    .unwrap();
+    assert_eq!(rows, 4400);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec![2000, 4000, 4400],
+        "a page at a time"
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4401);
+    assert_eq!(lines[0], "id,label,key_hash");
+    assert_eq!(lines[1], "101,,‹hidden›");
+    assert_eq!(lines[2], "102,\"even, \"\"quoted\"\"\",‹hidden›");
+    assert!(
+        !text.contains("h101"),
+        "secrets stay hidden unless revealed"
+    );
+
+    let json = dir.path().join("keys.json");
+    req.reveal = true;
+    Export {
+        db: &db,
+        req: &req,
+        format: ExportFormat::Json,
+        path: &json,
+        estimate: 0,
+    }
+    .run(&Progress::none(), &Cancel::default())
+    .await
+    .unwrap();
+    let parsed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(parsed.as_array().unwrap().len(), 4400);
+    assert_eq!(
+        parsed[1],
+        serde_json::json!({"id": "102", "label": "even, \"quoted\"", "key_hash": "h102"})
+    );
+
+    // Cancelled after its first page: the partial file is removed.
+    let cancel = Cancel::default();
+    let on_first_page = cancel.clone();
+    let gone = dir.path().join("gone.csv");
+    let e = Export {
+        db: &db,
+        req: &req,
+        format: ExportFormat::Csv,
+        path: &gone,
+        estimate: 0,
+    }
+    .run(
+        &Progress::new(move |_: ExportProgress| on_first_page.cancel()),
+        &cancel,
+    )
+    .await
+    .unwrap_err();
+    assert!(e.message.contains("cancelled"), "{e:?}");
+    assert!(!gone.exists());
 }

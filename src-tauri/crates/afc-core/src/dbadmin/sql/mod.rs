@@ -3,6 +3,7 @@
 //! files), and EXPLAIN as a tree.
 
 pub mod classify;
+mod notices;
 pub mod session;
 pub mod tabs;
 

@@ -22,10 +22,12 @@ use sqlx::{Column, Either, Executor, PgConnection, Row, TypeInfo, ValueRef};
 use ts_rs::TS;
 
 use super::classify::{Classified, StatementKind, classify};
+use super::notices::Notices;
 use crate::audit::{AuditAction, AuditLog, Event, Outcome};
 use crate::db::{Database, connect_error, query_error};
 use crate::guard::WritePermit;
 use crate::{AppError, ErrorCode, Result};
+use tracing::instrument::WithSubscriber;
 
 /// Rows fetched at a time from a cursor (and the most a change's RETURNING keeps).
 pub const PAGE_ROWS: u32 = 500;
@@ -76,6 +78,8 @@ pub struct SqlOutcome {
     pub millis: u64,
     /// It ran in a read-only transaction that was rolled back.
     pub read_only: bool,
+    /// The server's notices while it ran (`RAISE NOTICE`, warnings).
+    pub notices: Vec<String>,
     #[ts(optional)]
     pub error: Option<SqlError>,
 }
@@ -92,6 +96,7 @@ impl SqlOutcome {
             dropped: 0,
             millis: 0,
             read_only,
+            notices: Vec::new(),
             error: None,
         }
     }
@@ -117,6 +122,8 @@ pub struct SqlSession {
     cursor: Option<CursorState>,
     fetched: u64,
     audit: Option<AuditLog>,
+    notices: Notices,
+    notice_dispatch: tracing::Dispatch,
 }
 
 #[derive(Clone, Copy)]
@@ -126,6 +133,7 @@ struct CursorState {
 
 impl SqlSession {
     pub fn new(db: Arc<Database>, access: Access, timeout: Duration) -> Self {
+        let notices = Notices::default();
         Self {
             db,
             conn: None,
@@ -136,6 +144,8 @@ impl SqlSession {
             cursor: None,
             fetched: 0,
             audit: None,
+            notice_dispatch: notices.dispatch(),
+            notices,
         }
     }
 
@@ -152,10 +162,6 @@ impl SqlSession {
     /// The backend pid, shared with whoever may cancel (0 until connected).
     pub fn pid(&self) -> Arc<AtomicI32> {
         self.pid.clone()
-    }
-
-    pub fn set_access(&mut self, access: Access) {
-        self.access = access;
     }
 
     async fn conn(&mut self) -> Result<&mut PgConnection> {
@@ -239,11 +245,17 @@ impl SqlSession {
         if own_tx {
             self.begin().await?;
         }
-        let result = match classified.kind {
-            StatementKind::Query => self.declare(statement, own_tx, &mut out).await,
-            StatementKind::Change => self.prepared(statement, &mut out).await,
-            _ => self.direct(statement, &mut out).await,
-        };
+        let dispatch = self.notice_dispatch.clone();
+        let result = async {
+            match classified.kind {
+                StatementKind::Query => self.declare(statement, own_tx, &mut out).await,
+                StatementKind::Change => self.prepared(statement, &mut out).await,
+                _ => self.direct(statement, &mut out).await,
+            }
+        }
+        .with_subscriber(dispatch)
+        .await;
+        out.notices = self.notices.take();
         match result {
             Ok(()) => {}
             Err(Failure::Statement(e)) => out.error = Some(e),
