@@ -45,10 +45,13 @@ fn push(sql: &str, start: usize, end: usize, out: &mut Vec<Statement>) {
         return;
     };
     let offset = start + lead;
+    // Lines counted on from the previous statement, not from the top: a file of many
+    // statements stays linear.
+    let (from, line) = out.last().map_or((0, 1), |s| (s.offset, s.line));
     out.push(Statement {
         sql: sql[offset..end.min(sql.len())].trim_end().to_owned(),
         offset,
-        line: line_of(sql, offset),
+        line: line.saturating_add(line_of(&sql[from..offset], offset - from) - 1),
     });
 }
 

@@ -1079,3 +1079,28 @@ async fn an_export_writes_every_filtered_row_page_by_page_and_hides_secrets() {
     assert!(e.message.contains("cancelled"), "{e:?}");
     assert!(!gone.exists());
 }
+
+#[tokio::test]
+async fn a_ten_million_row_table_pages_at_its_end_as_at_its_start() {
+    let t = TestDb::create();
+    t.sql(
+        "CREATE UNLOGGED TABLE huge AS SELECT i AS id, i % 97 AS bucket FROM generate_series(1, 10000000) i;
+         ALTER TABLE huge ADD PRIMARY KEY (id); ANALYZE huge;",
+    );
+    let db = open(&t);
+    let mut req = PageRequest::new(TableRef::new("public", "huge"));
+    req.after = Some(Cursor(vec![Some("9999900".into())]));
+    let last = browse::page(&db, &req).await.unwrap();
+    assert_eq!(last.rows.len(), 100);
+    assert_eq!(last.rows[0].key, vec![Some("9999901".into())]);
+    assert!(last.next.is_none(), "the last page");
+    // The plan starts at the key, whatever the depth: no row before it is read.
+    let plan = t.sql(
+        "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) \
+         SELECT id FROM huge t WHERE (t.id) > ((SELECT r.id FROM jsonb_populate_record(NULL::public.huge, '{\"id\": \"9999900\"}'::jsonb) r)) ORDER BY t.id LIMIT 101",
+    );
+    assert!(
+        plan.contains("Index") && plan.contains("rows=100"),
+        "{plan}"
+    );
+}

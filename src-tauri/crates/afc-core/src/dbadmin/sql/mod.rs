@@ -39,13 +39,16 @@ pub struct StatementSpan {
 
 /// The statements of `text`, with character offsets.
 pub fn statements(text: &str) -> Vec<StatementSpan> {
+    // Characters counted on from the previous statement: linear however many there are.
+    let (mut byte, mut chars) = (0usize, 0u32);
     split::split(text)
         .into_iter()
         .map(|s| {
-            let start = text[..s.offset].chars().count() as u32;
+            chars += text[byte..s.offset].chars().count() as u32;
+            byte = s.offset;
             StatementSpan {
-                start,
-                end: start + s.sql.chars().count() as u32,
+                start: chars,
+                end: chars + s.sql.chars().count() as u32,
                 sql: s.sql,
             }
         })
@@ -244,5 +247,16 @@ pub fn delete_snippet(data_dir: &Path, name: &str) -> Result<()> {
             format!("There is no snippet \"{name}\""),
         )),
         Err(e) => Err(AppError::io("remove", &path, &e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn statements_start_at_characters_not_bytes() {
+        let spans = super::statements("SELECT 'é';\n-- two\nSELECT 2; SELECT 'ü'");
+        let starts: Vec<(u32, u32)> = spans.iter().map(|s| (s.start, s.end)).collect();
+        assert_eq!(starts, vec![(0, 10), (19, 27), (29, 39)]);
+        assert_eq!(spans[1].sql, "SELECT 2");
     }
 }
