@@ -25,7 +25,7 @@ import { IconButton, LabelledButton } from "../../components/IconButton";
 import { useShowError } from "../../components/Toasts";
 import { useViewState } from "../../viewState";
 import { PlanTree } from "./PlanTree";
-import { dbKeys, useCompletion, useHistory, useSnippets } from "./queries";
+import { dbKeys, useCompletion, useHistory, useNames, useSnippets } from "./queries";
 import type { EditorView } from "@codemirror/view";
 import { SqlEditor, type RunScope } from "./SqlEditor";
 
@@ -90,6 +90,7 @@ function SqlTabView({ env, tab, onText }: { env: string; tab: TabInfo; onText: (
   const showError = useShowError();
   const guard = useGuard();
   const completion = useCompletion(env);
+  const names = useNames(env);
   const [timeout, setTimeoutSeconds] = useViewState<number>(`db.sql.${env}.timeout`, 30, isNumber);
   const [session, setSession] = useState<SqlTab | null>(null);
   const [openError, setOpenError] = useState<AppError | null>(null);
@@ -214,7 +215,8 @@ function SqlTabView({ env, tab, onText }: { env: string; tab: TabInfo; onText: (
     }
   };
 
-  const schema = completion.data ?? {};
+  const schema = useMemo(() => completion.data ?? {}, [completion.data]);
+  const functions = useMemo(() => [...new Set((names.data?.functions ?? []).map((f) => f.name))], [names.data]);
   return (
     <div className="db__sql">
       <div className="toolbar">
@@ -261,6 +263,7 @@ function SqlTabView({ env, tab, onText }: { env: string; tab: TabInfo; onText: (
             onText(text);
           }}
           schema={schema}
+          functions={functions}
           onRun={(scope) => void run(scope)}
           onCancel={() => running && cancel()}
           errorAt={errorAt}

@@ -1,4 +1,4 @@
-import { autocompletion } from "@codemirror/autocomplete";
+import { autocompletion, completeFromList } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { PostgreSQL, sql } from "@codemirror/lang-sql";
 import { Compartment, EditorState, StateEffect, StateField } from "@codemirror/state";
@@ -28,6 +28,8 @@ interface Props {
   onChange: (text: string) => void;
   /** `schema.table` → columns, for completion. */
   schema: Record<string, string[]>;
+  /** The environment's functions (`name`), for completion. */
+  functions: string[];
   onRun: (scope: RunScope) => void;
   onCancel: () => void;
   /** The error's place in the document (a character offset), to underline. */
@@ -39,10 +41,16 @@ interface Props {
 /** CodeMirror 6 with PostgreSQL's dialect and the environment's tables and columns to
  * complete; Ctrl/⌘+Enter runs the statement at the cursor (or the selection), with Shift all of
  * it, Escape cancels a running statement. */
-export function SqlEditor({ label, initial, onChange, schema, onRun, onCancel, errorAt, onView }: Props) {
+/** PostgreSQL with the environment's tables, columns and functions to complete. */
+function language(schema: Record<string, string[]>, functions: string[]) {
+  const support = sql({ dialect: PostgreSQL, upperCaseKeywords: true, schema, defaultSchema: "public" });
+  return [support, support.language.data.of({ autocomplete: completeFromList(functions.map((label) => ({ label, type: "function" }))) })];
+}
+
+export function SqlEditor({ label, initial, onChange, schema, functions, onRun, onCancel, errorAt, onView }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<EditorView | null>(null);
-  const language = useRef(new Compartment());
+  const dialect = useRef(new Compartment());
   const callbacks = useRef({ onChange, onRun, onCancel, onView });
   useEffect(() => {
     callbacks.current = { onChange, onRun, onCancel, onView };
@@ -58,7 +66,7 @@ export function SqlEditor({ label, initial, onChange, schema, onRun, onCancel, e
           lineNumbers(),
           history(),
           placeholder("SELECT … (Ctrl+Enter runs the statement at the cursor)"),
-          language.current.of(sql({ dialect: PostgreSQL, upperCaseKeywords: true, defaultSchema: "public" })),
+          dialect.current.of(language({}, [])),
           autocompletion(),
           errorField,
           keymap.of([
@@ -87,10 +95,8 @@ export function SqlEditor({ label, initial, onChange, schema, onRun, onCancel, e
   }, []);
 
   useEffect(() => {
-    editor.current?.dispatch({
-      effects: language.current.reconfigure(sql({ dialect: PostgreSQL, upperCaseKeywords: true, schema, defaultSchema: "public" })),
-    });
-  }, [schema]);
+    editor.current?.dispatch({ effects: dialect.current.reconfigure(language(schema, functions)) });
+  }, [schema, functions]);
 
   useEffect(() => {
     const view = editor.current;
