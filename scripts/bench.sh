@@ -5,9 +5,23 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 prepare "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
-npm --prefix ui run build
-cargo build --release --locked -p afctl
-in_test_session cargo bench --locked -p agent-factory-console --bench startup
+
+# What ships (the release packages, production mode) and the blank Tauri page built the same way,
+# copied aside: `cargo bench` rebuilds target/release/ for itself.
+scripts/bundle.sh --bundles deb,rpm
+cargo build --release --locked -p blank-tauri --features tauri/custom-protocol
+shipped="$(mktemp -d)"
+trap 'rm -rf "$shipped"' EXIT
+cp target/release/agent-factory-console target/release/afctl target/release/blank-tauri "$shipped/"
+step "Sizes (bytes)"
+for f in "$shipped"/* target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm; do
+  printf '%12d  %s\n' "$(stat -c %s "$f")" "$(basename "$f")"
+done
+echo "first screen's JavaScript: $(node ui/scripts/first-screen-size.mjs ui/dist)"
+# The console beside the blank page (start-up and idle memory), then the rest of the whole-process
+# measurements.
+AFC_BENCH_APP="$shipped/agent-factory-console" AFC_BENCH_BLANK="$shipped/blank-tauri" \
+  in_test_session cargo bench --locked -p agent-factory-console --bench startup
 # .env parsing and the Secrets view against a real (test-session) keyring.
 scripts/test-session.sh cargo bench --locked -p afc-core --bench secrets
 # Migrations against the machine's PostgreSQL.

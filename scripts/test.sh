@@ -53,15 +53,32 @@ cargo test --workspace --locked --no-run
 # test-mode builds of every library and binary.
 cargo test --workspace --locked --bench '*' --no-run
 
+step "Release packages: building in the background while the tests run"
+# At the lowest CPU priority, so the tests keep their pace and the build takes the cycles they
+# leave idle (they wait on the database, the window and the network much of the time); in its own
+# target directory, so neither cargo waits for the other's lock. Not linted again (no Clippy).
+PACKAGE_TARGET="$ROOT/target/package"
+# Its own session, so a failed test run can stop the whole build (below, on exit).
+RUSTC_WORKSPACE_WRAPPER="" CARGO_TARGET_DIR="$PACKAGE_TARGET" AFC_UI_BUILT=1 \
+  setsid nice -n 19 scripts/bundle.sh --bundles deb,rpm >"$WORK/bundle.log" 2>&1 &
+bundle_pid=$!
+trap 'kill -- -"$bundle_pid" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
 step "Rust: unit, integration and end-to-end tests (Xvfb, D-Bus, keyring)"
 mkdir -p target
 rm -rf target/e2e-screenshots
 # The timeout turns a hang (a stuck window or driver) into a clear failure, not a stalled CI run.
+# The installed package's test runs below, once the package is installed.
 timeout --kill-after=30s 30m scripts/test-session.sh cargo test --workspace --locked -- --include-ignored \
-  2>&1 | tee "$RESULTS/rust.log" || die "the Rust tests failed or did not finish within 30 minutes (output above)"
+  --skip installed_package 2>&1 | tee "$RESULTS/rust.log" \
+  || die "the Rust tests failed or did not finish within 30 minutes (output above)"
+
+step "Release packages: install, use and remove"
+wait "$bundle_pid" || { cat "$WORK/bundle.log"; die "the release packages could not be built (log above)"; }
+scripts/check-package.sh "$PACKAGE_TARGET/release/bundle" 2>&1 | tee "$RESULTS/package.log"
 
 ui_passed="$(sed 's/\x1b\[[0-9;]*m//g' "$RESULTS/ui.log" | sed -nE 's/^ *Tests +([0-9]+) passed.*/\1/p' | tail -1)"
-rust_passed="$(awk '/^test result:/ { n += $4 } END { print n + 0 }' "$RESULTS/rust.log")"
+rust_passed="$(cat "$RESULTS/rust.log" "$RESULTS/package.log" | awk '/^test result:/ { n += $4 } END { print n + 0 }')"
 if [ -z "$ui_passed" ] || [ "$rust_passed" -eq 0 ]; then
   die "could not find the test counts in the runners' output"
 fi

@@ -7,7 +7,8 @@ export default defineConfig({
   base: "./",
   clearScreen: false,
   server: { port: 1420, strictPort: true, fs: { allow: [".", "../icons"] } },
-  build: { target: "safari16", outDir: "dist", emptyOutDir: true },
+  // The manifest lets scripts/first-screen-size.mjs weigh what the first screen loads.
+  build: { target: "safari16", outDir: "dist", emptyOutDir: true, manifest: true },
   test: {
     environment: "jsdom",
     setupFiles: ["./src/test/setup.ts"],

@@ -4,6 +4,7 @@
 mod commands;
 mod dialogs;
 mod events;
+pub mod startup;
 mod state;
 mod window;
 

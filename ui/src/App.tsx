@@ -1,6 +1,7 @@
 import { Suspense, useCallback, useEffect, useState } from "react";
 import { setCurrentEnvironment, toAppError, type Environment, type Preferences } from "./backend";
 import { AboutDialog } from "./components/AboutDialog";
+import { FirstPaint } from "./components/FirstPaint";
 import { PreferencesDialog } from "./components/PreferencesDialog";
 import { SectionView } from "./components/SectionView";
 import { Sidebar } from "./components/Sidebar";
@@ -107,6 +108,7 @@ export function App() {
           ) : (
             section && <SectionView key={section.id} section={section} />
           )}
+          <FirstPaint />
         </Suspense>
       </main>
       <AboutDialog open={aboutOpen} onOpenChange={setAboutOpen} />

@@ -1,5 +1,5 @@
-//! Whole-process measurements: the desktop app's cold start to first paint and to interactive, the
-//! memory of the app with its WebKit processes once idle, afctl's run time, the Agents section
+//! Whole-process measurements: the desktop app's start to its first paint and its memory once idle,
+//! side by side with a blank Tauri page (side_by_side.rs), afctl's run time, the Agents section
 //! with 10,000 agents on each side (agents.rs), the SQL console with a million-row result (sql.rs),
 //! and the smoke suite against an API 50 ms away
 //! beside the same requests made with curl (smoke.rs). Run with `scripts/bench.sh`
@@ -7,53 +7,34 @@
 //! go in docs/benchmarks.md. Not criterion: each sample is a whole app launch, measured from outside.
 
 mod agents;
+mod side_by_side;
 mod smoke;
 mod sql;
 
 use std::path::Path;
 use std::time::Instant;
 
-use test_support::e2e::{App, Profile};
-
 /// The app binary `cargo bench` built (benches get the same variable as integration tests).
 fn app_binary() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_agent-factory-console"))
 }
 
-const LAUNCHES: usize = 10;
 const AFCTL_RUNS: usize = 50;
 
-/// `AFC_BENCH_ONLY=agents`, `=sql` or `=smoke` runs that part alone (to measure it again after a change
-/// without the ten launches).
+/// `AFC_BENCH_ONLY=startup`, `=agents`, `=sql` or `=smoke` runs that part alone (to measure it
+/// again after a change without the rest); `=soak` runs the hour-long memory soak, which the full
+/// run leaves out.
 #[tokio::main]
 async fn main() {
     match std::env::var("AFC_BENCH_ONLY").as_deref() {
         Ok("agents") => return agents::measure().await,
         Ok("smoke") => return smoke::measure(),
         Ok("sql") => return sql::measure().await,
+        Ok("startup") => return side_by_side::measure(),
+        Ok("soak") => return side_by_side::soak(),
         _ => {}
     }
-    let mut launch_ms = Vec::new();
-    let mut paint_ms = Vec::new();
-    let mut pss_mib = Vec::new();
-    for _ in 0..LAUNCHES {
-        let profile = Profile::new();
-        let start = Instant::now();
-        let app = App::launch(&profile, app_binary()).await;
-        launch_ms.push(start.elapsed().as_secs_f64() * 1000.0);
-        let fcp = app
-            .eval(
-                "const p = performance.getEntriesByName('first-contentful-paint')[0]; \
-                 return p ? p.startTime : null",
-            )
-            .await;
-        paint_ms.push(
-            fcp.as_f64()
-                .expect("the web view reports first-contentful-paint"),
-        );
-        pss_mib.push(process_tree_pss_kib(app_pid()) as f64 / 1024.0);
-        app.quit().await;
-    }
+    side_by_side::measure();
     let config = tempfile::tempdir().expect("a config folder");
     let mut afctl_ms = afctl_runs(config.path(), &["--json", "info"]);
     // Validation of an up-to-date local database, as a CI step runs it.
@@ -67,16 +48,7 @@ async fn main() {
         config.path(),
         &["--json", "migrate", "validate", "--database-url", &url],
     );
-    println!("app launches: {LAUNCHES}, afctl runs: {AFCTL_RUNS}");
-    report(
-        "start to interactive, incl. WebDriver session (ms)",
-        &mut launch_ms,
-    );
-    report(
-        "navigation start to first contentful paint (ms)",
-        &mut paint_ms,
-    );
-    report("memory (PSS), app + WebKit processes (MiB)", &mut pss_mib);
+    println!("afctl runs: {AFCTL_RUNS}");
     report("afctl --json info, wall time (ms)", &mut afctl_ms);
     report(
         "afctl migrate validate (local, up to date), wall time (ms)",

@@ -12,6 +12,13 @@ pub async fn get_app_info(state: State<'_, AppState>) -> Result<AppInfo, afc_cor
     Ok(info(&state))
 }
 
+/// The UI painted its first section: the start-up time is logged (and written where
+/// AFC_STARTUP_REPORT says, for the start-up benchmark).
+#[tauri::command]
+pub fn ui_ready() {
+    crate::startup::mark_ready();
+}
+
 /// Writes the diagnostics bundle (versions, recent logs, settings without secrets, the audit log,
 /// the health history, the last job logs) to a zip the operator chooses. None when cancelled.
 #[tauri::command]

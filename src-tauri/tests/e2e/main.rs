@@ -2,12 +2,15 @@
 //! them with `--include-ignored` inside Xvfb and a D-Bus session, with tauri-driver installed.
 //! The harness and the page objects are test-support's (feature `e2e`).
 
+mod a11y;
 mod agents;
 mod database;
 mod demo;
 mod environments;
 mod health;
+mod installed;
 mod jobs;
+mod keyboard;
 mod migrations;
 mod sandbox;
 mod secrets;

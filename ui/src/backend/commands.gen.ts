@@ -72,6 +72,10 @@ export const agentsOverview = () =>
 export const getAppInfo = () =>
   call<AppInfo>("get_app_info");
 
+/** The UI painted its first section: the start-up time is logged (and written where AFC_STARTUP_REPORT says, for the start-up benchmark). */
+export const uiReady = () =>
+  call<null>("ui_ready");
+
 /** Writes the diagnostics bundle (versions, recent logs, settings without secrets, the audit log, the health history, the last job logs) to a zip the operator chooses. None when cancelled. */
 export const saveDiagnostics = () =>
   call<DiagnosticsSummary | null>("save_diagnostics");

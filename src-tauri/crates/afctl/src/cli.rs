@@ -69,6 +69,19 @@ pub enum Command {
     /// --write), live activity, cancel and terminate, and an advisor.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Print a shell completion script (the packages install those for bash, zsh and fish).
+    /// For example: afctl completions bash > ~/.local/share/bash-completion/completions/afctl
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual pages, afctl.1 and one per subcommand (afctl-db-query.1, …), into DIR.
+    /// The packages are built with it.
+    #[command(hide = true)]
+    Manuals {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

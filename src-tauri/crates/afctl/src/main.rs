@@ -51,6 +51,8 @@ async fn main() -> ExitCode {
         Command::Demo(command) => commands::demo::run(&ctx, command).await,
         Command::Sandbox(command) => commands::sandbox::run(&ctx, command).await,
         Command::Db(command) => commands::db::run(&ctx, command).await,
+        Command::Completions { shell } => commands::docs::completions(shell),
+        Command::Manuals { dir } => commands::docs::manuals(&dir),
     };
     result.unwrap_or_else(|e| ctx.out.error(&e))
 }

@@ -8,8 +8,8 @@ import { LabelledButton } from "../../components/IconButton";
 import { SqlBlock } from "../../components/SqlBlock";
 import { useShowError } from "../../components/Toasts";
 import { dbKeys, useActivity, useAdvice } from "./queries";
+import { bytes } from "./format";
 
-const bytes = (n: number) => (n >= 1 << 30 ? `${(n / (1 << 30)).toFixed(1)} GB` : n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : `${Math.round(n / 1024)} kB`);
 const seconds = (s: number | undefined) => (s === undefined ? "" : s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`);
 
 /** The server's sessions (who blocks whom), locks, and the advisor's findings; live while open. */

@@ -8,17 +8,8 @@ import { SearchBox } from "../../components/SearchBox";
 import { SqlBlock } from "../../components/SqlBlock";
 import { useQuery } from "@tanstack/react-query";
 import { sameTable, useNames, useTable } from "./queries";
+import { bytes } from "./format";
 
-const size = (n: number) => {
-  const units = ["B", "kB", "MB", "GB", "TB"];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u += 1;
-  }
-  return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`;
-};
 
 type Picked = { kind: "table"; table: TableRef } | { kind: "function"; fn: FunctionName };
 
@@ -242,7 +233,7 @@ function TableDetailView({ d, onBrowse, onPick }: { d: TableDetail; onBrowse: (t
           <li key={i.name}>
             <span className="mono">{i.definition}</span>{" "}
             <span className="muted">
-              {size(i.bytes)}, {i.scans.toLocaleString()} scans
+              {bytes(i.bytes)}, {i.scans.toLocaleString()} scans
             </span>
           </li>
         ))}

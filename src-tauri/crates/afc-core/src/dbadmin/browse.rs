@@ -293,8 +293,19 @@ pub async fn page(db: &Database, req: &PageRequest) -> Result<Page> {
 }
 
 pub(crate) async fn page_on(conn: &mut PgConnection, req: &PageRequest) -> Result<Page> {
+    let shape = catalog::shape(conn, &req.table).await?;
+    page_of(conn, req, &shape).await
+}
+
+/// A page of a table whose shape (kind, columns, primary key) was read already: an export reads
+/// it once for all its pages.
+pub(crate) async fn page_of(
+    conn: &mut PgConnection,
+    req: &PageRequest,
+    (kind, columns, primary_key): &catalog::Shape,
+) -> Result<Page> {
     let t = &req.table;
-    let (kind, columns, primary_key) = catalog::shape(conn, t).await?;
+    let kind = *kind;
     let table = t.sql();
     let limit = req.limit.clamp(1, MAX_LIMIT);
     let paging = if !primary_key.is_empty() {
@@ -317,7 +328,7 @@ pub(crate) async fn page_on(conn: &mut PgConnection, req: &PageRequest) -> Resul
     }
     let sort = match &req.sort {
         Some(s) => {
-            let c = column(&columns, &s.column, t)?;
+            let c = column(columns, &s.column, t)?;
             if !c.indexed {
                 notes.push(format!(
                     "No index starts with {}: sorting on it reads the whole table.",
@@ -367,7 +378,7 @@ pub(crate) async fn page_on(conn: &mut PgConnection, req: &PageRequest) -> Resul
         let parts = req
             .filters
             .iter()
-            .map(|f| condition(&mut q, &table, column(&columns, &f.column, t)?, f))
+            .map(|f| condition(&mut q, &table, column(columns, &f.column, t)?, f))
             .collect::<Result<Vec<_>>>()?;
         conditions.push(format!(
             "({})",
@@ -388,8 +399,8 @@ pub(crate) async fn page_on(conn: &mut PgConnection, req: &PageRequest) -> Resul
             _ => conditions.push(keyset(
                 &mut q,
                 &table,
-                &columns,
-                &primary_key,
+                columns,
+                primary_key,
                 paging,
                 sort,
                 values,
@@ -476,7 +487,7 @@ pub(crate) async fn page_on(conn: &mut PgConnection, req: &PageRequest) -> Resul
         table: t.clone(),
         kind,
         columns: page_columns,
-        primary_key,
+        primary_key: primary_key.clone(),
         rows,
         next,
         paging,

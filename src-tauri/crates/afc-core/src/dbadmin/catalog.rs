@@ -327,11 +327,11 @@ pub async fn describe(db: &Database, t: &TableRef) -> Result<TableDetail> {
     describe_on(&mut s, t).await
 }
 
-/// A relation's kind, columns and primary key: what the table browser needs, in two queries.
-pub(crate) async fn shape(
-    conn: &mut PgConnection,
-    t: &TableRef,
-) -> Result<(RelationKind, Vec<ColumnInfo>, Vec<String>)> {
+/// A relation's kind, columns and primary key: what the table browser needs.
+pub(crate) type Shape = (RelationKind, Vec<ColumnInfo>, Vec<String>);
+
+/// A relation's shape, in three queries.
+pub(crate) async fn shape(conn: &mut PgConnection, t: &TableRef) -> Result<Shape> {
     let (oid, kind) = relation(conn, t).await?;
     let columns = columns(conn, oid).await?;
     let primary_key: Vec<String> = sqlx::query_scalar(

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::browse::{self, PageRequest};
+use super::catalog;
 use crate::db::Database;
 use crate::jobs::{JobEventSource, JobProgress};
 use crate::progress::{Cancel, Progress};
@@ -108,6 +109,9 @@ impl Export<'_> {
         req.after = None;
         let mut rows = 0u64;
         let mut sink: Option<Sink> = None;
+        // One connection and one reading of the table's shape for every page.
+        let mut conn = db.read().await?;
+        let shape = catalog::shape(&mut conn, &req.table).await?;
         loop {
             if cancel.is_cancelled() {
                 return Err(AppError::new(
@@ -115,7 +119,7 @@ impl Export<'_> {
                     "The export was cancelled; the partial file was removed",
                 ));
             }
-            let page = browse::page(db, &req).await?;
+            let page = browse::page_of(&mut conn, &req, &shape).await?;
             let header: Vec<String> = page.columns.iter().map(|c| c.name.clone()).collect();
             let sink = match &mut sink {
                 Some(s) => s,

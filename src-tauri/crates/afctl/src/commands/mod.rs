@@ -1,6 +1,7 @@
 pub mod agents;
 pub mod db;
 pub mod demo;
+pub mod docs;
 pub mod env;
 pub mod health;
 pub mod info;

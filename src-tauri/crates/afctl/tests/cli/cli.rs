@@ -250,3 +250,89 @@ fn an_api_key_without_the_af_prefix_is_stored_with_a_warning() {
     assert!(platform.status.success());
     assert!(!String::from_utf8_lossy(&platform.stderr).contains("warning"));
 }
+
+/// The subcommands `afctl --help` lists (its "Commands:" block, without `help`).
+fn listed_subcommands(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|line| !line.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        // A name starts its line after two spaces; wrapped descriptions are indented further.
+        .filter(|line| !line[2..].starts_with(' '))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn bash_completion_completes_subcommands_and_the_other_shells_scripts_name_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let bash = afctl(dir.path(), &["completions", "bash"]);
+    assert!(bash.status.success());
+    let script = dir.path().join("afctl.bash");
+    std::fs::write(&script, &bash.stdout).unwrap();
+    // What bash does on `afctl db q<Tab>`: the script's completion function fills COMPREPLY.
+    let completed = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(
+            r#"source "$1"; complete -p afctl >/dev/null || exit 3
+               COMP_WORDS=(afctl db q); COMP_CWORD=2; COMP_LINE="afctl db q"; COMP_POINT=${#COMP_LINE}
+               _afctl afctl q db; printf '%s\n' "${COMPREPLY[@]}""#,
+        )
+        .arg("bash")
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(
+        completed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&completed.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&completed.stdout).trim(), "query");
+
+    for (shell, marker) in [("zsh", "#compdef afctl"), ("fish", "complete -c afctl")] {
+        let out = afctl(dir.path(), &["completions", shell]);
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(marker), "{shell}: no {marker:?}");
+        assert!(text.contains("rehearse"), "{shell}: no nested subcommand");
+    }
+    let unknown = afctl(dir.path(), &["completions", "cmd.exe"]);
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn manual_pages_cover_every_subcommand_and_its_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("man");
+    let out = afctl(dir.path(), &["manuals", pages.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = |name: &str| {
+        std::fs::read_to_string(pages.join(format!("{name}.1")))
+            .unwrap_or_else(|e| panic!("{name}.1: {e}"))
+    };
+    let main = page("afctl");
+    assert!(
+        main.starts_with(".ie") || main.contains(".TH afctl 1"),
+        "{main}"
+    );
+    assert!(main.contains(&format!("afctl {}", env!("CARGO_PKG_VERSION"))));
+    let help = afctl(dir.path(), &["--help"]);
+    let listed = listed_subcommands(&String::from_utf8_lossy(&help.stdout));
+    assert!(listed.len() >= 12, "{listed:?}");
+    assert!(
+        !listed.contains(&"manuals".to_owned()),
+        "a packaging tool, hidden"
+    );
+    for name in &listed {
+        page(&format!("afctl-{name}"));
+    }
+    let query = page("afctl-db-query");
+    assert!(query.contains("\\-\\-write"), "{query}");
+    assert!(!pages.join("afctl-help.1").exists());
+}

@@ -4,6 +4,7 @@
 //! the app's end-to-end tests and its start-up benchmark (feature `e2e`).
 
 mod app;
+mod audit;
 mod desktop;
 mod driver;
 pub mod pages;

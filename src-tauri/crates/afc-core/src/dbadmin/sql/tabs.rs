@@ -56,12 +56,12 @@ impl Tabs {
             let tab = map
                 .get(id)
                 .ok_or_else(|| AppError::new(ErrorCode::NotFound, "This SQL tab has no session"))?;
+            // Idle sessions hold the lock free; a busy one is running a statement.
+            if tab.session.try_lock().is_ok() {
+                return Ok(false);
+            }
             (tab.db.clone(), tab.pid.load(Ordering::SeqCst))
         };
-        // Idle sessions hold the lock free; a busy one is running a statement.
-        if self.session(id)?.try_lock().is_ok() {
-            return Ok(false);
-        }
         cancel(&db, pid).await
     }
 

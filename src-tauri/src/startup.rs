@@ -1,0 +1,47 @@
+//! How long the console takes to show its real UI: from the start of `main` to the UI's first
+//! paint of a section (its `ui_ready` call). Logged once; with `AFC_STARTUP_REPORT` naming a file,
+//! also written there as JSON for the start-up benchmark (`scripts/bench.sh`), which launches the
+//! blank Tauri app of `benches/blank-tauri` the same way and compares.
+
+use std::sync::OnceLock;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+static STARTED: OnceLock<SystemTime> = OnceLock::new();
+static READY: OnceLock<SystemTime> = OnceLock::new();
+
+/// Called first thing in `main`.
+pub fn mark_start() {
+    STARTED.get_or_init(SystemTime::now);
+}
+
+/// The UI painted its first section; later calls (a reload) change nothing.
+pub fn mark_ready() {
+    let mut first = false;
+    let ready = *READY.get_or_init(|| {
+        first = true;
+        SystemTime::now()
+    });
+    let Some(started) = STARTED.get().copied().filter(|_| first) else {
+        return;
+    };
+    let ms = ready
+        .duration_since(started)
+        .unwrap_or_default()
+        .as_secs_f64()
+        * 1000.0;
+    tracing::info!("the window showed its first section {ms:.0} ms after start");
+    if let Some(file) = std::env::var_os("AFC_STARTUP_REPORT") {
+        let report =
+            serde_json::json!({ "mainUnixMs": unix_ms(started), "readyUnixMs": unix_ms(ready) });
+        if let Err(e) = std::fs::write(&file, report.to_string()) {
+            tracing::warn!("could not write the start-up report: {e}");
+        }
+    }
+}
+
+fn unix_ms(at: SystemTime) -> f64 {
+    at.duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs_f64()
+        * 1000.0
+}
