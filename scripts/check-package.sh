@@ -20,15 +20,15 @@ version="$(dpkg-deb -f "$deb" Version)"
   || die "the package's version $version is not the workspace's"
 step "Checking $(basename "$deb") ($name $version, $(du -h "$deb" | cut -f1))"
 
-# What the package must hold (paths as dpkg lists them).
-expected=(./usr/bin/agent-factory-console ./usr/bin/afctl ./usr/share/man/man1/afctl.1.gz
-  ./usr/share/man/man1/afctl-db-query.1.gz ./usr/share/bash-completion/completions/afctl
-  ./usr/share/zsh/vendor-completions/_afctl ./usr/share/fish/vendor_completions.d/afctl.fish
-  "./usr/share/applications/Agent Factory Console.desktop"
-  ./usr/share/icons/hicolor/128x128/apps/agent-factory-console.png)
-listing="$(dpkg-deb -c "$deb" | sed -E 's/^([^ ]+ +){5}//; s/ -> .*//')"
+# What the package must hold (paths as dpkg-deb lists them, and rpm with a leading /).
+expected=(usr/bin/agent-factory-console usr/bin/afctl usr/share/man/man1/afctl.1.gz
+  usr/share/man/man1/afctl-db-query.1.gz usr/share/bash-completion/completions/afctl
+  usr/share/zsh/vendor-completions/_afctl usr/share/fish/vendor_completions.d/afctl.fish
+  "usr/share/applications/Agent Factory Console.desktop"
+  usr/share/icons/hicolor/128x128/apps/agent-factory-console.png)
+listing="$(dpkg-deb -c "$deb" | sed -E 's/^([^ ]+ +){5}//; s/ -> .*//; s|^\./||')"
 for path in "${expected[@]}"; do
-  grep -qxF "$path" <<<"$listing" || die "the .deb lacks $path"
+  grep -qxF "$path" <<<"$listing" || die "the .deb lacks /$path"
 done
 
 if [ "$(id -u)" = 0 ]; then
@@ -72,7 +72,7 @@ if command -v rpm >/dev/null; then
   [ "$(rpm -qp --queryformat '%{VERSION}' "${rpms[0]}" 2>/dev/null)" = "$version" ] || die "the .rpm's version is not $version"
   rpm_files="$(rpm -qlp "${rpms[0]}" 2>/dev/null)"
   for path in "${expected[@]}"; do
-    grep -qxF "${path#.}" <<<"$rpm_files" || die "the .rpm lacks ${path#.}"
+    grep -qxF "/$path" <<<"$rpm_files" || die "the .rpm lacks /$path"
   done
 else
   [ -f "${rpms[0]}" ] || die "no .rpm in $bundle/rpm/"
