@@ -9,9 +9,31 @@ use std::time::{SystemTime, UNIX_EPOCH};
 static STARTED: OnceLock<SystemTime> = OnceLock::new();
 static READY: OnceLock<SystemTime> = OnceLock::new();
 
-/// Called first thing in `main`.
+/// Called first thing in `main`, before any thread or GTK starts.
 pub fn mark_start() {
     STARTED.get_or_init(SystemTime::now);
+    #[cfg(target_os = "linux")]
+    choose_renderer();
+}
+
+/// WebKitGTK's DMA-BUF renderer hands frames to the GPU; on a machine without a GPU render node
+/// (a virtual machine, remote X, Xvfb) it falls back to software and paints slowly: the window's
+/// first full frame took about 900 ms there against about 90 ms with the shared-memory renderer,
+/// which also kept 116 MiB less (docs/benchmarks.md). So without a render node the console asks
+/// for the shared-memory renderer, unless the operator set WEBKIT_DISABLE_DMABUF_RENDERER.
+#[cfg(target_os = "linux")]
+fn choose_renderer() {
+    const VAR: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
+    let render_node = std::fs::read_dir("/dev/dri").is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+    });
+    if !render_node && std::env::var_os(VAR).is_none() {
+        // SAFETY: called at the top of `main`, before any other thread exists to read the
+        // environment at the same time.
+        unsafe { std::env::set_var(VAR, "1") };
+    }
 }
 
 /// The UI painted its first section; later calls (a reload) change nothing.

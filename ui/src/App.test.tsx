@@ -1,7 +1,7 @@
 import { act, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { emitBackendEvent, failWith } from "./backend/mock";
-import { SECTIONS } from "./sections";
+import { SECTIONS, preloadSection } from "./sections";
 import sectionsData from "./sections.json";
 import { INFO, setup } from "./test/renderApp";
 
@@ -23,6 +23,19 @@ describe("the shell", () => {
       sectionsData.map((s, i) => [s.id, s.title, i + 1, s.built]),
     );
     expect(new Set(sectionsData.filter((s) => s.built).map((s) => s.id))).toEqual(BUILT);
+  });
+
+  it("paints the first screen's section with the shell once its code is preloaded, never a loading line first", async () => {
+    await preloadSection("agents");
+    let loadingShown = false;
+    const observer = new MutationObserver(() => {
+      if (document.body.textContent.includes("Loading…")) loadingShown = true;
+    });
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    setup({}, "light", undefined, { section: "agents" });
+    expect(await heading()).toHaveTextContent("Agents");
+    observer.disconnect();
+    expect(loadingShown).toBe(false);
   });
 
   it("opens at the section it was left on", async () => {

@@ -10,9 +10,11 @@ export function FirstPaint() {
   useEffect(() => {
     if (told) return;
     told = true;
+    performance.mark("afc:section-mounted");
     // The first callback runs before that frame is painted, the second once it has been.
     requestAnimationFrame(() =>
       requestAnimationFrame(() => {
+        performance.mark("afc:first-section-painted");
         uiReady().catch(() => undefined);
       }),
     );
