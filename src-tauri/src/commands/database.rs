@@ -150,16 +150,36 @@ pub async fn sql_open(
 ) -> Result<SqlTab, AppError> {
     let db = state.console.database(&env).await?;
     let write = unlock.or_else(|| sql::writes_by_default(&db).then(Confirmation::yes));
-    let timeout = Duration::from_secs(u64::from(timeout_seconds.clamp(1, 86_400)));
-    let session = state
-        .console
-        .sql_session(db.clone(), write.as_ref(), timeout)?;
+    let session = state.console.sql_session(
+        db.clone(),
+        write.as_ref(),
+        statement_timeout(timeout_seconds),
+    )?;
     let info = SqlTab {
         read_only: session.read_only(),
         unlock: sql::unlock_decision(&db),
     };
     state.sql_tabs.open(&tab, db, session);
     Ok(info)
+}
+
+/// Changes SQL tab `tab`'s statement timeout from its next statement, keeping its session (and
+/// any transaction the operator has open in it).
+#[tauri::command]
+pub async fn sql_set_timeout(
+    state: State<'_, AppState>,
+    tab: String,
+    timeout_seconds: u32,
+) -> Result<(), AppError> {
+    state
+        .sql_tabs
+        .set_timeout(&tab, statement_timeout(timeout_seconds))
+        .await
+}
+
+/// Between a second and a day.
+fn statement_timeout(seconds: u32) -> Duration {
+    Duration::from_secs(u64::from(seconds.clamp(1, 86_400)))
 }
 
 #[tauri::command]

@@ -118,6 +118,10 @@ export const dbExport = (env: string, request: PageRequest, format: ExportFormat
 export const sqlOpen = (env: string, tab: string, unlock: Confirmation | null, timeoutSeconds: number) =>
   call<SqlTab>("sql_open", { env, tab, unlock, timeoutSeconds });
 
+/** Changes SQL tab `tab`'s statement timeout from its next statement, keeping its session (and any transaction the operator has open in it). */
+export const sqlSetTimeout = (tab: string, timeoutSeconds: number) =>
+  call<null>("sql_set_timeout", { tab, timeoutSeconds });
+
 export const sqlClose = (tab: string) =>
   call<null>("sql_close", { tab });
 

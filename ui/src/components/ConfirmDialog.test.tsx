@@ -1,8 +1,9 @@
-import { render, screen } from "@testing-library/react";
+import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { useState } from "react";
 import { describe, expect, it, vi } from "vitest";
-import type { Decision } from "../backend";
-import { ConfirmDialog } from "./ConfirmDialog";
+import type { Confirmation, Decision } from "../backend";
+import { ConfirmDialog, useGuard } from "./ConfirmDialog";
 
 function dialog(decision: Decision | undefined) {
   const onConfirm = vi.fn();
@@ -49,5 +50,58 @@ describe("the confirmation renders the write policy's decision", () => {
     const onConfirm = dialog({ verdict: "confirm_yes", sentence: 'apply the pending migrations on environment "local"?' });
     await user.click(screen.getByRole("button", { name: "Apply" }));
     expect(onConfirm).toHaveBeenCalledWith({ yes: true });
+  });
+});
+
+/** A button that asks the guard, with the policy's answer held until `decide` is resolved. */
+function Asker({ decide }: { decide: () => Promise<Decision> }) {
+  const guard = useGuard();
+  const [answer, setAnswer] = useState<string>("none");
+  const go = async () => {
+    const a: Confirmation | null = await guard.ask({ env: "local", action: "agent.save", title: "Save?", confirmLabel: "Save", decide });
+    setAnswer(a ? "yes" : "cancelled");
+  };
+  return (
+    <>
+      <button type="button" onClick={() => void go()}>
+        Write
+      </button>
+      <p data-testid="answer">{answer}</p>
+      {guard.dialog}
+    </>
+  );
+}
+
+describe("the guard", () => {
+  it("shows nothing while the policy decides, so nothing can be dismissed, and an allowed change goes ahead", async () => {
+    const user = userEvent.setup();
+    let allow: (d: Decision) => void = () => undefined;
+    render(<Asker decide={() => new Promise((resolve) => (allow = resolve))} />);
+    await user.click(screen.getByRole("button", { name: "Write" }));
+    expect(screen.queryByRole("dialog")).toBeNull();
+    // A second click while it decides (a double click) lands on the page, not on a dialog.
+    await user.click(screen.getByRole("button", { name: "Write" }));
+    allow({ verdict: "allowed", sentence: "save agent a on local" });
+    expect(await screen.findByText("yes")).toBeInTheDocument();
+    expect(screen.queryByRole("dialog")).toBeNull();
+  });
+
+  it("asks the operator once the policy wants an answer", async () => {
+    const user = userEvent.setup();
+    render(<Asker decide={() => Promise.resolve({ verdict: "confirm_yes", sentence: "save agent a on local?" })} />);
+    await user.click(screen.getByRole("button", { name: "Write" }));
+    const dialog = await screen.findByRole("dialog", { name: "Save?" });
+    await user.click(within(dialog).getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("yes")).toBeInTheDocument();
+  });
+
+  it("puts the keyboard in the name to type when the policy wants it", async () => {
+    const user = userEvent.setup();
+    render(<Asker decide={() => Promise.resolve({ verdict: "confirm_name", name: "prod", sentence: 'environment "prod" is protected.' })} />);
+    await user.click(screen.getByRole("button", { name: "Write" }));
+    const dialog = await screen.findByRole("dialog", { name: "Save?" });
+    expect(within(dialog).getByRole("textbox")).toHaveFocus();
+    await user.keyboard("prod{Enter}");
+    expect(await screen.findByText("yes")).toBeInTheDocument();
   });
 });

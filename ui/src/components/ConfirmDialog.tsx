@@ -61,6 +61,7 @@ export function ConfirmDialog({ open, onOpenChange, title, children, confirmLabe
               name="confirm-name"
               value={typed}
               autoFocus
+              data-autofocus
               onChange={(e) => setTyped(e.target.value)}
             />
           </label>
@@ -74,7 +75,7 @@ export function ConfirmDialog({ open, onOpenChange, title, children, confirmLabe
             {decision?.verdict === "refused" ? "Close" : "Cancel"}
           </button>
           {decision?.verdict !== "refused" && (
-            <button type="submit" className="button button--danger" disabled={!ready} autoFocus={name === undefined}>
+            <button type="submit" className="button button--danger" disabled={!ready} autoFocus={name === undefined} data-autofocus={name === undefined ? "" : undefined}>
               {confirmLabel}
             </button>
           )}
@@ -107,7 +108,8 @@ interface Pending {
 }
 
 /** Asks the write policy about a change and, when it wants a confirmation, the operator:
- * `ask` resolves to their answer, or null if they cancelled. Render `dialog` once. */
+ * `ask` resolves to their answer, or null if they cancelled. Render `dialog` once; it appears
+ * only once the policy has answered and wants the operator (or could not be asked). */
 export function useGuard() {
   const [pending, setPending] = useState<Pending | null>(null);
   const ask = (request: GuardRequest) =>
@@ -127,7 +129,10 @@ export function useGuard() {
         },
       );
     });
-  const dialog = pending && (
+  // Nothing shows while the policy decides: a dialog that appeared only to close again flashed
+  // over the window, and a second click meant for the button behind it dismissed it, which
+  // cancelled the change without a word.
+  const dialog = pending && (pending.decision || pending.error) && (
     <ConfirmDialog
       open
       title={pending.request.title}

@@ -12,6 +12,7 @@ import {
   sqlFetchMore,
   sqlOpen,
   sqlRun,
+  sqlSetTimeout,
   sqlStatements,
   toAppError,
   type AppError,
@@ -103,9 +104,12 @@ function SqlTabView({ env, tab, onText }: { env: string; tab: TabInfo; onText: (
   const textRef = useRef(tab.text);
   const tabKey = `${env}:${tab.id}`;
 
+  // The session opens with the timeout of the moment; a later change is sent to it (below)
+  // rather than reopening it, which would roll back a transaction the operator has open.
+  const timeoutRef = useRef(timeout);
   useEffect(() => {
     let live = true;
-    sqlOpen(env, tabKey, null, timeout).then(
+    sqlOpen(env, tabKey, null, timeoutRef.current).then(
       (s) => live && setSession(s),
       (e: unknown) => live && setOpenError(toAppError(e)),
     );
@@ -114,7 +118,13 @@ function SqlTabView({ env, tab, onText }: { env: string; tab: TabInfo; onText: (
       // A session that cannot be closed now ends with the app; nothing waits on it.
       sqlClose(tabKey).catch(() => undefined);
     };
-  }, [env, tabKey, timeout]);
+  }, [env, tabKey]);
+
+  useEffect(() => {
+    if (timeoutRef.current === timeout) return;
+    timeoutRef.current = timeout;
+    sqlSetTimeout(tabKey, timeout).catch((e: unknown) => showError(toAppError(e)));
+  }, [tabKey, timeout, showError]);
 
   const cancel = () => {
     sqlCancel(tabKey).catch((e: unknown) => showError(toAppError(e)));

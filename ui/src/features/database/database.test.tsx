@@ -190,6 +190,16 @@ describe("database section", () => {
     expect(screen.getByRole("button", { name: "Fetch more" })).toBeInTheDocument();
   });
 
+  it("changes a tab's statement timeout on its open session, never by reopening it", async () => {
+    const { user, calls } = setup({ ...backend(), sql_set_timeout: () => null });
+    await goTo(user, "Database");
+    await user.click(await screen.findByRole("tab", { name: "SQL" }));
+    expect(await screen.findByText(/writes allowed/)).toBeInTheDocument();
+    await user.selectOptions(screen.getByRole("combobox", { name: "Statement timeout" }), "600");
+    await waitFor(() => expect(calls.find((c) => c.command === "sql_set_timeout")?.args).toMatchObject({ timeoutSeconds: 600 }));
+    expect(calls.filter((c) => c.command === "sql_open")).toHaveLength(1);
+  });
+
   it("shows who blocks whom, and the advisor's fixes", async () => {
     const activity: Activity = {
       sessions: [

@@ -806,6 +806,31 @@ async fn the_console_pages_big_results_reports_errors_where_they_are_and_survive
     sql::delete_snippet(&c.console.paths.data_dir, "top agents").unwrap();
 }
 
+#[tokio::test]
+async fn a_new_timeout_keeps_the_operators_transaction_and_holds_once_it_ends() {
+    let c = console();
+    let t = TestDb::create();
+    let mut s = c
+        .console
+        .sql_session(
+            open(&t),
+            Some(&Confirmation::yes()),
+            Duration::from_secs(60),
+        )
+        .unwrap();
+    s.run("CREATE TABLE kept (id int)", false).await.unwrap();
+    s.run("BEGIN", false).await.unwrap();
+    s.run("INSERT INTO kept VALUES (1)", false).await.unwrap();
+    s.set_timeout(Duration::from_secs(1));
+    // Still the operator's transaction: COMMIT keeps the row (a reopened session would have
+    // rolled it back, and COMMIT would only warn).
+    let committed = s.run("COMMIT", false).await.unwrap();
+    assert!(committed.error.is_none(), "{:?}", committed.error);
+    assert_eq!(t.sql("SELECT count(*) FROM kept"), "1");
+    let slow = s.run("SELECT pg_sleep(3)", false).await.unwrap();
+    assert_eq!(slow.error.expect("timed out").sqlstate, "57014");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn activity_shows_who_blocks_whom_and_the_advisor_finds_what_to_fix() {
     let c = console();

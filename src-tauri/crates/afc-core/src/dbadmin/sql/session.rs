@@ -114,6 +114,8 @@ pub struct SqlSession {
     conn: Option<PgConnection>,
     access: Access,
     timeout: Duration,
+    /// The timeout set on a writable connection (a read-only one sets it in each transaction).
+    applied_timeout: Option<Duration>,
     /// The server process of the connection, for a cancel from another connection.
     pid: Arc<AtomicI32>,
     /// A transaction the operator opened (BEGIN) and has not ended.
@@ -139,6 +141,7 @@ impl SqlSession {
             conn: None,
             access,
             timeout,
+            applied_timeout: None,
             pid: Arc::new(AtomicI32::new(0)),
             operator_tx: false,
             cursor: None,
@@ -159,6 +162,27 @@ impl SqlSession {
         matches!(self.access, Access::ReadOnly)
     }
 
+    /// A new statement timeout, from the next statement on, on the same connection: an open
+    /// transaction of the operator's stays open (a writable connection takes the new timeout
+    /// once that transaction has ended, as a SET inside it would be undone by a ROLLBACK).
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = timeout;
+    }
+
+    /// Puts a changed timeout on a writable connection, outside the operator's transaction.
+    async fn apply_timeout(&mut self) -> Result<()> {
+        if self.read_only() || self.operator_tx || self.applied_timeout == Some(self.timeout) {
+            return Ok(());
+        }
+        let timeout = self.timeout;
+        let Some(conn) = self.conn.as_mut() else {
+            return Ok(()); // set when it connects
+        };
+        crate::db::set_timeouts(conn, timeout, timeout).await?;
+        self.applied_timeout = Some(timeout);
+        Ok(())
+    }
+
     /// The backend pid, shared with whoever may cancel (0 until connected).
     pub fn pid(&self) -> Arc<AtomicI32> {
         self.pid.clone()
@@ -173,6 +197,7 @@ impl SqlSession {
                 .map_err(|e| query_error("starting the SQL session", &e))?;
             if !self.read_only() {
                 crate::db::set_timeouts(&mut conn, self.timeout, self.timeout).await?;
+                self.applied_timeout = Some(self.timeout);
             }
             self.pid.store(pid, Ordering::SeqCst);
             self.operator_tx = false;
@@ -222,6 +247,7 @@ impl SqlSession {
     /// destroys data runs on a writable session only when `destroy` says the operator agreed.
     pub async fn run(&mut self, statement: &str, destroy: bool) -> Result<SqlOutcome> {
         self.close().await?;
+        self.apply_timeout().await?;
         let started = Instant::now();
         let classified = classify(statement);
         if let Some(why) = &classified.destructive

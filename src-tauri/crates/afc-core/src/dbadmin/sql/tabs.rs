@@ -65,6 +65,13 @@ impl Tabs {
         cancel(&db, pid).await
     }
 
+    /// A new statement timeout for tab `id`, from its next statement (a running one keeps its own).
+    pub async fn set_timeout(&self, id: &str, timeout: std::time::Duration) -> Result<()> {
+        let session = self.session(id)?;
+        session.lock().await.set_timeout(timeout);
+        Ok(())
+    }
+
     pub fn close(&self, id: &str) {
         self.map().remove(id);
     }
