@@ -23,11 +23,29 @@ trap 'rm -rf "$WORK"' EXIT
 RESULTS="$WORK/results"
 mkdir -p "$RESULTS"
 
-step "UI: lint, type-check, unit tests, build"
+step "UI: build"
+npm --prefix ui run build
+
+step "Release packages: building in the background while the rest runs"
+# At the lowest CPU priority, so the other steps keep their pace and the build takes the cycles
+# they leave idle (much of the test run waits on the database, the window and the network); in
+# its own target directory, so neither cargo waits for the other's lock; not linted again. Here
+# the release profile is built without LTO and in 16 codegen units: on two cores the shipped
+# profile's single-threaded LTO links alone take several minutes, and what this checks is the
+# package (its files, the install, the launch, afctl on the PATH), not the optimiser. release.yml
+# and bench.sh build with the shipped profile.
+PACKAGE_TARGET="$ROOT/target/package"
+# Its own session, so a failed run can stop the whole build (below, on exit).
+RUSTC_WORKSPACE_WRAPPER="" CARGO_TARGET_DIR="$PACKAGE_TARGET" AFC_UI_BUILT=1 \
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+  setsid nice -n 19 scripts/bundle.sh --bundles deb,rpm >"$WORK/bundle.log" 2>&1 &
+bundle_pid=$!
+trap 'kill -- -"$bundle_pid" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+step "UI: lint, type-check, unit tests"
 npm --prefix ui run lint
 npm --prefix ui run typecheck
 npm --prefix ui test 2>&1 | tee "$RESULTS/ui.log"
-npm --prefix ui run build
 
 step "Scripts: shellcheck"
 shellcheck scripts/*.sh .ci/run
@@ -52,17 +70,6 @@ cargo test --workspace --locked --no-run
 # The benchmarks too (built, not run), so Clippy sees them; by name, as --benches would add
 # test-mode builds of every library and binary.
 cargo test --workspace --locked --bench '*' --no-run
-
-step "Release packages: building in the background while the tests run"
-# At the lowest CPU priority, so the tests keep their pace and the build takes the cycles they
-# leave idle (they wait on the database, the window and the network much of the time); in its own
-# target directory, so neither cargo waits for the other's lock. Not linted again (no Clippy).
-PACKAGE_TARGET="$ROOT/target/package"
-# Its own session, so a failed test run can stop the whole build (below, on exit).
-RUSTC_WORKSPACE_WRAPPER="" CARGO_TARGET_DIR="$PACKAGE_TARGET" AFC_UI_BUILT=1 \
-  setsid nice -n 19 scripts/bundle.sh --bundles deb,rpm >"$WORK/bundle.log" 2>&1 &
-bundle_pid=$!
-trap 'kill -- -"$bundle_pid" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 step "Rust: unit, integration and end-to-end tests (Xvfb, D-Bus, keyring)"
 mkdir -p target
