@@ -38,12 +38,11 @@ fn choose_renderer() {
 
 /// The UI painted its first section; later calls (a reload) change nothing.
 pub fn mark_ready() {
-    let mut first = false;
-    let ready = *READY.get_or_init(|| {
-        first = true;
-        SystemTime::now()
-    });
-    let Some(started) = STARTED.get().copied().filter(|_| first) else {
+    let ready = SystemTime::now();
+    if READY.set(ready).is_err() {
+        return;
+    }
+    let Some(&started) = STARTED.get() else {
         return;
     };
     let ms = ready

@@ -10,18 +10,17 @@ import { TopBar } from "./components/TopBar";
 import { useResolvedTheme } from "./hooks/useResolvedTheme";
 import { useShortcuts } from "./hooks/useShortcuts";
 import { shellKeys, useBackendEvents, useEnvironments, usePreferences, useSavePreferences, useStartupNotices, useWrite } from "./queries";
-import { SECTIONS, type SectionId } from "./sections";
+import { DEFAULT_SECTION, SECTION_IDS, SECTIONS, type SectionId } from "./sections";
 import { useViewChoice } from "./viewState";
 
 const DEFAULT_PREFERENCES: Preferences = { theme: "system", logLevel: "info" };
-const SECTION_IDS = SECTIONS.map((s) => s.id);
 
 export function App() {
   const preferencesQuery = usePreferences();
   const notices = useStartupNotices();
   const save = useSavePreferences();
   const showError = useShowError();
-  const [active, setActive] = useViewChoice<SectionId>("section", SECTION_IDS, "environments");
+  const [active, setActive] = useViewChoice<SectionId>("section", SECTION_IDS, DEFAULT_SECTION);
   const [aboutOpen, setAboutOpen] = useState(false);
   const [preferencesOpen, setPreferencesOpen] = useState(false);
   const environments = useEnvironments();

@@ -3,7 +3,7 @@ import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { loadViewState } from "./backend";
 import { Providers } from "./Providers";
-import { SECTIONS, preloadSection } from "./sections";
+import { openingSection, preloadSection } from "./sections";
 import "./styles/theme.css";
 import "./styles/app.css";
 
@@ -25,15 +25,14 @@ if (window.location.hash === "#audience") {
   // The last section and tabs are known before the first paint, so nothing jumps, and that
   // section's code is loaded, so it paints with the shell.
   void loadViewState().then(async (viewState) => {
-  performance.mark("afc:view-state");
-  const section = SECTIONS.find((s) => s.id === viewState.section) ?? SECTIONS[0];
-  if (section) await preloadSection(section.id).catch(() => undefined);
-  createRoot(root).render(
-    <StrictMode>
-      <Providers viewState={viewState}>
-        <App />
-      </Providers>
-    </StrictMode>,
-  );
+    performance.mark("afc:view-state");
+    await preloadSection(openingSection(viewState.section)).catch(() => undefined);
+    createRoot(root).render(
+      <StrictMode>
+        <Providers viewState={viewState}>
+          <App />
+        </Providers>
+      </StrictMode>,
+    );
   });
 }

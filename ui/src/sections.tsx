@@ -90,3 +90,13 @@ export const SECTIONS: Section[] = data.map((s, index) => {
     component: loader ? lazy(loader) : null,
   };
 });
+
+export const SECTION_IDS: readonly SectionId[] = SECTIONS.map((s) => s.id);
+
+/** The section the window opens on when the saved view names none (or one that is gone). */
+export const DEFAULT_SECTION: SectionId = "environments";
+
+/** The section the window opens on: the one it showed last, else the default. */
+export function openingSection(saved: unknown): SectionId {
+  return SECTION_IDS.find((id) => id === saved) ?? DEFAULT_SECTION;
+}
