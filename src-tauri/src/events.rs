@@ -12,7 +12,6 @@ use afc_core::health::watch::WatchState;
 use afc_core::health::watchers::Watchers;
 use notify::{RecursiveMode, Watcher};
 use tauri::{AppHandle, Emitter, Manager};
-use tauri_plugin_notification::NotificationExt;
 
 use crate::state::AppState;
 
@@ -44,7 +43,7 @@ pub fn start(app: &AppHandle) -> Result<(), Box<dyn std::error::Error>> {
         Arc::new(
             move |env: &str, watch: &WatchState, settings: &HealthSettings| {
                 if settings.notifications {
-                    notify(&notifier, env, &watch.latest_changes());
+                    notify(env, &watch.latest_changes());
                 }
                 let _ = notifier.emit(HEALTH_UPDATED, env);
             },
@@ -72,9 +71,8 @@ fn run_smoke_schedule(app: &AppHandle) {
                 let _ = app.emit(SMOKE_UPDATED, &env);
                 if state.console.health_settings().notifications
                     && let Some((title, body)) = afc_core::smoke::notice(&env, &report)
-                    && let Err(e) = app.notification().builder().title(title).body(body).show()
                 {
-                    tracing::info!(error = %e, "no desktop notification shown");
+                    crate::desktop::notify(title, body);
                 }
             }
         }
@@ -120,7 +118,7 @@ fn watch_settings(app: &AppHandle) -> notify::Result<()> {
 
 /// A desktop notification per dependency that changed state. A desktop without a notification
 /// service is not an error worth more than a log line.
-fn notify(app: &AppHandle, env: &str, changes: &[Incident]) {
+fn notify(env: &str, changes: &[Incident]) {
     for c in changes {
         let body = match (&c.reason, c.to) {
             (_, Health::Healthy) => format!("{} recovered", c.dependency),
@@ -128,8 +126,6 @@ fn notify(app: &AppHandle, env: &str, changes: &[Incident]) {
             (None, to) => format!("{} is {to:?}", c.dependency).to_lowercase(),
         };
         let title = format!("{env}: {} {:?} → {:?}", c.dependency, c.from, c.to).to_lowercase();
-        if let Err(e) = app.notification().builder().title(title).body(body).show() {
-            tracing::info!(error = %e, "no desktop notification shown");
-        }
+        crate::desktop::notify(title, body);
     }
 }

@@ -1,7 +1,9 @@
 //! The desktop shell: a thin adapter from Tauri to afc-core. Commands parse arguments, call one
 //! afc-core function and map the result; no domain logic lives here (docs/architecture.md).
 
+mod clipboard;
 mod commands;
+mod desktop;
 mod dialogs;
 mod events;
 pub mod startup;
@@ -30,11 +32,11 @@ pub fn run() {
     };
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
 
-    tauri::Builder::default()
-        .plugin(tauri_plugin_clipboard_manager::init())
+    let builder = tauri::Builder::default();
+    #[cfg(not(target_os = "linux"))]
+    let builder = builder.plugin(tauri_plugin_clipboard_manager::init());
+    builder
         .plugin(tauri_plugin_dialog::init())
-        .plugin(tauri_plugin_notification::init())
-        .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_store::Builder::default().build())
         .manage(state)
         .setup(|app| {

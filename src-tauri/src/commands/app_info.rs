@@ -1,7 +1,6 @@
 use afc_core::app_info::AppInfo;
 use afc_core::diagnostics::DiagnosticsSummary;
 use tauri::State;
-use tauri_plugin_opener::OpenerExt;
 
 use crate::dialogs::{self, Choice};
 use crate::state::AppState;
@@ -47,14 +46,8 @@ pub async fn save_diagnostics(
 
 /// Opens a new issue on the project's tracker in the system browser, with the versions filled in.
 #[tauri::command]
-pub async fn report_problem(
-    app: tauri::AppHandle,
-    state: State<'_, AppState>,
-) -> Result<(), afc_core::AppError> {
-    let url = info(&state).issue_url();
-    app.opener().open_url(&url, None::<&str>).map_err(|e| {
-        afc_core::AppError::internal("Could not open the browser").with_details(e.to_string())
-    })
+pub async fn report_problem(state: State<'_, AppState>) -> Result<(), afc_core::AppError> {
+    crate::desktop::open_url(&info(&state).issue_url())
 }
 
 fn info(state: &AppState) -> AppInfo {

@@ -11,7 +11,6 @@ use afc_core::demo::{
 use afc_core::guard::{Confirmation, Decision};
 use afc_core::jobs::JobSpec;
 use tauri::{AppHandle, Emitter, State};
-use tauri_plugin_opener::OpenerExt;
 
 use crate::dialogs::{self, Choice};
 use crate::events::DEMO_UPDATED;
@@ -200,7 +199,7 @@ pub async fn perform_demo_step(
     env: String,
 ) -> Result<DemoView, AppError> {
     let view = state.shows.perform(&state.console, &env).await?;
-    Ok(pushed(&app, &state, opened(&app, view)))
+    Ok(pushed(&app, &state, opened(view)))
 }
 
 /// The presenter's keys, from either window (the audience window's go to the demo it shows):
@@ -215,8 +214,8 @@ pub async fn demo_key(
     let env = env.unwrap_or_else(|| state.shows.audience().environment);
     let shows = &state.shows;
     let view = match key.as_str() {
-        "next" => opened(&app, shows.next(&state.console, &env).await?),
-        "perform" => opened(&app, shows.perform(&state.console, &env).await?),
+        "next" => opened(shows.next(&state.console, &env).await?),
+        "perform" => opened(shows.perform(&state.console, &env).await?),
         "back" => {
             let at = shows.view(&state.console, &env).await?;
             let current = at.progress.map_or(0, |p| p.current);
@@ -238,16 +237,16 @@ pub async fn demo_key(
 }
 
 /// Opens the page the step on screen opened, if it opened one just now.
-fn opened(app: &AppHandle, view: DemoView) -> DemoView {
+fn opened(view: DemoView) -> DemoView {
     let url = view.progress.as_ref().and_then(|p| {
         let step = view.script.as_ref()?.steps.get(p.current)?;
         let result = p.results.last().filter(|r| r.step_id == step.id)?;
         result.visible.url.clone()
     });
     if let Some(url) = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"))
-        && let Err(e) = app.opener().open_url(&url, None::<&str>)
+        && let Err(e) = crate::desktop::open_url(&url)
     {
-        tracing::warn!(error = %e, "could not open the demo's page in the browser");
+        tracing::warn!(error = %e.message, "could not open the demo's page in the browser");
     }
     view
 }

@@ -17,7 +17,6 @@ use afc_core::secrets::{
 };
 use afc_core::{AppError, ErrorCode};
 use tauri::{AppHandle, State};
-use tauri_plugin_clipboard_manager::ClipboardExt;
 
 use crate::dialogs::{self, Choice};
 use crate::state::AppState;
@@ -99,21 +98,10 @@ pub async fn copy_variable(
         .console
         .reveal_variable(&environment, &name, AuditAction::SecretCopy)
         .await?;
-    let clipboard_error = |e: tauri_plugin_clipboard_manager::Error| {
-        AppError::internal("Could not use the clipboard").with_details(e.to_string())
-    };
-    app.clipboard()
-        .write_text(value.expose())
-        .map_err(clipboard_error)?;
+    crate::clipboard::put(&app, value.clone()).await?;
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(CLIPBOARD_CLEAR_AFTER).await;
-        if app
-            .clipboard()
-            .read_text()
-            .is_ok_and(|now| now == value.expose())
-        {
-            let _ = app.clipboard().write_text("");
-        }
+        crate::clipboard::clear_if_holds(&app, value);
     });
     Ok(CLIPBOARD_CLEAR_AFTER.as_secs())
 }
