@@ -26,6 +26,8 @@ expected=(usr/bin/agent-factory-console usr/bin/afctl usr/share/man/man1/afctl.1
   usr/share/zsh/vendor-completions/_afctl usr/share/fish/vendor_completions.d/afctl.fish
   "usr/share/applications/Agent Factory Console.desktop"
   usr/share/icons/hicolor/128x128/apps/agent-factory-console.png)
+# bundle.sh packs the files with xz (the Tauri bundler's gzip made the .deb twice the size).
+ar t "$deb" | grep -qx data.tar.xz || die "the .deb's files are not compressed with xz: $(ar t "$deb" | tr '\n' ' ')"
 listing="$(dpkg-deb -c "$deb" | sed -E 's/^([^ ]+ +){5}//; s/ -> .*//; s|^\./||')"
 for path in "${expected[@]}"; do
   grep -qxF "$path" <<<"$listing" || die "the .deb lacks /$path"
@@ -70,6 +72,7 @@ rpms=("$bundle"/rpm/*.rpm)
 if command -v rpm >/dev/null; then
   step "Checking $(basename "${rpms[0]}") ($(du -h "${rpms[0]}" | cut -f1))"
   [ "$(rpm -qp --queryformat '%{VERSION}' "${rpms[0]}" 2>/dev/null)" = "$version" ] || die "the .rpm's version is not $version"
+  [ "$(rpm -qp --queryformat '%{PAYLOADCOMPRESSOR}' "${rpms[0]}" 2>/dev/null)" = xz ] || die "the .rpm's payload is not compressed with xz (tauri.conf.json)"
   rpm_files="$(rpm -qlp "${rpms[0]}" 2>/dev/null)"
   for path in "${expected[@]}"; do
     grep -qxF "/$path" <<<"$rpm_files" || die "the .rpm lacks /$path"
