@@ -84,8 +84,8 @@ if [ -n "$extras" ]; then
   step "Bundling"
   ui/node_modules/.bin/tauri bundle --ci --features tauri/custom-protocol "$@"
   # The Tauri bundler compresses a .deb's files with gzip and has no setting for it (the .rpm's is
-  # set to xz in tauri.conf.json): the .deb is packed again with xz, which takes its size from
-  # 13.7 MB to 7.6 MB (docs/benchmarks.md, "Size"). dpkg has read xz since 1.15.6 (2010).
+  # set to xz in tauri.conf.json): the .deb is packed again with xz, which takes about half off
+  # its size (docs/benchmarks.md, "Size"). dpkg has read xz since 1.15.6 (2010).
   for deb in "$out"/bundle/deb/*.deb; do
     [ -e "$deb" ] || continue
     step "Compressing $(basename "$deb") with xz"

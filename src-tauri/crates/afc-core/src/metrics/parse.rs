@@ -217,11 +217,15 @@ fn span(bytes: &[u8], from: usize, classes: u8) -> usize {
     i - from
 }
 
+/// A name as `name_end` found it is one unless it is empty or starts with a digit.
+fn starts_name(name: &str) -> bool {
+    name.as_bytes()
+        .first()
+        .is_some_and(|&b| CLASS[b as usize] & DIGIT == 0)
+}
+
 fn is_metric_name(name: &str) -> bool {
-    let bytes = name.as_bytes();
-    !bytes.is_empty()
-        && CLASS[bytes[0] as usize] & DIGIT == 0
-        && span(bytes, 0, NAME | COLON) == bytes.len()
+    starts_name(name) && name_end(name, true) == name.len()
 }
 
 fn name_end(s: &str, colon: bool) -> usize {
@@ -246,7 +250,7 @@ fn trim_blanks_end(s: &str) -> &str {
 fn sample(line: &str) -> Result<Sample<'_>, String> {
     let end = name_end(line, true);
     let name = &line[..end];
-    if name.is_empty() || CLASS[name.as_bytes()[0] as usize] & DIGIT != 0 {
+    if !starts_name(name) {
         return Err(format!(
             "expected a metric name, found \"{}\"",
             preview(line)
@@ -312,7 +316,7 @@ fn parse_labels<'a>(
         }
         let end = name_end(s, false);
         let name = &s[..end];
-        if name.is_empty() || name.as_bytes()[0].is_ascii_digit() {
+        if !starts_name(name) {
             return Err(format!("expected a label name, found \"{}\"", preview(s)));
         }
         s = skip_blanks(&s[end..]);
